@@ -1,0 +1,105 @@
+// swift-tools-version:6.0
+// bitsnoop: a passive analyzer for the Microsoft BITS upload protocol.
+// Module layout and dependency direction: docs/architecture.md.
+import PackageDescription
+
+/// Settings every target shares: Swift 6 language mode plus the upcoming features that make
+/// existentials explicit and imports honest.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "bitsnoop",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bitsnoop", targets: ["bitsnoop"]),
+        .executable(name: "bitsnoop-gen", targets: ["bitsnoop-gen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The only door to libpcap. Debian: libpcap-dev.
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
+        ),
+        // Shared vocabulary: bytes, time, addresses, limits, findings. No dependencies.
+        .target(name: "AnalyzerCore", swiftSettings: strictSettings),
+        // Reading captures (files, stdin, later interfaces) through libpcap.
+        .target(name: "CaptureIO", dependencies: ["AnalyzerCore", "CPcap"], swiftSettings: strictSettings),
+        // Link, network and transport decoding, IP fragment reassembly. Pure.
+        .target(name: "PacketDecoding", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
+        // TCP stream reassembly and the connection table. Pure.
+        .target(name: "TCPReassembly", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
+        // Wires a packet source through decoding and reassembly into stream consumers.
+        .target(
+            name: "AnalysisPipeline",
+            dependencies: ["AnalyzerCore", "CaptureIO", "PacketDecoding", "TCPReassembly"],
+            swiftSettings: strictSettings
+        ),
+        // Text and JSON renderings of analysis results.
+        .target(
+            name: "ReportOutput",
+            dependencies: ["AnalyzerCore", "AnalysisPipeline", "TCPReassembly"],
+            swiftSettings: strictSettings
+        ),
+        // Our own traffic generator: frames, TCP conversations with impairments, pcap/pcapng writers.
+        .target(name: "TrafficSynthesis", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
+        .executableTarget(
+            name: "bitsnoop",
+            dependencies: [
+                "AnalyzerCore", "CaptureIO", "AnalysisPipeline", "ReportOutput", "TCPReassembly",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "bitsnoop-gen",
+            dependencies: [
+                "AnalyzerCore", "TrafficSynthesis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "AnalyzerCoreTests", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "CaptureIOTests",
+            dependencies: ["CaptureIO", "AnalyzerCore", "TrafficSynthesis"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PacketDecodingTests",
+            dependencies: ["PacketDecoding", "AnalyzerCore", "TrafficSynthesis"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TCPReassemblyTests",
+            dependencies: ["TCPReassembly", "AnalyzerCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AnalysisPipelineTests",
+            dependencies: ["AnalysisPipeline", "CaptureIO", "AnalyzerCore", "TrafficSynthesis", "TCPReassembly"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ReportOutputTests",
+            dependencies: ["ReportOutput", "AnalysisPipeline", "AnalyzerCore", "TCPReassembly"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TrafficSynthesisTests",
+            dependencies: ["TrafficSynthesis", "AnalyzerCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["TrafficSynthesis", "AnalyzerCore"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

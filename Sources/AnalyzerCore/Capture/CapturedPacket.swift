@@ -1,0 +1,105 @@
+/// The link-layer header type of a packet, as libpcap's `DLT_*` value (what `pcap_datalink` returns).
+public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    /// The `DLT_*` number.
+    public var rawValue: Int32
+    /// Wraps a `DLT_*` number.
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    /// BSD loopback: a 4-byte address family in the capturing host's byte order.
+    public static let null = LinkType(rawValue: 0)
+    /// Ethernet II (and 802.3), possibly with 802.1Q / QinQ tags.
+    public static let ethernet = LinkType(rawValue: 1)
+    /// Raw IP, as libpcap numbers it on Linux and most systems (`DLT_RAW`).
+    public static let raw = LinkType(rawValue: 12)
+    /// Raw IP as OpenBSD numbers `DLT_RAW`.
+    public static let rawOpenBSD = LinkType(rawValue: 14)
+    /// `LINKTYPE_RAW` as written in files; libpcap normally maps it to ``raw``.
+    public static let linktypeRaw = LinkType(rawValue: 101)
+    /// OpenBSD loopback: a 4-byte address family in network byte order.
+    public static let loop = LinkType(rawValue: 108)
+    /// Linux cooked capture v1 (`tcpdump -i any` before libpcap 1.10).
+    public static let linuxSLL = LinkType(rawValue: 113)
+    /// Raw IPv4.
+    public static let ipv4 = LinkType(rawValue: 228)
+    /// Raw IPv6.
+    public static let ipv6 = LinkType(rawValue: 229)
+    /// Linux cooked capture v2 (`tcpdump -i any` with libpcap 1.10 and later).
+    public static let linuxSLL2 = LinkType(rawValue: 276)
+
+    /// A short name, e.g. `EN10MB`, as tcpdump prints it, or `DLT n` for others.
+    public var description: String {
+        switch self {
+        case .null: return "NULL"
+        case .ethernet: return "EN10MB"
+        case .raw, .rawOpenBSD, .linktypeRaw: return "RAW"
+        case .loop: return "LOOP"
+        case .linuxSLL: return "LINUX_SLL"
+        case .ipv4: return "IPV4"
+        case .ipv6: return "IPV6"
+        case .linuxSLL2: return "LINUX_SLL2"
+        default: return "DLT \(rawValue)"
+        }
+    }
+}
+
+/// One packet as a capture source delivers it.
+///
+/// `bytes` borrows the source's buffer (libpcap's, for files and interfaces): it is valid only until
+/// the next call to ``PacketSource/nextPacket()``. Keep nothing from it without copying.
+public struct CapturedPacket {
+    /// When the packet was captured.
+    public var timestamp: CaptureTimestamp
+    /// The link-layer type of `bytes`.
+    public var linkType: LinkType
+    /// The packet's length on the wire; larger than `bytes.count` when the snapshot length cut it.
+    public var originalLength: Int
+    /// The captured bytes, starting with the link-layer header.
+    public var bytes: UnsafeRawBufferPointer
+
+    /// Creates a packet record.
+    public init(timestamp: CaptureTimestamp, linkType: LinkType, originalLength: Int, bytes: UnsafeRawBufferPointer) {
+        self.timestamp = timestamp
+        self.linkType = linkType
+        self.originalLength = originalLength
+        self.bytes = bytes
+    }
+}
+
+/// Anything that yields captured packets in order: capture files, an interface, or a test's list.
+///
+/// Keeping this a protocol lets tests and live capture feed the same pipeline as files do.
+public protocol PacketSource {
+    /// Returns the next packet, or `nil` at the end of the input.
+    ///
+    /// The returned packet's bytes stay valid until the next call. A source that meets damage after
+    /// it has delivered packets (a file cut short) records it in ``interruptions`` and ends or moves
+    /// on, rather than throwing, so that what was read is still analysed.
+    /// - Throws: only for an error that stops the whole source (a read failure of an interface).
+    mutating func nextPacket() throws -> CapturedPacket?
+
+    /// The finest timestamp precision seen so far in this source.
+    var timestampPrecision: TimestampPrecision { get }
+
+    /// Damage met while reading (e.g. a file that ends inside a record), in the order met.
+    var interruptions: [CaptureInterruption] { get }
+}
+
+/// A place where reading a capture stopped early, kept so that it can be reported.
+public struct CaptureInterruption: Hashable, Sendable {
+    /// The capture (file path, `-` for standard input, or an interface name).
+    public var capture: String
+    /// The reason, as the reader said it (e.g. libpcap's message).
+    public var reason: String
+    /// How many packets of this capture had been read before it stopped.
+    public var packetsRead: Int
+    /// Time of the last packet read before the stop, if any.
+    public var lastTimestamp: CaptureTimestamp?
+
+    /// Creates a record.
+    public init(capture: String, reason: String, packetsRead: Int, lastTimestamp: CaptureTimestamp?) {
+        self.capture = capture
+        self.reason = reason
+        self.packetsRead = packetsRead
+        self.lastTimestamp = lastTimestamp
+    }
+}

@@ -1,0 +1,52 @@
+/// Every bound on memory and tables, with its default. Hitting one raises a `limit-*` finding and
+/// degrades in the documented way; nothing grows without bound and nothing is dropped silently.
+/// The same list, with consequences, is in `docs/limits.md`.
+public struct Limits: Sendable {
+    /// Bounds of TCP reassembly.
+    public var reassembly = Reassembly()
+    /// Bounds of IP fragment reassembly.
+    public var ipFragments = IPFragments()
+
+    /// The defaults.
+    public init() {}
+
+    /// Bounds of TCP reassembly.
+    public struct Reassembly: Sendable {
+        /// Connections tracked at once (default 65,536). When full, the least recently active
+        /// eighth of the table is ended (as at capture end) to make room.
+        public var maxConnections = 65_536
+        /// Out-of-order bytes one connection may hold, both directions together (default 2 MiB).
+        /// Past it, the earliest hole is declared a gap and the held bytes are delivered.
+        public var maxHeldBytesPerConnection = 2 << 20
+        /// Out-of-order segments one connection may hold (default 4,096), so that floods of tiny
+        /// segments cannot cost more bookkeeping than bytes.
+        public var maxHeldSegmentsPerConnection = 4_096
+        /// Out-of-order bytes all connections together may hold (default 32 MiB). Past it, the
+        /// connection that is adding data has its holes declared gaps.
+        public var maxHeldBytesTotal = 32 << 20
+        /// Seconds of capture time without a packet after which a connection is ended (default 300,
+        /// as Zeek's `tcp_inactivity_timeout`).
+        public var idleTimeoutSeconds: Int64 = 300
+        /// Seconds of capture time after both FINs (or a RST) during which late packets still count
+        /// to the old connection rather than opening a new one (default 5).
+        public var closeLingerSeconds: Int64 = 5
+        /// The defaults.
+        public init() {}
+    }
+
+    /// Bounds of IP fragment reassembly.
+    public struct IPFragments: Sendable {
+        /// Datagrams being reassembled at once (default 1,024). When full, the oldest is dropped.
+        public var maxDatagramsInProgress = 1_024
+        /// Fragment bytes held across all datagrams in progress (default 8 MiB). When full, the
+        /// oldest datagrams are dropped.
+        public var maxBytesHeld = 8 << 20
+        /// Fragments one datagram may have (default 256); more drops the datagram.
+        public var maxFragmentsPerDatagram = 256
+        /// Seconds of capture time a datagram may wait for its missing fragments (default 30, the
+        /// Linux `ipfrag_time`).
+        public var timeoutSeconds: Int64 = 30
+        /// The defaults.
+        public init() {}
+    }
+}

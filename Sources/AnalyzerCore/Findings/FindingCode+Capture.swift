@@ -1,0 +1,14 @@
+// Codes raised below the application layer: capture reading, decoding and reassembly limits.
+// Each is documented in docs/findings.md.
+extension FindingCode {
+    /// A capture file ended inside a header or record; what came before it was analysed.
+    public static let captureTruncated = FindingCode(rawValue: "capture-truncated")
+    /// The connection table was full; the least recently active connections were ended early.
+    public static let limitConnections = FindingCode(rawValue: "limit-connections")
+    /// One connection held more out-of-order bytes than allowed; the hole was declared a gap.
+    public static let limitReassemblyConnection = FindingCode(rawValue: "limit-reassembly-connection")
+    /// All connections together held more out-of-order bytes than allowed; holes were declared gaps.
+    public static let limitReassemblyTotal = FindingCode(rawValue: "limit-reassembly-total")
+    /// Too many IP datagrams were being reassembled at once, or too many fragment bytes were held.
+    public static let limitIPFragments = FindingCode(rawValue: "limit-ip-fragments")
+}

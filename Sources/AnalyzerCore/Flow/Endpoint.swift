@@ -1,0 +1,34 @@
+/// One end of a transport connection: an address and a port.
+public struct Endpoint: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The IP address.
+    public var address: IPAddress
+    /// The TCP or UDP port.
+    public var port: UInt16
+
+    /// Creates an endpoint.
+    public init(address: IPAddress, port: UInt16) {
+        self.address = address
+        self.port = port
+    }
+
+    /// `192.0.2.5:49153` for IPv4, `[2001:db8::1]:80` for IPv6.
+    public var description: String {
+        address.isV6 ? "[\(address)]:\(port)" : "\(address):\(port)"
+    }
+
+    /// Orders by address, then port.
+    public static func < (lhs: Endpoint, rhs: Endpoint) -> Bool {
+        lhs.address != rhs.address ? lhs.address < rhs.address : lhs.port < rhs.port
+    }
+}
+
+/// Which way bytes travel on a connection, relative to the side that opened it.
+public enum FlowDirection: Int, Sendable, CaseIterable {
+    /// From the client (the side that sent the SYN) to the server.
+    case clientToServer = 0
+    /// From the server to the client.
+    case serverToClient = 1
+
+    /// The other direction.
+    public var reversed: FlowDirection { self == .clientToServer ? .serverToClient : .clientToServer }
+}
