@@ -1,0 +1,355 @@
+import AnalyzerCore
+
+/// One tracked TCP connection: both half-streams, the consumer, and the counters.
+///
+/// Owned by ``TCPReassembler``; every method runs inside one of its calls. Bytes reach the consumer
+/// in stream order per direction; in-order bytes are passed straight from the packet without a copy.
+final class TCPConnection {
+    /// Whether the connection is still carrying data or only lingering to absorb late packets.
+    enum Phase {
+        /// Data may still flow.
+        case open
+        /// Both directions ended (FINs or a RST) at the given time; late packets still count here.
+        case closing(since: CaptureTimestamp)
+    }
+
+    let key: ConnectionKey
+    let info: ConnectionInfo
+    let consumer: (any StreamConsumer)?
+    /// Index 0 is client to server, 1 server to client (``FlowDirection/rawValue``).
+    var halves = [HalfStream(), HalfStream()]
+    var lastTime: CaptureTimestamp
+    var phase = Phase.open
+    /// Set once the cause of the end is known (FIN or RST); other causes are decided at removal.
+    var endReason: ConnectionEnd?
+    /// Whether `limit-reassembly-connection` was already reported for this connection.
+    var connectionLimitReported = false
+
+    init(key: ConnectionKey, info: ConnectionInfo, consumer: (any StreamConsumer)?) {
+        self.key = key
+        self.info = info
+        self.consumer = consumer
+        self.lastTime = info.firstTime
+    }
+
+    /// Captured out-of-order bytes held in both directions.
+    var heldBytes: Int { halves[0].heldBytes + halves[1].heldBytes }
+    /// Out-of-order segments held in both directions.
+    var heldSegments: Int { halves[0].held.count + halves[1].held.count }
+
+    var isClosing: Bool {
+        if case .closing = phase { return true }
+        return false
+    }
+
+    /// The direction a segment travels in.
+    func direction(of segment: TCPSegment) -> FlowDirection {
+        segment.source == info.client ? .clientToServer : .serverToClient
+    }
+
+    /// Feeds one segment. `heldTotal` is the reassembler-wide count of held bytes, kept in step.
+    func process(_ segment: TCPSegment, heldTotal: inout Int) {
+        let direction = self.direction(of: segment)
+        let index = direction.rawValue
+        let time = segment.timestamp
+        if lastTime < time { lastTime = time }
+        halves[index].statistics.packets += 1
+
+        let isSyn = segment.flags.contains(.syn)
+        if isSyn, !halves[index].synchronized || halves[index].initialSequence == nil {
+            if !halves[index].synchronized || halves[index].nextOffset == 0 && halves[index].held.isEmpty {
+                // The SYN occupies one sequence number; data starts after it.
+                halves[index].synchronize(at: segment.sequenceNumber &+ 1)
+                halves[index].initialSequence = segment.sequenceNumber
+            }
+        }
+        if !halves[index].synchronized {
+            // Picked up mid-stream: the first sequence number seen is offset 0.
+            halves[index].synchronize(at: segment.sequenceNumber)
+        }
+
+        let dataStart = halves[index].offset(of: segment.sequenceNumber) + (isSyn ? 1 : 0)
+        if segment.payloadLength > 0 {
+            if halves[index].ended {
+                // Data after the direction ended (FIN reached or RST) is not part of the stream.
+                halves[index].statistics.retransmittedBytes += UInt64(segment.payloadLength)
+            } else {
+                accept(segment.payload, length: segment.payloadLength, at: dataStart, direction: direction, time: time,
+                       heldTotal: &heldTotal)
+            }
+        }
+        if segment.flags.contains(.fin) {
+            halves[index].statistics.finSeen = true
+            if halves[index].finOffset == nil {
+                halves[index].finOffset = dataStart + Int64(segment.payloadLength)
+            }
+            endIfComplete(direction, time: time)
+        }
+        if segment.flags.contains(.ack) {
+            skipHolesAcknowledged(by: segment.acknowledgmentNumber, direction: direction.reversed, time: time,
+                                  heldTotal: &heldTotal)
+        }
+        if segment.flags.contains(.rst) {
+            if endReason == nil { endReason = .reset }
+            for side in FlowDirection.allCases { endDirection(side, time: time, heldTotal: &heldTotal) }
+        }
+    }
+
+    // MARK: - Accepting bytes
+
+    /// Places `length` bytes (the first `payload.count` captured) at stream offset `start`.
+    private func accept(
+        _ payload: UnsafeRawBufferPointer,
+        length: Int,
+        at start: Int64,
+        direction: FlowDirection,
+        time: CaptureTimestamp,
+        heldTotal: inout Int
+    ) {
+        let index = direction.rawValue
+        let end = start + Int64(length)
+        let next = halves[index].nextOffset
+        if end <= next {
+            halves[index].statistics.retransmittedBytes += UInt64(length)
+            return
+        }
+        // Trim what was already delivered; those bytes cannot be compared any more (not kept).
+        var seen = 0
+        var trimmedStart = start
+        var captured = payload
+        if start < next {
+            let already = Int(next - start)
+            seen += already
+            captured = UnsafeRawBufferPointer(rebasing: payload[min(already, payload.count)...])
+            trimmedStart = next
+        }
+        let outcome: (new: Int, seen: Int, conflicting: Int)
+        if trimmedStart == next {
+            outcome = mergeInOrder(captured, range: trimmedStart..<end, direction: direction, time: time,
+                                   heldTotal: &heldTotal)
+        } else {
+            outcome = insertHeld(captured, range: trimmedStart..<end, direction: direction, heldTotal: &heldTotal)
+        }
+        seen += outcome.seen
+        if outcome.new == 0 {
+            halves[index].statistics.retransmittedBytes += UInt64(seen)
+        } else {
+            halves[index].statistics.overlapBytes += UInt64(seen)
+        }
+        halves[index].statistics.conflictingBytes += UInt64(outcome.conflicting)
+        drainHeld(direction, time: time, heldTotal: &heldTotal)
+        endIfComplete(direction, time: time)
+    }
+
+    /// Delivers an in-order segment, giving way to held bytes that arrived first (first copy wins).
+    private func mergeInOrder(
+        _ captured: UnsafeRawBufferPointer,
+        range: Range<Int64>,
+        direction: FlowDirection,
+        time: CaptureTimestamp,
+        heldTotal: inout Int
+    ) -> (new: Int, seen: Int, conflicting: Int) {
+        let index = direction.rawValue
+        let start = range.lowerBound
+        var cursor = start
+        var new = 0
+        var seen = 0
+        var conflicting = 0
+        while cursor < range.upperBound {
+            if let first = halves[index].held.first, first.offset <= cursor {
+                let held = popHeld(direction, heldTotal: &heldTotal)
+                let overlapEnd = min(held.end, range.upperBound)
+                seen += Int(overlapEnd - cursor)
+                conflicting += held.bytes.withUnsafeBytes {
+                    conflictingByteCount($0, at: held.offset, captured, at: start, in: cursor..<overlapEnd)
+                }
+                deliverHeld(held, direction: direction, time: time)
+                cursor = halves[index].nextOffset
+            } else {
+                let boundary = min(range.upperBound, halves[index].held.first?.offset ?? range.upperBound)
+                deliverPart(of: captured, startingAt: start, range: cursor..<boundary, direction: direction, time: time)
+                new += Int(boundary - cursor)
+                cursor = boundary
+            }
+        }
+        return (new, seen, conflicting)
+    }
+
+    /// Copies the parts of an out-of-order segment not already held; held bytes win on overlap.
+    private func insertHeld(
+        _ captured: UnsafeRawBufferPointer,
+        range: Range<Int64>,
+        direction: FlowDirection,
+        heldTotal: inout Int
+    ) -> (new: Int, seen: Int, conflicting: Int) {
+        let index = direction.rawValue
+        let start = range.lowerBound
+        var position = halves[index].firstHeldIndex(endingAfter: start)
+        var cursor = start
+        var new = 0
+        var seen = 0
+        var conflicting = 0
+        while cursor < range.upperBound {
+            if position < halves[index].held.count, halves[index].held[position].offset <= cursor {
+                let held = halves[index].held[position]
+                let overlapEnd = min(held.end, range.upperBound)
+                seen += Int(overlapEnd - cursor)
+                conflicting += held.bytes.withUnsafeBytes {
+                    conflictingByteCount($0, at: held.offset, captured, at: start, in: cursor..<overlapEnd)
+                }
+                cursor = overlapEnd
+                position += 1
+            } else {
+                let nextHeld = position < halves[index].held.count ? halves[index].held[position].offset : range.upperBound
+                let boundary = min(range.upperBound, nextHeld)
+                let capturedEnd = start + Int64(captured.count)
+                let copyEnd = min(boundary, max(cursor, capturedEnd))
+                let bytes = Array(captured[Int(cursor - start)..<Int(copyEnd - start)])
+                let piece = HeldSegment(offset: cursor, bytes: bytes, length: Int(boundary - cursor))
+                halves[index].held.insert(piece, at: position)
+                halves[index].heldBytes += bytes.count
+                heldTotal += bytes.count
+                new += piece.length
+                position += 1
+                cursor = boundary
+            }
+        }
+        return (new, seen, conflicting)
+    }
+
+    // MARK: - Delivering
+
+    /// Delivers `range` of a segment whose captured bytes start at stream offset `start`; the part
+    /// past the captured bytes becomes a gap of uncaptured bytes.
+    private func deliverPart(
+        of captured: UnsafeRawBufferPointer,
+        startingAt start: Int64,
+        range: Range<Int64>,
+        direction: FlowDirection,
+        time: CaptureTimestamp
+    ) {
+        guard !range.isEmpty else { return }
+        let capturedEnd = start + Int64(captured.count)
+        if range.lowerBound < capturedEnd {
+            let upper = min(range.upperBound, capturedEnd)
+            let slice = UnsafeRawBufferPointer(rebasing: captured[Int(range.lowerBound - start)..<Int(upper - start)])
+            deliverData(slice, direction: direction, time: time)
+        }
+        let uncaptured = range.upperBound - max(range.lowerBound, capturedEnd)
+        if uncaptured > 0 { deliverGap(Int(uncaptured), direction: direction, time: time, uncaptured: true) }
+    }
+
+    private func deliverHeld(_ held: HeldSegment, direction: FlowDirection, time: CaptureTimestamp) {
+        let index = direction.rawValue
+        // Held bytes may start before nextOffset only if an overlapping copy was delivered first,
+        // which insertHeld prevents; skip defensively rather than deliver twice.
+        let skip = max(0, halves[index].nextOffset - held.offset)
+        guard skip < Int64(held.length) else { return }
+        held.bytes.withUnsafeBytes { bytes in
+            deliverPart(of: bytes, startingAt: held.offset, range: (held.offset + skip)..<held.end,
+                        direction: direction, time: time)
+        }
+    }
+
+    private func deliverData(_ bytes: UnsafeRawBufferPointer, direction: FlowDirection, time: CaptureTimestamp) {
+        guard !bytes.isEmpty else { return }
+        let index = direction.rawValue
+        consumer?.streamData(bytes, direction: direction, offset: UInt64(halves[index].nextOffset), time: time)
+        halves[index].statistics.payloadBytes += UInt64(bytes.count)
+        halves[index].advance(by: bytes.count)
+    }
+
+    private func deliverGap(_ length: Int, direction: FlowDirection, time: CaptureTimestamp, uncaptured: Bool) {
+        guard length > 0 else { return }
+        let index = direction.rawValue
+        consumer?.streamGap(length: UInt64(length), direction: direction, offset: UInt64(halves[index].nextOffset),
+                            time: time)
+        halves[index].statistics.gapBytes += UInt64(length)
+        halves[index].statistics.gaps += 1
+        if uncaptured { halves[index].statistics.uncapturedBytes += UInt64(length) }
+        halves[index].advance(by: length)
+    }
+
+    private func popHeld(_ direction: FlowDirection, heldTotal: inout Int) -> HeldSegment {
+        let index = direction.rawValue
+        let held = halves[index].held.removeFirst()
+        halves[index].heldBytes -= held.bytes.count
+        heldTotal -= held.bytes.count
+        return held
+    }
+
+    /// Delivers held segments that have become contiguous with the stream.
+    private func drainHeld(_ direction: FlowDirection, time: CaptureTimestamp, heldTotal: inout Int) {
+        let index = direction.rawValue
+        while let first = halves[index].held.first, first.offset <= halves[index].nextOffset {
+            let held = popHeld(direction, heldTotal: &heldTotal)
+            deliverHeld(held, direction: direction, time: time)
+        }
+    }
+
+    // MARK: - Holes, ends
+
+    /// Declares the first hole of a direction a gap and delivers what follows it.
+    /// - Returns: `false` when nothing was held.
+    @discardableResult
+    func skipFirstHole(_ direction: FlowDirection, time: CaptureTimestamp, heldTotal: inout Int) -> Bool {
+        let index = direction.rawValue
+        guard let first = halves[index].held.first else { return false }
+        deliverGap(Int(first.offset - halves[index].nextOffset), direction: direction, time: time, uncaptured: false)
+        drainHeld(direction, time: time, heldTotal: &heldTotal)
+        endIfComplete(direction, time: time)
+        return true
+    }
+
+    /// The receiver acknowledged bytes past a hole: it has them, so no retransmission will come and
+    /// the hole is lost from the capture for good.
+    private func skipHolesAcknowledged(
+        by acknowledgment: UInt32,
+        direction: FlowDirection,
+        time: CaptureTimestamp,
+        heldTotal: inout Int
+    ) {
+        let index = direction.rawValue
+        guard halves[index].synchronized else { return }
+        let acknowledged = halves[index].offset(of: acknowledgment)
+        while let first = halves[index].held.first, first.offset <= acknowledged {
+            skipFirstHole(direction, time: time, heldTotal: &heldTotal)
+        }
+    }
+
+    /// Ends a direction once everything up to its FIN was delivered.
+    private func endIfComplete(_ direction: FlowDirection, time: CaptureTimestamp) {
+        let index = direction.rawValue
+        guard !halves[index].ended, let fin = halves[index].finOffset, halves[index].nextOffset >= fin else { return }
+        markEnded(direction, time: time)
+    }
+
+    /// Ends a direction now: holes become gaps, held bytes are delivered, the consumer is told.
+    func endDirection(_ direction: FlowDirection, time: CaptureTimestamp, heldTotal: inout Int) {
+        while skipFirstHole(direction, time: time, heldTotal: &heldTotal) {}
+        if !halves[direction.rawValue].ended { markEnded(direction, time: time) }
+    }
+
+    private func markEnded(_ direction: FlowDirection, time: CaptureTimestamp) {
+        halves[direction.rawValue].ended = true
+        consumer?.streamEnded(direction: direction, time: time)
+        if halves[0].ended, halves[1].ended, !isClosing {
+            phase = .closing(since: time)
+            if endReason == nil, halves[0].statistics.finSeen, halves[1].statistics.finSeen { endReason = .fin }
+        }
+    }
+
+    /// Ends both directions and returns the final summary; the connection is then dropped.
+    func close(reason: ConnectionEnd, heldTotal: inout Int) -> ConnectionSummary {
+        for direction in FlowDirection.allCases { endDirection(direction, time: lastTime, heldTotal: &heldTotal) }
+        let summary = ConnectionSummary(
+            info: info,
+            lastTime: lastTime,
+            clientToServer: halves[0].statistics,
+            serverToClient: halves[1].statistics,
+            end: endReason ?? reason
+        )
+        consumer?.connectionClosed(summary)
+        return summary
+    }
+}

@@ -1,0 +1,214 @@
+import AnalyzerCore
+
+/// Reassembles the TCP connections of a capture into ordered byte streams with marked gaps.
+///
+/// Feed it every TCP segment in capture order with ``process(_:)`` and call ``finish()`` at the end
+/// of the capture. For each connection it asks the factory for a ``StreamConsumer`` and delivers
+/// both directions through it; in-order bytes go straight from the packet, out-of-order bytes are
+/// copied and held (bounded by ``Limits/Reassembly``) until the hole before them fills, the receiver
+/// acknowledges past the hole, a limit is hit, or the connection ends, when the hole becomes a gap.
+/// Retransmitted and overlapping bytes are trimmed so that every byte is delivered once, first
+/// copy winning. Time is capture time only: idle connections expire by packet timestamps.
+public final class TCPReassembler {
+    private let limits: Limits.Reassembly
+    private let factory: (any StreamConsumerFactory)?
+    private let findings: (any FindingSink)?
+    private var table: [ConnectionKey: TCPConnection] = [:]
+    private var nextConnectionID = 1
+    private var heldTotal = 0
+    private var clock = CaptureTimestamp.zero
+    private var lastSweep: CaptureTimestamp?
+    private var totalLimitReported = false
+    private var connectionLimitReported = false
+    // One-entry cache: consecutive packets usually belong to the same connection.
+    private var cachedConnection: TCPConnection?
+
+    /// Counters so far.
+    public private(set) var statistics = ReassemblyStatistics()
+
+    /// Creates a reassembler.
+    /// - Parameters:
+    ///   - limits: the bounds on connections and held bytes.
+    ///   - factory: makes a consumer per connection and hears every connection's summary.
+    ///   - findings: where `limit-*` findings go.
+    public init(
+        limits: Limits.Reassembly = .init(),
+        factory: (any StreamConsumerFactory)?,
+        findings: (any FindingSink)? = nil
+    ) {
+        self.limits = limits
+        self.factory = factory
+        self.findings = findings
+    }
+
+    /// Connections currently tracked (including ones lingering after their close).
+    public var activeConnections: Int { table.count }
+
+    /// Out-of-order bytes currently held, all connections together.
+    public var heldBytes: Int { heldTotal }
+
+    /// Processes one segment (in capture order).
+    public func process(_ segment: TCPSegment) {
+        statistics.segments += 1
+        if clock < segment.timestamp { clock = segment.timestamp }
+        sweepIfDue()
+
+        let key = ConnectionKey(segment.source, segment.destination)
+        var connection: TCPConnection?
+        if let cached = cachedConnection, cached.key == key {
+            connection = cached
+        } else {
+            connection = table[key]
+        }
+        if let existing = connection, startsNewConnection(segment, replacing: existing) {
+            remove(existing, reason: .reused)
+            connection = nil
+        }
+        let current = connection ?? open(key: key, first: segment)
+        cachedConnection = current
+        current.process(segment, heldTotal: &heldTotal)
+        enforceHeldLimits(on: current, time: segment.timestamp)
+    }
+
+    /// Ends every connection as at the end of the capture: holes become gaps, held bytes are
+    /// delivered, and each consumer hears its end. Connections close in the order they opened.
+    public func finish() {
+        let remaining = table.values.sorted { $0.info.id < $1.info.id }
+        for connection in remaining { remove(connection, reason: .captureEnd) }
+    }
+
+    // MARK: - Table
+
+    /// A fresh SYN on a known key starts a new connection when the old one is closing, or when the
+    /// SYN's initial sequence number differs from the one the old connection started with.
+    private func startsNewConnection(_ segment: TCPSegment, replacing existing: TCPConnection) -> Bool {
+        guard segment.flags.contains(.syn), !segment.flags.contains(.ack) else { return false }
+        if existing.isClosing { return true }
+        let half = existing.halves[existing.direction(of: segment).rawValue]
+        return half.initialSequence != segment.sequenceNumber
+    }
+
+    private func open(key: ConnectionKey, first segment: TCPSegment) -> TCPConnection {
+        if table.count >= limits.maxConnections { evictLeastActive(time: segment.timestamp) }
+        let flags = segment.flags
+        let client: Endpoint
+        let server: Endpoint
+        if flags.contains(.syn) && !flags.contains(.ack) {
+            (client, server) = (segment.source, segment.destination)
+        } else if flags.contains(.syn) {
+            (client, server) = (segment.destination, segment.source)
+        } else if segment.destination.port > segment.source.port {
+            (client, server) = (segment.destination, segment.source)
+        } else {
+            (client, server) = (segment.source, segment.destination)
+        }
+        let handshake = flags.contains(.syn)
+        let info = ConnectionInfo(
+            id: nextConnectionID, client: client, server: server, firstTime: segment.timestamp, handshakeSeen: handshake
+        )
+        nextConnectionID += 1
+        statistics.connections += 1
+        if !handshake { statistics.midstreamPickups += 1 }
+        let connection = TCPConnection(key: key, info: info, consumer: factory?.makeConsumer(for: info))
+        table[key] = connection
+        statistics.peakConnections = max(statistics.peakConnections, table.count)
+        return connection
+    }
+
+    private func remove(_ connection: TCPConnection, reason: ConnectionEnd) {
+        let summary = connection.close(reason: reason, heldTotal: &heldTotal)
+        table[connection.key] = nil
+        if cachedConnection === connection { cachedConnection = nil }
+        factory?.connectionClosed(summary: summary)
+    }
+
+    /// Makes room by ending the least recently active eighth of the table (lingering closed
+    /// connections first). Sorting once per eighth keeps the cost amortised O(log n) per connection.
+    private func evictLeastActive(time: CaptureTimestamp) {
+        let ordered = table.values.sorted {
+            if $0.isClosing != $1.isClosing { return $0.isClosing }
+            return $0.lastTime != $1.lastTime ? $0.lastTime < $1.lastTime : $0.info.id < $1.info.id
+        }
+        let count = max(1, ordered.count / 8)
+        var evicted = 0
+        for connection in ordered.prefix(count) {
+            if !connection.isClosing { evicted += 1 }
+            remove(connection, reason: .evicted)
+        }
+        statistics.connectionsEvicted += evicted
+        if !connectionLimitReported {
+            connectionLimitReported = true
+            findings?.report(Finding(
+                code: .limitConnections, severity: .notice, time: time,
+                message: "connection table full at \(limits.maxConnections) connections (limit maxConnections); "
+                    + "ended the \(count) least recently active; further evictions are counted in stats"
+            ))
+        }
+    }
+
+    // MARK: - Limits and expiry
+
+    private func enforceHeldLimits(on connection: TCPConnection, time: CaptureTimestamp) {
+        statistics.peakHeldBytes = max(statistics.peakHeldBytes, heldTotal)
+        if connection.heldBytes > limits.maxHeldBytesPerConnection
+            || connection.heldSegments > limits.maxHeldSegmentsPerConnection
+        {
+            let before = (connection.heldBytes, connection.heldSegments)
+            statistics.connectionLimitHits += 1
+            while connection.heldBytes > limits.maxHeldBytesPerConnection
+                || connection.heldSegments > limits.maxHeldSegmentsPerConnection
+            {
+                // Skip the hole of whichever direction holds more.
+                let busier: FlowDirection = connection.halves[0].heldBytes >= connection.halves[1].heldBytes
+                    && !connection.halves[0].held.isEmpty ? .clientToServer : .serverToClient
+                if !connection.skipFirstHole(busier, time: time, heldTotal: &heldTotal) { break }
+            }
+            if !connection.connectionLimitReported {
+                connection.connectionLimitReported = true
+                findings?.report(Finding(
+                    code: .limitReassemblyConnection, severity: .notice, connection: connection.info.id, time: time,
+                    message: "connection \(connection.info.id) held \(before.0) out-of-order bytes in \(before.1) segments "
+                        + "(limits maxHeldBytesPerConnection \(limits.maxHeldBytesPerConnection), "
+                        + "maxHeldSegmentsPerConnection \(limits.maxHeldSegmentsPerConnection)); the hole was declared a gap"
+                ))
+            }
+        }
+        if heldTotal > limits.maxHeldBytesTotal {
+            let before = heldTotal
+            statistics.totalLimitHits += 1
+            for direction in FlowDirection.allCases {
+                while connection.skipFirstHole(direction, time: time, heldTotal: &heldTotal) {}
+            }
+            if !totalLimitReported {
+                totalLimitReported = true
+                findings?.report(Finding(
+                    code: .limitReassemblyTotal, severity: .notice, connection: connection.info.id, time: time,
+                    message: "\(before) out-of-order bytes held over all connections (limit maxHeldBytesTotal "
+                        + "\(limits.maxHeldBytesTotal)); holes of connection \(connection.info.id) were declared gaps; "
+                        + "further hits are counted in stats"
+                ))
+            }
+        }
+    }
+
+    /// Runs the expiry sweep every `closeLingerSeconds` of capture time (at least one second).
+    private func sweepIfDue() {
+        let interval = max(1, limits.closeLingerSeconds)
+        guard let last = lastSweep else {
+            lastSweep = clock
+            return
+        }
+        guard clock >= last.adding(seconds: interval) else { return }
+        lastSweep = clock
+        var expired: [(TCPConnection, ConnectionEnd)] = []
+        for connection in table.values {
+            if case .closing(let since) = connection.phase, clock >= since.adding(seconds: limits.closeLingerSeconds) {
+                expired.append((connection, connection.endReason ?? .fin))
+            } else if clock >= connection.lastTime.adding(seconds: limits.idleTimeoutSeconds) {
+                expired.append((connection, .idleTimeout))
+            }
+        }
+        expired.sort { $0.0.info.id < $1.0.info.id }
+        for (connection, reason) in expired { remove(connection, reason: reason) }
+    }
+}
