@@ -1,0 +1,95 @@
+import AnalyzerCore
+import PacketDecoding
+import TCPReassembly
+
+/// Drives packets through decoding and TCP reassembly into stream consumers.
+///
+/// The same engine serves capture files, standard input and (later) live interfaces: anything that
+/// is a ``PacketSource`` or calls ``process(_:)`` packet by packet. Nothing here reads files or the
+/// clock; time comes from the packets.
+public final class AnalysisEngine {
+    private let decoder: PacketDecoder
+    private let reassembler: TCPReassembler
+    private let findings: any FindingSink
+    private var finished = false
+
+    /// Counters of packets read before decoding.
+    public private(set) var capture = CaptureStatistics()
+
+    /// Creates an engine.
+    /// - Parameters:
+    ///   - limits: bounds on every table and buffer.
+    ///   - factory: makes the consumer of each TCP connection and hears each connection's summary.
+    ///   - findings: where findings (including `limit-*` notices) go, in capture order.
+    public init(limits: Limits = .init(), factory: (any StreamConsumerFactory)?, findings: any FindingSink) {
+        self.findings = findings
+        self.decoder = PacketDecoder(limits: limits.ipFragments, findings: findings)
+        self.reassembler = TCPReassembler(limits: limits.reassembly, factory: factory, findings: findings)
+    }
+
+    /// Decoding counters so far.
+    public var decodeStatistics: DecodeStatistics { decoder.statistics }
+    /// Reassembly counters so far.
+    public var reassemblyStatistics: ReassemblyStatistics { reassembler.statistics }
+
+    /// Processes one packet. Its bytes need to stay valid only for the duration of the call.
+    public func process(_ packet: CapturedPacket) {
+        capture.record(packet)
+        if case .tcp(let segment) = decoder.decode(packet) {
+            reassembler.process(segment)
+        }
+    }
+
+    /// Ends the analysis as at the end of a capture: every connection is flushed and closed.
+    /// Calling it again does nothing.
+    public func finish() {
+        guard !finished else { return }
+        finished = true
+        reassembler.finish()
+    }
+
+    /// Reads `source` to its end, processes every packet, reports each interruption of the source
+    /// as a `capture-truncated` finding, and finishes.
+    /// - Throws: what the source throws for an error that stops it; what was read is still finished.
+    public func run(_ source: inout some PacketSource) throws {
+        defer {
+            for interruption in source.interruptions {
+                findings.report(Finding(
+                    code: .captureTruncated, severity: .notice, time: interruption.lastTimestamp,
+                    message: "\(interruption.capture): reading stopped after \(interruption.packetsRead) packets: "
+                        + interruption.reason
+                ))
+            }
+            finish()
+        }
+        while let packet = try source.nextPacket() {
+            process(packet)
+        }
+    }
+}
+
+/// Counters of the packets read, before any decoding.
+public struct CaptureStatistics: Hashable, Sendable {
+    /// Packets read.
+    public var packets = 0
+    /// Captured bytes read.
+    public var capturedBytes: UInt64 = 0
+    /// Packets whose captured length was shorter than their length on the wire.
+    public var cutBySnapshotLength = 0
+    /// Time of the first packet.
+    public var firstTime: CaptureTimestamp?
+    /// Time of the latest packet (the largest timestamp seen).
+    public var lastTime: CaptureTimestamp?
+
+    /// All zeros.
+    public init() {}
+
+    /// Counts one packet.
+    mutating func record(_ packet: CapturedPacket) {
+        packets += 1
+        capturedBytes += UInt64(packet.bytes.count)
+        if packet.originalLength > packet.bytes.count { cutBySnapshotLength += 1 }
+        if firstTime == nil { firstTime = packet.timestamp }
+        if lastTime.map({ $0 < packet.timestamp }) ?? true { lastTime = packet.timestamp }
+    }
+}

@@ -1,0 +1,102 @@
+import AnalysisPipeline
+import AnalyzerCore
+import ArgumentParser
+import ReportOutput
+import TCPReassembly
+
+/// Lets `--follow-format` take the format names.
+extension FollowFormat: ExpressibleByArgument {}
+
+/// Which directions `--follow` prints.
+enum FollowDirections: String, CaseIterable, ExpressibleByArgument {
+    case both, client, server
+
+    var directions: Set<FlowDirection> {
+        switch self {
+        case .both: return Set(FlowDirection.allCases)
+        case .client: return [.clientToServer]
+        case .server: return [.serverToClient]
+        }
+    }
+}
+
+/// `bitsnoop streams`: every TCP connection of the capture, or the reassembled bytes of one.
+struct Streams: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the TCP connections of a capture, or print the reassembled bytes of one.",
+        discussion: """
+            Connections are numbered in the order they first appear. Bytes are unique payload bytes \
+            (retransmitted copies not counted); gaps are bytes missing from the capture.
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: ArgumentHelp("Write the connection list as JSON to this path ('-' for standard output).",
+                               valueName: "path"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Print the reassembled bytes of connection N instead of the list.", valueName: "N"))
+    var follow: Int?
+
+    @Option(help: "How --follow prints bytes: ascii (tshark style), hex, or raw (the bytes alone).")
+    var followFormat: FollowFormat = .ascii
+
+    @Option(help: "Which directions --follow prints: both, client or server.")
+    var direction: FollowDirections = .both
+
+    func validate() throws {
+        if let follow, follow < 1 { throw ValidationError("Connections are numbered from 1.") }
+        if follow != nil, json == "-" { throw ValidationError("--follow and --json - both write to standard output.") }
+    }
+
+    func run() throws {
+        var capture = try input.openCapture()
+        let findings = FindingCollector()
+        let jsonOutput = try json.map { path in
+            do { return try OutputFile.open(path) } catch { printError("\(error)"); throw ExitStatus.inputError }
+        }
+        let renderer = FollowRenderer(format: followFormat, directions: direction.directions)
+        let out = OutputFile.standardOutput
+        var gapBytes: UInt64 = 0
+        let follower = follow.map { id in
+            StreamFollower(connectionID: id) { event in
+                if case .gap(_, let length, _, _) = event { gapBytes += length }
+                out.write(renderer.render(event))
+            }
+        }
+        let catalog = ConnectionCatalog(forwardingTo: follower)
+        let engine = AnalysisEngine(factory: catalog, findings: findings)
+        do {
+            try engine.run(&capture)
+        } catch {
+            printError("\(error)")
+            throw ExitStatus.inputError
+        }
+        for finding in findings.findings where finding.code == .captureTruncated {
+            printError("warning: \(finding.message)")
+        }
+
+        let report = StreamsReport(
+            captures: input.captures, precision: capture.timestampPrecision, connections: catalog.summaries,
+            findings: findings.findings, counters: AnalysisCounters.list(for: engine)
+        )
+        if let jsonOutput {
+            jsonOutput.write(report.json().serialized() + "\n")
+            jsonOutput.flush()
+        }
+        if let follower, let id = follow {
+            out.flush()
+            guard follower.found else {
+                printError("connection \(id) not found: the capture has \(catalog.summaries.count) connection(s)")
+                throw ExitStatus.inputError
+            }
+            if followFormat == .raw, gapBytes > 0 {
+                printError("warning: \(gapBytes) byte(s) of connection \(id) are missing from the capture (gaps)")
+            }
+        } else if jsonOutput?.isStandardOutput != true {
+            out.write(report.text())
+        }
+        out.flush()
+    }
+}

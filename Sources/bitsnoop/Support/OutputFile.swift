@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A buffered output: standard output for `-`, otherwise a file created (or truncated) at a path.
+final class OutputFile {
+    private let handle: UnsafeMutablePointer<FILE>
+    private let ownsHandle: Bool
+    /// The path as given (`-` for standard output).
+    let path: String
+
+    /// Standard output.
+    static let standardOutput = OutputFile(handle: stdout, path: "-", owns: false)
+
+    private init(handle: UnsafeMutablePointer<FILE>, path: String, owns: Bool) {
+        self.handle = handle
+        self.path = path
+        self.ownsHandle = owns
+    }
+
+    /// Opens `path` for writing; `-` means standard output.
+    /// - Throws: ``OutputError`` naming the path and the system's reason.
+    static func open(_ path: String) throws -> OutputFile {
+        if path == "-" { return standardOutput }
+        guard let handle = fopen(path, "wb") else {
+            throw OutputError(message: "\(path): cannot write: \(String(cString: strerror(errno)))")
+        }
+        return OutputFile(handle: handle, path: path, owns: true)
+    }
+
+    /// Whether this is standard output.
+    var isStandardOutput: Bool { path == "-" }
+
+    /// Writes bytes.
+    func write(_ bytes: [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+    }
+
+    /// Writes text as UTF-8.
+    func write(_ text: String) {
+        var text = text
+        text.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, handle) }
+    }
+
+    /// Flushes buffered output.
+    func flush() { fflush(handle) }
+
+    deinit {
+        if ownsHandle { fclose(handle) } else { fflush(handle) }
+    }
+}
+
+/// An output could not be opened.
+struct OutputError: Error, CustomStringConvertible {
+    /// One line naming the path and the reason.
+    let message: String
+    var description: String { message }
+}
+
+/// Writes one line to standard error, prefixed with `bitsnoop: `.
+func printError(_ message: String) {
+    fputs("bitsnoop: \(message)\n", stderr)
+}
