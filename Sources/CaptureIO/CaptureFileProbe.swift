@@ -73,7 +73,9 @@ struct CaptureFileProbe {
 
     /// Fills `buffer` from `offset` with `pread` until it is full or the file ends; returns the count
     /// read. A read error ends the head early: libpcap will meet and report the same error.
-    private static func readHead(_ descriptor: Int32, from offset: Int64, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+    private static func readHead(
+        _ descriptor: Int32, from offset: Int64, into buffer: UnsafeMutableRawBufferPointer
+    ) -> Int {
         var filled = 0
         while filled < buffer.count, let base = buffer.baseAddress {
             let result = pread(descriptor, base + filled, buffer.count - filled, off_t(offset) + off_t(filled))

@@ -13,8 +13,6 @@ public final class OfflineCapture: PacketSource {
     /// One capture and what is known of it.
     private struct Slot {
         let input: CaptureInput
-        /// A regular file opened by path, which can be opened again.
-        var isReopenable: Bool
         var size: Int64?
         var startOffset: Int64
         var linkType: LinkType
@@ -166,10 +164,11 @@ public final class OfflineCapture: PacketSource {
     private static func openSlot(_ input: CaptureInput, keepOpen: Bool) throws(CaptureError) -> Slot {
         let (descriptor, probe) = try input.open()
         let handle = try PcapHandle.openOffline(adopting: descriptor, name: input.name)
+        // Only a regular file named by path can be opened again; anything else stays open.
         var isReopenable = false
         if case .path = input { isReopenable = probe.isRegularFile }
         return Slot(
-            input: input, isReopenable: isReopenable, size: probe.size, startOffset: probe.startOffset,
+            input: input, size: probe.size, startOffset: probe.startOffset,
             linkType: handle.linkType, snapshotLength: handle.snapshotLength,
             declaredPrecision: probe.declaredPrecision,
             handle: keepOpen || !isReopenable ? handle : nil)

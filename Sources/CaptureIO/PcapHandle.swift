@@ -97,7 +97,9 @@ final class PcapHandle {
                 return .failed("captured length \(captured) exceeds the snapshot length \(snapshotLength)")
             }
         }
-        guard data != nil || captured == 0 else { return .failed("libpcap returned no bytes for a \(captured)-byte packet") }
+        guard data != nil || captured == 0 else {
+            return .failed("libpcap returned no bytes for a \(captured)-byte packet")
+        }
         let packet = CapturedPacket(
             timestamp: Self.timestamp(seconds: Int64(record.ts.tv_sec), nanoseconds: Int64(record.ts.tv_usec)),
             linkType: linkType,
@@ -130,7 +132,8 @@ final class PcapHandle {
     ) throws(CaptureError) {
         let snapshot = Int32(clamping: snapshotLength)
         guard let dead = pcap_open_dead_with_tstamp_precision(linkType.rawValue, snapshot, requestedPrecision) else {
-            throw filterError(expression: expression, message: "libpcap could not make a handle to compile it", name: name)
+            let message = "libpcap could not make a handle to compile it"
+            throw filterError(expression: expression, message: message, name: name)
         }
         defer { pcap_close(dead) }
         var program = bpf_program()
