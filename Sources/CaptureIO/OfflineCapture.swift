@@ -1,0 +1,228 @@
+import AnalyzerCore
+
+/// Capture files (pcap or pcapng, read by libpcap) delivered in order as one continuous capture.
+///
+/// Every file is checked when the capture is made — it exists, can be read, and libpcap opens it —
+/// so a bad file fails before analysis starts. Regular files are then closed and opened again when
+/// their turn comes, so that many files do not hold many descriptors and buffers; standard input
+/// and other streams stay open from the check on, because they cannot be read twice.
+///
+/// Damage met while reading (a file cut inside a record, a read error) does not throw: it is kept
+/// in ``interruptions`` and reading goes on with the next file, so nothing already read is lost.
+public final class OfflineCapture: PacketSource {
+    /// One capture and what is known of it.
+    private struct Slot {
+        let input: CaptureInput
+        var size: Int64?
+        var startOffset: Int64
+        var linkType: LinkType
+        var snapshotLength: Int
+        var declaredPrecision: TimestampPrecision?
+        /// Open while the capture is being read, and from the check on when it cannot be reopened.
+        var handle: PcapHandle?
+    }
+
+    /// The captures in reading order: paths as given, `-` for standard input.
+    public let captures: [String]
+    private var slots: [Slot]
+    private var index = 0
+    private var isFinished = false
+    private var filterExpression: String?
+    private var packetsReadInCapture = 0
+    private var lastTimestampInCapture: CaptureTimestamp?
+    private var finishedBytes: Int64 = 0
+
+    /// Packets delivered so far, over all captures (after filtering).
+    public private(set) var packetsRead = 0
+    /// Places where a capture stopped early, in the order met.
+    public private(set) var interruptions: [CaptureInterruption] = []
+    /// The finest timestamp resolution known so far. Declared resolutions (the pcap magic, pcapng's
+    /// `if_tsresol`) of all regular files are known from the start; for streams, whose heads cannot
+    /// be peeked, it becomes nanoseconds once a packet's time is not a whole microsecond.
+    public private(set) var timestampPrecision: TimestampPrecision
+
+    /// Opens capture files to be read in order as one continuous capture (`-` is standard input,
+    /// which may appear at most once).
+    ///
+    /// Every path is checked up front: it must exist, be readable, and open as pcap or pcapng.
+    /// - Throws: ``CaptureError`` for the first path that fails: `.fileNotFound`, `.permissionDenied`,
+    ///   `.notACapture` (with libpcap's reason; also for empty files, files cut inside the file
+    ///   header, and directories), `.readFailed`; `.invalidArgument` for no paths or `-` twice.
+    public convenience init(paths: [String]) throws(CaptureError) {
+        try self.init(inputs: paths.map { $0 == "-" ? CaptureInput.standardInput : .path($0) })
+    }
+
+    /// Opens `inputs` as ``init(paths:)`` does paths. Descriptors given in `inputs` are adopted, and
+    /// closed even when this throws.
+    /// - Throws: as ``init(paths:)``.
+    init(inputs: [CaptureInput]) throws(CaptureError) {
+        captures = inputs.map(\.name)
+        var opened: [Slot] = []
+        var attempted = 0  // inputs handed to openSlot, which cleans up after itself when it throws
+        do {
+            try Self.checkArguments(inputs)
+            for input in inputs {
+                attempted += 1
+                opened.append(try Self.openSlot(input, keepOpen: opened.isEmpty))
+            }
+        } catch {
+            for input in inputs.dropFirst(attempted) { input.discard() }
+            throw error
+        }
+        slots = opened
+        timestampPrecision = .microseconds
+        for slot in opened {
+            if let declared = slot.declaredPrecision, declared > timestampPrecision { timestampPrecision = declared }
+        }
+    }
+
+    /// The capture being read (its path, or `-`); the last one once all are read.
+    public var currentCapture: String { slots[index].input.name }
+    /// The link type of the capture being read (`pcap_datalink`); each packet carries its own too.
+    public var linkType: LinkType { slots[index].linkType }
+    /// The snapshot length of the capture being read (`pcap_snapshot`).
+    public var snapshotLength: Int { slots[index].snapshotLength }
+
+    /// How far reading has got, in captures and bytes. Cheap (one `ftell`), but not meant per packet.
+    public var progress: CaptureProgress {
+        var bytesRead = finishedBytes
+        if !isFinished, let handle = slots[index].handle, let position = handle.filePosition {
+            bytesRead = Self.saturatingSum(bytesRead, max(0, position - slots[index].startOffset))
+        }
+        var total: Int64? = 0
+        for slot in slots {
+            guard let sum = total, let size = slot.size else {
+                total = nil
+                break
+            }
+            total = Self.saturatingSum(sum, size)
+        }
+        return CaptureProgress(captureIndex: index, captureCount: slots.count, bytesRead: bytesRead, totalBytes: total)
+    }
+
+    /// Returns the next packet of the whole capture, or `nil` after the last one of the last file.
+    ///
+    /// The packet's bytes borrow libpcap's buffer: valid until the next call. A file that ends inside
+    /// a record, fails to read, or can no longer be opened adds an entry to ``interruptions`` and
+    /// reading moves on to the next file.
+    /// - Throws: ``CaptureError`` `.badFilter` only if the filter cannot be applied to a file opened
+    ///   again whose link type has changed since it was checked.
+    public func nextPacket() throws(CaptureError) -> CapturedPacket? {
+        while !isFinished {
+            guard let handle = try currentHandle() else { continue }
+            switch handle.next() {
+            case .packet(let packet):
+                packetsRead += 1
+                packetsReadInCapture += 1
+                lastTimestampInCapture = packet.timestamp
+                if timestampPrecision == .microseconds, packet.timestamp.nanoseconds % 1000 != 0 {
+                    timestampPrecision = .nanoseconds
+                }
+                return packet
+            case .end:
+                finishCapture()
+            case .failed(let message):
+                interrupt(reason: message)
+            case .noPacketYet:
+                // Savefiles never time out; treat it as damage rather than spin.
+                interrupt(reason: "libpcap reported a read timeout on a file")
+            }
+        }
+        return nil
+    }
+
+    /// Applies a BPF filter to every capture, including those opened later: only packets it accepts
+    /// are delivered from now on. It is compiled (`pcap_compile`) for each capture's link type.
+    /// - Throws: ``CaptureError`` `.badFilter` naming the expression and a capture, with libpcap's
+    ///   message, when it does not compile for any capture's link type; the filter in force is then
+    ///   unchanged.
+    public func setFilter(_ expression: String) throws(CaptureError) {
+        for (position, slot) in slots.enumerated()
+        where !slots[..<position].contains(where: { $0.linkType == slot.linkType }) {
+            try PcapHandle.checkFilter(
+                expression, linkType: slot.linkType, snapshotLength: slot.snapshotLength, name: slot.input.name)
+        }
+        for slot in slots { try slot.handle?.setFilter(expression) }
+        filterExpression = expression
+    }
+
+    // MARK: - Moving through the captures
+
+    private static func checkArguments(_ inputs: [CaptureInput]) throws(CaptureError) {
+        guard !inputs.isEmpty else {
+            throw CaptureError(code: .invalidArgument, capture: "", reason: "no capture file given")
+        }
+        let standardInputs = inputs.filter {
+            if case .standardInput = $0 { return true }
+            return false
+        }
+        guard standardInputs.count <= 1 else {
+            throw CaptureError(code: .invalidArgument, capture: "-", reason: "standard input can be read only once")
+        }
+    }
+
+    private static func openSlot(_ input: CaptureInput, keepOpen: Bool) throws(CaptureError) -> Slot {
+        let (descriptor, probe) = try input.open()
+        let handle = try PcapHandle.openOffline(adopting: descriptor, name: input.name)
+        // Only a regular file named by path can be opened again; anything else stays open.
+        var isReopenable = false
+        if case .path = input { isReopenable = probe.isRegularFile }
+        return Slot(
+            input: input, size: probe.size, startOffset: probe.startOffset,
+            linkType: handle.linkType, snapshotLength: handle.snapshotLength,
+            declaredPrecision: probe.declaredPrecision,
+            handle: keepOpen || !isReopenable ? handle : nil)
+    }
+
+    /// The open handle of the current capture, opening it again if needed; `nil` when that failed
+    /// (recorded as an interruption, and the capture is finished).
+    private func currentHandle() throws(CaptureError) -> PcapHandle? {
+        if let handle = slots[index].handle { return handle }
+        let handle: PcapHandle
+        let probe: CaptureFileProbe
+        do {
+            let opened = try slots[index].input.open()
+            probe = opened.probe
+            handle = try PcapHandle.openOffline(adopting: opened.descriptor, name: slots[index].input.name)
+        } catch {
+            interrupt(reason: "could not open it again: " + error.reason)
+            return nil
+        }
+        // Install the filter before keeping the handle, so that an unfiltered handle is never read.
+        if let filterExpression { try handle.setFilter(filterExpression) }
+        slots[index].size = probe.size
+        slots[index].startOffset = probe.startOffset
+        slots[index].linkType = handle.linkType
+        slots[index].snapshotLength = handle.snapshotLength
+        slots[index].handle = handle
+        if let declared = probe.declaredPrecision, declared > timestampPrecision { timestampPrecision = declared }
+        return handle
+    }
+
+    private func interrupt(reason: String) {
+        interruptions.append(
+            CaptureInterruption(
+                capture: slots[index].input.name, reason: reason,
+                packetsRead: packetsReadInCapture, lastTimestamp: lastTimestampInCapture))
+        finishCapture()
+    }
+
+    /// Closes the current capture and moves to the next. Called only from ``nextPacket()``, so the
+    /// packet returned last (whose bytes the closed handle held) is already out of use.
+    private func finishCapture() {
+        finishedBytes = Self.saturatingSum(finishedBytes, slots[index].size ?? 0)
+        slots[index].handle = nil
+        packetsReadInCapture = 0
+        lastTimestampInCapture = nil
+        if index + 1 < slots.count {
+            index += 1
+        } else {
+            isFinished = true
+        }
+    }
+
+    private static func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? Int64.max : sum
+    }
+}

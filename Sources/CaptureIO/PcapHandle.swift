@@ -1,0 +1,195 @@
+import AnalyzerCore
+import CPcap
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What one call to ``PcapHandle/next()`` produced.
+enum PcapReadResult {
+    /// A packet. Its bytes borrow libpcap's buffer and stay valid until the handle's next call.
+    case packet(CapturedPacket)
+    /// No packet arrived before the read timeout; only a live capture says this.
+    case noPacketYet
+    /// The capture has no more packets.
+    case end
+    /// Reading stopped; the text is libpcap's message (e.g. `truncated dump file; …`).
+    case failed(String)
+}
+
+/// The owner of one libpcap `pcap_t`, and the only code in bitsnoop that calls libpcap.
+///
+/// The handle is closed (`pcap_close`) when the object goes away. Opening is done by static
+/// factories; ``init(adopting:name:)`` takes any already-made `pcap_t`, so a live capture
+/// (`pcap_create` + `pcap_activate`) can be added as one more factory without touching the rest.
+final class PcapHandle {
+    /// Every capture is opened asking libpcap for nanosecond timestamps, whatever the file holds;
+    /// libpcap scales microsecond files up, so `tv_usec` always carries nanoseconds.
+    private static let requestedPrecision = UInt32(PCAP_TSTAMP_PRECISION_NANO)
+
+    private let pcap: OpaquePointer
+    /// The capture's name (file path, `-`, later an interface), used in every error.
+    let name: String
+    /// The link-layer type of every packet (`pcap_datalink`); libpcap allows one per file.
+    let linkType: LinkType
+    /// The snapshot length libpcap holds to (`pcap_snapshot`); re-read when a packet exceeds it.
+    private(set) var snapshotLength: Int
+
+    /// Takes ownership of an opened (and, for live captures, activated) `pcap_t`.
+    init(adopting pcap: OpaquePointer, name: String) {
+        self.pcap = pcap
+        self.name = name
+        self.linkType = LinkType(rawValue: pcap_datalink(pcap))
+        self.snapshotLength = Int(pcap_snapshot(pcap))
+    }
+
+    deinit {
+        // For a savefile this also closes its FILE (and so the descriptor it was opened on).
+        pcap_close(pcap)
+    }
+
+    /// Opens a pcap or pcapng capture on `fileDescriptor`, which the handle adopts: it is closed when
+    /// the handle is, or before this throws.
+    /// - Throws: ``CaptureError`` `.notACapture` with libpcap's reason when the bytes are not a
+    ///   readable capture (unknown format, cut inside the file header, empty); `.readFailed` when
+    ///   reading the header failed.
+    static func openOffline(adopting fileDescriptor: Int32, name: String) throws(CaptureError) -> PcapHandle {
+        guard let file = fdopen(fileDescriptor, "rb") else {
+            let code = errno
+            close(fileDescriptor)
+            throw CaptureError(code: .readFailed, capture: name, reason: systemErrorMessage(code))
+        }
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        guard let pcap = pcap_fopen_offline_with_tstamp_precision(file, requestedPrecision, &errorBuffer) else {
+            // On failure libpcap leaves the FILE to its caller.
+            fclose(file)
+            throw openError(message: string(fromErrorBuffer: errorBuffer), name: name)
+        }
+        return PcapHandle(adopting: pcap, name: name)
+    }
+
+    /// Reads the next packet (`pcap_next_ex`). A packet's bytes are valid until the next call.
+    ///
+    /// Lengths libpcap hands over are checked before the bytes are exposed: a captured length above
+    /// the snapshot length, or bytes missing for a non-empty record, are reported as `.failed`.
+    func next() -> PcapReadResult {
+        var header: UnsafeMutablePointer<pcap_pkthdr>?
+        var data: UnsafePointer<UInt8>?
+        switch pcap_next_ex(pcap, &header, &data) {
+        case 1: break
+        case 0: return .noPacketYet
+        case PCAP_ERROR_BREAK: return .end  // -2: end of a savefile
+        default: return .failed(lastError)
+        }
+        guard let record = header?.pointee else { return .failed("libpcap returned a packet without a header") }
+        guard let captured = Int(exactly: record.caplen), let original = Int(exactly: record.len) else {
+            return .failed("packet length \(record.caplen) does not fit this machine")
+        }
+        if captured > snapshotLength {
+            // libpcap keeps caplen within the snapshot length; re-read it in case it grew (a new
+            // pcapng section) before deciding the record cannot be trusted.
+            snapshotLength = Int(pcap_snapshot(pcap))
+            guard captured <= snapshotLength else {
+                return .failed("captured length \(captured) exceeds the snapshot length \(snapshotLength)")
+            }
+        }
+        guard data != nil || captured == 0 else {
+            return .failed("libpcap returned no bytes for a \(captured)-byte packet")
+        }
+        let packet = CapturedPacket(
+            timestamp: Self.timestamp(seconds: Int64(record.ts.tv_sec), nanoseconds: Int64(record.ts.tv_usec)),
+            linkType: linkType,
+            // A record claiming fewer bytes on the wire than it holds is damaged; keep the invariant
+            // consumers rely on (originalLength >= bytes.count) rather than pass the contradiction on.
+            originalLength: max(original, captured),
+            bytes: UnsafeRawBufferPointer(start: data, count: captured)
+        )
+        return .packet(packet)
+    }
+
+    /// Compiles `expression` for this capture's link type and installs it (`pcap_compile` +
+    /// `pcap_setfilter`); packets it rejects are skipped by ``next()`` from now on.
+    /// - Throws: ``CaptureError`` `.badFilter` with libpcap's message.
+    func setFilter(_ expression: String) throws(CaptureError) {
+        var program = bpf_program()
+        guard pcap_compile(pcap, &program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
+            throw Self.filterError(expression: expression, message: lastError, name: name)
+        }
+        defer { pcap_freecode(&program) }
+        guard pcap_setfilter(pcap, &program) == 0 else {
+            throw Self.filterError(expression: expression, message: lastError, name: name)
+        }
+    }
+
+    /// Checks that `expression` compiles for `linkType` without any capture open (`pcap_open_dead`).
+    /// - Throws: ``CaptureError`` `.badFilter` naming `name` and the expression, with libpcap's message.
+    static func checkFilter(
+        _ expression: String, linkType: LinkType, snapshotLength: Int, name: String
+    ) throws(CaptureError) {
+        let snapshot = Int32(clamping: snapshotLength)
+        guard let dead = pcap_open_dead_with_tstamp_precision(linkType.rawValue, snapshot, requestedPrecision) else {
+            let message = "libpcap could not make a handle to compile it"
+            throw filterError(expression: expression, message: message, name: name)
+        }
+        defer { pcap_close(dead) }
+        var program = bpf_program()
+        guard pcap_compile(dead, &program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
+            throw filterError(expression: expression, message: string(fromC: pcap_geterr(dead)), name: name)
+        }
+        pcap_freecode(&program)
+    }
+
+    /// Bytes of the capture file consumed so far (`ftell`), or `nil` when that is unknown (a pipe,
+    /// a live capture).
+    var filePosition: Int64? {
+        guard let file = pcap_file(pcap) else { return nil }
+        let position = ftell(file)
+        return position < 0 ? nil : Int64(position)
+    }
+
+    private var lastError: String { Self.string(fromC: pcap_geterr(pcap)) }
+
+    /// Turns libpcap's `(tv_sec, tv_usec)` — nanoseconds in `tv_usec`, as requested — into a
+    /// timestamp. A hostile file can put any value in either field, so the fraction is brought into
+    /// `0..<1e9` by carrying whole seconds, saturating instead of overflowing.
+    static func timestamp(seconds: Int64, nanoseconds fraction: Int64) -> CaptureTimestamp {
+        var carry = fraction / 1_000_000_000
+        var nanoseconds = fraction % 1_000_000_000
+        if nanoseconds < 0 {
+            nanoseconds += 1_000_000_000
+            carry -= 1
+        }
+        let (sum, overflow) = seconds.addingReportingOverflow(carry)
+        let wholeSeconds = overflow ? (carry < 0 ? Int64.min : Int64.max) : sum
+        // 0 <= nanoseconds < 1e9 here, so the conversion cannot fail.
+        return CaptureTimestamp(seconds: wholeSeconds, nanoseconds: UInt32(nanoseconds))
+    }
+
+    /// Sorts libpcap's reason for refusing to open a savefile into a ``CaptureError``.
+    private static func openError(message: String, name: String) -> CaptureError {
+        // sf_open: "error reading dump file: <strerror>" is an I/O failure; every other refusal
+        // (unknown magic, truncated header, bad version, damaged pcapng header) means "not a capture".
+        if message.hasPrefix("error reading dump file") {
+            return CaptureError(code: .readFailed, capture: name, reason: message)
+        }
+        return CaptureError(code: .notACapture, capture: name, reason: "not a capture file (\(message))")
+    }
+
+    private static func filterError(expression: String, message: String, name: String) -> CaptureError {
+        CaptureError(code: .badFilter, capture: name, reason: "bad filter expression \"\(expression)\": \(message)")
+    }
+
+    private static func string(fromC text: UnsafePointer<CChar>?) -> String {
+        guard let text else { return "unknown libpcap error" }
+        return String(cString: text)
+    }
+
+    private static func string(fromErrorBuffer buffer: [CChar]) -> String {
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return bytes.isEmpty ? "unknown libpcap error" : String(decoding: bytes, as: UTF8.self)
+    }
+}
