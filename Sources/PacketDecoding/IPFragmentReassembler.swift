@@ -60,7 +60,9 @@ final class IPFragmentReassembler {
     var fragmentBytesHeld: Int { bytesHeld }
 
     /// Adds one fragment received at `time`.
-    func add(_ fragment: IPFragment, at time: CaptureTimestamp, statistics: inout DecodeStatistics) -> ReassemblyResult {
+    func add(
+        _ fragment: IPFragment, at time: CaptureTimestamp, statistics: inout DecodeStatistics
+    ) -> ReassemblyResult {
         // The offset field is 13 bits of 8-byte units and the data at most 64 KiB: no overflow.
         let end = fragment.offset + fragment.data.count
         let maxPayload = fragment.key.isV6

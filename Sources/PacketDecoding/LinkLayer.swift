@@ -82,7 +82,9 @@ enum LinkLayerDecoder {
 
     /// Maps a BSD address family to IPv4 or IPv6. `AF_INET6` differs by system: 10 (Linux),
     /// 24 (NetBSD, OpenBSD, BSD/OS), 28 (FreeBSD), 30 (macOS, iOS); libpcap accepts all of them.
-    private static func addressFamily(_ family: UInt32, payloadAt payload: Int) throws(DecodeStop) -> NetworkLayerStart {
+    private static func addressFamily(
+        _ family: UInt32, payloadAt payload: Int
+    ) throws(DecodeStop) -> NetworkLayerStart {
         switch family {
         case 2: return .ipv4(payload)
         case 10, 24, 28, 30: return .ipv6(payload)

@@ -2,7 +2,7 @@
 public enum MalformedReason: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// The packet is shorter on the wire than its link-layer header (for raw IP: it is empty).
     case linkHeaderLength = "link-header-length"
-    /// More stacked 802.1Q / QinQ tags than ``LinkLayerDecoder/maxVLANTags``.
+    /// More than 8 stacked 802.1Q / QinQ tags.
     case linkTagDepth = "link-tag-depth"
     /// The IP version nibble does not match the link layer's protocol (or is neither 4 nor 6 on raw IP).
     case ipVersion = "ip-version"

@@ -135,7 +135,9 @@ public final class PacketDecoder {
 
     /// A fragment's data, which must have been captured whole to be of use.
     /// - Throws: `.truncated` when the snapshot length cut it (the fragment is not held).
-    private func capturedWhole(_ frame: FrameBytes, from start: Int, to end: Int) throws(DecodeStop) -> UnsafeRawBufferPointer {
+    private func capturedWhole(
+        _ frame: FrameBytes, from start: Int, to end: Int
+    ) throws(DecodeStop) -> UnsafeRawBufferPointer {
         guard end <= frame.capturedCount else { throw .truncated }
         return try frame.slice(from: start, to: end)
     }

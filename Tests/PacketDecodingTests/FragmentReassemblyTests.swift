@@ -11,17 +11,19 @@ private let reference = expectedSegment(payload: longPayload)
 private let referenceV6 = expectedSegment(v6: true, payload: longPayload)
 
 /// Fragment packets of one datagram, as (link-less) raw IP packets.
-private func v4Fragments(size: Int = 64, identification: UInt16 = 0x4242, options: [UInt8] = []) -> [[UInt8]] {
+private func v4Fragments(size: Int = 64, options: [UInt8] = []) -> [[UInt8]] {
     B.split(longTCP, size: size).map {
-        B.ipv4Fragment(offset: $0.offset, bytes: $0.bytes, isLast: $0.isLast, identification: identification, options: options)
+        B.ipv4Fragment(offset: $0.offset, bytes: $0.bytes, isLast: $0.isLast, options: options)
     }
 }
 
-private func v6Fragments(size: Int = 64, identification: UInt32 = 0x0BAD_F00D, hopByHop: Bool = false) -> [[UInt8]] {
+private func v6Fragments(size: Int = 64, hopByHop: Bool = false) -> [[UInt8]] {
     B.split(longTCP, size: size).map {
-        B.ipv6Fragment(offset: $0.offset, bytes: $0.bytes, isLast: $0.isLast, identification: identification, hopByHop: hopByHop)
+        B.ipv6Fragment(offset: $0.offset, bytes: $0.bytes, isLast: $0.isLast, hopByHop: hopByHop)
     }
 }
+
+private let zeros = [UInt8](repeating: 0, count: 8)
 
 /// Feeds packets in order; expects exactly the last one to complete the datagram, and returns its outcome.
 private func feed(_ decoder: PacketDecoder, _ packets: [[UInt8]], linkType: LinkType = .raw) -> Outcome? {
@@ -93,7 +95,7 @@ struct FragmentReassemblyTests {
         // Feed until the datagram completes; fragments after that would start a new datagram.
         while index < pieces.count, completions.isEmpty {
             let piece = pieces[index]
-            let outcome = decoder.decode(B.ipv4Fragment(offset: piece.offset, bytes: piece.bytes, isLast: piece.isLast), linkType: .raw)
+            let outcome = decoder.fragment(piece.offset, piece.bytes, last: piece.isLast)
             if outcome != .fragmentHeld { completions.append(outcome) }
             index += 1
         }
@@ -110,7 +112,7 @@ struct FragmentReassemblyTests {
         #expect(decoder.decode(forged, linkType: .raw) == .fragmentHeld)
         var outcomes: [Outcome] = []
         for fragment in fragments {
-            outcomes.append(decoder.decode(B.ipv4Fragment(offset: fragment.offset, bytes: fragment.bytes, isLast: fragment.isLast), linkType: .raw))
+            outcomes.append(decoder.fragment(fragment.offset, fragment.bytes, last: fragment.isLast))
         }
         #expect(outcomes[1] == .malformed(.fragmentOverlapConflict))
         #expect(decoder.statistics.fragmentOverlapConflicts == 1)
@@ -133,17 +135,14 @@ struct FragmentReassemblyTests {
         let odd = B.ipv4Fragment(offset: 0, bytes: [UInt8](repeating: 1, count: 20), isLast: false)
         #expect(decoder.decode(odd, linkType: .raw) == .malformed(.fragmentLength))
         // Two last fragments that disagree about the end.
-        #expect(decoder.decode(B.ipv4Fragment(offset: 48, bytes: [1, 2, 3], isLast: true, identification: 9), linkType: .raw) == .fragmentHeld)
-        #expect(decoder.decode(B.ipv4Fragment(offset: 48, bytes: [1, 2, 3, 4], isLast: true, identification: 9), linkType: .raw)
-            == .malformed(.fragmentEndConflict))
+        #expect(decoder.fragment(48, [1, 2, 3], last: true, id: 9) == .fragmentHeld)
+        #expect(decoder.fragment(48, [1, 2, 3, 4], last: true, id: 9) == .malformed(.fragmentEndConflict))
         // A fragment past the end the last fragment set.
-        #expect(decoder.decode(B.ipv4Fragment(offset: 48, bytes: [1, 2, 3], isLast: true, identification: 10), linkType: .raw) == .fragmentHeld)
-        #expect(decoder.decode(B.ipv4Fragment(offset: 48, bytes: [UInt8](repeating: 0, count: 8), isLast: false, identification: 10), linkType: .raw)
-            == .malformed(.fragmentEndConflict))
+        #expect(decoder.fragment(48, [1, 2, 3], last: true, id: 10) == .fragmentHeld)
+        #expect(decoder.fragment(48, zeros, last: false, id: 10) == .malformed(.fragmentEndConflict))
         // A last fragment ending before bytes already held.
-        #expect(decoder.decode(B.ipv4Fragment(offset: 64, bytes: [UInt8](repeating: 0, count: 8), isLast: false, identification: 11), linkType: .raw) == .fragmentHeld)
-        #expect(decoder.decode(B.ipv4Fragment(offset: 8, bytes: [1], isLast: true, identification: 11), linkType: .raw)
-            == .malformed(.fragmentEndConflict))
+        #expect(decoder.fragment(64, zeros, last: false, id: 11) == .fragmentHeld)
+        #expect(decoder.fragment(8, [1], last: true, id: 11) == .malformed(.fragmentEndConflict))
         #expect(decoder.statistics.fragmentDatagramsRejected == 3)
         #expect(decoder.fragmentDatagramsInProgress == 0)
         #expect(decoder.statistics.outcomesAddUp)
@@ -158,7 +157,8 @@ struct FragmentReassemblyTests {
         let data = [UInt8](repeating: 0x5A, count: 65_512)  // ends at 65,512 <= 65,515, but 60 + 65,512 > 65,535
         var outcome: Outcome?
         for piece in B.split(data, size: 8_192) {
-            outcome = decoder.decode(B.ipv4Fragment(offset: piece.offset, bytes: piece.bytes, isLast: piece.isLast, options: piece.offset == 0 ? options : []), linkType: .raw)
+            let header = piece.offset == 0 ? options : []
+            outcome = decoder.fragment(piece.offset, piece.bytes, last: piece.isLast, options: header)
         }
         #expect(outcome == .malformed(.fragmentOffset))
         #expect(decoder.statistics.fragmentDatagramsRejected == 1)
@@ -168,12 +168,15 @@ struct FragmentReassemblyTests {
     func nestedFragment() {
         let decoder = PacketDecoder()
         let inner = B.fragmentHeader(offset: 8, more: true, identification: 5) + [UInt8](repeating: 0, count: 8)
-        let outer = B.ipv6(nextHeader: 44, payload: B.fragmentHeader(next: 44, offset: 0, more: false, identification: 6) + inner)
+        let atomic = B.fragmentHeader(next: 44, offset: 0, more: false, identification: 6)
+        let outer = B.ipv6(nextHeader: 44, payload: atomic + inner)
         // Offset 0 and M clear: an atomic fragment, stepped over; the inner header is then a real fragment.
         #expect(decoder.decode(outer, linkType: .raw) == .fragmentHeld)
         // Reassembling with Next Header 44 again: the datagram is itself a fragment.
-        let first = B.ipv6(nextHeader: 44, payload: B.fragmentHeader(next: 44, offset: 0, more: true, identification: 8) + Array(inner.prefix(8)))
-        let last = B.ipv6(nextHeader: 44, payload: B.fragmentHeader(next: 44, offset: 8, more: false, identification: 8) + Array(inner.dropFirst(8)))
+        let firstHeader = B.fragmentHeader(next: 44, offset: 0, more: true, identification: 8)
+        let lastHeader = B.fragmentHeader(next: 44, offset: 8, more: false, identification: 8)
+        let first = B.ipv6(nextHeader: 44, payload: firstHeader + Array(inner.prefix(8)))
+        let last = B.ipv6(nextHeader: 44, payload: lastHeader + Array(inner.dropFirst(8)))
         #expect(decoder.decode(first, linkType: .raw) == .fragmentHeld)
         #expect(decoder.decode(last, linkType: .raw) == .malformed(.fragmentNested))
     }

@@ -85,7 +85,7 @@ struct LinkLayerTests {
     }
 
     @Test("frames that carry no IP are not TCP and count as non-IP", arguments: [
-        (LinkType.ethernet, PacketBuilder.ethernet([0, 1, 8, 0, 6, 4, 0, 1] + [UInt8](repeating: 0, count: 20), etherType: 0x0806)),
+        (LinkType.ethernet, PacketBuilder.ethernet([0, 1, 8, 0, 6, 4, 0, 1] + Array(repeating: 0, count: 20), etherType: 0x0806)),
         (LinkType.ethernet, PacketBuilder.ethernet(ipv4Packet, etherType: 0x05DC)),  // 802.3 length field
         (LinkType.ethernet, PacketBuilder.ethernet(ipv4Packet, etherType: 0x88CC, tags: [0x8100])),
         (LinkType.linuxSLL, PacketBuilder.linuxCooked(ipv4Packet, protocolType: 0x0004)),

@@ -36,13 +36,16 @@ struct RandomInputTests {
         for round in 0..<4_000 {
             var bytes: [UInt8]
             if round % 2 == 0 {
-                bytes = (0..<Int.random(in: 0..<160, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let count = Int.random(in: 0..<160, using: &generator)
+                bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
             } else {
                 bytes = valid.randomElement(using: &generator)!
                 for _ in 0..<Int.random(in: 1...4, using: &generator) where !bytes.isEmpty {
                     bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
                 }
-                if Bool.random(using: &generator) { bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &generator))) }
+                if Bool.random(using: &generator) {
+                    bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &generator)))
+                }
             }
             // Original lengths: as captured, longer (a snapshot length), absurd, or (wrongly) shorter.
             let originalLength: Int = switch Int.random(in: 0..<4, using: &generator) {

@@ -25,7 +25,7 @@ let fullFrames: [FullFrame] = {
         FullFrame(name: name, linkType: linkType, bytes: frame, headerBytes: frame.count - B.payload.count, isV6: isV6)
     }
     return [
-        make("Ethernet QinQ IPv4 options TCP options", .ethernet, B.ethernet(v4, etherType: 0x0800, tags: [0x88A8, 0x8100]), false),
+        make("Ethernet QinQ IPv4", .ethernet, B.ethernet(v4, etherType: 0x0800, tags: [0x88A8, 0x8100]), false),
         make("Ethernet IPv6 chain", .ethernet, B.ethernet(v6, etherType: 0x86DD), true),
         make("SLL IPv4", .linuxSLL, B.linuxCooked(v4, protocolType: 0x0800), false),
         make("SLL2 IPv6", .linuxSLL2, B.linuxCookedV2(v6, protocolType: 0x86DD), true),
@@ -44,12 +44,13 @@ struct TruncationTests {
     func cutEverywhere(_ frame: FullFrame) {
         let decoder = PacketDecoder()
         for cut in 0...frame.bytes.count {
-            let outcome = decoder.decode(Array(frame.bytes.prefix(cut)), linkType: frame.linkType, originalLength: frame.bytes.count)
+            let captured = Array(frame.bytes.prefix(cut))
+            let outcome = decoder.decode(captured, linkType: frame.linkType, originalLength: frame.bytes.count)
             if cut < frame.headerBytes {
                 #expect(outcome == .truncated, "cut at \(cut)")
             } else {
-                let captured = Array(B.payload.prefix(cut - frame.headerBytes))
-                let expected = expectedSegment(v6: frame.isV6, payload: captured, payloadLength: B.payload.count)
+                let payload = Array(B.payload.prefix(cut - frame.headerBytes))
+                let expected = expectedSegment(v6: frame.isV6, payload: payload, payloadLength: B.payload.count)
                 #expect(outcome == .tcp(expected), "cut at \(cut)")
             }
         }

@@ -69,6 +69,18 @@ extension PacketDecoder {
     }
 }
 
+extension PacketDecoder {
+    /// Decodes one IPv4 fragment as a raw IP packet.
+    func fragment(
+        _ offset: Int, _ bytes: [UInt8], last: Bool, id: UInt16 = 0x4242, options: [UInt8] = []
+    ) -> Outcome {
+        let packet = PacketBuilder.ipv4Fragment(
+            offset: offset, bytes: bytes, isLast: last, identification: id, options: options
+        )
+        return decode(packet, linkType: .raw)
+    }
+}
+
 extension DecodeStatistics {
     /// Whether every packet was counted in exactly one outcome counter.
     var outcomesAddUp: Bool {
