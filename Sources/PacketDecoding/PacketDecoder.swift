@@ -1,0 +1,175 @@
+import AnalyzerCore
+
+/// Decodes captured packets, link layer to TCP, and reassembles IP fragments on the way.
+///
+/// One decoder serves one capture (or one merged packet sequence): fragment state and statistics
+/// carry across calls. Not thread-safe; a decoder belongs to one pipeline.
+///
+/// Decoding works in place on the packet's bytes. The normal path allocates nothing; only fragments
+/// are copied, into buffers bounded by ``Limits/IPFragments``.
+public final class PacketDecoder {
+    /// Counters of everything decoded so far.
+    public private(set) var statistics = DecodeStatistics()
+    /// The options of the segment in the last `.tcp` outcome (unspecified after other outcomes).
+    public private(set) var lastTCPOptions = TCPOptions()
+
+    private let reassembler: IPFragmentReassembler
+
+    /// Creates a decoder.
+    /// - Parameters:
+    ///   - limits: bounds of IP fragment reassembly.
+    ///   - findings: where hitting a fragment limit is reported (`limit-ip-fragments`); `nil` to only count.
+    public init(limits: Limits.IPFragments = .init(), findings: (any FindingSink)? = nil) {
+        reassembler = IPFragmentReassembler(limits: limits, findings: findings)
+    }
+
+    /// IP datagrams waiting for missing fragments.
+    public var fragmentDatagramsInProgress: Int { reassembler.datagramsInProgress }
+
+    /// Fragment bytes held for datagrams in progress.
+    public var fragmentBytesHeld: Int { reassembler.fragmentBytesHeld }
+
+    /// Decodes one packet. A `.tcp` segment's payload borrows either the packet's bytes or a buffer
+    /// owned by the decoder (a reassembled IP datagram); it is valid until the next decode call.
+    public func decode(_ packet: CapturedPacket) -> DecodeOutcome {
+        statistics.packets += 1
+        reassembler.expireIfDue(now: packet.timestamp, statistics: &statistics)
+        let frame = FrameBytes(bytes: packet.bytes, originalLength: packet.originalLength)
+        do throws(DecodeStop) {
+            let start = try LinkLayerDecoder.networkLayer(in: frame, linkType: packet.linkType)
+            return try decodeNetworkLayer(start, in: frame, timestamp: packet.timestamp, reassembled: false)
+        } catch {
+            return outcome(for: error)
+        }
+    }
+
+    /// Drops fragment state older than the timeout relative to `now` (capture time). Also done lazily
+    /// inside ``decode(_:)``. Dropped datagrams are counted in ``DecodeStatistics/fragmentDatagramsExpired``.
+    public func expireFragments(now: CaptureTimestamp) {
+        reassembler.expire(now: now, statistics: &statistics)
+    }
+
+    private func outcome(for stop: DecodeStop) -> DecodeOutcome {
+        switch stop {
+        case .truncated:
+            statistics.truncated += 1
+            return .truncated
+        case .malformed(let reason):
+            statistics.malformed += 1
+            return .malformed(reason)
+        case .notIP:
+            statistics.nonIP += 1
+            return .notTCP
+        case .notTCP:
+            statistics.nonTCP += 1
+            return .notTCP
+        case .unsupportedLinkType:
+            statistics.unsupportedLinkType += 1
+            return .unsupportedLinkType
+        case .fragmentHeld:
+            statistics.fragmentsHeld += 1
+            return .fragmentHeld
+        }
+    }
+
+    /// Decodes the IP packet at `start`; `reassembled` marks a datagram from the reassembler, which
+    /// must not be a fragment again.
+    private func decodeNetworkLayer(
+        _ start: NetworkLayerStart, in frame: FrameBytes, timestamp: CaptureTimestamp, reassembled: Bool
+    ) throws(DecodeStop) -> DecodeOutcome {
+        switch start {
+        case .ipv4(let offset):
+            let header = try IPv4Header.parse(frame, at: offset)
+            let payloadStart = offset + header.headerLength
+            let end = offset + header.totalLength
+            if header.isFragment {
+                guard !reassembled else { throw .malformed(.fragmentNested) }
+                statistics.ipFragments += 1
+                let fragment = IPFragment(
+                    key: .v4(
+                        source: header.source,
+                        destination: header.destination,
+                        protocolNumber: header.protocolNumber,
+                        identification: header.identification
+                    ),
+                    offset: header.fragmentOffset,
+                    data: try capturedWhole(frame, from: payloadStart, to: end),
+                    isLast: !header.moreFragments,
+                    header: try frame.slice(from: offset, to: payloadStart),
+                    nextHeader: header.protocolNumber
+                )
+                return try reassemble(fragment, timestamp: timestamp)
+            }
+            guard header.protocolNumber == IPv4Header.tcpProtocol else { throw .notTCP }
+            return try decodeTCP(
+                frame, at: payloadStart, end: end, source: header.source, destination: header.destination,
+                timestamp: timestamp
+            )
+        case .ipv6(let offset):
+            let header = try IPv6Header.parse(frame, at: offset)
+            switch try IPv6ExtensionWalker.walk(frame, header: header, start: offset) {
+            case .tcp(let tcpStart):
+                return try decodeTCP(
+                    frame, at: tcpStart, end: header.payloadEnd, source: header.source,
+                    destination: header.destination, timestamp: timestamp
+                )
+            case .fragment(let fragmentHeader):
+                guard !reassembled else { throw .malformed(.fragmentNested) }
+                statistics.ipFragments += 1
+                let fragment = IPFragment(
+                    key: .v6(
+                        source: header.source,
+                        destination: header.destination,
+                        identification: fragmentHeader.identification
+                    ),
+                    offset: fragmentHeader.offset,
+                    data: try capturedWhole(frame, from: fragmentHeader.dataStart, to: header.payloadEnd),
+                    isLast: !fragmentHeader.moreFragments,
+                    header: try frame.slice(from: offset, to: offset + IPv6Header.fixedLength),
+                    nextHeader: fragmentHeader.nextHeader
+                )
+                return try reassemble(fragment, timestamp: timestamp)
+            }
+        }
+    }
+
+    /// A fragment's data, which must have been captured whole to be of use.
+    /// - Throws: `.truncated` when the snapshot length cut it (the fragment is not held).
+    private func capturedWhole(
+        _ frame: FrameBytes, from start: Int, to end: Int
+    ) throws(DecodeStop) -> UnsafeRawBufferPointer {
+        guard end <= frame.capturedCount else { throw .truncated }
+        return try frame.slice(from: start, to: end)
+    }
+
+    private func reassemble(_ fragment: IPFragment, timestamp: CaptureTimestamp) throws(DecodeStop) -> DecodeOutcome {
+        switch reassembler.add(fragment, at: timestamp, statistics: &statistics) {
+        case .held:
+            throw .fragmentHeld
+        case .rejected(let reason):
+            throw .malformed(reason)
+        case .complete(let datagram):
+            // The whole datagram is in memory: its wire length is its length.
+            let whole = FrameBytes(bytes: datagram, originalLength: datagram.count)
+            let start: NetworkLayerStart = fragment.key.isV6 ? .ipv6(0) : .ipv4(0)
+            return try decodeNetworkLayer(start, in: whole, timestamp: timestamp, reassembled: true)
+        }
+    }
+
+    private func decodeTCP(
+        _ frame: FrameBytes, at start: Int, end: Int, source: IPAddress, destination: IPAddress,
+        timestamp: CaptureTimestamp
+    ) throws(DecodeStop) -> DecodeOutcome {
+        let decoded = try TCPHeaderDecoder.decode(
+            frame, at: start, end: end, source: source, destination: destination, timestamp: timestamp
+        )
+        statistics.tcpSegments += 1
+        if decoded.payloadTruncated {
+            statistics.truncated += 1
+            statistics.truncatedPayloads += 1
+        }
+        if decoded.options.isMalformed { statistics.tcpOptionErrors += 1 }
+        lastTCPOptions = decoded.options
+        return .tcp(decoded.segment)
+    }
+}
