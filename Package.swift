@@ -35,6 +35,10 @@ let package = Package(
         .target(name: "PacketDecoding", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
         // TCP stream reassembly and the connection table. Pure.
         .target(name: "TCPReassembly", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
+        // Incremental HTTP/1.1 parsing of reassembled streams, request/response pairing. Pure.
+        .target(name: "HTTP1Parser", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
+        // The BITS dissector, session tracking and findings, over parsed HTTP. Pure.
+        .target(name: "BITSAnalyzer", dependencies: ["AnalyzerCore", "HTTP1Parser"], swiftSettings: strictSettings),
         // Wires a packet source through decoding and reassembly into stream consumers.
         .target(
             name: "AnalysisPipeline",
@@ -79,6 +83,12 @@ let package = Package(
         .testTarget(
             name: "TCPReassemblyTests",
             dependencies: ["TCPReassembly", "AnalyzerCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(name: "HTTP1ParserTests", dependencies: ["HTTP1Parser", "AnalyzerCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "BITSAnalyzerTests",
+            dependencies: ["BITSAnalyzer", "HTTP1Parser", "AnalyzerCore"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import AnalysisPipeline
 import AnalyzerCore
+import TCPReassembly
 
 /// How `streams --follow` prints a connection's bytes.
 public enum FollowFormat: String, CaseIterable, Sendable {

@@ -6,6 +6,8 @@ public struct Limits: Sendable {
     public var reassembly = Reassembly()
     /// Bounds of IP fragment reassembly.
     public var ipFragments = IPFragments()
+    /// Bounds of HTTP parsing.
+    public var http = HTTP()
 
     /// The defaults.
     public init() {}
@@ -46,6 +48,24 @@ public struct Limits: Sendable {
         /// Seconds of capture time a datagram may wait for its missing fragments (default 30, the
         /// Linux `ipfrag_time`).
         public var timeoutSeconds: Int64 = 30
+        /// The defaults.
+        public init() {}
+    }
+
+    /// Bounds of HTTP/1.1 parsing, per connection direction.
+    public struct HTTP: Sendable {
+        /// Bytes of one message's start line and header block together (default 64 KiB; the BITS
+        /// reference says header values should stay under 4 KB, IIS rejects longer ones). Past it the
+        /// message is abandoned and the direction resynchronises on the next start line.
+        public var maxHeaderBlockBytes = 64 << 10
+        /// Header fields in one message (default 256).
+        public var maxHeaderCount = 256
+        /// Requests waiting for their response on one connection (default 100, as Zeek's
+        /// `HTTP::max_pending_requests`). Past it the oldest is given up as unanswered.
+        public var maxPendingRequests = 100
+        /// Bytes scanned while looking for the next start line after a loss of sync before the
+        /// search is abandoned for that direction until the next gap or end (default 1 MiB).
+        public var maxResyncScanBytes = 1 << 20
         /// The defaults.
         public init() {}
     }

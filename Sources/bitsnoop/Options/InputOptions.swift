@@ -33,7 +33,7 @@ struct InputOptions: ParsableArguments {
             let capture = try OfflineCapture(paths: captures)
             if let filter { try capture.setFilter(filter) }
             return capture
-        } catch let error as CaptureError {
+        } catch {
             printError(error.description)
             throw ExitStatus.inputError
         }

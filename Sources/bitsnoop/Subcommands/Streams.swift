@@ -1,6 +1,7 @@
 import AnalysisPipeline
 import AnalyzerCore
 import ArgumentParser
+import CaptureIO
 import ReportOutput
 import TCPReassembly
 

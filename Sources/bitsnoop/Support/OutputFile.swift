@@ -11,8 +11,8 @@ final class OutputFile {
     /// The path as given (`-` for standard output).
     let path: String
 
-    /// Standard output.
-    static let standardOutput = OutputFile(handle: stdout, path: "-", owns: false)
+    /// Standard output. The CLI is single-threaded: the process's `stdout` is only used from it.
+    nonisolated(unsafe) static let standardOutput = OutputFile(handle: processStandardOutput, path: "-", owns: false)
 
     private init(handle: UnsafeMutablePointer<FILE>, path: String, owns: Bool) {
         self.handle = handle
@@ -60,7 +60,16 @@ struct OutputError: Error, CustomStringConvertible {
     var description: String { message }
 }
 
+// Buffered streams over descriptors 1 and 2, used from the CLI's one thread only. (The C library's
+// `stdout`/`stderr` globals are mutable C state that Swift 6 will not let us touch.)
+nonisolated(unsafe) private let processStandardOutput: UnsafeMutablePointer<FILE> = fdopen(1, "w")!
+nonisolated(unsafe) private let processStandardError: UnsafeMutablePointer<FILE> = {
+    let handle = fdopen(2, "w")!
+    setvbuf(handle, nil, _IOLBF, 0)  // one message per line, shown at once
+    return handle
+}()
+
 /// Writes one line to standard error, prefixed with `bitsnoop: `.
 func printError(_ message: String) {
-    fputs("bitsnoop: \(message)\n", stderr)
+    fputs("bitsnoop: \(message)\n", processStandardError)
 }

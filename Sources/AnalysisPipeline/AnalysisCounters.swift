@@ -1,0 +1,40 @@
+import AnalyzerCore
+import PacketDecoding
+import TCPReassembly
+
+/// The counters of a run as named pairs in a fixed order, the `stats` object of JSON output.
+/// Names are stable; each is described in `docs/cli.md`.
+public enum AnalysisCounters {
+    /// Every counter of the engine's capture, decoding and reassembly statistics.
+    public static func list(for engine: AnalysisEngine) -> [(String, UInt64)] {
+        let capture = engine.capture
+        let decode = engine.decodeStatistics
+        let reassembly = engine.reassemblyStatistics
+        let pairs: [(String, Int)] = [
+            ("packets", capture.packets),
+            ("packets_cut_by_snaplen", capture.cutBySnapshotLength),
+            ("tcp_segments", decode.tcpSegments),
+            ("non_ip_packets", decode.nonIP),
+            ("non_tcp_packets", decode.nonTCP),
+            ("truncated_packets", decode.truncated),
+            ("truncated_payloads", decode.truncatedPayloads),
+            ("malformed_packets", decode.malformed),
+            ("unsupported_link_type_packets", decode.unsupportedLinkType),
+            ("tcp_option_errors", decode.tcpOptionErrors),
+            ("ip_fragments", decode.ipFragments),
+            ("ip_datagrams_reassembled", decode.datagramsReassembled),
+            ("ip_fragment_datagrams_dropped", decode.fragmentDatagramsDropped),
+            ("ip_fragment_datagrams_rejected", decode.fragmentDatagramsRejected),
+            ("ip_fragment_datagrams_expired", decode.fragmentDatagramsExpired),
+            ("ip_fragment_overlap_conflicts", decode.fragmentOverlapConflicts),
+            ("connections", reassembly.connections),
+            ("connections_midstream", reassembly.midstreamPickups),
+            ("connections_evicted", reassembly.connectionsEvicted),
+            ("peak_connections", reassembly.peakConnections),
+            ("reassembly_connection_limit_hits", reassembly.connectionLimitHits),
+            ("reassembly_total_limit_hits", reassembly.totalLimitHits),
+            ("peak_held_bytes", reassembly.peakHeldBytes),
+        ]
+        return [("captured_bytes", capture.capturedBytes)] + pairs.map { ($0.0, UInt64(max(0, $0.1))) }
+    }
+}
