@@ -8,6 +8,8 @@ public struct Limits: Sendable {
     public var ipFragments = IPFragments()
     /// Bounds of HTTP parsing.
     public var http = HTTP()
+    /// Bounds of BITS session tracking.
+    public var bits = BITS()
 
     /// The defaults.
     public init() {}
@@ -66,6 +68,19 @@ public struct Limits: Sendable {
         /// Bytes scanned while looking for the next start line after a loss of sync before the
         /// search is abandoned for that direction until the next gap or end (default 1 MiB).
         public var maxResyncScanBytes = 1 << 20
+        /// The defaults.
+        public init() {}
+    }
+
+    /// Bounds of BITS session tracking.
+    public struct BITS: Sendable {
+        /// Sessions kept in the timeline (default 100,000). Requests of further sessions are
+        /// counted but not tracked, and `limit-sessions` is reported once.
+        public var maxSessions = 100_000
+        /// Requests kept per session in the timeline (default 10,000). Later requests still update
+        /// the session's state and findings but are not listed; `limit-session-requests` is
+        /// reported once per session.
+        public var maxRequestsPerSession = 10_000
         /// The defaults.
         public init() {}
     }
