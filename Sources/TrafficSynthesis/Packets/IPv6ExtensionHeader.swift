@@ -22,19 +22,21 @@ public struct IPv6ExtensionHeader: Hashable, Sendable {
         self.body = body
     }
 
-    /// A Hop-by-Hop Options header carrying `options` (TLV-encoded), padded with Pad1/PadN.
+    /// A Hop-by-Hop Options header carrying `options` (TLV-encoded, at most 2,040 bytes), padded
+    /// with Pad1/PadN.
     public static func hopByHopOptions(_ options: [UInt8] = []) -> IPv6ExtensionHeader {
         IPv6ExtensionHeader(headerType: hopByHopType, body: optionsBody(options))
     }
 
-    /// A Destination Options header carrying `options` (TLV-encoded), padded with Pad1/PadN.
+    /// A Destination Options header carrying `options` (TLV-encoded, at most 2,040 bytes), padded
+    /// with Pad1/PadN.
     public static func destinationOptions(_ options: [UInt8] = []) -> IPv6ExtensionHeader {
         IPv6ExtensionHeader(headerType: destinationOptionsType, body: optionsBody(options))
     }
 
     /// A Routing header. With `segmentsLeft` 0 (the default) every node ignores it whatever its type,
     /// so a capture carrying it stays valid; `typeSpecificData` is zero-padded to fill 8-byte units.
-    /// The default type 253 is reserved for experiments (RFC 4727).
+    /// The default type 253 is reserved for experiments (RFC 4727). At most 2,040 bytes of data.
     public static func routing(
         routingType: UInt8 = 253,
         segmentsLeft: UInt8 = 0,
