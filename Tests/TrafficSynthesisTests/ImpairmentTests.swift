@@ -18,7 +18,8 @@ import TrafficSynthesis
                 isn: direction == .clientToServer ? conversation.clientISN : conversation.serverISN
             )
             #expect(oracle.wrongBytes == 0, sourceLocation: sourceLocation)
-            #expect(oracle.mismatch(with: rendered.expected(direction)) == nil, "\(direction)", sourceLocation: sourceLocation)
+            #expect(oracle.mismatch(with: rendered.expected(direction)) == nil, "\(direction)",
+                    sourceLocation: sourceLocation)
             let expected = rendered.expected(direction)
             #expect(expected.pieces.reduce(0) { $0 + $1.length } == expected.length, sourceLocation: sourceLocation)
             #expect(expected.skippedLeadingBytes + expected.length <= rendered.payload(direction).count,

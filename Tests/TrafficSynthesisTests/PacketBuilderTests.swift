@@ -95,7 +95,8 @@ import TrafficSynthesis
         #expect(datagram.extensionHeaderTypes == [0, 43, 60])
         #expect(datagram.nextHeader == 6)
         #expect(datagram.payload == segment)
-        #expect(TestDecoder.tcpChecksumVerifies(datagram.payload, source: datagram.source, destination: datagram.destination))
+        #expect(TestDecoder.tcpChecksumVerifies(
+            datagram.payload, source: datagram.source, destination: datagram.destination))
     }
 
     @Test func synOptionsHaveTheUsualLayout() {

@@ -109,7 +109,8 @@ import TrafficSynthesis
         v4.sackPermitted = false
         let renderedV4 = v4.render(encapsulation: .ethernet(vlanTags: [5]), seed: 4)
         let datagramsV4 = renderedV4.packets.compactMap {
-            TestDecoder.ipBytes(of: $0.bytes, encapsulation: renderedV4.encapsulation).flatMap { TestDecoder.datagram($0.bytes) }
+            TestDecoder.ipBytes(of: $0.bytes, encapsulation: renderedV4.encapsulation)
+                .flatMap { TestDecoder.datagram($0.bytes) }
         }
         #expect(datagramsV4.count == renderedV4.packets.count)
         #expect(datagramsV4.allSatisfy { $0.ipv4Options == [0x94, 0x04, 0x00, 0x00] && $0.ipv4HeaderValid == true })

@@ -8,8 +8,8 @@
 ///   the stream even if a later retransmission carries them.
 ///
 /// The stream ends at the highest sequence number a captured packet proves was sent (end of its
-/// payload on the wire, or a FIN/RST; pure ACKs do not count). Between start and end every byte is either delivered or in
-/// a gap: lost by the capture, cut off by the snapshot length, or inside IP fragments that cannot
+/// payload on the wire, or a FIN/RST; pure ACKs do not count). Between start and end every byte is
+/// either delivered or in a gap: lost by the capture, cut off by the snapshot length, or inside IP fragments that cannot
 /// be reassembled because one was cut. A packet counts only when its link, IP and whole TCP header
 /// were captured; with the header cut, a decoder cannot know its sequence number.
 public struct ExpectedStream: Hashable, Sendable {

@@ -42,7 +42,11 @@ extension TCPConversation {
     }
 
     /// ``render(encapsulation:impairments:random:)`` with a ``SeededGenerator`` made from `seed`.
-    public func render(encapsulation: LinkEncapsulation, impairments: Impairments = .none, seed: UInt64) -> RenderedConversation {
+    public func render(
+        encapsulation: LinkEncapsulation,
+        impairments: Impairments = .none,
+        seed: UInt64
+    ) -> RenderedConversation {
         var random = SeededGenerator(seed: seed)
         return render(encapsulation: encapsulation, impairments: impairments, random: &random)
     }
@@ -108,7 +112,8 @@ private struct FrameWriter {
         }
         var pieces = [datagram]
         if let limit = impairments.ipFragmentPayload, packet.isData {
-            pieces = IPPacketBuilder.fragment(datagram, maxFragmentPayload: limit, identification: fragmentIdentification)
+            pieces = IPPacketBuilder.fragment(
+                datagram, maxFragmentPayload: limit, identification: fragmentIdentification)
             if pieces.count > 1 {
                 statistics.fragmentedPackets += 1
                 if conversation.isIPv6 { nextFragmentIdentification &+= 1 }  // any fresh value will do
@@ -116,7 +121,9 @@ private struct FrameWriter {
         }
 
         let snapshotLength = impairments.snapshotLength.map { max(0, $0) } ?? Int.max
-        let headerBytes = encapsulation.headerLength + (datagram.count - segment.count) + (segment.count - payload.count)
+        // Link, IP (with options or extension headers) and TCP header: what must be captured for a
+        // decoder to find the segment's sequence number and payload.
+        let headerBytes = encapsulation.headerLength + datagram.count - payload.count
         var visible = true
         for (index, piece) in pieces.enumerated() {
             let frame = encapsulation.frame(

@@ -49,7 +49,11 @@ public struct IPv6ExtensionHeader: Hashable, Sendable {
     }
 
     /// A Fragment header: `offsetUnits` in 8-byte units (13 bits used), the M flag and the identification.
-    public static func fragment(offsetUnits: UInt16, moreFragments: Bool, identification: UInt32) -> IPv6ExtensionHeader {
+    public static func fragment(
+        offsetUnits: UInt16,
+        moreFragments: Bool,
+        identification: UInt32
+    ) -> IPv6ExtensionHeader {
         var body: [UInt8] = [0]  // reserved
         body.appendBigEndian((offsetUnits & 0x1FFF) << 3 | (moreFragments ? 1 : 0))
         body.appendBigEndian(identification)

@@ -17,7 +17,11 @@ public enum TCPOptionBuilder {
 
     /// The options of a SYN or SYN-ACK, laid out as common stacks do: MSS, then NOP + Window Scale,
     /// then NOP NOP + SACK-Permitted, each optional part only when asked for.
-    public static func synOptions(maximumSegmentSize mss: UInt16, windowScale shift: UInt8?, sackPermitted: Bool) -> [UInt8] {
+    public static func synOptions(
+        maximumSegmentSize mss: UInt16,
+        windowScale shift: UInt8?,
+        sackPermitted: Bool
+    ) -> [UInt8] {
         var options = maximumSegmentSize(mss)
         if let shift { options += noOperation + windowScale(shift) }
         if sackPermitted { options += noOperation + noOperation + Self.sackPermitted }

@@ -67,13 +67,13 @@ struct StreamOracle {
         }
         if startsWithHandshake != expected.startsWithHandshake { return "startsWithHandshake differs" }
         if pieces != expected.pieces {
-            let index = zip(pieces, expected.pieces).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(pieces.count, expected.pieces.count)
+            let index = firstDifference(pieces, expected.pieces)
             return "pieces differ at \(index): oracle \(pieces.dropFirst(index).prefix(2)) expected "
                 + "\(expected.pieces.dropFirst(index).prefix(2)) (counts \(pieces.count) / \(expected.pieces.count))"
         }
         if gapBytes != expected.gapBytes { return "gap bytes \(gapBytes) != \(expected.gapBytes)" }
         if delivered != expected.deliveredBytes {
-            let index = zip(delivered, expected.deliveredBytes).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? -1
+            let index = firstDifference(delivered, expected.deliveredBytes)
             return "delivered bytes differ at \(index) (counts \(delivered.count) / \(expected.deliveredBytes.count))"
         }
         return nil
