@@ -1,0 +1,50 @@
+/// What to do to a rendered TCP conversation on its way into the capture, as networks and capture
+/// points do. Every choice is drawn from the random generator given to
+/// ``TCPConversation/render(encapsulation:impairments:random:)``, so a seed reproduces it exactly.
+public struct Impairments: Hashable, Sendable {
+    /// Chance, per data segment, that it swaps places with the next packet when that is a data
+    /// segment of the same direction. The handshake stays first; FIN and RST stay after the data.
+    public var reorderProbability: Double
+    /// Chance, per data segment, that an exact copy is retransmitted one to three packets later.
+    public var duplicateProbability: Double
+    /// Chance, per data segment, that it is retransmitted one to three packets later re-cut from the
+    /// true stream so that it overlaps its neighbours (or, with no room, a part of itself): the
+    /// overlapping bytes are the same bytes.
+    public var overlapProbability: Double
+    /// How many data segments the capture misses for good. Models capture loss: the peer got them
+    /// (its ACKs cover them) but they are in no packet, not even a retransmission or overlap, so
+    /// their bytes are gaps. Only segments whose loss the sequence numbers reveal are chosen (not a
+    /// direction's last segment unless that direction's FIN or RST follows); fewer are lost when
+    /// fewer qualify.
+    public var lossCount: Int
+    /// Start the capture mid-stream: the handshake and the packets up to and including the second
+    /// data segment (fewer when there are fewer) are not captured.
+    public var dropHandshake: Bool
+    /// When set, every IP packet whose IP payload carries TCP data and is longer than this is
+    /// fragmented into pieces of at most this many bytes (rounded down to a multiple of 8).
+    public var ipFragmentPayload: Int?
+    /// When set, every frame is cut to this many bytes as a capture with that snaplen would store it.
+    public var snapshotLength: Int?
+
+    /// Creates a set of impairments; the defaults impair nothing.
+    public init(
+        reorderProbability: Double = 0,
+        duplicateProbability: Double = 0,
+        overlapProbability: Double = 0,
+        lossCount: Int = 0,
+        dropHandshake: Bool = false,
+        ipFragmentPayload: Int? = nil,
+        snapshotLength: Int? = nil
+    ) {
+        self.reorderProbability = reorderProbability
+        self.duplicateProbability = duplicateProbability
+        self.overlapProbability = overlapProbability
+        self.lossCount = lossCount
+        self.dropHandshake = dropHandshake
+        self.ipFragmentPayload = ipFragmentPayload
+        self.snapshotLength = snapshotLength
+    }
+
+    /// No impairment: the conversation is captured exactly as sent.
+    public static let none = Impairments()
+}
