@@ -53,6 +53,8 @@ let package = Package(
         ),
         // Our own traffic generator: frames, TCP conversations with impairments, pcap/pcapng writers.
         .target(name: "TrafficSynthesis", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
+        // Helpers shared by test targets only (recording stream consumers).
+        .target(name: "TestSupport", dependencies: ["AnalyzerCore", "TCPReassembly"], swiftSettings: strictSettings),
         .executableTarget(
             name: "bitsnoop",
             dependencies: [
@@ -82,7 +84,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TCPReassemblyTests",
-            dependencies: ["TCPReassembly", "AnalyzerCore"],
+            dependencies: ["TCPReassembly", "AnalyzerCore", "TestSupport", "TrafficSynthesis"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "HTTP1ParserTests", dependencies: ["HTTP1Parser", "AnalyzerCore"], swiftSettings: strictSettings),
@@ -93,7 +95,9 @@ let package = Package(
         ),
         .testTarget(
             name: "AnalysisPipelineTests",
-            dependencies: ["AnalysisPipeline", "CaptureIO", "AnalyzerCore", "TrafficSynthesis", "TCPReassembly"],
+            dependencies: [
+                "AnalysisPipeline", "CaptureIO", "AnalyzerCore", "TrafficSynthesis", "TCPReassembly", "TestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -30,6 +30,8 @@ struct HalfStream {
     var nextOffset: Int64 = 0
     /// Offset at which the FIN sits, once seen.
     var finOffset: Int64?
+    /// Offset a RST points at, once seen: the sender had sent everything before it.
+    var resetOffset: Int64?
     /// Whether `streamEnded` was delivered for this direction.
     var ended = false
     /// Out-of-order segments, sorted by offset, never overlapping each other, all past `nextOffset`.

@@ -91,6 +91,7 @@ final class TCPConnection {
         }
         if segment.flags.contains(.rst) {
             if endReason == nil { endReason = .reset }
+            if halves[index].resetOffset == nil { halves[index].resetOffset = dataStart + Int64(segment.payloadLength) }
             for side in FlowDirection.allCases { endDirection(side, time: time, heldTotal: &heldTotal) }
         }
     }
@@ -324,10 +325,18 @@ final class TCPConnection {
         markEnded(direction, time: time)
     }
 
-    /// Ends a direction now: holes become gaps, held bytes are delivered, the consumer is told.
+    /// Ends a direction now: holes become gaps, held bytes are delivered, bytes missing before a
+    /// FIN or RST become a final gap (the sender had sent them), and the consumer is told.
     func endDirection(_ direction: FlowDirection, time: CaptureTimestamp, heldTotal: inout Int) {
+        let index = direction.rawValue
         while skipFirstHole(direction, time: time, heldTotal: &heldTotal) {}
-        if !halves[direction.rawValue].ended { markEnded(direction, time: time) }
+        if !halves[index].ended {
+            let end = max(halves[index].finOffset ?? 0, halves[index].resetOffset ?? 0)
+            if end > halves[index].nextOffset {
+                deliverGap(Int(end - halves[index].nextOffset), direction: direction, time: time, uncaptured: false)
+            }
+            markEnded(direction, time: time)
+        }
     }
 
     private func markEnded(_ direction: FlowDirection, time: CaptureTimestamp) {

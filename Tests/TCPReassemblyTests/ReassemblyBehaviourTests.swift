@@ -1,5 +1,7 @@
 import AnalyzerCore
 import TCPReassembly
+import TestSupport
+import TrafficSynthesis
 import Testing
 
 @Suite struct ReassemblyBehaviourTests {
@@ -16,7 +18,7 @@ import Testing
 
     @Test("sequence numbers wrapping past 2^32 keep the stream continuous")
     func sequenceWrap() {
-        var random = TestRandom(seed: 5)
+        var random = SeededGenerator(seed: 5)
         let exchange = Exchange.random(clientBytes: 10_000, serverBytes: 3_000,
                                        clientISN: UInt32.max - 4_000, serverISN: UInt32.max - 10, using: &random)
         var data = exchange.dataSegments(fromClient: true, maxSize: 900, using: &random)
@@ -216,7 +218,7 @@ import Testing
     func portReuse() {
         let first = Exchange(clientISN: 100, serverISN: 200, clientData: [1, 2], serverData: [3])
         let second = Exchange(clientISN: 90_000, serverISN: 80_000, clientData: [4, 5, 6], serverData: [])
-        var random = TestRandom(seed: 1)
+        var random = SeededGenerator(seed: 1)
         var segments = first.handshake + first.dataSegments(fromClient: true, maxSize: 10, using: &random)
         segments += first.dataSegments(fromClient: false, maxSize: 10, using: &random) + first.fins
         segments += second.handshake + second.dataSegments(fromClient: true, maxSize: 10, using: &random)

@@ -1,5 +1,7 @@
 import AnalyzerCore
 import TCPReassembly
+import TestSupport
+import TrafficSynthesis
 import Testing
 
 /// Whatever the order, duplication or overlap of segments, the delivered bytes are the bytes sent.
@@ -10,10 +12,10 @@ import Testing
     }
 
     /// Builds the data segments of an exchange under one impairment.
-    static func segments(for exchange: Exchange, _ impairment: Impairment, random: inout TestRandom) -> [TestSegment] {
+    static func segments(for exchange: Exchange, _ impairment: Impairment, random: inout SeededGenerator) -> [TestSegment] {
         var data = exchange.dataSegments(fromClient: true, maxSize: 700, using: &random)
             + exchange.dataSegments(fromClient: false, maxSize: 700, using: &random)
-        func addRecuts(_ count: Int, random: inout TestRandom) {
+        func addRecuts(_ count: Int, random: inout SeededGenerator) {
             for _ in 0..<count {
                 let fromClient = Bool.random(using: &random)
                 let size = fromClient ? exchange.clientData.count : exchange.serverData.count
@@ -47,7 +49,7 @@ import Testing
     @Test("the same bytes arrive whatever the segment order", arguments: Impairment.allCases)
     func sameBytes(impairment: Impairment) {
         for seed in UInt64(1)...40 {
-            var random = TestRandom(seed: seed &* 7919)
+            var random = SeededGenerator(seed: seed &* 7919)
             let exchange = Exchange.random(
                 clientBytes: Int.random(in: 0...20_000, using: &random),
                 serverBytes: Int.random(in: 0...6_000, using: &random),
@@ -82,7 +84,7 @@ import Testing
     @Test("lost segments become gaps of exactly their size, and everything else still arrives")
     func lostSegmentsBecomeGaps() {
         for seed in UInt64(1)...60 {
-            var random = TestRandom(seed: seed)
+            var random = SeededGenerator(seed: seed)
             let exchange = Exchange.random(
                 clientBytes: Int.random(in: 2_000...30_000, using: &random), serverBytes: 100,
                 clientISN: UInt32.random(in: 0...UInt32.max, using: &random), serverISN: 77, using: &random

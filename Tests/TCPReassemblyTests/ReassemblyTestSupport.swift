@@ -1,96 +1,8 @@
 import AnalyzerCore
 import TCPReassembly
+import TestSupport
+import TrafficSynthesis
 
-/// Deterministic generator for property tests (SplitMix64).
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state = state &+ 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
-/// Everything a consumer heard, per direction, in order.
-final class RecordingConsumer: StreamConsumer {
-    enum Event: Equatable {
-        case data(FlowDirection, offset: UInt64, [UInt8])
-        case gap(FlowDirection, offset: UInt64, length: UInt64)
-        case ended(FlowDirection)
-    }
-    var events: [Event] = []
-    var summary: ConnectionSummary?
-    var info: ConnectionInfo
-
-    init(info: ConnectionInfo) { self.info = info }
-
-    func streamData(_ bytes: UnsafeRawBufferPointer, direction: FlowDirection, offset: UInt64, time: CaptureTimestamp) {
-        events.append(.data(direction, offset: offset, Array(bytes)))
-    }
-    func streamGap(length: UInt64, direction: FlowDirection, offset: UInt64, time: CaptureTimestamp) {
-        events.append(.gap(direction, offset: offset, length: length))
-    }
-    func streamEnded(direction: FlowDirection, time: CaptureTimestamp) { events.append(.ended(direction)) }
-    func connectionClosed(_ summary: ConnectionSummary) { self.summary = summary }
-
-    /// Bytes delivered one way, with `fill` standing in for every gap byte.
-    func stream(_ direction: FlowDirection, gapFill fill: UInt8? = nil) -> [UInt8] {
-        var out: [UInt8] = []
-        for event in events {
-            switch event {
-            case .data(direction, let offset, let bytes):
-                precondition(offset == UInt64(out.count) || fill == nil, "offsets must be contiguous")
-                out += bytes
-            case .gap(direction, _, let length):
-                if let fill { out += [UInt8](repeating: fill, count: Int(length)) }
-            default: break
-            }
-        }
-        return out
-    }
-
-    /// Gaps of one direction as (offset, length).
-    func gaps(_ direction: FlowDirection) -> [(UInt64, UInt64)] {
-        events.compactMap {
-            if case .gap(direction, let offset, let length) = $0 { return (offset, length) }
-            return nil
-        }
-    }
-
-    /// Checks that each direction's data and gaps tile the stream with no hole or overlap.
-    func offsetsAreContiguous() -> Bool {
-        for direction in FlowDirection.allCases {
-            var expected: UInt64 = 0
-            for event in events {
-                switch event {
-                case .data(direction, let offset, let bytes):
-                    if offset != expected { return false }
-                    expected += UInt64(bytes.count)
-                case .gap(direction, let offset, let length):
-                    if offset != expected { return false }
-                    expected += length
-                default: break
-                }
-            }
-        }
-        return true
-    }
-}
-
-/// Creates a recording consumer per connection and keeps summaries.
-final class RecordingFactory: StreamConsumerFactory {
-    var consumers: [RecordingConsumer] = []
-    var summaries: [ConnectionSummary] = []
-    func makeConsumer(for connection: ConnectionInfo) -> (any StreamConsumer)? {
-        let consumer = RecordingConsumer(info: connection)
-        consumers.append(consumer)
-        return consumer
-    }
-    func connectionClosed(summary: ConnectionSummary) { summaries.append(summary) }
-}
 
 /// A segment described by value, fed to the reassembler through a borrowed buffer.
 struct TestSegment {
@@ -133,7 +45,7 @@ struct Exchange {
 
     /// Random bytes of the given sizes.
     static func random(clientBytes: Int, serverBytes: Int, clientISN: UInt32, serverISN: UInt32,
-                       using random: inout TestRandom) -> Exchange {
+                       using random: inout SeededGenerator) -> Exchange {
         Exchange(
             clientISN: clientISN, serverISN: serverISN,
             clientData: (0..<clientBytes).map { _ in UInt8.random(in: 0...255, using: &random) },
@@ -150,7 +62,7 @@ struct Exchange {
     }
 
     /// Data segments of one direction cut at random sizes in `1...maxSize`.
-    func dataSegments(fromClient: Bool, maxSize: Int, using random: inout TestRandom) -> [TestSegment] {
+    func dataSegments(fromClient: Bool, maxSize: Int, using random: inout SeededGenerator) -> [TestSegment] {
         let data = fromClient ? clientData : serverData
         let base = (fromClient ? clientISN : serverISN) &+ 1
         var segments: [TestSegment] = []
