@@ -115,7 +115,7 @@ import TrafficSynthesis
 
     @Test("the text table lists every connection and its end")
     func textTable() throws {
-        let result = try CLIRunner.run(["streams", "samples/streams-sll-loop.pcap"])
+        let result = try CLIRunner.run(["streams", "samples/streams-sll-reset.pcap"])
         #expect(result.status == 0)
         let lines = result.text.split(separator: "\n")
         #expect(lines.first?.hasPrefix("#  client") == true)

@@ -22,7 +22,7 @@ public enum StreamSamples {
                    .raw, Impairments(ipFragmentPayload: 512), format: .pcap(.little, .microseconds), seed: 5),
             sample("streams-snaplen96-null.pcap", "BSD loopback (null), snapshot length 96: headers only",
                    .null(.little), Impairments(snapshotLength: 96), format: .pcap(.little, .microseconds), seed: 6),
-            sample("streams-sll-loop.pcap", "Linux cooked v1 with one connection reset by the client",
+            sample("streams-sll-reset.pcap", "Linux cooked v1 with one connection reset by the client",
                    .linuxSLL, .none, format: .pcap(.little, .microseconds), seed: 7, reset: true),
         ]
     }
