@@ -1,3 +1,4 @@
+import TrafficSynthesis
 import AnalyzerCore
 import PacketDecoding
 import Testing
