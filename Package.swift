@@ -16,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "bitsnoop", targets: ["bitsnoop"]),
         .executable(name: "bitsnoop-gen", targets: ["bitsnoop-gen"]),
+        .executable(name: "bits-loopback", targets: ["bits-loopback"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -71,6 +72,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Our own BITS server and client over real sockets on loopback, for tests with real captures.
+        .executableTarget(
+            name: "bits-loopback",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "AnalyzerCoreTests", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "CaptureIOTests",
@@ -110,6 +117,7 @@ let package = Package(
             dependencies: ["TrafficSynthesis", "AnalyzerCore"],
             swiftSettings: strictSettings
         ),
+        .testTarget(name: "LoopbackTests", dependencies: [], swiftSettings: strictSettings),
         .testTarget(
             name: "CLITests",
             dependencies: ["TrafficSynthesis", "AnalyzerCore"],

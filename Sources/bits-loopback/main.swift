@@ -1,0 +1,1 @@
+print("bits-loopback")
