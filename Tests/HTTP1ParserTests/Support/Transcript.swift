@@ -59,6 +59,12 @@ struct Transcript: CustomStringConvertible {
         }
     }
 
+    /// A transcript made of steps directly (random tests).
+    init(name: String, steps: [Step]) {
+        self.name = name
+        self.steps = steps
+    }
+
     /// Binary body bytes that include CR, LF and bytes looking like text.
     static func pattern(count: Int) -> [UInt8] {
         (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
