@@ -1,14 +1,21 @@
 /// Byte constants and character classes of HTTP/1.1 syntax (RFC 9110 §5.6, RFC 9112).
 enum ASCII {
+    /// LF, the end of every line (a CR before it is optional on input).
     static let lineFeed: UInt8 = 0x0A
+    /// CR.
     static let carriageReturn: UInt8 = 0x0D
+    /// SP, the separator in start lines.
     static let space: UInt8 = 0x20
+    /// HT, optional whitespace like SP.
     static let tab: UInt8 = 0x09
+    /// `:` between a field name and its value.
     static let colon: UInt8 = 0x3A
+    /// `;` before parameters and chunk extensions.
     static let semicolon: UInt8 = 0x3B
+    /// `,` between list elements.
     static let comma: UInt8 = 0x2C
+    /// `.` in versions.
     static let dot: UInt8 = 0x2E
-    static let slash: UInt8 = 0x2F
 
     /// `HTTP/`, the start of every version.
     static let httpSlash: [UInt8] = Array("HTTP/".utf8)

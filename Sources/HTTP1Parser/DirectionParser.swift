@@ -45,7 +45,12 @@ struct DirectionParser {
         self.limits = limits
         let kind: StartLineSniffer.Kind = direction == .clientToServer ? .request : .status
         head = HeadAccumulator(kind: kind, maxBytes: limits.maxHeaderBlockBytes, maxFields: limits.maxHeaderCount)
-        chunked = ChunkedDecoder(maxTrailerBytes: limits.maxHeaderBlockBytes, maxTrailerFields: limits.maxHeaderCount)
+        chunked = Self.chunkedDecoder(limits)
+    }
+
+    /// A fresh decoder; a chunked trailer is bounded like a header block.
+    private static func chunkedDecoder(_ limits: Limits.HTTP) -> ChunkedDecoder {
+        ChunkedDecoder(maxTrailerBytes: limits.maxHeaderBlockBytes, maxTrailerFields: limits.maxHeaderCount)
     }
 
     /// Head bytes held right now (never more than the head limit).
@@ -57,7 +62,9 @@ struct DirectionParser {
     // MARK: - Input
 
     /// Parses the next bytes of the direction.
-    mutating func receive<Sink: DirectionParserSink>(_ input: UnsafeRawBufferPointer, time: CaptureTimestamp, sink: Sink) {
+    mutating func receive<Sink: DirectionParserSink>(
+        _ input: UnsafeRawBufferPointer, time: CaptureTimestamp, sink: Sink
+    ) {
         var index = 0
         while index < input.count {
             switch state {
@@ -106,7 +113,8 @@ struct DirectionParser {
             finishMessage(complete: true, time: time, sink: sink)
             if length > skipped {
                 // The rest of the gap held the start of whatever came next.
-                sink.anomaly(.desynchronized(.gapPastBodyEnd, gapLength: length - skipped), direction: direction, time: time)
+                let anomaly = HTTPAnomaly.desynchronized(.gapPastBodyEnd, gapLength: length - skipped)
+                sink.anomaly(anomaly, direction: direction, time: time)
                 loseSync(discarding: 0, atLineStart: true, messageLost: true, time: time, sink: sink)
             }
         case .chunkedBody:
@@ -280,7 +288,7 @@ struct DirectionParser {
             remainingBody = length
             state = .fixedBody
         case .chunked:
-            chunked = ChunkedDecoder(maxTrailerBytes: limits.maxHeaderBlockBytes, maxTrailerFields: limits.maxHeaderCount)
+            chunked = Self.chunkedDecoder(limits)
             state = .chunkedBody
         case .untilClose:
             state = .untilCloseBody

@@ -101,13 +101,16 @@ public final class HTTPConnectionParser {
     /// Queues a waiting request; past the limit the oldest is given up.
     private func enqueue(_ entry: PendingRequestQueue.Entry, time: CaptureTimestamp) {
         pending.append(entry)
-        guard pending.count > max(1, limits.maxPendingRequests), let oldest = pending.removeFirst() else { return }
-        delegate?.anomaly(.pendingRequestsLimit(limit: max(1, limits.maxPendingRequests)), direction: .clientToServer, time: time)
+        let limit = max(1, limits.maxPendingRequests)
+        guard pending.count > limit, let oldest = pending.removeFirst() else { return }
+        delegate?.anomaly(.pendingRequestsLimit(limit: limit), direction: .clientToServer, time: time)
         if let index = oldest.index { delegate?.unanswered(requestIndex: index, time: time) }
     }
 }
 
+/// Pairing and delivery: the direction parsers report here, the delegate hears the result.
 extension HTTPConnectionParser: DirectionParserSink {
+    /// Numbers the request, reports it, and queues it for its response.
     func requestHeadParsed(_ head: HTTPRequestHead, time: CaptureTimestamp) {
         let index = nextRequestIndex
         // Each request takes at least a start line of input, so this cannot reach Int.max.
@@ -118,6 +121,8 @@ extension HTTPConnectionParser: DirectionParserSink {
         enqueue(PendingRequestQueue.Entry(index: index, isHEAD: isHEAD), time: time)
     }
 
+    /// Pairs the response with the oldest waiting request (taking it off the queue unless the
+    /// response is interim) and reports it; returns whether that request was `HEAD`.
     func responseHeadParsed(_ head: HTTPResponseHead, time: CaptureTimestamp) -> Bool {
         // An interim response leaves its request waiting for the final one.
         let entry = head.isInterim ? pending.first : pending.removeFirst()
@@ -131,6 +136,7 @@ extension HTTPConnectionParser: DirectionParserSink {
         return entry?.isHEAD ?? false
     }
 
+    /// Passes body bytes on with the current message's index.
     func bodyData(_ bytes: UnsafeRawBufferPointer, direction: FlowDirection, time: CaptureTimestamp) {
         switch direction {
         case .clientToServer: delegate?.requestBody(bytes, index: currentRequestIndex, time: time)
@@ -138,6 +144,7 @@ extension HTTPConnectionParser: DirectionParserSink {
         }
     }
 
+    /// Passes a body gap on with the current message's index.
     func bodyGap(length: UInt64, direction: FlowDirection, time: CaptureTimestamp) {
         switch direction {
         case .clientToServer: delegate?.requestBodyGap(length: length, index: currentRequestIndex, time: time)
@@ -146,6 +153,7 @@ extension HTTPConnectionParser: DirectionParserSink {
         }
     }
 
+    /// Passes a message end on with the current message's index.
     func messageEnded(_ end: HTTPMessageEnd, direction: FlowDirection, time: CaptureTimestamp) {
         switch direction {
         case .clientToServer: delegate?.requestEnd(end, index: currentRequestIndex, time: time)
@@ -153,6 +161,7 @@ extension HTTPConnectionParser: DirectionParserSink {
         }
     }
 
+    /// A lost request leaves a placeholder in the queue; a lost response settles the oldest request.
     func messageLost(direction: FlowDirection, time: CaptureTimestamp) {
         switch direction {
         case .clientToServer:
@@ -166,6 +175,7 @@ extension HTTPConnectionParser: DirectionParserSink {
         }
     }
 
+    /// Passes an anomaly on.
     func anomaly(_ anomaly: HTTPAnomaly, direction: FlowDirection, time: CaptureTimestamp) {
         delegate?.anomaly(anomaly, direction: direction, time: time)
     }

@@ -4,7 +4,9 @@ enum MessageFraming {
     /// The framing, or `nil` when it cannot be known (the message must be abandoned), plus
     /// anything odd found on the way.
     struct Decision {
+        /// The framing; `nil` when unknown.
         var framing: HTTPBodyFraming?
+        /// Oddities to report, in order.
         var anomalies: [HTTPAnomaly] = []
     }
 
@@ -67,7 +69,9 @@ enum MessageFraming {
 
     /// What the `Content-Length` fields say.
     enum ContentLength: Equatable {
+        /// No `Content-Length` field.
         case absent
+        /// One agreed length.
         case length(UInt64)
         /// A value that is not 1*DIGIT below 2^64 (the whole field value).
         case invalid(String)

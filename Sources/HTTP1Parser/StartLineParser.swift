@@ -2,15 +2,21 @@
 enum StartLineParser {
     /// The parts of a request line.
     struct RequestLine {
+        /// The method token as sent.
         var method: String
+        /// The request target as sent.
         var target: String
+        /// The version.
         var version: HTTPVersion
     }
 
     /// The parts of a status line.
     struct StatusLine {
+        /// The version.
         var version: HTTPVersion
+        /// The three-digit code.
         var status: Int
+        /// The reason phrase, trimmed; may be empty.
         var reason: String
     }
 

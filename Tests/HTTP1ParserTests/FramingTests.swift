@@ -131,7 +131,8 @@ import Testing
         let harness = Harness()
         harness.server("HTTP/1.1 100 Continue\n\n")
         harness.client("BITS_POST / HTTP/1.1\nContent-Length: 0\n\n")
-        harness.server("HTTP/1.1 100 Continue\n\nHTTP/1.1 103 Early Hints\nLink: </a>\n\nHTTP/1.1 200 OK\nContent-Length: 0\n\n")
+        harness.server("HTTP/1.1 100 Continue\n\nHTTP/1.1 103 Early Hints\nLink: </a>\n\n")
+        harness.server("HTTP/1.1 200 OK\nContent-Length: 0\n\n")
         #expect(harness.summary == [
             "rsp - head 100 Continue",
             "! s2c responseWithoutRequest",
@@ -170,7 +171,9 @@ import Testing
         for index in 0..<5 { harness.client("GET /\(index) HTTP/1.1\n\n") }
         #expect(harness.parser.pendingRequests == 3)
         harness.server(String(repeating: "HTTP/1.1 200 OK\nContent-Length: 0\n\n", count: 4))
-        let pairing = harness.summary.filter { $0.hasPrefix("rsp") && $0.contains("head") || $0.hasPrefix("unanswered") || $0.contains("pending") }
+        let pairing = harness.summary.filter {
+            $0.hasPrefix("rsp") && $0.contains("head") || $0.hasPrefix("unanswered") || $0.contains("pending")
+        }
         #expect(pairing == [
             "! c2s pendingRequestsLimit(limit: 3)",
             "unanswered 0",

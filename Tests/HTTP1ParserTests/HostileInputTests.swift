@@ -134,10 +134,11 @@ import Testing
 
     static func randomLimits(_ random: inout TestRandom) -> Limits.HTTP {
         var limits = Limits.HTTP()
-        limits.maxHeaderBlockBytes = [8, 40, 200, 65_536, 65_536].randomElement(using: &random)!
-        limits.maxHeaderCount = [0, 1, 3, 256, 256].randomElement(using: &random)!
-        limits.maxPendingRequests = [0, 1, 2, 100].randomElement(using: &random)!
-        limits.maxResyncScanBytes = [0, 10, 300, 1 << 20, 1 << 20].randomElement(using: &random)!
+        // Nonsense (negative, zero) limits must not trap either.
+        limits.maxHeaderBlockBytes = [-1, 8, 40, 200, 65_536, 65_536].randomElement(using: &random)!
+        limits.maxHeaderCount = [-1, 0, 1, 3, 256, 256].randomElement(using: &random)!
+        limits.maxPendingRequests = [-1, 0, 1, 2, 100].randomElement(using: &random)!
+        limits.maxResyncScanBytes = [-1, 0, 10, 300, 1 << 20, 1 << 20].randomElement(using: &random)!
         return limits
     }
 

@@ -23,8 +23,12 @@ enum EventGrammar {
             }
             if case .contentLength(let length) = end.framing {
                 let (total, overflow) = end.bodyBytes.addingReportingOverflow(end.bodyGapBytes)
-                if end.complete && (overflow || total != length) { problems.append("\(what): complete but \(total) of \(length)") }
-                if !end.complete && !overflow && total >= length { problems.append("\(what): incomplete with \(total) of \(length)") }
+                if end.complete && (overflow || total != length) {
+                    problems.append("\(what): complete but \(total) of \(length)")
+                }
+                if !end.complete && !overflow && total >= length {
+                    problems.append("\(what): incomplete with \(total) of \(length)")
+                }
             }
         }
 

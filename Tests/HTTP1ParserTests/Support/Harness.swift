@@ -18,9 +18,14 @@ final class Harness {
 
     func client(_ text: String) { clientBytes(Self.crlf(text)) }
     func server(_ text: String) { serverBytes(Self.crlf(text)) }
-    func clientBytes(_ bytes: [UInt8]) { bytes.withUnsafeBytes { parser.receive($0, direction: .clientToServer, time: time) } }
-    func serverBytes(_ bytes: [UInt8]) { bytes.withUnsafeBytes { parser.receive($0, direction: .serverToClient, time: time) } }
-    func gap(_ direction: FlowDirection, _ length: UInt64) { parser.receiveGap(length: length, direction: direction, time: time) }
+    func clientBytes(_ bytes: [UInt8]) { bytes.withUnsafeBytes { receive($0, .clientToServer) } }
+    func serverBytes(_ bytes: [UInt8]) { bytes.withUnsafeBytes { receive($0, .serverToClient) } }
+    func receive(_ bytes: UnsafeRawBufferPointer, _ direction: FlowDirection) {
+        parser.receive(bytes, direction: direction, time: time)
+    }
+    func gap(_ direction: FlowDirection, _ length: UInt64) {
+        parser.receiveGap(length: length, direction: direction, time: time)
+    }
     func end(_ direction: FlowDirection) { parser.end(direction: direction, time: time) }
     func finish() { parser.finish(time: time) }
 
