@@ -63,7 +63,8 @@ public enum HTTPAnomaly: Hashable, Sendable {
     /// to a body. The direction resynchronises.
     case desynchronized(HTTPDesyncReason, gapLength: UInt64)
     /// A start line was found again after a loss of sync; `skippedBytes` counts the bytes received
-    /// since the loss that belong to no reported message (an abandoned head included).
+    /// since the loss (or since a gap restarted an abandoned search) that belong to no reported
+    /// message, an abandoned head included.
     case resynchronized(skippedBytes: UInt64)
     /// No start line was found within the resync scan limit; the direction ignores its bytes until
     /// the next gap.
