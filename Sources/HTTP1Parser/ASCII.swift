@@ -1,0 +1,93 @@
+/// Byte constants and character classes of HTTP/1.1 syntax (RFC 9110 §5.6, RFC 9112).
+enum ASCII {
+    /// LF, the end of every line (a CR before it is optional on input).
+    static let lineFeed: UInt8 = 0x0A
+    /// CR.
+    static let carriageReturn: UInt8 = 0x0D
+    /// SP, the separator in start lines.
+    static let space: UInt8 = 0x20
+    /// HT, optional whitespace like SP.
+    static let tab: UInt8 = 0x09
+    /// `:` between a field name and its value.
+    static let colon: UInt8 = 0x3A
+    /// `;` before parameters and chunk extensions.
+    static let semicolon: UInt8 = 0x3B
+    /// `,` between list elements.
+    static let comma: UInt8 = 0x2C
+    /// `.` in versions.
+    static let dot: UInt8 = 0x2E
+
+    /// `HTTP/`, the start of every version.
+    static let httpSlash: [UInt8] = Array("HTTP/".utf8)
+
+    /// Whether `byte` may appear in a token (method, field name): RFC 9110 `tchar`.
+    @inline(__always)
+    static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A:
+            return true
+        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Whether `byte` is a control character other than tab (not allowed in start lines).
+    @inline(__always)
+    static func isControl(_ byte: UInt8) -> Bool {
+        (byte < 0x20 && byte != tab) || byte == 0x7F
+    }
+
+    /// Whether `byte` is optional whitespace (space or tab).
+    @inline(__always)
+    static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }
+
+    /// The value of a decimal digit, or `nil`.
+    @inline(__always)
+    static func decimalValue(_ byte: UInt8) -> UInt8? {
+        (0x30...0x39).contains(byte) ? byte - 0x30 : nil
+    }
+
+    /// The value of a hexadecimal digit (either case), or `nil`.
+    @inline(__always)
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: return byte - 0x30
+        case 0x41...0x46: return byte - 0x41 + 10
+        case 0x61...0x66: return byte - 0x61 + 10
+        default: return nil
+        }
+    }
+
+    /// `byte` lower-cased if it is an ASCII capital letter.
+    @inline(__always)
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+    }
+
+    /// Whether two byte sequences are equal ignoring ASCII case.
+    static func equalsIgnoringCase<Left: Collection, Right: Collection>(_ lhs: Left, _ rhs: Right) -> Bool
+    where Left.Element == UInt8, Right.Element == UInt8 {
+        lhs.count == rhs.count && zip(lhs, rhs).allSatisfy { lowercased($0) == lowercased($1) }
+    }
+
+    /// `bytes` with leading and trailing spaces and tabs removed.
+    static func trimmingWhitespace(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var lower = bytes.startIndex
+        var upper = bytes.endIndex
+        while lower < upper, isWhitespace(bytes[lower]) { lower += 1 }
+        while upper > lower, isWhitespace(bytes[upper - 1]) { upper -= 1 }
+        return bytes[lower..<upper]
+    }
+
+    /// Text for a report, decoded as UTF-8 (invalid sequences replaced).
+    static func string<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// At most `limit` bytes as text for an anomaly message, with `…` when cut.
+    static func evidence<Bytes: Collection>(_ bytes: Bytes, limit: Int = 40) -> String where Bytes.Element == UInt8 {
+        bytes.count > limit ? string(bytes.prefix(limit)) + "…" : string(bytes)
+    }
+}

@@ -1,0 +1,151 @@
+/// Collects one message head (start line and header block) from byte pieces of any size, within
+/// the byte and field-count limits, and says when it is complete.
+///
+/// Every outcome happens at a byte position fixed by the stream alone, never by how it was cut
+/// into pieces: the limit trips when byte `maxBytes + 1` of an unfinished head arrives, the field
+/// count when the line end of one field too many arrives, a bad start line at its first wrong byte.
+struct HeadAccumulator {
+    /// What one call to ``consume(_:from:)`` ended with.
+    enum Outcome: Equatable {
+        /// All input was consumed; the head is not complete yet.
+        case needMore
+        /// The start line is complete and valid; field lines follow.
+        case startLineComplete
+        /// The head is complete in ``bytes``; input after it is untouched.
+        case complete
+        /// A blank line where a start line was due was consumed (and dropped); `length` bytes.
+        case blankLine(length: Int)
+        /// The start line cannot be one. `atLineEnd`: its line end was consumed; otherwise the
+        /// offending byte is the next input byte and was not consumed.
+        case badStartLine(atLineEnd: Bool)
+        /// The head reached `maxBytes` bytes unfinished; the next input byte was not consumed.
+        case tooLarge
+        /// The head has more than `maxFields` field lines; the line end of the last was consumed.
+        case tooManyFields
+    }
+
+    /// The buffered head so far, line ends included.
+    private(set) var bytes: [UInt8] = []
+    /// Whether the first line is a request or a status line.
+    private let kind: StartLineSniffer.Kind
+    private let maxBytes: Int
+    private let maxFields: Int
+    /// Start of the line being collected, in ``bytes``; 0 while in the start line.
+    private var lineStart = 0
+    private var fieldLines = 0
+    private var sniffer: StartLineSniffer
+    /// Whether the start line must carry version 1.x (while resynchronising).
+    var requireMajorVersion1 = false
+
+    /// An empty accumulator.
+    init(kind: StartLineSniffer.Kind, maxBytes: Int, maxFields: Int) {
+        self.kind = kind
+        self.maxBytes = max(1, maxBytes)
+        self.maxFields = max(0, maxFields)
+        self.sniffer = StartLineSniffer(kind: kind)
+    }
+
+    /// Bytes buffered, never more than the byte limit.
+    var count: Int { bytes.count }
+
+    /// Whether the last buffered byte ends a line (or nothing is buffered).
+    var endsAtLineStart: Bool { bytes.last.map { $0 == ASCII.lineFeed } ?? true }
+
+    /// Forgets the buffered head. Keeps a small buffer's storage for the next head; a large one is
+    /// released so that idle connections do not pin up to the head limit each.
+    mutating func reset() {
+        if bytes.capacity > 4096 { bytes = [] } else { bytes.removeAll(keepingCapacity: true) }
+        lineStart = 0
+        fieldLines = 0
+        sniffer = StartLineSniffer(kind: kind)
+    }
+
+    /// Consumes input from `index` until the head is complete, fails, or the input runs out.
+    mutating func consume(_ input: UnsafeRawBufferPointer, from index: inout Int) -> Outcome {
+        lineStart == 0 ? consumeStartLine(input, from: &index) : consumeFieldLines(input, from: &index)
+    }
+
+    /// Feeds start-line bytes through the sniffer, one at a time (start lines are short).
+    private mutating func consumeStartLine(_ input: UnsafeRawBufferPointer, from index: inout Int) -> Outcome {
+        while index < input.count {
+            let byte = input[index]
+            if byte == ASCII.lineFeed {
+                index += 1
+                if sniffer.isAtLineStart {
+                    let length = bytes.count + 1
+                    reset()
+                    return .blankLine(length: length)
+                }
+                guard bytes.count < maxBytes else { index -= 1; return .tooLarge }
+                bytes.append(byte)
+                guard startLineIsValid() else { return .badStartLine(atLineEnd: true) }
+                lineStart = bytes.count
+                return .startLineComplete
+            }
+            guard sniffer.accept(byte) else { return .badStartLine(atLineEnd: false) }
+            guard bytes.count < maxBytes else { return .tooLarge }
+            bytes.append(byte)
+            index += 1
+        }
+        return .needMore
+    }
+
+    private func startLineIsValid() -> Bool {
+        let line = Self.content(of: bytes[...])
+        switch kind {
+        case .request:
+            return StartLineParser.parseRequestLine(line, requireMajorVersion1: requireMajorVersion1) != nil
+        case .status:
+            return StartLineParser.parseStatusLine(line, requireMajorVersion1: requireMajorVersion1) != nil
+        }
+    }
+
+    /// Copies whole field lines at a time until the empty line that ends the head.
+    private mutating func consumeFieldLines(_ input: UnsafeRawBufferPointer, from index: inout Int) -> Outcome {
+        while index < input.count {
+            let room = maxBytes - bytes.count
+            let lineEnd = Self.firstLineFeed(in: input, from: index)
+            let wanted = (lineEnd.map { $0 + 1 } ?? input.count) - index
+            guard wanted <= room else {
+                append(input, from: index, count: room)
+                index += room
+                return .tooLarge
+            }
+            append(input, from: index, count: wanted)
+            index += wanted
+            guard lineEnd != nil else { return .needMore }
+            let line = Self.content(of: bytes[lineStart...])
+            lineStart = bytes.count
+            if line.isEmpty { return .complete }
+            if !ASCII.isWhitespace(line[line.startIndex]) {
+                fieldLines += 1
+                if fieldLines > maxFields { return .tooManyFields }
+            }
+        }
+        return .needMore
+    }
+
+    private mutating func append(_ input: UnsafeRawBufferPointer, from index: Int, count: Int) {
+        guard count > 0 else { return }
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[index..<(index + count)]))
+    }
+
+    /// Index of the next line feed at or after `index`, or `nil`.
+    @inline(__always)
+    static func firstLineFeed(in input: UnsafeRawBufferPointer, from index: Int) -> Int? {
+        var position = index
+        while position < input.count {
+            if input[position] == ASCII.lineFeed { return position }
+            position += 1
+        }
+        return nil
+    }
+
+    /// A line without its line feed and the carriage return before it, if any.
+    static func content(of line: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var end = line.endIndex
+        if end > line.startIndex, line[end - 1] == ASCII.lineFeed { end -= 1 }
+        if end > line.startIndex, line[end - 1] == ASCII.carriageReturn { end -= 1 }
+        return line[line.startIndex..<end]
+    }
+}

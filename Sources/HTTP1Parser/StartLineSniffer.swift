@@ -1,0 +1,65 @@
+/// Checks the first line of a head byte by byte, so that data that cannot be a request or status
+/// line is rejected at its first wrong byte instead of being buffered up to the head limit.
+///
+/// It accepts a prefix only; the whole line is checked by ``StartLineParser`` once it is complete.
+/// A carriage return is accepted only as the last byte before the line feed (which is not fed).
+struct StartLineSniffer {
+    /// Which kind of start line to expect.
+    enum Kind {
+        /// `METHOD SP target SP HTTP/x.y`.
+        case request
+        /// `HTTP/x.y SP 3DIGIT [SP reason]`.
+        case status
+    }
+
+    private let kind: Kind
+    /// Bytes accepted so far.
+    private var position = 0
+    /// Whether a request's method has been ended by a space.
+    private var methodEnded = false
+    /// Whether the last byte accepted was a carriage return.
+    private var sawCarriageReturn = false
+
+    /// A sniffer at the start of a line.
+    init(kind: Kind) { self.kind = kind }
+
+    /// Whether nothing but possibly a carriage return has been accepted (the line is blank so far).
+    var isAtLineStart: Bool { position == 0 }
+
+    /// Accepts the next byte of the line (never a line feed); `false` when the line can no longer
+    /// be a start line of the expected kind.
+    mutating func accept(_ byte: UInt8) -> Bool {
+        if sawCarriageReturn { return false }
+        if byte == ASCII.carriageReturn {
+            // Fine only right before the line feed; a blank line is "\r\n" too.
+            sawCarriageReturn = true
+            return true
+        }
+        defer { position += 1 }
+        switch kind {
+        case .request: return acceptRequestByte(byte)
+        case .status: return acceptStatusByte(byte)
+        }
+    }
+
+    private mutating func acceptRequestByte(_ byte: UInt8) -> Bool {
+        if methodEnded { return !ASCII.isControl(byte) }
+        if byte == ASCII.space {
+            methodEnded = true
+            return position > 0
+        }
+        return ASCII.isTokenCharacter(byte)
+    }
+
+    /// `HTTP/` D `.` D SP D D D, then anything but control characters.
+    private func acceptStatusByte(_ byte: UInt8) -> Bool {
+        switch position {
+        case 0..<5: return byte == ASCII.httpSlash[position]
+        case 5, 7, 9, 10, 11: return ASCII.decimalValue(byte) != nil
+        case 6: return byte == ASCII.dot
+        case 8: return byte == ASCII.space
+        case 12: return byte == ASCII.space
+        default: return !ASCII.isControl(byte)
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import AnalyzerCore
+import HTTP1Parser
+import Testing
+
+/// Start lines and header fields, through the public parser.
+@Suite struct HeadParsingTests {
+    struct RequestLineCase: Sendable, CustomTestStringConvertible {
+        var line: String
+        /// method, target, version; nil when the line must be rejected.
+        var parsed: (String, String, String)?
+        var testDescription: String { line.debugDescription }
+    }
+
+    static let requestLines: [RequestLineCase] = [
+        .init(line: "GET / HTTP/1.1", parsed: ("GET", "/", "HTTP/1.1")),
+        .init(line: "BITS_POST /upload/x.bin HTTP/1.1", parsed: ("BITS_POST", "/upload/x.bin", "HTTP/1.1")),
+        .init(line: "bits_post /x HTTP/1.0", parsed: ("bits_post", "/x", "HTTP/1.0")),
+        .init(line: "M-SEARCH * HTTP/1.1", parsed: ("M-SEARCH", "*", "HTTP/1.1")),
+        .init(line: "GET http://h.example:8080/a?b=c HTTP/1.1", parsed: ("GET", "http://h.example:8080/a?b=c", "HTTP/1.1")),
+        .init(line: "GET /a b HTTP/1.1", parsed: ("GET", "/a b", "HTTP/1.1")),
+        .init(line: "PRI * HTTP/2.0", parsed: ("PRI", "*", "HTTP/2.0")),
+        .init(line: "GET /", parsed: nil),
+        .init(line: "GET HTTP/1.1", parsed: nil),
+        .init(line: " GET / HTTP/1.1", parsed: nil),
+        .init(line: "GET / HTTP/1.1x", parsed: nil),
+        .init(line: "GET / http/1.1", parsed: nil),
+        .init(line: "GET / HTTP/11", parsed: nil),
+        .init(line: "GE(T / HTTP/1.1", parsed: nil),
+        .init(line: "GET\t/ HTTP/1.1", parsed: nil),
+        .init(line: "GET /\u{01} HTTP/1.1", parsed: nil),
+        .init(line: "GET / HTTP/1.1\rX", parsed: nil),
+        .init(line: "\u{16}\u{03}\u{01}\u{02}\u{00}", parsed: nil),
+    ]
+
+    @Test(arguments: requestLines)
+    func requestLine(_ testCase: RequestLineCase) {
+        let harness = Harness()
+        harness.client(testCase.line + "\n\n")
+        if let (method, target, version) = testCase.parsed {
+            let head = harness.firstRequestHead
+            #expect(head?.method == method)
+            #expect(head?.target == target)
+            #expect(head?.version.description == version)
+            #expect(harness.anomalies.isEmpty)
+        } else {
+            #expect(harness.firstRequestHead == nil)
+            #expect(harness.anomalies.first == .malformedStartLine)
+        }
+    }
+
+    struct StatusLineCase: Sendable, CustomTestStringConvertible {
+        var line: String
+        /// status and reason; nil when the line must be rejected.
+        var parsed: (Int, String)?
+        var testDescription: String { line.debugDescription }
+    }
+
+    static let statusLines: [StatusLineCase] = [
+        .init(line: "HTTP/1.1 200 OK", parsed: (200, "OK")),
+        .init(line: "HTTP/1.1 200", parsed: (200, "")),
+        .init(line: "HTTP/1.1 200 ", parsed: (200, "")),
+        .init(line: "HTTP/1.0 404 Not Found", parsed: (404, "Not Found")),
+        .init(line: "HTTP/1.1 500 Reason: with colon", parsed: (500, "Reason: with colon")),
+        .init(line: "HTTP/1.1 999 Odd\tTab", parsed: (999, "Odd\tTab")),
+        .init(line: "HTTP/1.1 20 OK", parsed: nil),
+        .init(line: "HTTP/1.1 2000 OK", parsed: nil),
+        .init(line: "http/1.1 200 OK", parsed: nil),
+        .init(line: "HTTP/1.1200 OK", parsed: nil),
+        .init(line: "HTTP/1.1  200 OK", parsed: nil),
+        .init(line: "HTTP/1.1 abc OK", parsed: nil),
+        .init(line: "ICY 200 OK", parsed: nil),
+        .init(line: "HTTP/1.1 200 O\u{00}K", parsed: nil),
+    ]
+
+    @Test(arguments: statusLines)
+    func statusLine(_ testCase: StatusLineCase) {
+        let harness = Harness()
+        harness.client("GET / HTTP/1.1\n\n")
+        harness.server(testCase.line + "\nContent-Length: 0\n\n")
+        if let (status, reason) = testCase.parsed {
+            #expect(harness.firstResponseHead?.status == status)
+            #expect(harness.firstResponseHead?.reason == reason)
+            #expect(harness.anomalies.isEmpty)
+        } else {
+            #expect(harness.firstResponseHead == nil)
+            #expect(harness.anomalies.first == .malformedStartLine)
+        }
+    }
+
+    @Test func headerFieldsKeepOrderNamesAndRepeats() throws {
+        let harness = Harness()
+        harness.client("""
+            BITS_POST /up HTTP/1.1
+            BITS-Packet-Type:Create-Session
+            X-Repeat: one
+            x-repeat:   two  \t
+            X-Empty:
+            X-Folded: first
+               second
+            \tthird
+            Content-Length: 0
+
+
+            """)
+        let head = try #require(harness.firstRequestHead)
+        let headers = head.headers
+        #expect(headers.count == 6)
+        #expect(headers.map(\.name) == ["BITS-Packet-Type", "X-Repeat", "x-repeat", "X-Empty", "X-Folded", "Content-Length"])
+        #expect(headers["bits-packet-type"] == "Create-Session")
+        #expect(headers["BITS-PACKET-TYPE"] == "Create-Session")
+        #expect(headers["X-REPEAT"] == "one")
+        #expect(headers.values(for: "X-Repeat") == ["one", "two"])
+        #expect(headers["X-Empty"] == "")
+        #expect(headers["X-Folded"] == "first second third")
+        #expect(headers.contains("content-length"))
+        #expect(!headers.contains("Content-Type"))
+        #expect(headers["Missing"] == nil)
+        #expect(headers.values(for: "Missing").isEmpty)
+        #expect(harness.anomalies == [.obsoleteLineFolding])
+        // Start line, seven field lines (two continuations), empty line; all with CRLF.
+        #expect(head.headBytes == Harness.crlf("""
+            BITS_POST /up HTTP/1.1
+            BITS-Packet-Type:Create-Session
+            X-Repeat: one
+            x-repeat:   two  \t
+            X-Empty:
+            X-Folded: first
+               second
+            \tthird
+            Content-Length: 0
+
+
+            """).count)
+    }
+
+    @Test func malformedHeaderLinesAreIgnoredAndCounted() throws {
+        let harness = Harness()
+        harness.client("""
+            GET / HTTP/1.1
+             continuation with nothing to continue
+            No colon here
+            Bad Name: x
+            : no name
+            Content-Length : 5
+            Good: yes
+            \tcontinues good
+
+
+            """)
+        let head = try #require(harness.firstRequestHead)
+        #expect(head.headers.fields == [HTTPHeaderField(name: "Good", value: "yes continues good")])
+        #expect(harness.anomalies == [.malformedHeader(count: 5), .obsoleteLineFolding])
+        // The ignored `Content-Length : 5` must not frame a body.
+        #expect(harness.summary.last == "req 0 end none body=0 complete")
+    }
+
+    @Test func headersValueTypeLookups() {
+        var headers: HTTPHeaders = ["Content-Length": "0", "X-A": "1", "x-a": "2"]
+        #expect(headers.count == 3)
+        #expect(headers["CONTENT-length"] == "0")
+        #expect(headers.values(for: "X-a") == ["1", "2"])
+        headers.append(name: "X-B", value: "3")
+        #expect(headers.contains("x-b"))
+        #expect(!headers.contains("x-"))
+        #expect(!headers.contains("x-bb"))
+        #expect(Array(headers).map(\.value) == ["0", "1", "2", "3"])
+        #expect(HTTPHeaders().isEmpty)
+    }
+
+    @Test func headByteCountsExcludeBlankLinesBefore() throws {
+        let harness = Harness()
+        harness.client("\n\nGET / HTTP/1.1\nHost: x\n\n")
+        let head = try #require(harness.firstRequestHead)
+        #expect(head.headBytes == "GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8.count)
+        #expect(harness.anomalies.isEmpty)
+    }
+}
