@@ -43,13 +43,13 @@ let package = Package(
         // Wires a packet source through decoding and reassembly into stream consumers.
         .target(
             name: "AnalysisPipeline",
-            dependencies: ["AnalyzerCore", "CaptureIO", "PacketDecoding", "TCPReassembly"],
+            dependencies: ["AnalyzerCore", "PacketDecoding", "TCPReassembly", "HTTP1Parser", "BITSAnalyzer"],
             swiftSettings: strictSettings
         ),
         // Text and JSON renderings of analysis results.
         .target(
             name: "ReportOutput",
-            dependencies: ["AnalyzerCore", "AnalysisPipeline", "TCPReassembly"],
+            dependencies: ["AnalyzerCore", "AnalysisPipeline", "TCPReassembly", "BITSAnalyzer"],
             swiftSettings: strictSettings
         ),
         // Our own traffic generator: frames, TCP conversations with impairments, pcap/pcapng writers.
@@ -59,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "bitsnoop",
             dependencies: [
-                "AnalyzerCore", "CaptureIO", "AnalysisPipeline", "ReportOutput", "TCPReassembly",
+                "AnalyzerCore", "CaptureIO", "AnalysisPipeline", "ReportOutput", "TCPReassembly", "BITSAnalyzer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

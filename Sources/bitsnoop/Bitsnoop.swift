@@ -17,6 +17,6 @@ struct Bitsnoop: ParsableCommand {
             or a bad filter; 64 a usage error.
             """,
         version: version,
-        subcommands: [Streams.self]
+        subcommands: [Analyze.self, Streams.self]
     )
 }

@@ -1,0 +1,72 @@
+/// The `BITS-Packet-Type` of a message, compared case-insensitively (the spec writes
+/// `CREATE-SESSION`, Windows sends `Create-Session`; reference §1 conventions).
+public enum BITSPacketType: Hashable, Sendable, CustomStringConvertible {
+    /// Opens or authenticates a connection; no session.
+    case ping
+    /// Asks for a new upload session.
+    case createSession
+    /// Carries one contiguous range of the file.
+    case fragment
+    /// Commits the upload.
+    case closeSession
+    /// Abandons the session.
+    case cancelSession
+    /// The server's answer to any of the above.
+    case ack
+    /// Any other value, as sent.
+    case unknown(String)
+
+    /// Parses a header value; surrounding white space is ignored.
+    public init(headerValue: String) {
+        let trimmed = headerValue.trimmingASCIIWhitespace()
+        switch trimmed.lowercased() {
+        case "ping": self = .ping
+        case "create-session": self = .createSession
+        case "fragment": self = .fragment
+        case "close-session": self = .closeSession
+        case "cancel-session": self = .cancelSession
+        case "ack": self = .ack
+        default: self = .unknown(trimmed)
+        }
+    }
+
+    /// The name used in output: `ping`, `create-session`, `fragment`, `close-session`,
+    /// `cancel-session`, `ack`, or the value as sent.
+    public var description: String {
+        switch self {
+        case .ping: return "ping"
+        case .createSession: return "create-session"
+        case .fragment: return "fragment"
+        case .closeSession: return "close-session"
+        case .cancelSession: return "cancel-session"
+        case .ack: return "ack"
+        case .unknown(let value): return value
+        }
+    }
+
+    /// Whether a request of this type must have an empty body (all but Fragment; reference §1.1).
+    public var forbidsBody: Bool {
+        switch self {
+        case .ping, .createSession, .closeSession, .cancelSession: return true
+        default: return false
+        }
+    }
+
+    /// Whether requests of this type must name a session (reference finding 27).
+    public var requiresSessionID: Bool {
+        switch self {
+        case .fragment, .closeSession, .cancelSession: return true
+        default: return false
+        }
+    }
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs (HTTP's optional white space).
+    func trimmingASCIIWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
+        while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }
+        return String(scalars)
+    }
+}

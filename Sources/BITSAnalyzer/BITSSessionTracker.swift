@@ -1,0 +1,503 @@
+import AnalyzerCore
+import HTTP1Parser
+
+/// The connection a BITS message travelled on.
+public struct BITSConnectionInfo: Hashable, Sendable {
+    /// The connection number.
+    public var id: Int
+    /// The client endpoint.
+    public var client: Endpoint
+    /// The server endpoint.
+    public var server: Endpoint
+
+    /// Creates a record.
+    public init(id: Int, client: Endpoint, server: Endpoint) {
+        self.id = id
+        self.client = client
+        self.server = server
+    }
+}
+
+/// A request handed to the tracker once its body has ended.
+struct ObservedRequest {
+    var head: HTTPRequestHead
+    var time: CaptureTimestamp
+    var connection: BITSConnectionInfo
+    var bodyBytes: UInt64
+    var bodyGapBytes: UInt64
+    var complete: Bool
+}
+
+/// What the tracker needs to process the answer to a request.
+struct RequestHandle {
+    /// The session the request belongs to, if any.
+    var session: Int?
+    /// The request's position in the session's list, if it was kept.
+    var listIndex: Int?
+    /// The request as recorded.
+    var record: BITSRequestRecord
+    /// The server's expected offset when the request was made (`nil` if unknown).
+    var expectedAtRequest: UInt64?
+    /// Whether the request was a fragment-gap (so a 416 answering it is expected).
+    var wasGap = false
+}
+
+/// Follows BITS sessions by session ID across connections and servers, and reports findings.
+///
+/// Fed by ``BITSConnectionAnalyzer``s (one per TCP connection) in capture order. Rules and their
+/// evidence are in `docs/findings.md`; E below is the server's next expected offset: its last
+/// BITS-Received-Content-Range, 0 right after a Create-Session seen in the capture, unknown for a
+/// session first seen mid-upload until its first Ack.
+public final class BITSSessionTracker {
+    private let limits: Limits.BITS
+    private let findings: any FindingSink
+    /// Every session, in the order first seen.
+    public private(set) var sessions: [BITSSession] = []
+    private var sessionByID: [String: Int] = [:]
+    private var activeSessionByConnection: [Int: Int] = [:]
+    private var waitingByConnection: [Int: [BITSRequestRecord]] = [:]
+    private var reported: Set<ReportKey> = []
+    private var requestLimitReported: Set<Int> = []
+    private var sessionLimitReported = false
+    /// Requests of sessions past `maxSessions`, counted but not tracked.
+    public private(set) var untrackedRequests = 0
+
+    private struct ReportKey: Hashable {
+        var session: Int?
+        var connection: Int?
+        var code: FindingCode
+    }
+
+    /// Creates a tracker.
+    public init(limits: Limits.BITS = .init(), findings: any FindingSink) {
+        self.limits = limits
+        self.findings = findings
+    }
+
+    // MARK: - Requests
+
+    /// Records a BITS request and checks it against its session. Returns what answering it needs.
+    func request(_ observed: ObservedRequest) -> RequestHandle {
+        let head = observed.head
+        let connection = observed.connection
+        let typeHeader = head.headers["BITS-Packet-Type"]
+        let type = typeHeader.map(BITSPacketType.init(headerValue:)) ?? .unknown("")
+        var record = BITSRequestRecord(
+            type: type, method: head.method, url: head.target, host: head.headers["Host"], time: observed.time,
+            connection: connection.id
+        )
+        record.contentLength = head.headers["Content-Length"].flatMap { ContentRange.decimal(Substring($0)) }
+        record.bodyBytes = observed.bodyBytes
+        record.bodyGapBytes = observed.bodyGapBytes
+        record.contentName = head.headers["Content-Name"]
+        if type == .fragment { record.range = head.headers["Content-Range"].flatMap(ContentRange.init(headerValue:)) }
+
+        let sessionIDHeader = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace()
+        let sessionID = sessionIDHeader.flatMap { $0.isEmpty ? nil : $0 }
+        var session: Int?
+        switch type {
+        case .createSession:
+            session = newSession(id: nil, record: record, connection: connection)
+            if let session {
+                sessions[session].createSeen = true
+                sessions[session].supportedProtocols = Self.protocolList(head.headers["BITS-Supported-Protocols"])
+                if let name = record.contentName { sessions[session].contentName = name }
+            }
+        case .fragment, .closeSession, .cancelSession:
+            if let sessionID {
+                session = existingOrNewSession(id: sessionID, record: record, connection: connection)
+            } else {
+                session = activeSessionByConnection[connection.id]
+                report(.missingSessionID, session: session, connection: connection.id, time: record.time,
+                       "\(type) request without BITS-Session-Id")
+            }
+        default:
+            session = sessionID.flatMap { existingOrNewSession(id: $0, record: record, connection: connection) }
+            if session == nil { session = activeSessionByConnection[connection.id] }
+        }
+        if typeHeader == nil {
+            report(.missingPacketType, session: session, connection: connection.id, time: record.time,
+                   "\(head.method) \(head.target) without BITS-Packet-Type")
+        } else if case .unknown(let value) = type {
+            report(.unknownPacketType, session: session, connection: connection.id, time: record.time,
+                   "BITS-Packet-Type '\(value)' is not a known request type")
+        }
+        if type.forbidsBody, (record.contentLength ?? 0) > 0 || record.bodyBytes > 0 {
+            report(.requestBodyNotAllowed, session: session, connection: connection.id, time: record.time,
+                   "\(type) with a body: Content-Length \(record.contentLength.map(String.init) ?? "absent"), "
+                       + "\(record.bodyBytes) bytes carried")
+        }
+
+        var handle = RequestHandle(session: session, record: record)
+        guard let session else {
+            // No session yet on this connection: keep Pings and the like until one appears.
+            if type == .ping || sessionID == nil { waitingByConnection[connection.id, default: []].append(record) }
+            return handle
+        }
+        handle.expectedAtRequest = expectedOffset(session)
+        switch type {
+        case .fragment: handle.wasGap = checkFragment(record, session: session, observed: observed)
+        case .closeSession: checkClose(record, session: session)
+        case .cancelSession: sessions[session].cancelled = true
+        default: break
+        }
+        if let name = record.contentName, sessions[session].contentName == nil { sessions[session].contentName = name }
+        handle.listIndex = attach(record, to: session, connection: connection)
+        return handle
+    }
+
+    /// The server's next expected offset for a session, as far as the capture tells.
+    private func expectedOffset(_ session: Int) -> UInt64? {
+        sessions[session].bytesAcknowledged ?? (sessions[session].createSeen ? 0 : nil)
+    }
+
+    /// Checks a fragment's range against the session. Returns whether it is a fragment-gap.
+    private func checkFragment(_ record: BITSRequestRecord, session: Int, observed: ObservedRequest) -> Bool {
+        let id = record.connection
+        let time = record.time
+        guard let range = record.range else {
+            let raw = observed.head.headers["Content-Range"]
+            report(.malformedContentRange, session: session, connection: id, time: time,
+                   raw.map { "Content-Range '\($0)' is not 'bytes first-last/total'" } ?? "Fragment without Content-Range")
+            return false
+        }
+        if range.last >= range.total {
+            report(.rangeBeyondTotal, session: session, connection: id, time: time,
+                   "range \(range.text) reaches past the total: last byte \(range.last) ≥ total \(range.total)")
+        }
+        if let total = sessions[session].totalLength {
+            if total != range.total {
+                report(.totalLengthChanged, session: session, connection: id, time: time,
+                       "total length \(range.total) in range \(range.text), earlier fragments said \(total)")
+            }
+        } else {
+            sessions[session].totalLength = range.total
+        }
+        let carried = record.bodyBytes + record.bodyGapBytes
+        if let declared = record.contentLength, declared != range.length {
+            report(.rangeMismatch, session: session, connection: id, time: time,
+                   "Content-Length \(declared) but range \(range.text) covers \(range.length) bytes")
+        } else if observed.complete, carried != range.length {
+            report(.rangeMismatch, session: session, connection: id, time: time,
+                   "body of \(carried) bytes but range \(range.text) covers \(range.length) bytes")
+        }
+        if let resync = sessions[session].resyncOffset {
+            if range.first != resync {
+                report(.clientIgnoredResync, session: session, connection: id, time: time,
+                       "server asked for offset \(resync), next fragment starts at \(range.first) (\(range.text))")
+            }
+            sessions[session].resyncOffset = nil
+        }
+        guard let expected = expectedOffset(session) else { return false }
+        if range.first > expected {
+            report(.fragmentGap, session: session, connection: id, time: time,
+                   "fragment \(range.text) starts at \(range.first), server expects \(expected): "
+                       + "\(range.first - expected) bytes skipped")
+            return true
+        } else if range.last < expected {
+            report(.fragmentDuplicate, session: session, connection: id, time: time,
+                   "fragment \(range.text) ends before the expected offset \(expected): already stored")
+        } else if range.first < expected {
+            report(.fragmentOverlap, session: session, connection: id, time: time,
+                   "fragment \(range.text) starts at \(range.first), server expects \(expected): "
+                       + "\(expected - range.first) bytes sent again")
+        }
+        return false
+    }
+
+    private func checkClose(_ record: BITSRequestRecord, session: Int) {
+        let state = sessions[session]
+        let fragments = state.requests.contains { $0.type == .fragment }
+        if let total = state.totalLength {
+            let acknowledged = state.bytesAcknowledged ?? 0
+            if acknowledged < total {
+                report(.partialFileClose, session: session, connection: record.connection, time: record.time,
+                       "Close-Session with \(acknowledged) of \(total) bytes acknowledged")
+            }
+        } else if state.createSeen, !fragments {
+            report(.partialFileClose, session: session, connection: record.connection, time: record.time,
+                   "Close-Session with no fragment sent")
+        }
+        if let reply = state.replyURL, !state.replyFetched {
+            report(.replyNotFetched, session: session, connection: record.connection, time: record.time,
+                   "Close-Session before any GET of the reply URL \(reply)")
+        }
+    }
+
+    // MARK: - Answers
+
+    /// Processes the response to a request.
+    func response(_ head: HTTPResponseHead, time: CaptureTimestamp, to handle: RequestHandle) {
+        var record = handle.record
+        record.status = head.status
+        record.ackTime = time
+        defer { update(handle, with: record, time: time) }
+        let id = record.connection
+        let session = handle.session
+        if head.status == 401 || head.status == 407 {
+            record.challenge = true
+            report(.authChallenge, session: session, connection: id, time: time,
+                   "\(head.status) challenge to \(record.type); the client must re-send it with credentials")
+            return
+        }
+        if BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") != .ack {
+            report(.responseNotAck, session: session, connection: id, time: time,
+                   "\(head.status) response to \(record.type) without BITS-Packet-Type: Ack")
+        }
+        let codeHeader = head.headers["BITS-Error-Code"] ?? head.headers["BITS-Error"]
+        if head.headers["BITS-Error-Code"] == nil, head.headers["BITS-Error"] != nil {
+            report(.errorHeaderNameVariant, session: session, connection: id, time: time,
+                   "error code sent as BITS-Error (the spec's name) rather than BITS-Error-Code")
+        }
+        if let codeHeader {
+            record.errorCode = BITSErrorCode(headerValue: codeHeader)
+            if record.errorCode == nil {
+                report(.malformedErrorCode, session: session, connection: id, time: time,
+                       "error code '\(codeHeader)' is not a hex HRESULT")
+            }
+        }
+        record.errorContext = head.headers["BITS-Error-Context"]
+        record.received = head.headers["BITS-Received-Content-Range"].flatMap { ContentRange.decimal(Substring($0)) }
+        let errorPresent = record.errorCode.map { !$0.isNoError } ?? false
+        let success = (head.status == 200 || head.status == 201) && !errorPresent
+
+        if !success, !(head.status == 416 && handle.wasGap) {
+            let code = record.errorCode.map { " \($0)" + ($0.name.map { " (\($0))" } ?? "") } ?? ""
+            let context = record.errorContext.map { ", context \($0)" } ?? ""
+            report(.serverError, session: session, connection: id, time: time,
+                   "\(record.type) answered \(head.status)\(code)\(context)")
+        }
+        if record.errorCode == .sessionNotFound, let session, !sessions[session].closed, !sessions[session].cancelled {
+            report(.unknownSession, session: session, connection: id, time: time,
+                   "server does not know the session: \(head.status) \(BITSErrorCode.sessionNotFound) (BG_E_SESSION_NOT_FOUND)")
+        }
+        guard let session else { return }
+        switch record.type {
+        case .createSession:
+            acknowledgeCreate(head, success: success, session: session, record: record, time: time)
+        case .fragment:
+            acknowledgeFragment(head, handle: handle, record: record, session: session, time: time)
+        case .closeSession:
+            if success { sessions[session].closed = true }
+        default:
+            break
+        }
+    }
+
+    private func acknowledgeCreate(
+        _ head: HTTPResponseHead, success: Bool, session: Int, record: BITSRequestRecord, time: CaptureTimestamp
+    ) {
+        guard success else {
+            sessions[session].rejected = true
+            return
+        }
+        guard let id = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace(), !id.isEmpty else {
+            report(.createAckMissingSessionID, session: session, connection: record.connection, time: time,
+                   "\(head.status) Ack to Create-Session without BITS-Session-Id")
+            return
+        }
+        sessions[session].sessionID = id
+        sessionByID[id.lowercased()] = session
+        let chosen = head.headers["BITS-Protocol"]?.trimmingASCIIWhitespace()
+        sessions[session].chosenProtocol = chosen
+        let offered = sessions[session].supportedProtocols.map { $0.lowercased() }
+        if chosen == nil || !offered.contains(chosen!.lowercased()) {
+            report(.protocolMismatch, session: session, connection: record.connection, time: time,
+                   chosen.map { "server chose \($0), client offered \(offered.joined(separator: " "))" }
+                       ?? "successful Create-Session Ack without BITS-Protocol")
+        }
+        if let host = head.headers["BITS-Host-Id"]?.trimmingASCIIWhitespace(), !host.isEmpty {
+            sessions[session].hostID = host
+            sessions[session].hostIDFallbackTimeout = head.headers["BITS-Host-Id-Fallback-Timeout"]
+                .flatMap { ContentRange.decimal(Substring($0)) }
+        }
+    }
+
+    private func acknowledgeFragment(
+        _ head: HTTPResponseHead, handle: RequestHandle, record: BITSRequestRecord, session: Int, time: CaptureTimestamp
+    ) {
+        if let reply = head.headers["BITS-Reply-URL"]?.trimmingASCIIWhitespace(), !reply.isEmpty {
+            sessions[session].replyURL = reply
+        }
+        guard head.status == 200 || head.status == 416 else { return }
+        guard let received = record.received else {
+            report(.ackMissingReceivedRange, session: session, connection: record.connection, time: time,
+                   "\(head.status) Ack to a fragment without a decimal BITS-Received-Content-Range"
+                       + (head.headers["BITS-Received-Content-Range"].map { " ('\($0)')" } ?? ""))
+            return
+        }
+        if let previous = sessions[session].bytesAcknowledged, received < previous {
+            report(.ackRangeRegression, session: session, connection: record.connection, time: time,
+                   "server now expects offset \(received), it had acknowledged up to \(previous)")
+        }
+        if head.status == 416 {
+            report(.outOfSync416, session: session, connection: record.connection, time: time,
+                   "416 Ack: server expects offset \(received)"
+                       + (record.range.map { ", fragment was \($0.text)" } ?? ""))
+            sessions[session].resyncOffset = received
+        } else if let range = record.range {
+            let next = range.last + 1
+            if let expected = handle.expectedAtRequest, range.first <= expected, received != next {
+                report(.ackRangeMismatch, session: session, connection: record.connection, time: time,
+                       "Ack for \(range.text) says next offset \(received), expected \(next)")
+            }
+            if received < next { sessions[session].resyncOffset = received }
+        }
+        sessions[session].bytesAcknowledged = received
+    }
+
+    /// A request that will never be answered.
+    func unanswered(_ handle: RequestHandle, time: CaptureTimestamp) {
+        var record = handle.record
+        record.unanswered = true
+        update(handle, with: record, time: nil)
+        report(.missingAck, session: handle.session, connection: record.connection, time: time,
+               "\(record.type) sent at \(record.time.rfc3339(precision: .microseconds)) was never answered")
+    }
+
+    /// A second BITS request on a connection before the first was answered.
+    func pipelined(connection: Int, session sessionID: String?, time: CaptureTimestamp) {
+        let session = sessionID.flatMap { sessionByID[$0.lowercased()] } ?? activeSessionByConnection[connection]
+        report(.pipelinedRequest, session: session, connection: connection, time: time,
+               "BITS request sent before the previous one on connection \(connection) was answered")
+    }
+
+    /// A GET or HEAD: fetches the reply of an upload-reply session if it names its reply URL.
+    func fetch(target: String, time: CaptureTimestamp) {
+        let fetched = ReplyURL.normalizedPath(target)
+        for index in sessions.indices where sessions[index].replyURL != nil && !sessions[index].replyFetched {
+            let reply = ReplyURL.resolve(sessions[index].replyURL!, against: sessions[index].url)
+            if reply == fetched { sessions[index].replyFetched = true }
+        }
+    }
+
+    // MARK: - End
+
+    /// Reports what only the end of the capture shows: sessions left open.
+    public func finish() {
+        for index in sessions.indices {
+            let session = sessions[index]
+            let acknowledged = session.bytesAcknowledged ?? 0
+            let total = session.totalLength.map(String.init) ?? "unknown"
+            switch session.state {
+            case .orphaned:
+                report(.orphanedSession, session: index, connection: session.connections.last, time: session.lastTime,
+                       "neither closed nor cancelled; \(acknowledged) of \(total) bytes acknowledged")
+            case .uploadedNotClosed:
+                report(.completeNotClosed, session: index, connection: session.connections.last,
+                       time: session.lastTime, "all \(total) bytes acknowledged but no Close-Session")
+            default:
+                break
+            }
+        }
+    }
+
+    // MARK: - Bookkeeping
+
+    private func newSession(id: String?, record: BITSRequestRecord, connection: BITSConnectionInfo) -> Int? {
+        guard sessions.count < limits.maxSessions else {
+            untrackedRequests += 1
+            if !sessionLimitReported {
+                sessionLimitReported = true
+                findings.report(Finding(
+                    code: .limitSessions, severity: .notice, connection: connection.id, time: record.time,
+                    message: "more than \(limits.maxSessions) sessions (limit maxSessions); "
+                        + "requests of further sessions are counted, not tracked"
+                ))
+            }
+            return nil
+        }
+        sessions.append(BITSSession(sessionID: id, url: record.url, host: record.host, client: connection.client,
+                                    time: record.time))
+        if let id { sessionByID[id.lowercased()] = sessions.count - 1 }
+        return sessions.count - 1
+    }
+
+    private func existingOrNewSession(id: String, record: BITSRequestRecord, connection: BITSConnectionInfo) -> Int? {
+        if let known = sessionByID[id.lowercased()] {
+            if sessions[known].closed || sessions[known].cancelled {
+                report(.fragmentAfterClose, session: known, connection: connection.id, time: record.time,
+                       "\(record.type) for a session already \(sessions[known].closed ? "closed" : "cancelled")")
+            }
+            return known
+        }
+        guard let created = newSession(id: id, record: record, connection: connection) else { return nil }
+        report(.unknownSession, session: created, connection: connection.id, time: record.time,
+               "\(record.type) names a session whose Create-Session the capture does not contain")
+        return created
+    }
+
+    /// Adds a request to a session's list; returns its position, or `nil` past the request limit.
+    private func attach(_ record: BITSRequestRecord, to session: Int, connection: BITSConnectionInfo) -> Int? {
+        if !sessions[session].connections.contains(connection.id) {
+            sessions[session].connections.append(connection.id)
+            if sessions[session].connections.count == 2 {
+                report(.sessionMultiConnection, session: session, connection: connection.id, time: record.time,
+                       "session continues on connection \(connection.id) after connection "
+                           + "\(sessions[session].connections[0])")
+            }
+        }
+        if !sessions[session].servers.contains(connection.server) {
+            sessions[session].servers.append(connection.server)
+            if sessions[session].servers.count > 1 {
+                report(.sessionMovedServer, session: session, connection: connection.id, time: record.time,
+                       "session continues at server \(connection.server) (first server "
+                           + "\(sessions[session].servers[0]))"
+                           + (sessions[session].hostID.map { ", BITS-Host-Id \($0)" } ?? ""))
+            }
+        }
+        if activeSessionByConnection[connection.id] != session {
+            activeSessionByConnection[connection.id] = session
+            for waiting in waitingByConnection.removeValue(forKey: connection.id) ?? [] {
+                appendRequest(waiting, to: session)
+            }
+        }
+        if sessions[session].lastTime < record.time { sessions[session].lastTime = record.time }
+        return appendRequest(record, to: session)
+    }
+
+    @discardableResult
+    private func appendRequest(_ record: BITSRequestRecord, to session: Int) -> Int? {
+        if record.time < sessions[session].firstTime { sessions[session].firstTime = record.time }
+        guard sessions[session].requests.count < limits.maxRequestsPerSession else {
+            if requestLimitReported.insert(session).inserted {
+                findings.report(Finding(
+                    code: .limitSessionRequests, severity: .notice, sessionID: sessions[session].sessionID,
+                    connection: record.connection, time: record.time,
+                    message: "session has more than \(limits.maxRequestsPerSession) requests "
+                        + "(limit maxRequestsPerSession); later ones are not listed"
+                ))
+            }
+            return nil
+        }
+        sessions[session].requests.append(record)
+        return sessions[session].requests.count - 1
+    }
+
+    private func update(_ handle: RequestHandle, with record: BITSRequestRecord, time: CaptureTimestamp?) {
+        guard let session = handle.session else { return }
+        if let index = handle.listIndex, index < sessions[session].requests.count {
+            sessions[session].requests[index] = record
+        }
+        if let time, sessions[session].lastTime < time { sessions[session].lastTime = time }
+    }
+
+    /// Reports a finding once per session (or, without a session, once per connection) and code.
+    private func report(
+        _ kind: BITSFindingKind, session: Int?, connection: Int?, time: CaptureTimestamp?, _ message: String
+    ) {
+        let key = ReportKey(session: session, connection: session == nil ? connection : nil, code: kind.code)
+        guard reported.insert(key).inserted else { return }
+        if let session { sessions[session].findingCodes.append(kind.code) }
+        findings.report(Finding(
+            code: kind.code, severity: kind.severity, sessionID: session.flatMap { sessions[$0].sessionID },
+            connection: connection, time: time, message: message
+        ))
+    }
+
+    /// Splits a BITS-Supported-Protocols value (GUIDs separated by spaces or commas).
+    static func protocolList(_ value: String?) -> [String] {
+        guard let value else { return [] }
+        return value.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
+    }
+}

@@ -1,0 +1,146 @@
+import AnalysisPipeline
+import AnalyzerCore
+import BITSAnalyzer
+
+/// The BITS timeline: every session with its requests, every finding, the counters. Rendered as
+/// the JSON document of `docs/timeline-schema.md` or as the readable summary of `bitsnoop analyze`.
+public struct TimelineReport {
+    /// The captures read, in order.
+    public var captures: [String]
+    /// Output precision of times.
+    public var precision: TimestampPrecision
+    /// Sessions in the order first seen.
+    public var sessions: [BITSSession]
+    /// Findings in capture order.
+    public var findings: [Finding]
+    /// Named counters (the `stats` object).
+    public var counters: [(String, UInt64)]
+
+    /// Creates a report.
+    public init(captures: [String], precision: TimestampPrecision, sessions: [BITSSession], findings: [Finding],
+                counters: [(String, UInt64)]) {
+        self.captures = captures
+        self.precision = precision
+        self.sessions = sessions
+        self.findings = findings
+        self.counters = counters
+    }
+
+    /// Version of the document's schema; raised on any incompatible change.
+    public static let schemaVersion = 1
+
+    /// The timeline document.
+    public func json() -> JSONValue {
+        .object([
+            ("format", .string("bitsnoop-timeline")),
+            ("version", .int(Int64(Self.schemaVersion))),
+            ("captures", .array(captures.map { .string($0) })),
+            ("sessions", .array(sessions.map(sessionJSON))),
+            ("findings", .array(findings.map { FindingJSON.value($0, precision: precision) })),
+            ("stats", .object(counters.map { ($0.0, .uint($0.1)) })),
+        ])
+    }
+
+    private func time(_ value: CaptureTimestamp?) -> JSONValue {
+        .optional(value?.rfc3339(precision: precision))
+    }
+
+    private func number(_ value: UInt64?) -> JSONValue { value.map { .uint($0) } ?? .null }
+
+    private func sessionJSON(_ session: BITSSession) -> JSONValue {
+        .object([
+            ("session_id", .optional(session.sessionID)),
+            ("url", .string(session.url)),
+            ("host", .optional(session.host)),
+            ("client", .string(session.client.description)),
+            ("server", .optional(session.servers.first?.description)),
+            ("servers", .array(session.servers.map { .string($0.description) })),
+            ("connections", .array(session.connections.map { .int(Int64($0)) })),
+            ("state", .string(session.state.rawValue)),
+            ("protocol", .optional(session.chosenProtocol)),
+            ("supported_protocols", .array(session.supportedProtocols.map { .string($0) })),
+            ("total_length", number(session.totalLength)),
+            ("bytes_acknowledged", number(session.bytesAcknowledged)),
+            ("content_name", .optional(session.contentName)),
+            ("reply_url", .optional(session.replyURL)),
+            ("host_id", .optional(session.hostID)),
+            ("create_seen", .bool(session.createSeen)),
+            ("first_time", time(session.firstTime)),
+            ("last_time", time(session.lastTime)),
+            ("requests", .array(session.requests.map(requestJSON))),
+            ("findings", .array(session.findingCodes.map { .string($0.rawValue) })),
+        ])
+    }
+
+    private func requestJSON(_ request: BITSRequestRecord) -> JSONValue {
+        let range: JSONValue = request.range.map {
+            .object([("first", .uint($0.first)), ("last", .uint($0.last)), ("total", .uint($0.total))])
+        } ?? .null
+        return .object([
+            ("type", .string(request.type.description)),
+            ("method", .string(request.method)),
+            ("time", time(request.time)),
+            ("connection", .int(Int64(request.connection))),
+            ("host", .optional(request.host)),
+            ("status", request.status.map { .int(Int64($0)) } ?? .null),
+            ("ack_time", time(request.ackTime)),
+            ("range", range),
+            ("content_length", number(request.contentLength)),
+            ("body_bytes", .uint(request.bodyBytes)),
+            ("body_gap_bytes", .uint(request.bodyGapBytes)),
+            ("received", number(request.received)),
+            ("error_code", .optional(request.errorCode?.description)),
+            ("error_name", .optional(request.errorCode?.name)),
+            ("error_context", .optional(request.errorContext)),
+            ("challenge", .bool(request.challenge)),
+            ("answered", .bool(!request.unanswered && request.status != nil)),
+        ])
+    }
+
+    /// The readable summary: one line per session, then findings grouped by severity.
+    public func text() -> String {
+        var rows: [[String]] = []
+        for session in sessions {
+            let acknowledged = session.bytesAcknowledged ?? 0
+            let progress: String
+            if let total = session.totalLength {
+                let percent = total > 0 ? Int(Double(acknowledged) / Double(total) * 100) : 100
+                progress = "\(HumanUnits.bytes(acknowledged)) / \(HumanUnits.bytes(total)) (\(percent)%)"
+            } else {
+                progress = session.bytesAcknowledged.map { HumanUnits.bytes($0) } ?? "-"
+            }
+            rows.append([
+                session.sessionID ?? "(none)",
+                session.url,
+                session.client.address.description,
+                session.state.rawValue,
+                progress,
+                String(session.requests.count),
+                HumanUnits.duration(session.lastTime.seconds(since: session.firstTime)),
+            ])
+        }
+        var out = TextTable(header: ["session", "url", "client", "state", "acknowledged", "requests", "duration"],
+                            rows: rows, rightAligned: [5]).render()
+        out += "\(sessions.count) session\(sessions.count == 1 ? "" : "s")"
+        let states = Dictionary(grouping: sessions, by: \.state)
+        if !states.isEmpty {
+            out += ": " + BITSSessionState.allCases.compactMap { state in
+                states[state].map { "\($0.count) \(state.rawValue)" }
+            }.joined(separator: ", ")
+        }
+        out += "\n"
+        for severity in Severity.allCases.reversed() {
+            let group = findings.filter { $0.severity == severity }
+            guard !group.isEmpty else { continue }
+            out += "\n\(severity) (\(group.count)):\n"
+            for finding in group {
+                var place: [String] = []
+                if let id = finding.sessionID { place.append(id) }
+                if let connection = finding.connection { place.append("conn \(connection)") }
+                out += "  \(finding.code)  \(place.joined(separator: " "))  \(finding.message)\n"
+            }
+        }
+        if findings.isEmpty { out += "\nno findings\n" }
+        return out
+    }
+}

@@ -1,0 +1,69 @@
+import AnalysisPipeline
+import AnalyzerCore
+import ArgumentParser
+import BITSAnalyzer
+import CaptureIO
+import ReportOutput
+
+/// Lets `--fail-on` take a severity name.
+extension Severity: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.description) }
+}
+
+/// `bitsnoop analyze`: every BITS upload session of the capture, its timeline and its findings.
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rebuild every BITS upload session of a capture and report its timeline and findings.",
+        discussion: """
+            Prints one line per session (ID, URL, client, state, bytes acknowledged of the total, requests, \
+            duration), then the findings grouped by severity. --json writes the timeline document \
+            (docs/timeline-schema.md). Exit status: 0, or 1 with --fail-on when a finding at or above that \
+            severity exists; 2 when an input cannot be read.
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: ArgumentHelp("Write the timeline as JSON to this path ('-' for standard output).", valueName: "path"))
+    var json: String?
+
+    @Option(help: ArgumentHelp("Exit with status 1 when a finding of this severity or higher exists "
+                               + "(info, notice, warning, error).", valueName: "severity"))
+    var failOn: Severity?
+
+    func run() throws {
+        var capture = try input.openCapture()
+        let jsonOutput = try json.map { path in
+            do { return try OutputFile.open(path) } catch { printError("\(error)"); throw ExitStatus.inputError }
+        }
+        let findings = FindingCollector()
+        let bits = BITSStreamAnalysis(findings: findings)
+        let engine = AnalysisEngine(factory: bits, findings: findings)
+        do {
+            try engine.run(&capture)
+        } catch {
+            printError("\(error)")
+            throw ExitStatus.inputError
+        }
+        bits.finish()
+        for finding in findings.findings where finding.code == .captureTruncated {
+            printError("warning: \(finding.message)")
+        }
+        let report = TimelineReport(
+            captures: input.captures, precision: capture.timestampPrecision, sessions: bits.tracker.sessions,
+            findings: findings.findings, counters: AnalysisCounters.list(for: engine)
+        )
+        if let jsonOutput {
+            jsonOutput.write(report.json().serialized() + "\n")
+            jsonOutput.flush()
+        }
+        if jsonOutput?.isStandardOutput != true {
+            OutputFile.standardOutput.write(report.text())
+            OutputFile.standardOutput.flush()
+        }
+        if let failOn, findings.findings.contains(where: { $0.severity >= failOn }) {
+            throw ExitStatus.findings
+        }
+    }
+}
