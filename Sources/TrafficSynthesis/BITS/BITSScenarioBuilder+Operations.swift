@@ -22,9 +22,10 @@ extension BITSScenarioBuilder {
     /// Sends a Fragment of ``sessionID`` carrying file bytes `range` with `Content-Range: bytes
     /// first-last/total` (total defaulting to the file's length) and answers it.
     ///
-    /// `range` must not start below 0; its bytes past the end of the file are pseudo-random. `omitSessionID` leaves out
-    /// BITS-Session-Id; `body` replaces the body (Content-Length follows it); `contentRange` replaces
-    /// the header value verbatim and marks the range malformed in the generator's facts.
+    /// `range` must not start below 0; its bytes past the end of the file are pseudo-random.
+    /// `omitSessionID` leaves out BITS-Session-Id; `body` replaces the body (Content-Length follows
+    /// it); `contentRange` replaces the header value verbatim and marks the range malformed in the
+    /// generator's facts.
     public mutating func fragment(
         on index: Int,
         _ range: Range<Int>,
