@@ -1,0 +1,82 @@
+import AnalyzerCore
+import TrafficSynthesis
+
+/// One request of a generated capture as the bytes show it, with its answer.
+struct CapturedExchange {
+    /// Index of the conversation in the scenario.
+    var conversation: Int
+    /// The server endpoint of that conversation.
+    var server: Endpoint
+    var request: HTTPTestParser.Message
+    var response: HTTPTestParser.Message?
+    /// Capture time of the earliest packet carrying the request's first byte.
+    var time: CaptureTimestamp
+
+    /// The lower-cased BITS-Packet-Type of a BITS_POST, or `nil` for any other request.
+    var bitsType: String? {
+        request.method == "BITS_POST" ? request.value("BITS-Packet-Type")?.lowercased() : nil
+    }
+}
+
+/// The scenarios' expected states and finding codes exactly as the task lists them.
+enum BriefTable {
+    static let rows: [(name: String, state: String, findings: [String])] = [
+        ("clean-upload", "completed", []),
+        ("clean-upload-ping", "completed", []),
+        ("orphaned-half", "orphaned", ["orphaned-session"]),
+        ("uploaded-not-closed", "uploaded-not-closed", ["complete-not-closed"]),
+        ("close-halfway", "closed-partial", ["partial-file-close"]),
+        ("close-no-fragment", "closed-partial", ["partial-file-close"]),
+        ("cancel", "cancelled", []),
+        ("gap-416-fixed", "completed", ["fragment-gap", "out-of-sync-416"]),
+        ("ignored-416", "completed", ["client-ignored-resync", "fragment-gap", "out-of-sync-416"]),
+        ("overlap", "completed", ["fragment-overlap"]),
+        ("duplicate-after-lost-ack", "completed", ["fragment-duplicate", "session-multi-connection"]),
+        ("fragment-after-close", "completed", ["fragment-after-close", "server-error"]),
+        ("midstream-capture", "completed", ["unknown-session"]),
+        ("create-refused", "rejected", ["server-error"]),
+        ("reply-not-fetched", "completed", ["reply-not-fetched"]),
+        ("reply-fetched", "completed", []),
+        ("three-connections", "completed", ["session-multi-connection"]),
+        ("host-id-moved", "completed", ["session-moved-server", "session-multi-connection"]),
+        ("total-length-changed", "orphaned", ["orphaned-session", "server-error", "total-length-changed"]),
+        ("body-shorter-than-range", "orphaned", ["orphaned-session", "range-mismatch", "server-error"]),
+        ("range-past-total", "orphaned", ["orphaned-session", "range-beyond-total", "server-error"]),
+        ("malformed-range", "orphaned", ["malformed-content-range", "orphaned-session", "server-error"]),
+        ("protocol-mismatch", "completed", ["protocol-mismatch"]),
+        ("auth-challenge-ping", "completed", ["auth-challenge"]),
+        ("short-ack-resumed", "completed", ["ack-range-mismatch"]),
+        ("never-answered", "orphaned", ["missing-ack", "orphaned-session"]),
+        ("pipelined", "completed", ["pipelined-request"]),
+        ("upper-case-types", "completed", []),
+        ("bits-error-header", "rejected", ["error-header-name-variant", "server-error"]),
+        ("missing-session-id", "completed", ["missing-session-id", "server-error"]),
+        ("server-unknown-session", "orphaned", ["orphaned-session", "server-error", "unknown-session"]),
+    ]
+}
+
+extension BITSScenario {
+    /// Every captured request of every conversation with its answer (HTTP pairing: the n-th
+    /// response answers the n-th request), ordered by capture time; throws when a stream does
+    /// not parse as HTTP messages.
+    func capturedExchanges() throws -> [CapturedExchange] {
+        var exchanges: [CapturedExchange] = []
+        for (index, conversation) in conversations.enumerated() {
+            let client = conversation.expectedClient
+            let requests = try HTTPTestParser.messages(client.deliveredBytes).get()
+            let responses = try HTTPTestParser.messages(conversation.expectedServer.deliveredBytes).get()
+            for (position, request) in requests.enumerated() {
+                let offset = request.offset + client.skippedLeadingBytes
+                let times = zip(conversation.packets, conversation.packetInfo).filter {
+                    $0.1.direction == .clientToServer && $0.1.payloadOffsets.contains(offset)
+                }.map(\.0.timestamp)
+                exchanges.append(CapturedExchange(
+                    conversation: index, server: conversation.server, request: request,
+                    response: position < responses.count ? responses[position] : nil,
+                    time: times.min() ?? .zero
+                ))
+            }
+        }
+        return exchanges.sorted { $0.time < $1.time }
+    }
+}
