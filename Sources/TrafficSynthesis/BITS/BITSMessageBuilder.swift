@@ -79,11 +79,11 @@ public struct BITSMessageBuilder: Hashable, Sendable {
     /// Windows header order: Accept, BITS-Packet-Type, BITS-Session-Id, User-Agent, Host,
     /// Content-Length, Connection.
     public func request(_ type: RequestType, sessionID: String? = nil) -> SyntheticHTTPMessage {
-        var headers = [HTTPHeaderField("Accept", "*/*"), HTTPHeaderField("BITS-Packet-Type", spelled(type))]
-        if let sessionID { headers.append(HTTPHeaderField("BITS-Session-Id", sessionID)) }
+        var headers = [SyntheticHeaderField("Accept", "*/*"), SyntheticHeaderField("BITS-Packet-Type", spelled(type))]
+        if let sessionID { headers.append(SyntheticHeaderField("BITS-Session-Id", sessionID)) }
         headers += [
-            HTTPHeaderField("User-Agent", userAgent), HTTPHeaderField("Host", host),
-            HTTPHeaderField("Content-Length", "0"), HTTPHeaderField("Connection", "Keep-Alive"),
+            SyntheticHeaderField("User-Agent", userAgent), SyntheticHeaderField("Host", host),
+            SyntheticHeaderField("Content-Length", "0"), SyntheticHeaderField("Connection", "Keep-Alive"),
         ]
         return SyntheticHTTPMessage(startLine: "BITS_POST \(path) HTTP/1.1", headers: headers)
     }
@@ -128,11 +128,11 @@ public struct BITSMessageBuilder: Hashable, Sendable {
     /// A `GET` of an upload-reply (`path` already resolved and percent-encoded), asking for
     /// `range` when given, as the BITS download machinery sends it.
     public func replyRequest(path replyPath: String, range: ClosedRange<Int>? = nil) -> SyntheticHTTPMessage {
-        var headers = [HTTPHeaderField("Accept", "*/*")]
-        if let range { headers.append(HTTPHeaderField("Range", "bytes=\(range.lowerBound)-\(range.upperBound)")) }
+        var headers = [SyntheticHeaderField("Accept", "*/*")]
+        if let range { headers.append(SyntheticHeaderField("Range", "bytes=\(range.lowerBound)-\(range.upperBound)")) }
         headers += [
-            HTTPHeaderField("User-Agent", userAgent), HTTPHeaderField("Host", host),
-            HTTPHeaderField("Connection", "Keep-Alive"),
+            SyntheticHeaderField("User-Agent", userAgent), SyntheticHeaderField("Host", host),
+            SyntheticHeaderField("Connection", "Keep-Alive"),
         ]
         return SyntheticHTTPMessage(startLine: "GET \(replyPath) HTTP/1.1", headers: headers)
     }
@@ -145,11 +145,11 @@ public struct BITSMessageBuilder: Hashable, Sendable {
         var message = SyntheticHTTPMessage(startLine: "")
         message.setStatus(status, reason: reason)
         message.headers = [
-            HTTPHeaderField("Server", serverSoftware), HTTPHeaderField("Pragma", "no-cache"),
-            HTTPHeaderField("BITS-Packet-Type", spelledAck),
+            SyntheticHeaderField("Server", serverSoftware), SyntheticHeaderField("Pragma", "no-cache"),
+            SyntheticHeaderField("BITS-Packet-Type", spelledAck),
         ]
-        if let sessionID { message.headers.append(HTTPHeaderField("BITS-Session-Id", sessionID)) }
-        message.headers.append(HTTPHeaderField("Content-Length", "0"))
+        if let sessionID { message.headers.append(SyntheticHeaderField("BITS-Session-Id", sessionID)) }
+        message.headers.append(SyntheticHeaderField("Content-Length", "0"))
         return message
     }
 
@@ -163,10 +163,10 @@ public struct BITSMessageBuilder: Hashable, Sendable {
     ) -> SyntheticHTTPMessage {
         var message = ack(sessionID: sessionID)
         message.insertHeader("BITS-Protocol", protocolGUID, before: "BITS-Session-Id")
-        message.headers.append(HTTPHeaderField("Accept-Encoding", "identity"))
-        if let hostID { message.headers.append(HTTPHeaderField("BITS-Host-Id", hostID)) }
+        message.headers.append(SyntheticHeaderField("Accept-Encoding", "identity"))
+        if let hostID { message.headers.append(SyntheticHeaderField("BITS-Host-Id", hostID)) }
         if let hostIDFallbackTimeout {
-            message.headers.append(HTTPHeaderField("BITS-Host-Id-Fallback-Timeout", String(hostIDFallbackTimeout)))
+            message.headers.append(SyntheticHeaderField("BITS-Host-Id-Fallback-Timeout", String(hostIDFallbackTimeout)))
         }
         return message
     }
@@ -180,8 +180,8 @@ public struct BITSMessageBuilder: Hashable, Sendable {
         replyURL: String? = nil
     ) -> SyntheticHTTPMessage {
         var message = ack(status: status, sessionID: sessionID)
-        message.headers.append(HTTPHeaderField("BITS-Received-Content-Range", String(received)))
-        if let replyURL { message.headers.append(HTTPHeaderField("BITS-Reply-URL", replyURL)) }
+        message.headers.append(SyntheticHeaderField("BITS-Received-Content-Range", String(received)))
+        if let replyURL { message.headers.append(SyntheticHeaderField("BITS-Reply-URL", replyURL)) }
         return message
     }
 
@@ -195,8 +195,8 @@ public struct BITSMessageBuilder: Hashable, Sendable {
         errorHeaderName: String = "BITS-Error-Code"
     ) -> SyntheticHTTPMessage {
         var message = ack(status: status, sessionID: sessionID)
-        message.headers.append(HTTPHeaderField(errorHeaderName, errorCode))
-        message.headers.append(HTTPHeaderField("BITS-Error-Context", context))
+        message.headers.append(SyntheticHeaderField(errorHeaderName, errorCode))
+        message.headers.append(SyntheticHeaderField("BITS-Error-Context", context))
         return message
     }
 
@@ -206,8 +206,8 @@ public struct BITSMessageBuilder: Hashable, Sendable {
             + "credentials.</title></head><body><h2>401 - Unauthorized: Access is denied due to invalid "
             + "credentials.</h2></body></html>"
         var message = SyntheticHTTPMessage(startLine: "HTTP/1.1 401 Unauthorized")
-        message.headers = [HTTPHeaderField("Content-Type", "text/html"), HTTPHeaderField("Server", serverSoftware)]
-        message.headers += schemes.map { HTTPHeaderField("WWW-Authenticate", $0) }
+        message.headers = [SyntheticHeaderField("Content-Type", "text/html"), SyntheticHeaderField("Server", serverSoftware)]
+        message.headers += schemes.map { SyntheticHeaderField("WWW-Authenticate", $0) }
         message.setBody(Array(page.utf8))
         return message
     }
@@ -216,9 +216,9 @@ public struct BITSMessageBuilder: Hashable, Sendable {
     public func partialContent(body: [UInt8], first: Int, total: Int) -> SyntheticHTTPMessage {
         var message = SyntheticHTTPMessage(startLine: "HTTP/1.1 206 Partial Content")
         message.headers = [
-            HTTPHeaderField("Content-Type", "application/octet-stream"), HTTPHeaderField("Accept-Ranges", "bytes"),
-            HTTPHeaderField("Server", serverSoftware),
-            HTTPHeaderField("Content-Range", "bytes \(first)-\(first + body.count - 1)/\(total)"),
+            SyntheticHeaderField("Content-Type", "application/octet-stream"), SyntheticHeaderField("Accept-Ranges", "bytes"),
+            SyntheticHeaderField("Server", serverSoftware),
+            SyntheticHeaderField("Content-Range", "bytes \(first)-\(first + body.count - 1)/\(total)"),
         ]
         message.setBody(body)
         return message

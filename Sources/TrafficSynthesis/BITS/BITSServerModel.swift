@@ -37,7 +37,7 @@ struct BITSServerModel: Sendable {
         guard case .bits(let type, let sessionID, let fragment) = meaning else {
             var notFound = SyntheticHTTPMessage(startLine: "")
             notFound.setStatus(404)
-            notFound.headers = [HTTPHeaderField("Server", messages.serverSoftware)]
+            notFound.headers = [SyntheticHeaderField("Server", messages.serverSoftware)]
             notFound.setBody([])
             return notFound
         }

@@ -1,5 +1,5 @@
 /// One header line of a ``SyntheticHTTPMessage``, spelled exactly as it goes on the wire.
-public struct HTTPHeaderField: Hashable, Sendable {
+public struct SyntheticHeaderField: Hashable, Sendable {
     /// The field name, in the case it is sent.
     public var name: String
     /// The field value, without surrounding white space.
@@ -22,12 +22,12 @@ public struct SyntheticHTTPMessage: Hashable, Sendable {
     /// without its CRLF.
     public var startLine: String
     /// The header fields in the order they are sent.
-    public var headers: [HTTPHeaderField]
+    public var headers: [SyntheticHeaderField]
     /// The body (empty for none).
     public var body: [UInt8]
 
     /// Creates a message from its parts.
-    public init(startLine: String, headers: [HTTPHeaderField] = [], body: [UInt8] = []) {
+    public init(startLine: String, headers: [SyntheticHeaderField] = [], body: [UInt8] = []) {
         self.startLine = startLine
         self.headers = headers
         self.body = body
@@ -51,10 +51,10 @@ public struct SyntheticHTTPMessage: Hashable, Sendable {
     /// and value in place and any further ones go; with none, the field is appended.
     public mutating func setHeader(_ name: String, _ value: String) {
         guard let index = headers.firstIndex(where: { Self.sameName($0.name, name) }) else {
-            headers.append(HTTPHeaderField(name, value))
+            headers.append(SyntheticHeaderField(name, value))
             return
         }
-        headers[index] = HTTPHeaderField(name, value)
+        headers[index] = SyntheticHeaderField(name, value)
         var position = headers.index(after: index)
         while position < headers.endIndex {
             if Self.sameName(headers[position].name, name) { headers.remove(at: position) } else { position += 1 }
@@ -69,7 +69,7 @@ public struct SyntheticHTTPMessage: Hashable, Sendable {
     /// Inserts a header before the first field named `successor`, or at the end when there is none.
     public mutating func insertHeader(_ name: String, _ value: String, before successor: String) {
         let index = headers.firstIndex { Self.sameName($0.name, successor) } ?? headers.endIndex
-        headers.insert(HTTPHeaderField(name, value), at: index)
+        headers.insert(SyntheticHeaderField(name, value), at: index)
     }
 
     /// Replaces the body and sets `Content-Length` to its length.
