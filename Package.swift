@@ -104,6 +104,7 @@ let package = Package(
             name: "AnalysisPipelineTests",
             dependencies: [
                 "AnalysisPipeline", "CaptureIO", "AnalyzerCore", "TrafficSynthesis", "TCPReassembly", "TestSupport",
+                "BITSAnalyzer",
             ],
             swiftSettings: strictSettings
         ),

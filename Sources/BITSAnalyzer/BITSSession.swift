@@ -118,6 +118,14 @@ public struct BITSSession: Sendable {
     // Tracking state, not output.
     /// The offset the server said the next fragment must start at after a 416 or a short Ack.
     var resyncOffset: UInt64?
+    /// Fragments sent and not yet answered (more than one only when pipelined).
+    var outstandingFragments = 0
+    /// The offset the outstanding fragments will bring the server to, if accepted.
+    var projectedOffset: UInt64?
+    /// Whether the Create-Session Ack (which names the session) is still to come.
+    var awaitingID = false
+    /// Findings about the session held until its ID is known.
+    var heldFindings: [Finding] = []
 
     /// Creates a session first seen at `time`.
     public init(sessionID: String?, url: String, host: String?, client: Endpoint, time: CaptureTimestamp) {

@@ -40,6 +40,15 @@ struct RequestHandle {
     var expectedAtRequest: UInt64?
     /// Whether the request was a fragment-gap (so a 416 answering it is expected).
     var wasGap = false
+    /// For a request kept waiting for a session (a Ping before any session on its connection).
+    var waitingSerial: Int?
+}
+
+/// A request with no session yet, and the findings about it, held until a session claims it.
+struct WaitingRequest {
+    var serial: Int
+    var record: BITSRequestRecord
+    var deferredFindings: [(kind: BITSFindingKind, time: CaptureTimestamp?, message: String)] = []
 }
 
 /// Follows BITS sessions by session ID across connections and servers, and reports findings.
@@ -55,7 +64,10 @@ public final class BITSSessionTracker {
     public private(set) var sessions: [BITSSession] = []
     private var sessionByID: [String: Int] = [:]
     private var activeSessionByConnection: [Int: Int] = [:]
-    private var waitingByConnection: [Int: [BITSRequestRecord]] = [:]
+    private var waitingByConnection: [Int: [WaitingRequest]] = [:]
+    /// Where waiting requests went once a session claimed them: serial → (session, list index).
+    private var placedWaiting: [Int: (session: Int, index: Int?)] = [:]
+    private var nextWaitingSerial = 0
     private var reported: Set<ReportKey> = []
     private var requestLimitReported: Set<Int> = []
     private var sessionLimitReported = false
@@ -100,6 +112,7 @@ public final class BITSSessionTracker {
             session = newSession(id: nil, record: record, connection: connection)
             if let session {
                 sessions[session].createSeen = true
+                sessions[session].awaitingID = true
                 sessions[session].supportedProtocols = Self.protocolList(head.headers["BITS-Supported-Protocols"])
                 if let name = record.contentName { sessions[session].contentName = name }
             }
@@ -131,12 +144,18 @@ public final class BITSSessionTracker {
         var handle = RequestHandle(session: session, record: record)
         guard let session else {
             // No session yet on this connection: keep Pings and the like until one appears.
-            if type == .ping || sessionID == nil { waitingByConnection[connection.id, default: []].append(record) }
+            if type == .ping || sessionID == nil {
+                nextWaitingSerial += 1
+                handle.waitingSerial = nextWaitingSerial
+                waitingByConnection[connection.id, default: []].append(WaitingRequest(serial: nextWaitingSerial,
+                                                                                       record: record))
+            }
             return handle
         }
         handle.expectedAtRequest = expectedOffset(session)
+        let ended = sessions[session].closed || sessions[session].cancelled
         switch type {
-        case .fragment: handle.wasGap = checkFragment(record, session: session, observed: observed)
+        case .fragment where !ended: handle.wasGap = checkFragment(record, session: session, observed: observed)
         case .closeSession: checkClose(record, session: session)
         case .cancelSession: sessions[session].cancelled = true
         default: break
@@ -146,9 +165,13 @@ public final class BITSSessionTracker {
         return handle
     }
 
-    /// The server's next expected offset for a session, as far as the capture tells.
+    /// The server's next expected offset for a session, as far as the capture tells; while
+    /// fragments are outstanding (pipelined), the offset they will have brought it to.
     private func expectedOffset(_ session: Int) -> UInt64? {
-        sessions[session].bytesAcknowledged ?? (sessions[session].createSeen ? 0 : nil)
+        if sessions[session].outstandingFragments > 0, let projected = sessions[session].projectedOffset {
+            return projected
+        }
+        return sessions[session].bytesAcknowledged ?? (sessions[session].createSeen ? 0 : nil)
     }
 
     /// Checks a fragment's range against the session. Returns whether it is a fragment-gap.
@@ -189,6 +212,8 @@ public final class BITSSessionTracker {
             sessions[session].resyncOffset = nil
         }
         guard let expected = expectedOffset(session) else { return false }
+        sessions[session].outstandingFragments += 1
+        sessions[session].projectedOffset = range.first <= expected ? max(expected, range.last &+ 1) : expected
         if range.first > expected {
             report(.fragmentGap, session: session, connection: id, time: time,
                    "fragment \(range.text) starts at \(range.first), server expects \(expected): "
@@ -228,31 +253,36 @@ public final class BITSSessionTracker {
 
     /// Processes the response to a request.
     func response(_ head: HTTPResponseHead, time: CaptureTimestamp, to handle: RequestHandle) {
+        var handle = resolved(handle)
         var record = handle.record
         record.status = head.status
         record.ackTime = time
         defer { update(handle, with: record, time: time) }
         let id = record.connection
         let session = handle.session
+        if record.type == .fragment, let session, sessions[session].outstandingFragments > 0 {
+            sessions[session].outstandingFragments -= 1
+        }
+        // Findings about a request still waiting for its session are held until one claims it.
         if head.status == 401 || head.status == 407 {
             record.challenge = true
-            report(.authChallenge, session: session, connection: id, time: time,
+            reportOrDefer(.authChallenge, handle: &handle, session: session, connection: id, time: time,
                    "\(head.status) challenge to \(record.type); the client must re-send it with credentials")
             return
         }
         if BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") != .ack {
-            report(.responseNotAck, session: session, connection: id, time: time,
+            reportOrDefer(.responseNotAck, handle: &handle, session: session, connection: id, time: time,
                    "\(head.status) response to \(record.type) without BITS-Packet-Type: Ack")
         }
         let codeHeader = head.headers["BITS-Error-Code"] ?? head.headers["BITS-Error"]
         if head.headers["BITS-Error-Code"] == nil, head.headers["BITS-Error"] != nil {
-            report(.errorHeaderNameVariant, session: session, connection: id, time: time,
+            reportOrDefer(.errorHeaderNameVariant, handle: &handle, session: session, connection: id, time: time,
                    "error code sent as BITS-Error (the spec's name) rather than BITS-Error-Code")
         }
         if let codeHeader {
             record.errorCode = BITSErrorCode(headerValue: codeHeader)
             if record.errorCode == nil {
-                report(.malformedErrorCode, session: session, connection: id, time: time,
+                reportOrDefer(.malformedErrorCode, handle: &handle, session: session, connection: id, time: time,
                        "error code '\(codeHeader)' is not a hex HRESULT")
             }
         }
@@ -264,11 +294,11 @@ public final class BITSSessionTracker {
         if !success, !(head.status == 416 && handle.wasGap) {
             let code = record.errorCode.map { " \($0)" + ($0.name.map { " (\($0))" } ?? "") } ?? ""
             let context = record.errorContext.map { ", context \($0)" } ?? ""
-            report(.serverError, session: session, connection: id, time: time,
+            reportOrDefer(.serverError, handle: &handle, session: session, connection: id, time: time,
                    "\(record.type) answered \(head.status)\(code)\(context)")
         }
         if record.errorCode == .sessionNotFound, let session, !sessions[session].closed, !sessions[session].cancelled {
-            report(.unknownSession, session: session, connection: id, time: time,
+            reportOrDefer(.unknownSession, handle: &handle, session: session, connection: id, time: time,
                    "server does not know the session: \(head.status) \(BITSErrorCode.sessionNotFound) (BG_E_SESSION_NOT_FOUND)")
         }
         guard let session else { return }
@@ -287,6 +317,7 @@ public final class BITSSessionTracker {
     private func acknowledgeCreate(
         _ head: HTTPResponseHead, success: Bool, session: Int, record: BITSRequestRecord, time: CaptureTimestamp
     ) {
+        defer { releaseHeldFindings(session) }
         guard success else {
             sessions[session].rejected = true
             return
@@ -348,11 +379,39 @@ public final class BITSSessionTracker {
 
     /// A request that will never be answered.
     func unanswered(_ handle: RequestHandle, time: CaptureTimestamp) {
+        var handle = resolved(handle)
         var record = handle.record
         record.unanswered = true
         update(handle, with: record, time: nil)
-        report(.missingAck, session: handle.session, connection: record.connection, time: time,
-               "\(record.type) sent at \(record.time.rfc3339(precision: .microseconds)) was never answered")
+        if record.type == .fragment, let session = handle.session, sessions[session].outstandingFragments > 0 {
+            sessions[session].outstandingFragments -= 1
+        }
+        reportOrDefer(.missingAck, handle: &handle, session: handle.session, connection: record.connection, time: time,
+                      "\(record.type) sent at \(record.time.rfc3339(precision: .microseconds)) was never answered")
+    }
+
+    /// The handle with its session filled in when its waiting request was claimed meanwhile.
+    private func resolved(_ handle: RequestHandle) -> RequestHandle {
+        guard handle.session == nil, let serial = handle.waitingSerial, let place = placedWaiting[serial] else {
+            return handle
+        }
+        var resolved = handle
+        resolved.session = place.session
+        resolved.listIndex = place.index
+        return resolved
+    }
+
+    /// Reports a finding, or holds it with the request when the request still waits for a session.
+    private func reportOrDefer(
+        _ kind: BITSFindingKind, handle: inout RequestHandle, session: Int?, connection: Int?,
+        time: CaptureTimestamp?, _ message: String
+    ) {
+        if session == nil, let serial = handle.waitingSerial, let connectionID = connection,
+           let position = waitingByConnection[connectionID]?.firstIndex(where: { $0.serial == serial }) {
+            waitingByConnection[connectionID]![position].deferredFindings.append((kind, time, message))
+            return
+        }
+        report(kind, session: session, connection: connection, time: time, message)
     }
 
     /// A second BITS request on a connection before the first was answered.
@@ -375,6 +434,7 @@ public final class BITSSessionTracker {
 
     /// Reports what only the end of the capture shows: sessions left open.
     public func finish() {
+        for index in sessions.indices where sessions[index].awaitingID { releaseHeldFindings(index) }
         for index in sessions.indices {
             let session = sessions[index]
             let acknowledged = session.bytesAcknowledged ?? 0
@@ -449,7 +509,11 @@ public final class BITSSessionTracker {
         if activeSessionByConnection[connection.id] != session {
             activeSessionByConnection[connection.id] = session
             for waiting in waitingByConnection.removeValue(forKey: connection.id) ?? [] {
-                appendRequest(waiting, to: session)
+                placedWaiting[waiting.serial] = (session, appendRequest(waiting.record, to: session))
+                for finding in waiting.deferredFindings {
+                    report(finding.kind, session: session, connection: waiting.record.connection, time: finding.time,
+                           finding.message)
+                }
             }
         }
         if sessions[session].lastTime < record.time { sessions[session].lastTime = record.time }
@@ -475,7 +539,14 @@ public final class BITSSessionTracker {
     }
 
     private func update(_ handle: RequestHandle, with record: BITSRequestRecord, time: CaptureTimestamp?) {
-        guard let session = handle.session else { return }
+        guard let session = handle.session else {
+            if let serial = handle.waitingSerial, var list = waitingByConnection[record.connection],
+               let position = list.firstIndex(where: { $0.serial == serial }) {
+                list[position].record = record
+                waitingByConnection[record.connection] = list
+            }
+            return
+        }
         if let index = handle.listIndex, index < sessions[session].requests.count {
             sessions[session].requests[index] = record
         }
@@ -488,11 +559,28 @@ public final class BITSSessionTracker {
     ) {
         let key = ReportKey(session: session, connection: session == nil ? connection : nil, code: kind.code)
         guard reported.insert(key).inserted else { return }
-        if let session { sessions[session].findingCodes.append(kind.code) }
-        findings.report(Finding(
+        let finding = Finding(
             code: kind.code, severity: kind.severity, sessionID: session.flatMap { sessions[$0].sessionID },
             connection: connection, time: time, message: message
-        ))
+        )
+        guard let session else { return findings.report(finding) }
+        sessions[session].findingCodes.append(kind.code)
+        if sessions[session].awaitingID {
+            // The Create-Session Ack that names the session has not come yet: hold the finding.
+            sessions[session].heldFindings.append(finding)
+        } else {
+            findings.report(finding)
+        }
+    }
+
+    /// Releases the findings held while a session's ID was unknown, with the ID if it now has one.
+    private func releaseHeldFindings(_ session: Int) {
+        sessions[session].awaitingID = false
+        for var finding in sessions[session].heldFindings {
+            finding.sessionID = sessions[session].sessionID
+            findings.report(finding)
+        }
+        sessions[session].heldFindings.removeAll()
     }
 
     /// Splits a BITS-Supported-Protocols value (GUIDs separated by spaces or commas).

@@ -11,7 +11,7 @@ public struct TimelineReport {
     public var precision: TimestampPrecision
     /// Sessions in the order first seen.
     public var sessions: [BITSSession]
-    /// Findings in capture order.
+    /// Findings in capture-time order.
     public var findings: [Finding]
     /// Named counters (the `stats` object).
     public var counters: [(String, UInt64)]
@@ -22,7 +22,13 @@ public struct TimelineReport {
         self.captures = captures
         self.precision = precision
         self.sessions = sessions
-        self.findings = findings
+        // Capture order: some findings are only known later than the packet that shows them
+        // (e.g. held until the session's ID arrives), so order by time, keeping ties as reported.
+        self.findings = findings.enumerated().sorted { lhs, rhs in
+            let left = lhs.element.time ?? CaptureTimestamp(seconds: .max, nanoseconds: 0)
+            let right = rhs.element.time ?? CaptureTimestamp(seconds: .max, nanoseconds: 0)
+            return left != right ? left < right : lhs.offset < rhs.offset
+        }.map(\.element)
         self.counters = counters
     }
 
