@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import TrafficSynthesis
+
+@Suite struct AnalyzeCommandTests {
+    static let bitsSamples = BITSSamples.all().map(\.fileName)
+
+    /// A JSON value as a comparable string.
+    static func text(_ value: Any?) -> String {
+        switch value {
+        case nil, is NSNull: return "null"
+        case let number as NSNumber: return number.stringValue
+        case let string as String: return string
+        default: return "\(value!)"
+        }
+    }
+
+    @Test("analyze --json gives, for every BITS sample, the sessions and findings the generator expects",
+          arguments: bitsSamples)
+    func sampleMatchesExpected(name: String) throws {
+        let result = try CLIRunner.run(["analyze", "--json", "-", "samples/\(name)"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let document = try CLIRunner.json(result.standardOutput)
+        #expect(document["format"] as? String == "bitsnoop-timeline")
+        #expect(document["version"] as? Int == 1)
+        let expected = try CLIRunner.json(Data(contentsOf: CLIRunner.repositoryRoot
+            .appendingPathComponent("samples/expected/\(name).json")))
+        let sessions = try #require(document["sessions"] as? [[String: Any]])
+        let wanted = try #require(expected["sessions"] as? [[String: Any]])
+        #expect(sessions.count == wanted.count, "\(name): sessions")
+        for (actual, want) in zip(sessions, wanted) {
+            #expect(Self.text(actual["session_id"]) == Self.text(want["sessionID"]), "\(name): id")
+            #expect(Self.text(actual["state"]) == Self.text(want["state"]), "\(name): state")
+            #expect(Self.text(actual["total_length"]) == Self.text(want["totalLength"]), "\(name): total")
+            #expect(Self.text(actual["bytes_acknowledged"]) == Self.text(want["bytesAcknowledged"]), "\(name): acked")
+            #expect((actual["connections"] as? [Any])?.count == want["connectionCount"] as? Int, "\(name): connections")
+            let requests = (actual["requests"] as? [[String: Any]] ?? []).map { "\(Self.text($0["type"])) \(Self.text($0["status"]))" }
+            let wantedRequests = (want["requests"] as? [[String: Any]] ?? []).map { "\(Self.text($0["type"])) \(Self.text($0["status"]))" }
+            #expect(requests == wantedRequests, "\(name): requests")
+            #expect(((actual["findings"] as? [String]) ?? []).sorted() == (want["findings"] as? [String] ?? []), "\(name): codes")
+        }
+        let findings = (document["findings"] as? [[String: Any]] ?? []).map { "\(Self.text($0["code"])) \(Self.text($0["session_id"]))" }
+        let wantedFindings = (expected["findings"] as? [[String: Any]] ?? []).map { "\(Self.text($0["code"])) \(Self.text($0["sessionID"]))" }
+        #expect(findings.sorted() == wantedFindings.sorted(), "\(name): findings")
+        for finding in document["findings"] as? [[String: Any]] ?? [] {
+            #expect(["error", "warning", "notice", "info"].contains(Self.text(finding["severity"])))
+            #expect(!(Self.text(finding["message"]).isEmpty))
+        }
+    }
+
+    @Test("the checked-in BITS samples are exactly what `bitsnoop-gen samples` writes")
+    func samplesAreRegenerable() throws {
+        let folder = CLIRunner.repositoryRoot.appendingPathComponent("samples")
+        for sample in BITSSamples.all() {
+            let onDisk = try Data(contentsOf: folder.appendingPathComponent(sample.fileName))
+            #expect(onDisk == Data(sample.bytes), "\(sample.fileName) differs: run `swift run bitsnoop-gen samples`")
+            let expected = try String(contentsOf: folder.appendingPathComponent("expected/\(sample.fileName).json"),
+                                      encoding: .utf8)
+            #expect(expected == sample.expectedJSON)
+        }
+    }
+
+    @Test("--fail-on sets exit status 1 only when a finding at or above the severity exists")
+    func failOn() throws {
+        let clean = "samples/bits-clean-upload.pcap"
+        let broken = "samples/bits-close-halfway.pcap"  // partial-file-close is an error
+        #expect(try CLIRunner.run(["analyze", clean]).status == 0)
+        #expect(try CLIRunner.run(["analyze", "--fail-on", "info", clean]).status == 0)
+        #expect(try CLIRunner.run(["analyze", broken]).status == 0)
+        #expect(try CLIRunner.run(["analyze", "--fail-on", "error", broken]).status == 1)
+        #expect(try CLIRunner.run(["analyze", "--fail-on", "warning", broken]).status == 1)
+        let onlyInfo = "samples/bits-three-connections.pcap"  // session-multi-connection is info
+        #expect(try CLIRunner.run(["analyze", "--fail-on", "notice", onlyInfo]).status == 0)
+        #expect(try CLIRunner.run(["analyze", "--fail-on", "info", onlyInfo]).status == 1)
+        #expect(try CLIRunner.run(["analyze", "--fail-on", "bogus", clean]).status == 64)
+        #expect(try CLIRunner.run(["analyze", "--fail-on", "error", "/nonexistent.pcap"]).status == 2)
+    }
+
+    @Test("the summary lists each session and groups findings by severity")
+    func summaryText() throws {
+        let result = try CLIRunner.run(["analyze", "samples/bits-ignored-416.pcap"])
+        let lines = result.text.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("session") == true)
+        #expect(lines.contains { $0.contains("completed") && $0.contains("(100%)") })
+        let warning = try #require(lines.firstIndex { $0.hasPrefix("warning (") })
+        let info = try #require(lines.firstIndex { $0.hasPrefix("info (") })
+        #expect(warning < info)
+        #expect(lines.contains { $0.contains("fragment-gap") })
+    }
+
+    @Test("a BPF filter that excludes the upload leaves no session; several files are one capture")
+    func filterAndFiles() throws {
+        let sample = "samples/bits-three-connections.pcap"
+        let filtered = try CLIRunner.run(["analyze", "--json", "-", "-f", "tcp port 1", sample])
+        #expect(filtered.status == 0)
+        #expect((try CLIRunner.json(filtered.standardOutput)["sessions"] as? [Any])?.isEmpty == true)
+        let two = try CLIRunner.run(["analyze", "--json", "-", sample, "samples/bits-clean-upload.pcap"])
+        #expect((try CLIRunner.json(two.standardOutput)["sessions"] as? [Any])?.count == 2)
+    }
+}
