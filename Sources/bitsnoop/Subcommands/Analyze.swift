@@ -52,7 +52,11 @@ struct Analyze: ParsableCommand {
         }
         let report = TimelineReport(
             captures: input.captures, precision: capture.timestampPrecision, sessions: bits.tracker.sessions,
-            findings: findings.findings, counters: AnalysisCounters.list(for: engine)
+            findings: findings.findings,
+            counters: AnalysisCounters.list(for: engine) + [
+                ("bits_sessions", UInt64(bits.tracker.sessions.count)),
+                ("bits_untracked_requests", UInt64(bits.tracker.untrackedRequests)),
+            ]
         )
         if let jsonOutput {
             jsonOutput.write(report.json().serialized() + "\n")
