@@ -126,6 +126,10 @@ public struct BITSSession: Sendable {
     var awaitingID = false
     /// Findings about the session held until its ID is known.
     var heldFindings: [Finding] = []
+    /// Whether the observer heard `sessionStarted` / `sessionEnded` for it.
+    var startAnnounced = false
+    /// Whether the observer heard `sessionEnded`, and the end-of-session rules were applied.
+    var endAnnounced = false
 
     /// Creates a session first seen at `time`.
     public init(sessionID: String?, url: String, host: String?, client: Endpoint, time: CaptureTimestamp) {

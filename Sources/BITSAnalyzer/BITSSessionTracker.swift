@@ -73,6 +73,11 @@ public final class BITSSessionTracker {
     private var sessionLimitReported = false
     /// Requests of sessions past `maxSessions`, counted but not tracked.
     public private(set) var untrackedRequests = 0
+    /// Hears sessions start, progress and end (live mode).
+    public weak var observer: (any BITSSessionObserver)?
+    /// Whether ended sessions keep their request lists (needed for the timeline document). Live
+    /// mode without `--json` sets it to `false` so that memory does not grow with time.
+    public var retainsEndedSessions = true
 
     private struct ReportKey: Hashable {
         var session: Int?
@@ -257,7 +262,10 @@ public final class BITSSessionTracker {
         var record = handle.record
         record.status = head.status
         record.ackTime = time
-        defer { update(handle, with: record, time: time) }
+        defer {
+            update(handle, with: record, time: time)
+            if let session = handle.session { announce(record, in: session, time: time) }
+        }
         let id = record.connection
         let session = handle.session
         if record.type == .fragment, let session, sessions[session].outstandingFragments > 0 {
@@ -383,6 +391,7 @@ public final class BITSSessionTracker {
         var record = handle.record
         record.unanswered = true
         update(handle, with: record, time: nil)
+        if let session = handle.session { announce(record, in: session, time: time) }
         if record.type == .fragment, let session = handle.session, sessions[session].outstandingFragments > 0 {
             sessions[session].outstandingFragments -= 1
         }
@@ -435,20 +444,57 @@ public final class BITSSessionTracker {
     /// Reports what only the end of the capture shows: sessions left open.
     public func finish() {
         for index in sessions.indices where sessions[index].awaitingID { releaseHeldFindings(index) }
-        for index in sessions.indices {
-            let session = sessions[index]
-            let acknowledged = session.bytesAcknowledged ?? 0
-            let total = session.totalLength.map(String.init) ?? "unknown"
-            switch session.state {
-            case .orphaned:
-                report(.orphanedSession, session: index, connection: session.connections.last, time: session.lastTime,
-                       "neither closed nor cancelled; \(acknowledged) of \(total) bytes acknowledged")
-            case .uploadedNotClosed:
-                report(.completeNotClosed, session: index, connection: session.connections.last,
-                       time: session.lastTime, "all \(total) bytes acknowledged but no Close-Session")
-            default:
-                break
+        for index in sessions.indices { end(index, time: sessions[index].lastTime) }
+    }
+
+    /// Ends the sessions silent for `idleSeconds` of capture time before `now`, as at the end of a
+    /// capture (live mode, `--idle-timeout`). A session that speaks again later goes on.
+    public func expireIdle(now: CaptureTimestamp, idleSeconds: Int64) {
+        for index in sessions.indices where !sessions[index].endAnnounced {
+            if sessions[index].lastTime.adding(seconds: idleSeconds) <= now {
+                if sessions[index].awaitingID { releaseHeldFindings(index) }
+                end(index, time: now)
             }
+        }
+    }
+
+    /// Applies what only a session's end shows (left open?) and tells the observer, once.
+    private func end(_ index: Int, time: CaptureTimestamp) {
+        guard !sessions[index].endAnnounced else { return }
+        let session = sessions[index]
+        let acknowledged = session.bytesAcknowledged ?? 0
+        let total = session.totalLength.map(String.init) ?? "unknown"
+        switch session.state {
+        case .orphaned:
+            report(.orphanedSession, session: index, connection: session.connections.last, time: session.lastTime,
+                   "neither closed nor cancelled; \(acknowledged) of \(total) bytes acknowledged")
+        case .uploadedNotClosed:
+            report(.completeNotClosed, session: index, connection: session.connections.last,
+                   time: session.lastTime, "all \(total) bytes acknowledged but no Close-Session")
+        default:
+            break
+        }
+        sessions[index].endAnnounced = true
+        startIfNeeded(index)
+        observer?.sessionEnded(sessions[index], time: time)
+        if !retainsEndedSessions { sessions[index].requests.removeAll() }
+    }
+
+    /// Tells the observer a session started, once, when it first has something to show.
+    private func startIfNeeded(_ index: Int) {
+        guard !sessions[index].startAnnounced, !sessions[index].awaitingID else { return }
+        sessions[index].startAnnounced = true
+        observer?.sessionStarted(sessions[index])
+    }
+
+    /// Tells the observer about an answered (or never answered) request, and ends the session when
+    /// the request ended it: a successful Close, a Cancel, or a refused Create-Session.
+    private func announce(_ record: BITSRequestRecord, in session: Int, time: CaptureTimestamp) {
+        startIfNeeded(session)
+        observer?.requestFinished(record, in: sessions[session])
+        let state = sessions[session].state
+        if state == .completed || state == .closedPartial || state == .cancelled || state == .rejected {
+            end(session, time: time)
         }
     }
 

@@ -38,6 +38,12 @@ final class PcapHandle {
     let linkType: LinkType
     /// The snapshot length libpcap holds to (`pcap_snapshot`); re-read when a packet exceeds it.
     private(set) var snapshotLength: Int
+    /// Whether `tv_usec` carries nanoseconds (always for files; for an interface only when the
+    /// platform granted nanosecond precision, otherwise microseconds).
+    private let nanosecondTimestamps: Bool
+    // The last record read, kept for `dump(to:)`; valid until the next `next()`.
+    private var lastHeader: UnsafeMutablePointer<pcap_pkthdr>?
+    private var lastData: UnsafePointer<UInt8>?
 
     /// Takes ownership of an opened (and, for live captures, activated) `pcap_t`.
     init(adopting pcap: OpaquePointer, name: String) {
@@ -45,6 +51,7 @@ final class PcapHandle {
         self.name = name
         self.linkType = LinkType(rawValue: pcap_datalink(pcap))
         self.snapshotLength = Int(pcap_snapshot(pcap))
+        self.nanosecondTimestamps = pcap_get_tstamp_precision(pcap) == Int32(PCAP_TSTAMP_PRECISION_NANO)
     }
 
     deinit {
@@ -79,8 +86,12 @@ final class PcapHandle {
     func next() -> PcapReadResult {
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
+        lastHeader = nil
+        lastData = nil
         switch pcap_next_ex(pcap, &header, &data) {
-        case 1: break
+        case 1:
+            lastHeader = header
+            lastData = data
         case 0: return .noPacketYet
         case PCAP_ERROR_BREAK: return .end  // -2: end of a savefile
         default: return .failed(lastError)
@@ -101,7 +112,12 @@ final class PcapHandle {
             return .failed("libpcap returned no bytes for a \(captured)-byte packet")
         }
         let packet = CapturedPacket(
-            timestamp: Self.timestamp(seconds: Int64(record.ts.tv_sec), nanoseconds: Int64(record.ts.tv_usec)),
+            timestamp: Self.timestamp(
+                seconds: Int64(record.ts.tv_sec),
+                // Microseconds scaled to nanoseconds; a hostile value saturates rather than overflows.
+                nanoseconds: nanosecondTimestamps ? Int64(record.ts.tv_usec)
+                    : Int64(record.ts.tv_usec).multipliedReportingOverflow(by: 1000).partialValue
+            ),
             linkType: linkType,
             // A record claiming fewer bytes on the wire than it holds is damaged; keep the invariant
             // consumers rely on (originalLength >= bytes.count) rather than pass the contradiction on.
@@ -152,6 +168,113 @@ final class PcapHandle {
     }
 
     private var lastError: String { Self.string(fromC: pcap_geterr(pcap)) }
+
+    // MARK: - Live capture
+
+    /// Opens interface `interface` for live capture (`pcap_create` … `pcap_activate`).
+    /// - Parameters:
+    ///   - snapshotLength: bytes kept of each packet (whole frames by default).
+    ///   - bufferSize: the kernel buffer, generous so that bursts are not dropped.
+    ///   - timeoutMilliseconds: how long a read waits before returning `.noPacketYet`, so that the
+    ///     caller can check its stop conditions.
+    ///   - promiscuous: whether to ask for promiscuous mode.
+    /// - Throws: ``CaptureError`` `.interfaceUnavailable` (no such interface, interface down) or
+    ///   `.permissionDenied` (with what to do about it), with libpcap's message.
+    static func openLive(
+        interface: String, snapshotLength: Int32, bufferSize: Int32, timeoutMilliseconds: Int32, promiscuous: Bool
+    ) throws(CaptureError) -> PcapHandle {
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        guard let pcap = pcap_create(interface, &errorBuffer) else {
+            throw CaptureError(code: .interfaceUnavailable, capture: interface, reason: string(fromErrorBuffer: errorBuffer))
+        }
+        pcap_set_snaplen(pcap, snapshotLength)
+        pcap_set_promisc(pcap, promiscuous ? 1 : 0)
+        pcap_set_timeout(pcap, timeoutMilliseconds)
+        pcap_set_immediate_mode(pcap, 1)
+        pcap_set_buffer_size(pcap, bufferSize)
+        // Nanoseconds where the platform offers them; `init(adopting:)` reads what was granted.
+        _ = pcap_set_tstamp_precision(pcap, Int32(PCAP_TSTAMP_PRECISION_NANO))
+        let status = pcap_activate(pcap)
+        if status < 0 {
+            let detail = string(fromC: pcap_geterr(pcap))
+            let message = String(cString: pcap_statustostr(status))
+            pcap_close(pcap)
+            switch status {
+            case PCAP_ERROR_PERM_DENIED, PCAP_ERROR_PROMISC_PERM_DENIED:
+                throw CaptureError(code: .permissionDenied, capture: interface,
+                                   reason: "\(detail.isEmpty ? message : detail) (run as root, or grant the binary "
+                                       + "CAP_NET_RAW and CAP_NET_ADMIN: sudo setcap cap_net_raw,cap_net_admin=eip bitsnoop)")
+            default:
+                let reason = detail.isEmpty || detail == "unknown libpcap error" ? message : detail
+                throw CaptureError(code: .interfaceUnavailable, capture: interface, reason: reason)
+            }
+        }
+        return PcapHandle(adopting: pcap, name: interface)
+    }
+
+    /// Makes a blocked or looping read return `.end` (`pcap_breakloop`). Safe to call from a
+    /// signal handler, which is what it is for.
+    static func breakLoop(_ pcap: OpaquePointer) {
+        pcap_breakloop(pcap)
+    }
+
+    /// The raw handle, for ``breakLoop(_:)`` from a signal handler only.
+    var rawHandle: OpaquePointer { pcap }
+
+    /// libpcap's counters for a live capture (`pcap_stats`): packets received by the filter,
+    /// dropped because the buffer was full, dropped by the interface. `nil` for files.
+    func statistics() -> (received: UInt64, dropped: UInt64, interfaceDropped: UInt64)? {
+        var stats = pcap_stat()
+        guard pcap_stats(pcap, &stats) == 0 else { return nil }
+        return (UInt64(stats.ps_recv), UInt64(stats.ps_drop), UInt64(stats.ps_ifdrop))
+    }
+
+    /// Opens a pcap file at `path` for saving this capture's packets (`pcap_dump_open`), in the
+    /// capture's link type and timestamp precision.
+    /// - Throws: ``CaptureError`` `.readFailed` with libpcap's message (e.g. a folder that does not exist).
+    func openDumper(path: String) throws(CaptureError) -> OpaquePointer {
+        guard let dumper = pcap_dump_open(pcap, path) else {
+            throw CaptureError(code: .readFailed, capture: path, reason: "cannot write: \(lastError)")
+        }
+        return dumper
+    }
+
+    /// Writes the packet last returned by ``next()`` to `dumper`, as libpcap handed it over.
+    func dumpLastPacket(to dumper: OpaquePointer) {
+        guard let header = lastHeader, let data = lastData else { return }
+        pcap_dump(UnsafeMutableRawPointer(dumper).assumingMemoryBound(to: UInt8.self), header, data)
+    }
+
+    /// Flushes and closes a dumper from ``openDumper(path:)``.
+    static func closeDumper(_ dumper: OpaquePointer) {
+        pcap_dump_flush(dumper)
+        pcap_dump_close(dumper)
+    }
+
+    /// Every interface libpcap can capture on (`pcap_findalldevs`), in its order.
+    /// - Throws: ``CaptureError`` `.interfaceUnavailable` with libpcap's message.
+    static func interfaces() throws(CaptureError) -> [CaptureInterface] {
+        var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        var list: UnsafeMutablePointer<pcap_if_t>?
+        guard pcap_findalldevs(&list, &errorBuffer) == 0 else {
+            throw CaptureError(code: .interfaceUnavailable, capture: "interfaces", reason: string(fromErrorBuffer: errorBuffer))
+        }
+        defer { pcap_freealldevs(list) }
+        var result: [CaptureInterface] = []
+        var node = list
+        while let current = node {
+            let flags = current.pointee.flags
+            result.append(CaptureInterface(
+                name: String(cString: current.pointee.name),
+                description: current.pointee.description.map { String(cString: $0) },
+                isLoopback: flags & UInt32(PCAP_IF_LOOPBACK) != 0,
+                isUp: flags & UInt32(PCAP_IF_UP) != 0,
+                isRunning: flags & UInt32(PCAP_IF_RUNNING) != 0
+            ))
+            node = current.pointee.next
+        }
+        return result
+    }
 
     /// Turns libpcap's `(tv_sec, tv_usec)` — nanoseconds in `tv_usec`, as requested — into a
     /// timestamp. A hostile file can put any value in either field, so the fraction is brought into
