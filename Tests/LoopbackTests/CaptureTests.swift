@@ -18,7 +18,8 @@ import Testing
         #expect(bytes.count > recording.manifest.uploadBytes, "tcpdump: \(recording.tcpdumpReport)")
         // ...and the BITS messages themselves: every session ID appears in the captured payload.
         for session in recording.manifest.sessions {
-            #expect(bytes.firstRange(of: Array(session.sessionID.utf8)) != nil, "\(session.sessionID) not captured; tcpdump: \(recording.tcpdumpReport)")
+            #expect(bytes.firstRange(of: Array(session.sessionID.utf8)) != nil,
+                    "\(session.sessionID) not captured; tcpdump: \(recording.tcpdumpReport)")
         }
         #expect(recording.manifest.sessions.count == 6)
         #expect(recording.serverReport.sessions.map(\.sessionID) == recording.manifest.sessions.map(\.sessionID))

@@ -75,7 +75,8 @@ import Testing
     @Test("The client fails (non-zero exit) for an unknown scenario and for a port nobody listens on")
     func clientFailures() throws {
         let manifest = FileManager.default.temporaryDirectory.appendingPathComponent("unused-\(UUID().uuidString)").path
-        let unknown = try LoopbackProcess.runLoopback(["client", "--port", "9", "--scenario", "nope", "--manifest", manifest])
+        let unknown = try LoopbackProcess.runLoopback(
+            ["client", "--port", "9", "--scenario", "nope", "--manifest", manifest])
         #expect(unknown.status != 0)
         // A server that has stopped leaves a port that refuses connections.
         let server = try LoopbackServer()
