@@ -66,19 +66,23 @@ final class LoopbackProcess {
     }
 
     /// The `bits-loopback` binary: next to the test bundle, else in `<repo>/.build/debug`.
-    static var loopbackExecutable: URL {
+    static var loopbackExecutable: URL { builtExecutable("bits-loopback") }
+
+    /// A binary of this package (`bits-loopback`, `bitsnoop`): next to the test bundle, else in
+    /// `<repo>/.build/debug`.
+    static func builtExecutable(_ name: String) -> URL {
         let candidates = [
             Bundle.main.executableURL?.deletingLastPathComponent(),
             Bundle.main.bundleURL.deletingLastPathComponent(),
             Bundle.main.bundleURL,
         ].compactMap { $0 }
         for folder in candidates {
-            let url = folder.appendingPathComponent("bits-loopback")
+            let url = folder.appendingPathComponent(name)
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
         let repository = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return repository.appendingPathComponent(".build/debug/bits-loopback")
+        return repository.appendingPathComponent(".build/debug/\(name)")
     }
 
     /// Runs `bits-loopback` with `arguments` to completion (at most `timeout` seconds) and returns it.
