@@ -560,6 +560,11 @@ public final class BITSSessionTracker {
                     report(finding.kind, session: session, connection: waiting.record.connection, time: finding.time,
                            finding.message)
                 }
+                // Already answered (or given up) while waiting: the observer hears of it now.
+                if waiting.record.status != nil || waiting.record.unanswered {
+                    startIfNeeded(session)
+                    observer?.requestFinished(waiting.record, in: sessions[session])
+                }
             }
         }
         if sessions[session].lastTime < record.time { sessions[session].lastTime = record.time }

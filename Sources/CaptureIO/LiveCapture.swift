@@ -40,6 +40,8 @@ public final class LiveCapture {
     public var linkType: LinkType { handle.linkType }
     /// Packets read so far.
     public private(set) var packetsRead = 0
+    /// Nanoseconds where the platform granted them, otherwise microseconds.
+    public var timestampPrecision: TimestampPrecision { handle.nanosecondTimestamps ? .nanoseconds : .microseconds }
 
     /// Opens `interface`.
     /// - Parameters:
@@ -88,6 +90,9 @@ public final class LiveCapture {
 
     /// Reads the next packet, waiting at most the read timeout.
     public func next() -> ReadResult {
+        // A non-blocking libpcap read notices pcap_breakloop only while packets flow: check the flag
+        // the stop sets too. (A signal also interrupts the wait in poll(), so the stop is prompt.)
+        if liveCaptureStopRequested != 0 { return .stopped }
         switch handle.next() {
         case .packet(let packet):
             packetsRead += 1
@@ -101,12 +106,14 @@ public final class LiveCapture {
 
     /// Stops the capture: the current or next read returns `.stopped`.
     public func stop() {
+        liveCaptureStopRequested = 1
         PcapHandle.breakLoop(handle.rawHandle)
     }
 
     /// Makes SIGINT and SIGTERM stop this capture (the handler only calls `pcap_breakloop`, which
     /// libpcap documents as safe in a signal handler). One capture at a time receives them.
     public func stopOnSignals() {
+        liveCaptureStopRequested = 0
         liveCaptureForSignals = handle.rawHandle
         signal(SIGINT, stopSignalHandler)
         signal(SIGTERM, stopSignalHandler)
@@ -123,6 +130,10 @@ public final class LiveCapture {
 // a pointer-sized store, and pcap_breakloop only sets a flag in the handle.
 nonisolated(unsafe) private var liveCaptureForSignals: OpaquePointer?
 
+// Set by a stop (signal or call); a 32-bit aligned store, the sig_atomic_t of this platform.
+nonisolated(unsafe) private var liveCaptureStopRequested: Int32 = 0
+
 private func stopSignalHandler(_ signal: Int32) {
+    liveCaptureStopRequested = 1
     if let handle = liveCaptureForSignals { PcapHandle.breakLoop(handle) }
 }

@@ -40,10 +40,13 @@ final class PcapHandle {
     private(set) var snapshotLength: Int
     /// Whether `tv_usec` carries nanoseconds (always for files; for an interface only when the
     /// platform granted nanosecond precision, otherwise microseconds).
-    private let nanosecondTimestamps: Bool
+    let nanosecondTimestamps: Bool
     // The last record read, kept for `dump(to:)`; valid until the next `next()`.
     private var lastHeader: UnsafeMutablePointer<pcap_pkthdr>?
     private var lastData: UnsafePointer<UInt8>?
+    // For a live handle in non-blocking mode: the descriptor to wait on, and for how long.
+    private var waitDescriptor: Int32?
+    private var waitMilliseconds: Int32 = 100
 
     /// Takes ownership of an opened (and, for live captures, activated) `pcap_t`.
     init(adopting pcap: OpaquePointer, name: String) {
@@ -92,7 +95,14 @@ final class PcapHandle {
         case 1:
             lastHeader = header
             lastData = data
-        case 0: return .noPacketYet
+        case 0:
+            if let descriptor = waitDescriptor {
+                // Non-blocking live read found nothing: wait for the next packet, at most the timeout,
+                // so that the caller can check its stop conditions (and a break is seen promptly).
+                var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(&request, 1, waitMilliseconds)
+            }
+            return .noPacketYet
         case PCAP_ERROR_BREAK: return .end  // -2: end of a savefile
         default: return .failed(lastError)
         }
@@ -209,7 +219,16 @@ final class PcapHandle {
                 throw CaptureError(code: .interfaceUnavailable, capture: interface, reason: reason)
             }
         }
-        return PcapHandle(adopting: pcap, name: interface)
+        let handle = PcapHandle(adopting: pcap, name: interface)
+        // libpcap's own read timeout does not fire on an idle Linux interface in immediate mode:
+        // read without blocking and wait with poll() instead.
+        var errorText = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
+        let descriptor = pcap_get_selectable_fd(pcap)
+        if descriptor >= 0, pcap_setnonblock(pcap, 1, &errorText) == 0 {
+            handle.waitDescriptor = descriptor
+            handle.waitMilliseconds = timeoutMilliseconds
+        }
+        return handle
     }
 
     /// Makes a blocked or looping read return `.end` (`pcap_breakloop`). Safe to call from a

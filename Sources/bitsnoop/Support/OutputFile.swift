@@ -13,6 +13,8 @@ final class OutputFile {
 
     /// Standard output. The CLI is single-threaded: the process's `stdout` is only used from it.
     nonisolated(unsafe) static let standardOutput = OutputFile(handle: processStandardOutput, path: "-", owns: false)
+    /// Standard error, for summaries when standard output carries data.
+    nonisolated(unsafe) static let standardError = OutputFile(handle: processStandardError, path: "(stderr)", owns: false)
 
     private init(handle: UnsafeMutablePointer<FILE>, path: String, owns: Bool) {
         self.handle = handle

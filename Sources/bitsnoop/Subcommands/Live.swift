@@ -1,0 +1,240 @@
+import AnalysisPipeline
+import AnalyzerCore
+import ArgumentParser
+import BITSAnalyzer
+import CaptureIO
+import Foundation
+import ReportOutput
+
+/// `bitsnoop live`: sniff an interface and follow BITS uploads as they happen.
+struct Live: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sniff an interface and follow BITS uploads as they happen.",
+        discussion: """
+            Every packet goes through the same decoding, reassembly, HTTP, BITS and findings code as \
+            `analyze`. One line per event on standard output (session created, progress, ended, each \
+            finding); --json-lines streams the same events as NDJSON. SIGINT, SIGTERM, --duration or \
+            --count stop cleanly: open sessions are flushed as at the end of a file, --json writes the \
+            timeline, a summary with libpcap's drop counters is printed. Needs capture privileges \
+            (root, or CAP_NET_RAW and CAP_NET_ADMIN).
+            """
+    )
+
+    @Option(name: [.customShort("i"), .customLong("interface")], help: "The interface to sniff (see -D).")
+    var interface: String?
+
+    @Flag(name: [.customShort("D"), .customLong("list-interfaces")], help: "List the interfaces that can be sniffed.")
+    var listInterfaces = false
+
+    @Option(name: [.customShort("f"), .customLong("filter")], help: ArgumentHelp(
+        "BPF filter (tcpdump syntax).", valueName: "bpf"))
+    var filter = "tcp"
+
+    @Option(help: ArgumentHelp("On stop, write the timeline as JSON to this path ('-' for standard output).",
+                               valueName: "path"))
+    var json: String?
+
+    @Option(name: .customLong("json-lines"), help: ArgumentHelp(
+        "Stream events as NDJSON to this path ('-' for standard output), one flushed line each.", valueName: "path"))
+    var jsonLines: String?
+
+    @Option(help: ArgumentHelp("Stop after this many seconds.", valueName: "seconds"))
+    var duration: Double?
+
+    @Option(help: ArgumentHelp("Stop after this many packets.", valueName: "packets"))
+    var count: Int?
+
+    @Option(name: [.customShort("w"), .customLong("write")], help: ArgumentHelp(
+        "Also save the raw packets to this pcap file (for a later `analyze`).", valueName: "file"))
+    var write: String?
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
+        "Seconds (capture time) after which a silent session is ended (orphaned-session) and leaves memory.",
+        valueName: "seconds"))
+    var idleTimeout: Int64 = 300
+
+    @Option(name: .customLong("progress-interval"), help: ArgumentHelp(
+        "Least seconds between two progress lines of one session.", valueName: "seconds"))
+    var progressInterval = 5.0
+
+    @Option(name: .customLong("stats-interval"), help: ArgumentHelp(
+        "Seconds between two stats events in the NDJSON stream.", valueName: "seconds"))
+    var statsInterval = 10.0
+
+    @Option(name: [.customShort("s"), .customLong("snaplen")], help: "Bytes kept of each packet.")
+    var snaplen = 262_144
+
+    @Flag(name: [.customShort("p"), .customLong("no-promiscuous-mode")], help: "Do not put the interface in promiscuous mode.")
+    var noPromiscuousMode = false
+
+    func validate() throws {
+        if !listInterfaces, interface == nil { throw ValidationError("Name the interface to sniff with -i (list them with -D).") }
+        if json == "-", jsonLines == "-" { throw ValidationError("--json - and --json-lines - both write to standard output.") }
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be positive.") }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1.") }
+        if idleTimeout < 1 { throw ValidationError("--idle-timeout must be at least 1 second.") }
+    }
+
+    func run() throws {
+        if listInterfaces { return try printInterfaces() }
+        let capture = try openInterface()
+        let outputs = try LiveOutputs(json: json, jsonLines: jsonLines, write: write, capture: capture)
+        let events = LiveEventWriter(human: outputs.human, ndjson: outputs.ndjson,
+                                     precision: capture.timestampPrecision, progressSeconds: progressInterval)
+        let bits = BITSStreamAnalysis(findings: events)
+        bits.tracker.observer = events
+        bits.tracker.retainsEndedSessions = json != nil
+        let engine = AnalysisEngine(factory: bits, findings: events)
+        capture.stopOnSignals()
+        printError("listening on \(capture.interface), link type \(capture.linkType), filter \"\(filter)\"")
+
+        let failure = runLoop(capture: capture, engine: engine, bits: bits, events: events)
+        engine.finish()
+        bits.finish()
+        capture.stopSaving()
+        let libpcap = capture.statistics()
+        let counters = Self.counters(engine: engine, bits: bits, libpcap: libpcap)
+        events.stats(time: engine.capture.lastTime, counters: counters)
+        if let jsonOutput = outputs.json {
+            let report = TimelineReport(captures: [capture.interface], precision: capture.timestampPrecision,
+                                        sessions: bits.tracker.sessions, findings: events.collector.findings,
+                                        counters: counters)
+            jsonOutput.write(report.json().serialized() + "\n")
+            jsonOutput.flush()
+        }
+        outputs.summary.write(Self.summary(engine: engine, bits: bits, findings: events.collector.findings, libpcap: libpcap))
+        outputs.summary.flush()
+        if let failure {
+            printError("\(capture.interface): \(failure)")
+            throw ExitStatus.inputError
+        }
+    }
+
+    /// Reads packets until a stop condition; returns libpcap's message if reading failed.
+    private func runLoop(capture: LiveCapture, engine: AnalysisEngine, bits: BITSStreamAnalysis,
+                         events: LiveEventWriter) -> String? {
+        let started = Date()
+        var lastHousekeeping = started
+        var lastStats = started
+        while true {
+            switch capture.next() {
+            case .packet(let packet):
+                engine.process(packet)
+                if let count, capture.packetsRead >= count { return nil }
+            case .idle:
+                break
+            case .stopped:
+                return nil
+            case .failed(let message):
+                return message
+            }
+            let now = Date()
+            if let duration, now.timeIntervalSince(started) >= duration { return nil }
+            // Once a second (wall clock): expire silent sessions on capture time; emit stats.
+            if now.timeIntervalSince(lastHousekeeping) >= 1 {
+                lastHousekeeping = now
+                if let time = engine.capture.lastTime { bits.tracker.expireIdle(now: time, idleSeconds: idleTimeout) }
+                if now.timeIntervalSince(lastStats) >= statsInterval {
+                    lastStats = now
+                    events.stats(time: engine.capture.lastTime,
+                                 counters: Self.counters(engine: engine, bits: bits, libpcap: capture.statistics()))
+                }
+            }
+        }
+    }
+
+    private func openInterface() throws -> LiveCapture {
+        do {
+            let capture = try LiveCapture(interface: interface ?? "", snapshotLength: snaplen,
+                                          promiscuous: !noPromiscuousMode)
+            try capture.setFilter(filter)
+            return capture
+        } catch {
+            printError(error.description)
+            throw ExitStatus.inputError
+        }
+    }
+
+    private func printInterfaces() throws {
+        do {
+            let out = OutputFile.standardOutput
+            for (index, item) in try LiveCapture.interfaces().enumerated() {
+                var flags: [String] = []
+                if item.isUp { flags.append("Up") }
+                if item.isRunning { flags.append("Running") }
+                if item.isLoopback { flags.append("Loopback") }
+                let description = item.description.map { " (\($0))" } ?? ""
+                out.write("\(index + 1).\(item.name)\(description) [\(flags.joined(separator: ", "))]\n")
+            }
+            out.flush()
+        } catch {
+            printError(error.description)
+            throw ExitStatus.inputError
+        }
+    }
+
+    /// The stats counters: the analysis's, the BITS tracker's and libpcap's.
+    static func counters(engine: AnalysisEngine, bits: BITSStreamAnalysis,
+                         libpcap: LiveCaptureStatistics?) -> [(String, UInt64)] {
+        AnalysisCounters.list(for: engine) + [
+            ("bits_sessions", UInt64(bits.tracker.sessions.count)),
+            ("bits_untracked_requests", UInt64(bits.tracker.untrackedRequests)),
+            ("pcap_received", libpcap?.received ?? 0),
+            ("pcap_dropped", libpcap?.dropped ?? 0),
+            ("pcap_interface_dropped", libpcap?.interfaceDropped ?? 0),
+        ]
+    }
+
+    /// The summary printed when the capture stops.
+    static func summary(engine: AnalysisEngine, bits: BITSStreamAnalysis, findings: [Finding],
+                        libpcap: LiveCaptureStatistics?) -> String {
+        let states = Dictionary(grouping: bits.tracker.sessions, by: \.state)
+        let stateText = BITSSessionState.allCases.compactMap { state in
+            states[state].map { "\($0.count) \(state.rawValue)" }
+        }.joined(separator: ", ")
+        let severities = Severity.allCases.reversed().compactMap { severity -> String? in
+            let count = findings.filter { $0.severity == severity }.count
+            return count > 0 ? "\(count) \(severity)" : nil
+        }.joined(separator: ", ")
+        var out = "\n\(engine.capture.packets) packets captured"
+        if let libpcap {
+            out += "; \(libpcap.received) received by filter, \(libpcap.dropped) dropped by kernel, "
+                + "\(libpcap.interfaceDropped) dropped by interface"
+        }
+        out += "\n\(bits.tracker.sessions.count) session\(bits.tracker.sessions.count == 1 ? "" : "s")"
+            + (stateText.isEmpty ? "" : ": \(stateText)") + "\n"
+        out += "\(findings.count) finding\(findings.count == 1 ? "" : "s")" + (severities.isEmpty ? "" : ": \(severities)") + "\n"
+        return out
+    }
+}
+
+/// Where `live` writes: human lines, NDJSON, the final JSON document and the summary.
+struct LiveOutputs {
+    /// Human event lines (standard output unless it carries JSON).
+    var human: OutputFile?
+    /// The NDJSON stream.
+    var ndjson: OutputFile?
+    /// The final timeline document.
+    var json: OutputFile?
+    /// Where the closing summary goes (standard output, or standard error when stdout carries JSON).
+    var summary: OutputFile
+
+    /// Opens every output, and the `-w` file.
+    /// - Throws: ``ExitStatus/inputError`` after one line on standard error.
+    init(json: String?, jsonLines: String?, write: String?, capture: LiveCapture) throws {
+        do {
+            ndjson = try jsonLines.map(OutputFile.open)
+            self.json = try json.map(OutputFile.open)
+            if let write { try capture.startSaving(to: write) }
+        } catch let error as CaptureError {
+            printError(error.description)
+            throw ExitStatus.inputError
+        } catch {
+            printError("\(error)")
+            throw ExitStatus.inputError
+        }
+        let stdoutCarriesJSON = json == "-" || jsonLines == "-"
+        human = stdoutCarriesJSON ? nil : OutputFile.standardOutput
+        summary = stdoutCarriesJSON ? OutputFile.standardError : OutputFile.standardOutput
+    }
+}
