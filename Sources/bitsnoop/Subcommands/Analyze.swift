@@ -59,7 +59,7 @@ struct Analyze: ParsableCommand {
             ]
         )
         if let jsonOutput {
-            jsonOutput.write(report.json().serialized() + "\n")
+            report.writeJSON(to: jsonOutput.write)
             jsonOutput.flush()
         }
         if jsonOutput?.isStandardOutput != true {
