@@ -47,7 +47,8 @@ echo "== building (release)" >&2
 swift build -c release --product bitsnoop >&2
 swift build -c release --product bitsnoop-gen >&2
 bin="$(swift build -c release --show-bin-path)"
-cc -O2 -o "$out/floor" bench/floor.c -lpcap
+# -O3 vectorises the byte loop: the floor is as fast as a libpcap reader can be.
+cc -O3 -o "$out/floor" bench/floor.c -lpcap
 
 # --- Captures ------------------------------------------------------------------------------------
 large="$out/bench-$sessions.pcap"
