@@ -6,7 +6,8 @@ import HTTP1Parser
 /// One per connection, as the HTTP parser's delegate. BITS requests (`BITS_POST`, or any request
 /// carrying `BITS-Packet-Type`) are handed to the tracker once their body has ended, with the body
 /// bytes counted (never kept); their responses follow. GET and HEAD requests are passed on so the
-/// tracker can tell a fetched reply. HTTP-level anomalies become findings of this connection.
+/// tracker can tell a fetched reply. HTTP-level anomalies become findings of this connection. When
+/// the tracker has a ``BITSBodyObserver``, Fragment bodies are forwarded to it as they arrive.
 public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     private let tracker: BITSSessionTracker
     private let findings: any FindingSink
@@ -18,6 +19,9 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// other protocols) are not reported, to keep findings about HTTP traffic.
     private var sawHTTP = false
     private var reportedAnomalies: Set<String> = []
+    /// The tracker's body observer when this connection began (`analyze --extract`); `nil` keeps the
+    /// body path to counting only.
+    private let bodyObserver: (any BITSBodyObserver)?
 
     /// A request between its head and its answer.
     private struct PendingRequest {
@@ -28,6 +32,15 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         var handle: RequestHandle?
         /// A response that arrived before the request's body ended (e.g. a 413 sent early).
         var earlyResponse: (head: HTTPResponseHead, time: CaptureTimestamp)?
+        /// Whether the body observer hears this request's body (a Fragment with a parseable range).
+        var observed = false
+
+        /// Body bytes and missing bytes so far: the offset of the next body byte (saturating; gap
+        /// lengths come from the wire).
+        var bodyOffset: UInt64 {
+            let (sum, overflow) = bodyBytes.addingReportingOverflow(bodyGapBytes)
+            return overflow ? .max : sum
+        }
     }
 
     /// Creates the analyzer of one connection.
@@ -35,6 +48,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         self.connection = connection
         self.tracker = tracker
         self.findings = findings
+        self.bodyObserver = tracker.bodyObserver
     }
 
     /// Whether a request is part of the BITS upload protocol.
@@ -51,27 +65,56 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
             }
             outstandingBITSRequests += 1
             pending[index] = PendingRequest(head: head, time: time)
+            startObservingBody(head, index: index, time: time)
         } else if ["GET", "HEAD"].contains(head.method.uppercased()) {
             tracker.fetch(target: head.target, time: time)
         }
     }
 
-    /// Counts body bytes (never kept).
+    /// Tells the body observer, if any, that a Fragment with a parseable Content-Range begins.
+    private func startObservingBody(_ head: HTTPRequestHead, index: Int, time: CaptureTimestamp) {
+        guard let observer = bodyObserver,
+              BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") == .fragment,
+              let range = head.headers["Content-Range"].flatMap(ContentRange.init(headerValue:))
+        else { return }
+        let sessionID = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace()
+        let named = sessionID.flatMap { $0.isEmpty ? nil : $0 }
+        pending[index]?.observed = true
+        observer.fragmentStarted(BITSFragmentStart(
+            request: BITSRequestKey(connection: connection.id, index: index), sessionID: named, range: range,
+            knownSession: named.flatMap(tracker.sessionIndex(forID:)), time: time
+        ))
+    }
+
+    /// Counts body bytes (never kept), forwarding a Fragment's to the body observer.
     public func requestBody(_ bytes: UnsafeRawBufferPointer, index: Int, time: CaptureTimestamp) {
+        if let bodyObserver, let request = pending[index], request.observed {
+            bodyObserver.fragmentBody(bytes, bodyOffset: request.bodyOffset,
+                                      request: BITSRequestKey(connection: connection.id, index: index))
+        }
         pending[index]?.bodyBytes += UInt64(bytes.count)
     }
 
-    /// Counts body bytes missing from the capture.
+    /// Counts body bytes missing from the capture (and tells the body observer).
     public func requestBodyGap(length: UInt64, index: Int, time: CaptureTimestamp) {
-        pending[index]?.bodyGapBytes += length
+        guard let request = pending[index] else { return }
+        if let bodyObserver, request.observed {
+            bodyObserver.fragmentBodyGap(length: length, bodyOffset: request.bodyOffset,
+                                         request: BITSRequestKey(connection: connection.id, index: index))
+        }
+        // Saturating: gap lengths come from the wire.
+        let (sum, overflow) = request.bodyGapBytes.addingReportingOverflow(length)
+        pending[index]?.bodyGapBytes = overflow ? .max : sum
     }
 
     /// Hands the finished request to the tracker.
     public func requestEnd(_ end: HTTPMessageEnd, index: Int, time: CaptureTimestamp) {
         guard var request = pending[index], request.handle == nil else { return }
+        let key = BITSRequestKey(connection: connection.id, index: index)
+        if request.observed { bodyObserver?.fragmentBodyEnded(key) }
         request.handle = tracker.request(ObservedRequest(
             head: request.head, time: request.time, connection: connection, bodyBytes: end.bodyBytes,
-            bodyGapBytes: end.bodyGapBytes, complete: end.complete
+            bodyGapBytes: end.bodyGapBytes, complete: end.complete, requestKey: key
         ))
         if let early = request.earlyResponse, let handle = request.handle {
             tracker.response(early.head, time: early.time, to: handle)
@@ -109,7 +152,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
         let handle = request.handle ?? tracker.request(ObservedRequest(
             head: request.head, time: request.time, connection: connection, bodyBytes: request.bodyBytes,
-            bodyGapBytes: request.bodyGapBytes, complete: false
+            bodyGapBytes: request.bodyGapBytes, complete: false,
+            requestKey: BITSRequestKey(connection: connection.id, index: requestIndex)
         ))
         if let early = request.earlyResponse {
             tracker.response(early.head, time: early.time, to: handle)
