@@ -60,8 +60,8 @@ import UploadExtraction
             guard wanted.sessionID != nil, index == expected.sessions.firstIndex(where: { $0.sessionID != nil }) else {
                 continue
             }
-            #expect(onDisk == expected.serverFile,
-                    "\(context): not what the server holds (\(onDisk.count) vs \(expected.serverFile.count) bytes)")
+            let same = onDisk == expected.serverFile
+            #expect(same, "\(context): not what the server holds (\(onDisk.count) vs \(expected.serverFile.count) bytes)")
             // Every byte was captured: complete exactly when the server acknowledged the whole upload.
             let acknowledged = wanted.bytesAcknowledged ?? 0
             let whole = wanted.totalLength.map { acknowledged >= $0 } ?? false
@@ -70,7 +70,8 @@ import UploadExtraction
                 acknowledged < total ? [acknowledged...(total - 1)] : nil
             } ?? []
             #expect(file.missing == missing, "\(context): missing \(file.missing)")
-            if whole { #expect(onDisk == expected.clientFile, "\(context): complete file is the client's") }
+            let isClientFile = onDisk == expected.clientFile
+            if whole { #expect(isClientFile, "\(context): complete file is the client's") }
         }
         #expect(Set(names).count == names.count, "\(context): names are unique")
         #expect(try run.listing() == names.sorted(), "\(context): the folder holds the files and nothing else")
@@ -105,7 +106,8 @@ import UploadExtraction
                 isMissing[offset] ? onDisk[offset] != 0 : offset < server.count && onDisk[offset] != server[offset]
             }
             #expect(mismatched.isEmpty, "\(context): \(mismatched.count) bytes wrong, first at \(mismatched.first ?? 0)")
-            if file.complete { #expect(onDisk == scenario.expected.clientFile, "\(context): complete") }
+            let isClientFile = onDisk == scenario.expected.clientFile
+            if file.complete { #expect(isClientFile, "\(context): complete") }
             #expect(file.path.hasSuffix(".partial") == !file.complete)
         }
     }
