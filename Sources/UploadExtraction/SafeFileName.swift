@@ -35,16 +35,20 @@ public enum SafeFileName {
     public static func parts(sessionID: String?, sessionNumber: Int, contentName: String?, url: String) -> Parts {
         let id = sessionID.map { sanitize($0, maxBytes: maxIDBytes) } ?? ""
         let head = id.isEmpty ? "session-\(sessionNumber)" : id
-        var base = sanitize(baseName(contentName: contentName, url: url), maxBytes: maxNameBytes)
-        if base.isEmpty { base = "upload" }
+        // The extension is taken from the raw name first, so that cutting a long name keeps it; it
+        // counts only when it is short and made of allowed characters alone.
+        var raw = baseName(contentName: contentName, url: url)
         var fileExtension = ""
-        if let dot = base.lastIndex(of: "."), dot != base.startIndex {
-            let candidate = String(base[dot...])
-            if candidate.utf8.count > 1, candidate.utf8.count <= maxExtensionBytes {
-                fileExtension = candidate
-                base = String(base[..<dot])
+        if let dot = raw.lastIndex(of: "."), dot != raw.startIndex {
+            let candidate = String(raw[raw.index(after: dot)...])
+            if !candidate.isEmpty, candidate.utf8.count < maxExtensionBytes,
+               sanitize(candidate, maxBytes: maxExtensionBytes) == candidate {
+                fileExtension = "." + candidate
+                raw = String(raw[..<dot])
             }
         }
+        var base = sanitize(raw, maxBytes: maxNameBytes)
+        if base.isEmpty { base = "upload" }
         var stem = head + "-" + base
         let room = maxNameBytes - fileExtension.utf8.count
         if stem.utf8.count > room { stem = String(stem.prefix(room)) }  // ASCII: characters are bytes
