@@ -1,10 +1,5 @@
 import AnalyzerCore
 import BITSAnalyzer
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Rebuilds every upload from its fragments into a folder, as the server holds it (`analyze --extract`).
 ///
@@ -19,8 +14,7 @@ public final class UploadExtractor: BITSBodyObserver {
     /// The bounds in force.
     public let limits: ExtractionLimits
     private let folder: ExtractionFolder
-    private let files: WorkFiles
-    private let pool: WriteBufferPool
+    private let writer: FragmentWriter
     private let findings: any FindingSink
     private var pending: [BITSRequestKey: PendingFragment] = [:]
     private var sessionFiles: [Int: SessionFileState] = [:]
@@ -30,27 +24,21 @@ public final class UploadExtractor: BITSBodyObserver {
     private var reportedLimits: Set<FindingCode> = []
     /// The first write error (a full disk): extraction stops and ``finish(sessions:)`` throws it.
     private var failure: ExtractionError?
-    /// For copying spools in and hashing files.
-    private let copyBuffer: UnsafeMutableRawBufferPointer
     private var finished = false
 
     /// Opens (creating it if needed) the folder `directory` for extracted files. Throws
     /// ``ExtractionError`` when it cannot be created, opened or written into.
     public init(directory: String, limits: ExtractionLimits = .init(), findings: any FindingSink) throws {
         self.limits = limits
-        self.folder = try ExtractionFolder(path: directory)
-        self.files = WorkFiles(folder: folder, capacity: limits.maxOpenFiles)
-        self.pool = WriteBufferPool(bufferBytes: limits.writeBufferBytes, budget: limits.maxBufferedBytes)
+        let folder = try ExtractionFolder(path: directory)
+        self.folder = folder
+        self.writer = FragmentWriter(folder: folder, limits: limits)
         self.findings = findings
-        self.copyBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(4_096, limits.writeBufferBytes),
-                                                                 alignment: 16)
-        copyBuffer.initializeMemory(as: UInt8.self, repeating: 0)
     }
 
     deinit {
-        files.closeAll()
+        writer.files.closeAll()
         folder.close()
-        copyBuffer.deallocate()
     }
 
     // MARK: - Observer
@@ -117,7 +105,7 @@ public final class UploadExtractor: BITSBodyObserver {
     public func fragmentBodyEnded(_ request: BITSRequestKey) {
         guard failure == nil, let fragment = pending[request] else { return }
         fragment.receiving = false
-        do { try release(fragment) } catch { fail(error) }
+        do { try writer.release(fragment) } catch { fail(error) }
     }
 
     /// Keeps the accepted offsets the session had not stored yet, copying spooled bytes in.
@@ -127,20 +115,20 @@ public final class UploadExtractor: BITSBodyObserver {
         let session = verdict.session
         if sessionFiles[session] == nil { sessionFiles[session] = SessionFileState() }
         do {
-            if let fragment { try release(fragment) }
+            if let fragment { try writer.release(fragment) }
             // The direct writer's buffered bytes were checked against what was stored when they came;
             // write them now, before offsets they cover may become stored by this verdict.
             if let direct = sessionFiles[session]!.directFragment, direct != verdict.request,
                let writer = pending[direct] {
-                try flush(writer)
+                try self.writer.flush(writer)
             }
             let upper = min(verdict.accepted.upperBound, limits.maxFileBytes)
             let accepted = verdict.accepted.lowerBound..<max(verdict.accepted.lowerBound, upper)
             for piece in sessionFiles[session]!.stored.gaps(in: accepted) {
                 try fragment?.forEachCaptured(in: piece) { captured, source in
                     if fragment!.destination != .session(session) {
-                        try copy(captured.count, from: workFile(fragment!.destination), at: source,
-                                 to: files.descriptor(.session(session)), at: captured.lowerBound)
+                        try writer.copy(captured.count, from: fragment!.destination, at: source,
+                                        to: .session(session), at: captured.lowerBound)
                     }
                     insertRange(captured, into: &sessionFiles[session]!.known, time: verdict.time)
                 }
@@ -178,7 +166,7 @@ public final class UploadExtractor: BITSBodyObserver {
         }
         var result: [Int: ExtractedFile] = [:]
         defer {
-            files.closeAll()
+            writer.files.closeAll()
             folder.close()
         }
         for index in indices.sorted() {
@@ -199,27 +187,21 @@ public final class UploadExtractor: BITSBodyObserver {
         let length = min(acknowledged, limits.maxFileBytes)
         state.known.truncate(at: length)
         let id = WorkFileID.session(index)
-        let fd = try files.descriptor(id)
-        guard let size = PositionedIO.fileOffset(length, plus: 0), ftruncate(fd, size) == 0 else {
-            throw ExtractionError.system("cannot set the length of \(folder.path)/\(folder.workName)/\(id.name)", errno)
-        }
-        let sha256 = try FileDigest.sha256(of: fd, length: length, buffer: copyBuffer,
-                                           what: "cannot read back \(folder.path)/\(folder.workName)/\(id.name)")
+        let sha256 = try writer.finish(id, length: length)
         let upload = max(acknowledged, session.totalLength ?? 0)
         let missing = state.known.gaps(in: 0..<upload).map { $0.lowerBound...($0.upperBound - 1) }
         let complete = (session.totalLength.map { acknowledged >= $0 } ?? false) && missing.isEmpty
         let parts = SafeFileName.parts(sessionID: session.sessionID, sessionNumber: index + 1,
                                        contentName: session.contentName, url: session.url)
-        let name = try folder.place(workFile: id.name, fd: fd, attempts: limits.maxNameAttempts) {
-            parts.name(attempt: $0, partial: !complete)
-        }
-        files.close(id)
+        let name = try folder.place(workFile: id.name, fd: writer.files.descriptor(id),
+                                    attempts: limits.maxNameAttempts) { parts.name(attempt: $0, partial: !complete) }
+        writer.files.close(id)
         return ExtractedFile(path: name, bytes: length, sha256: sha256, complete: complete, missing: missing)
     }
 
     // MARK: - Writing
 
-    /// Records a captured run of the fragment and writes its bytes (buffered).
+    /// Records a captured run of the fragment and writes its bytes.
     private func append(_ bytes: UnsafeRawBufferPointer, at range: Range<UInt64>, to fragment: PendingFragment) throws {
         let budget = min(limits.maxRangesPerSet, fragment.pieces.count + max(0, limits.maxRangesTotal - rangesInUse))
         let before = fragment.pieces.count
@@ -229,44 +211,14 @@ public final class UploadExtractor: BITSBodyObserver {
         }
         rangesInUse += fragment.pieces.count - before
         if !fragment.isDirect { spooledBytes += UInt64(bytes.count) }
-        if fragment.buffer == nil, fragment.receiving { fragment.buffer = pool.take() }
-        guard let buffer = fragment.buffer else {
-            return try PositionedIO.write(workFile(fragment.destination), bytes, at: offset, what: writeError)
-        }
-        if fragment.buffered > 0,
-           fragment.bufferOffset + UInt64(fragment.buffered) != offset || fragment.buffered + bytes.count > buffer.count {
-            try flush(fragment)
-        }
-        if bytes.count >= buffer.count {
-            return try PositionedIO.write(workFile(fragment.destination), bytes, at: offset, what: writeError)
-        }
-        if fragment.buffered == 0 { fragment.bufferOffset = offset }
-        UnsafeMutableRawBufferPointer(rebasing: buffer[fragment.buffered...]).copyMemory(from: bytes)
-        fragment.buffered += bytes.count
-    }
-
-    /// Writes out the fragment's buffered bytes.
-    private func flush(_ fragment: PendingFragment) throws {
-        guard let buffer = fragment.buffer, fragment.buffered > 0 else { return }
-        let count = fragment.buffered
-        fragment.buffered = 0
-        try PositionedIO.write(workFile(fragment.destination), UnsafeRawBufferPointer(rebasing: buffer[..<count]),
-                               at: fragment.bufferOffset, what: writeError)
-    }
-
-    /// Writes out the fragment's buffer and returns it to the pool.
-    private func release(_ fragment: PendingFragment) throws {
-        fragment.receiving = false
-        try flush(fragment)
-        if let buffer = fragment.buffer { pool.give(buffer) }
-        fragment.buffer = nil
+        try writer.write(bytes, at: offset, for: fragment)
     }
 
     /// Drops a fragment whose bytes the server did not store.
     private func discard(_ fragment: PendingFragment, key: BITSRequestKey) {
         guard failure == nil else { return }
         do {
-            try release(fragment)
+            try writer.release(fragment)
             try cleanUp(fragment, key: key)
         } catch {
             fail(error)
@@ -281,47 +233,12 @@ public final class UploadExtractor: BITSBodyObserver {
         case .session(let session):
             if sessionFiles[session]?.directFragment == key { sessionFiles[session]!.directFragment = nil }
             guard let known = sessionFiles[session]?.known else { return }
-            let fd = try files.descriptor(.session(session))
             for piece in fragment.pieces {
-                try known.forEachGap(in: piece.fileRange) { try writeZeros(fd, gap: $0) }
+                try known.forEachGap(in: piece.fileRange) { try writer.zero($0, of: .session(session)) }
             }
         case .spool(let serial):
             spooledBytes -= min(spooledBytes, fragment.spooled)
-            files.remove(.spool(serial))
-        }
-    }
-
-    /// Writes zeros over `gap` of `fd`.
-    private func writeZeros(_ fd: CInt, gap: Range<UInt64>) throws {
-        let zeros = UnsafeMutableRawBufferPointer(rebasing: copyBuffer[...])
-        zeros.initializeMemory(as: UInt8.self, repeating: 0)
-        var offset = gap.lowerBound
-        while offset < gap.upperBound {
-            let count = Int(min(UInt64(zeros.count), gap.upperBound - offset))
-            try PositionedIO.write(fd, UnsafeRawBufferPointer(rebasing: zeros[..<count]), at: offset, what: writeError)
-            offset += UInt64(count)
-        }
-    }
-
-    /// Copies `count` bytes from `source` at `from` to `target` at `to`.
-    private func copy(_ count: Int, from source: CInt, at from: UInt64, to target: CInt, at to: UInt64) throws {
-        var done = 0
-        while done < count {
-            let chunk = min(copyBuffer.count, count - done)
-            let read = try PositionedIO.read(source, into: UnsafeMutableRawBufferPointer(rebasing: copyBuffer[..<chunk]),
-                                             at: from + UInt64(done), what: "cannot read back a spool file")
-            guard read == chunk else { throw ExtractionError("a spool file in \(folder.path) is shorter than written") }
-            try PositionedIO.write(target, UnsafeRawBufferPointer(rebasing: copyBuffer[..<chunk]),
-                                   at: to + UInt64(done), what: writeError)
-            done += chunk
-        }
-    }
-
-    /// The descriptor of a fragment's destination file.
-    private func workFile(_ destination: PendingFragment.Destination) throws -> CInt {
-        switch destination {
-        case .session(let session): return try files.descriptor(.session(session))
-        case .spool(let serial): return try files.descriptor(.spool(serial))
+            writer.files.remove(.spool(serial))
         }
     }
 
@@ -341,8 +258,6 @@ public final class UploadExtractor: BITSBodyObserver {
         "more than \(limits.maxRangesPerSet) ranges in one set or \(limits.maxRangesTotal) in all "
             + "(limits maxRangesPerSet, maxRangesTotal); further bytes count as missing"
     }
-
-    private var writeError: String { "cannot write into \(folder.path)/\(folder.workName)" }
 
     /// Reports a limit finding once per code.
     private func reportLimit(_ code: FindingCode, time: CaptureTimestamp?, _ message: String) {
