@@ -175,7 +175,8 @@ public struct TimelineReport {
 
     /// The list of extracted files: name, length, complete or what is missing, SHA-256.
     private func filesText(folder: String) -> String {
-        var out = "\n\(files.count) file\(files.count == 1 ? "" : "s") extracted to \(folder)\(files.isEmpty ? "" : ":")\n"
+        var out = "\n\(files.count) file\(files.count == 1 ? "" : "s") extracted to \(folder)"
+        out += files.isEmpty ? "\n" : ":\n"
         for index in files.keys.sorted() {
             guard let file = files[index] else { continue }
             var state = file.complete ? "complete" : "partial"

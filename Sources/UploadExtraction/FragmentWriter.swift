@@ -45,8 +45,8 @@ final class FragmentWriter {
         guard let buffer = fragment.buffer else {
             return try PositionedIO.write(descriptor(fragment.destination), bytes, at: offset, what: writeError)
         }
-        if fragment.buffered > 0,
-           fragment.bufferOffset + UInt64(fragment.buffered) != offset || fragment.buffered + bytes.count > buffer.count {
+        let contiguous = fragment.bufferOffset + UInt64(fragment.buffered) == offset
+        if fragment.buffered > 0, !contiguous || fragment.buffered + bytes.count > buffer.count {
             try flush(fragment)
         }
         if bytes.count >= buffer.count {
@@ -81,7 +81,8 @@ final class FragmentWriter {
         var offset = gap.lowerBound
         while offset < gap.upperBound {
             let count = Int(min(UInt64(scratch.count), gap.upperBound - offset))
-            try PositionedIO.write(fd, UnsafeRawBufferPointer(rebasing: scratch[..<count]), at: offset, what: writeError)
+            try PositionedIO.write(fd, UnsafeRawBufferPointer(rebasing: scratch[..<count]), at: offset,
+                                   what: writeError)
             offset += UInt64(count)
         }
     }

@@ -5,7 +5,8 @@
 /// one, of the URL's path (percent-decoded). Both parts keep only ASCII letters, digits and
 /// `. _ - { } + = @ ~ ( ) ,`; any run of other characters (separators, control characters, NUL,
 /// spaces, non-ASCII) becomes one `_`, runs of dots become one dot, leading dots and dashes and
-/// trailing dots and `_` are removed, so a name is never `.`, `..`, hidden, option-like or more than one path component. The
+/// trailing dots and `_` are removed, so a name is never `.`, `..`, hidden, option-like or more than
+/// one path component. A short clean extension (`.zip`) is kept apart and survives cutting. The
 /// session ID part is at most 64 bytes and the whole name at most 120 before the collision number
 /// (`-1`, `-2`, … before the extension) and the `.partial` suffix.
 public enum SafeFileName {

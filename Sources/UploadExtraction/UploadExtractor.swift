@@ -82,7 +82,8 @@ public final class UploadExtractor: BITSBodyObserver {
             case .session(let session):
                 try sessionFiles[session]?.stored.forEachGap(in: range) { gap in
                     let from = Int(gap.lowerBound - range.lowerBound)  // within bytes: gap ⊆ range
-                    try append(UnsafeRawBufferPointer(rebasing: bytes[from..<(from + gap.count)]), at: gap, to: fragment)
+                    let piece = UnsafeRawBufferPointer(rebasing: bytes[from..<(from + gap.count)])
+                    try append(piece, at: gap, to: fragment)
                 }
             case .spool:
                 guard spooledBytes + UInt64(range.count) <= limits.maxSpooledBytes else {

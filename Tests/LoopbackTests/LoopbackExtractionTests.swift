@@ -24,7 +24,8 @@ import Testing
         for client in recording.manifest.sessions {
             let label = "session \(client.sessionID)"
             let server = try #require(recording.serverReport.session(client.sessionID), "\(label): server report")
-            let analysed = try #require(sessions.first { ($0["session_id"] as? String) == client.sessionID }, "\(label)")
+            let analysed = try #require(sessions.first { ($0["session_id"] as? String) == client.sessionID },
+                                        "\(label)")
             guard let file = analysed["file"] as? [String: Any] else {
                 #expect(server.storedBytes == 0, "\(label): the server stored bytes but no file was extracted")
                 continue

@@ -17,7 +17,9 @@ final class ExtractorDriver {
         extractor = try UploadExtractor(directory: folder.path, limits: limits, findings: findings)
     }
 
-    static func key(_ request: Int) -> BITSRequestKey { BITSRequestKey(connection: 1 + request / 1_000, index: request) }
+    static func key(_ request: Int) -> BITSRequestKey {
+        BITSRequestKey(connection: 1 + request / 1_000, index: request)
+    }
 
     /// Fragment `request` for range `first...last` of `total` begins; `session` is the session index
     /// when the analyzer already knows it.

@@ -61,7 +61,8 @@ import UploadExtraction
         driver.accept(1, session: 0, 0..<80, acknowledged: 80)
         let files = try driver.finish([ExtractorDriver.session(id: "{S0}", acknowledged: 80, total: 200)])
         let file = try #require(files[0])
-        #expect(file.bytes == Array(Self.bytesA[0..<30]) + [UInt8](repeating: 0, count: 30) + Array(Self.bytesA[60..<80]))
+        let wanted = Array(Self.bytesA[0..<30]) + [UInt8](repeating: 0, count: 30) + Array(Self.bytesA[60..<80])
+        #expect(file.bytes == wanted)
         #expect(file.file.missing == [30...59, 80...199])
         #expect(!file.file.complete)
     }
@@ -205,7 +206,8 @@ import UploadExtraction
                 }
             }
             for fragment in pending where random.below(2) == 0 { driver.discard(fragment.request) }
-            let files = try driver.finish([ExtractorDriver.session(id: "{S0}", acknowledged: acknowledged, total: total)])
+            let session = ExtractorDriver.session(id: "{S0}", acknowledged: acknowledged, total: total)
+            let files = try driver.finish([session])
             let length = Int(acknowledged)
             guard let file = files[0] else {
                 // Only when no fragment named a known session and none was accepted.

@@ -89,7 +89,8 @@ import Glibc
         #expect(file.path == "{ID}-report-2.zip")
         #expect(try String(contentsOf: victim, encoding: .utf8) == "precious")
         #expect(!FileManager.default.fileExists(atPath: created.path))
-        let attributes = try FileManager.default.attributesOfItem(atPath: sandbox.inside.appendingPathComponent(file.path).path)
+        let placed = sandbox.inside.appendingPathComponent(file.path).path
+        let attributes = try FileManager.default.attributesOfItem(atPath: placed)
         #expect(attributes[.type] as? FileAttributeType == .typeRegular)
     }
 

@@ -61,7 +61,8 @@ import UploadExtraction
                 continue
             }
             let same = onDisk == expected.serverFile
-            #expect(same, "\(context): not what the server holds (\(onDisk.count) vs \(expected.serverFile.count) bytes)")
+            #expect(same,
+                    "\(context): not what the server holds (\(onDisk.count) vs \(expected.serverFile.count) bytes)")
             // Every byte was captured: complete exactly when the server acknowledged the whole upload.
             let acknowledged = wanted.bytesAcknowledged ?? 0
             let whole = wanted.totalLength.map { acknowledged >= $0 } ?? false
@@ -105,7 +106,8 @@ import UploadExtraction
             let mismatched = onDisk.indices.filter { offset in
                 isMissing[offset] ? onDisk[offset] != 0 : offset < server.count && onDisk[offset] != server[offset]
             }
-            #expect(mismatched.isEmpty, "\(context): \(mismatched.count) bytes wrong, first at \(mismatched.first ?? 0)")
+            #expect(mismatched.isEmpty,
+                    "\(context): \(mismatched.count) bytes wrong, first at \(mismatched.first ?? 0)")
             let isClientFile = onDisk == scenario.expected.clientFile
             if file.complete { #expect(isClientFile, "\(context): complete") }
             #expect(file.path.hasSuffix(".partial") == !file.complete)

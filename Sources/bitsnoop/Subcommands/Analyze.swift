@@ -20,8 +20,9 @@ struct Analyze: ParsableCommand {
             Prints one line per session (ID, URL, client, state, bytes acknowledged of the total, requests, \
             duration), then the findings grouped by severity. --json writes the timeline document \
             (docs/timeline-schema.md). --extract DIR rebuilds every upload into DIR as the server holds it \
-            (docs/extraction.md): complete files by name, others with a .partial suffix. Exit status: 0, or 1 with --fail-on when a finding at or above that \
-            severity exists; 2 when an input cannot be read.
+            (docs/extraction.md): complete files by name, others with a .partial suffix. Exit status: 0, or 1 \
+            with --fail-on when a finding at or above that severity exists; 2 when an input cannot be read \
+            or the --extract folder cannot be written.
             """
     )
 
