@@ -26,6 +26,10 @@ public final class UploadExtractor: BITSBodyObserver {
     private var failure: ExtractionError?
     private var finished = false
 
+    /// The file size cap: ``ExtractionLimits/maxFileBytes``, never above `Int.max` so that every
+    /// range kept has an `Int` count and every offset fits `off_t`.
+    private var maxFileBytes: UInt64 { min(limits.maxFileBytes, UInt64(Int.max)) }
+
     /// Opens (creating it if needed) the folder `directory` for extracted files. Throws
     /// ``ExtractionError`` when it cannot be created, opened or written into.
     public init(directory: String, limits: ExtractionLimits = .init(), findings: any FindingSink) throws {
@@ -55,12 +59,12 @@ public final class UploadExtractor: BITSBodyObserver {
         }
         let range = start.range
         let end = range.last == .max ? UInt64.max : range.last + 1
-        if end > limits.maxFileBytes {
+        if end > maxFileBytes {
             reportLimit(.limitExtractFileSize, time: start.time,
-                        "fragment \(range.text) reaches past \(limits.maxFileBytes) bytes (limit maxFileBytes); "
+                        "fragment \(range.text) reaches past \(maxFileBytes) bytes (limit maxFileBytes); "
                             + "bytes beyond are not extracted")
         }
-        let cut = min(end, limits.maxFileBytes)
+        let cut = min(end, maxFileBytes)
         let usable = range.first < cut ? range.first..<cut : cut..<cut
         let destination: PendingFragment.Destination
         if let session = start.knownSession, sessionFiles[session]?.directFragment == nil {
@@ -123,7 +127,7 @@ public final class UploadExtractor: BITSBodyObserver {
                let writer = pending[direct] {
                 try self.writer.flush(writer)
             }
-            let upper = min(verdict.accepted.upperBound, limits.maxFileBytes)
+            let upper = min(verdict.accepted.upperBound, maxFileBytes)
             let accepted = verdict.accepted.lowerBound..<max(verdict.accepted.lowerBound, upper)
             for piece in sessionFiles[session]!.stored.gaps(in: accepted) {
                 try fragment?.forEachCaptured(in: piece) { captured, source in
@@ -180,12 +184,12 @@ public final class UploadExtractor: BITSBodyObserver {
     private func finishFile(_ index: Int, session: BITSSession) throws -> ExtractedFile {
         var state = sessionFiles.removeValue(forKey: index) ?? SessionFileState()
         let acknowledged = session.bytesAcknowledged ?? 0
-        if acknowledged > limits.maxFileBytes {
+        if acknowledged > maxFileBytes {
             reportLimit(.limitExtractFileSize, time: session.lastTime,
-                        "session acknowledged \(acknowledged) bytes; the file is cut at \(limits.maxFileBytes) "
+                        "session acknowledged \(acknowledged) bytes; the file is cut at \(maxFileBytes) "
                             + "(limit maxFileBytes)")
         }
-        let length = min(acknowledged, limits.maxFileBytes)
+        let length = min(acknowledged, maxFileBytes)
         state.known.truncate(at: length)
         let id = WorkFileID.session(index)
         let sha256 = try writer.finish(id, length: length)

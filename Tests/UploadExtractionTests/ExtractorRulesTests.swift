@@ -99,6 +99,28 @@ import UploadExtraction
         #expect(driver.findings.findings.map(\.code) == [.limitExtractFileSize])
     }
 
+    @Test("ranges and offsets at the top of the 64-bit space neither trap nor write past the cap")
+    func hostileOffsets() throws {
+        var limits = ExtractionLimits()
+        limits.maxFileBytes = 1_000
+        let driver = try ExtractorDriver(limits: limits)
+        defer { driver.remove() }
+        driver.start(1, session: 0, first: 0, last: .max - 1, total: .max)
+        driver.body(1, Self.bytesA, at: 0)
+        driver.body(1, Self.bytesB, at: .max - 200)  // far past the cap: dropped
+        driver.end(1)
+        driver.accept(1, session: 0, 0..<UInt64.max, acknowledged: .max)
+        driver.start(2, session: 0, first: .max - 1, last: .max, total: .max)
+        driver.body(2, Self.bytesB, at: 0)
+        driver.accept(2, session: 0, (UInt64.max - 1)..<UInt64.max, acknowledged: .max)
+        let files = try driver.finish([ExtractorDriver.session(id: "{S0}", acknowledged: .max, total: .max)])
+        let file = try #require(files[0])
+        #expect(file.bytes == Self.bytesA + [UInt8](repeating: 0, count: 900))
+        #expect(file.file.missing == [100...(UInt64.max - 1)])
+        #expect(!file.file.complete)
+        #expect(driver.findings.findings.map(\.code) == [.limitExtractFileSize])
+    }
+
     @Test("past maxPendingFragments a fragment is not extracted, and the limit is reported once")
     func pendingLimit() throws {
         var limits = ExtractionLimits()
