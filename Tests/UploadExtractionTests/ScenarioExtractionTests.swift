@@ -78,20 +78,31 @@ import UploadExtraction
         #expect(try run.listing() == names.sorted(), "\(context): the folder holds the files and nothing else")
     }
 
-    @Test("captures missing segments: captured bytes are the server's, missing ones are zero and listed",
-          arguments: names)
-    func lossyCaptures(name: String) throws {
+    /// Captures that miss bytes: lost segments, a mid-stream start, a short snapshot length, and loss
+    /// with reordering and retransmission.
+    static let damaged: [(Impairments, String)] = [
+        (Impairments(lossCount: 3), "lossy"),
+        (Impairments(dropHandshake: true), "mid-stream"),
+        (Impairments(snapshotLength: 300), "snaplen 300"),
+        (Impairments(reorderProbability: 0.3, duplicateProbability: 0.3, lossCount: 5), "lossy and reordered"),
+    ]
+
+    @Test("damaged captures: captured bytes are the server's, missing ones are zero and listed",
+          arguments: names, damaged.indices)
+    func lossyCaptures(name: String, damage: Int) throws {
         let recipe = try #require(BITSScenarioCatalog.named(name))
         var capturedLoss = 0
         defer {
-            // The loss lands in fragment bodies for a plain upload: the test sees missing ranges.
-            if name == "clean-upload" { #expect(capturedLoss > 0, "no run lost body bytes") }
+            // Loss lands in fragment bodies for a plain upload: the test sees missing ranges.
+            if name == "clean-upload", Self.damaged[damage].0.lossCount > 0 {
+                #expect(capturedLoss > 0, "\(Self.damaged[damage].1): no run lost body bytes")
+            }
         }
         for seed in UInt64(1)...3 {
-            let scenario = recipe.build(impairments: Impairments(lossCount: 3), seed: seed)
+            let scenario = recipe.build(impairments: Self.damaged[damage].0, seed: seed)
             let run = try ExtractionRun.analyse(scenario.captureScenario.pcapFile())
             defer { run.remove() }
-            let context = "\(name) seed \(seed)"
+            let context = "\(name) \(Self.damaged[damage].1) seed \(seed)"
             guard let upload = scenario.expected.sessions.firstIndex(where: { $0.sessionID != nil }),
                   let file = run.files[upload], let onDisk = try run.bytes(of: upload) else { continue }
             #expect(ExtractionRun.sha256(onDisk) == file.sha256, "\(context): sha256")
