@@ -20,6 +20,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // The only door to libpcap. Debian: libpcap-dev.
@@ -49,7 +50,14 @@ let package = Package(
         // Text and JSON renderings of analysis results.
         .target(
             name: "ReportOutput",
-            dependencies: ["AnalyzerCore", "AnalysisPipeline", "TCPReassembly", "BITSAnalyzer"],
+            dependencies: ["AnalyzerCore", "AnalysisPipeline", "TCPReassembly", "BITSAnalyzer", "UploadExtraction"],
+            swiftSettings: strictSettings
+        ),
+        // Rebuilds uploaded files from their fragments into a folder (`analyze --extract`): the only
+        // module that writes files from the analysis. SHA-256 from swift-crypto.
+        .target(
+            name: "UploadExtraction",
+            dependencies: ["AnalyzerCore", "BITSAnalyzer", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // Our own traffic generator: frames, TCP conversations with impairments, pcap/pcapng writers.
@@ -60,6 +68,7 @@ let package = Package(
             name: "bitsnoop",
             dependencies: [
                 "AnalyzerCore", "CaptureIO", "AnalysisPipeline", "ReportOutput", "TCPReassembly", "BITSAnalyzer",
+                "UploadExtraction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -105,6 +114,14 @@ let package = Package(
             dependencies: [
                 "AnalysisPipeline", "CaptureIO", "AnalyzerCore", "TrafficSynthesis", "TCPReassembly", "TestSupport",
                 "BITSAnalyzer",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "UploadExtractionTests",
+            dependencies: [
+                "UploadExtraction", "BITSAnalyzer", "AnalysisPipeline", "CaptureIO", "AnalyzerCore", "TrafficSynthesis",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

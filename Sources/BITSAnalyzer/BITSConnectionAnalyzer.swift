@@ -6,7 +6,8 @@ import HTTP1Parser
 /// One per connection, as the HTTP parser's delegate. BITS requests (`BITS_POST`, or any request
 /// carrying `BITS-Packet-Type`) are handed to the tracker once their body has ended, with the body
 /// bytes counted (never kept); their responses follow. GET and HEAD requests are passed on so the
-/// tracker can tell a fetched reply. HTTP-level anomalies become findings of this connection.
+/// tracker can tell a fetched reply. HTTP-level anomalies become findings of this connection. When
+/// the tracker has a ``BITSBodyObserver``, Fragment bodies are forwarded to it as they arrive.
 public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     private let tracker: BITSSessionTracker
     private let findings: any FindingSink
@@ -21,9 +22,12 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// other protocols) are not reported, to keep findings about HTTP traffic.
     @exclusivity(unchecked) private var sawHTTP = false
     private var reportedAnomalies: Set<String> = []
-    /// Body bytes of the request whose body is streaming (bodies arrive one request at a time), kept
-    /// out of `pending` so that each chunk costs an add, not a dictionary update of a large value.
-    @exclusivity(unchecked) private var streamingBody = (index: -1, bytes: UInt64(0), gapBytes: UInt64(0))
+    /// The request whose body is streaming (bodies arrive one request at a time), kept out of
+    /// `pending` so that each chunk costs an add, not a dictionary update of a large value.
+    @exclusivity(unchecked) private var streamingBody = StreamingBody(index: -1)
+    /// The tracker's body observer when this connection began (`analyze --extract`); `nil` keeps the
+    /// body path to counting only.
+    private let bodyObserver: (any BITSBodyObserver)?
 
     /// A request between its head and its answer.
     private struct PendingRequest {
@@ -34,11 +38,29 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         var earlyResponse: (head: HTTPResponseHead, time: CaptureTimestamp)?
     }
 
+    /// The body of the request being received.
+    private struct StreamingBody {
+        /// The request's index on the connection.
+        var index: Int
+        var bytes: UInt64 = 0
+        var gapBytes: UInt64 = 0
+        /// Whether the body observer hears this body (a Fragment with a parseable range).
+        var observed = false
+
+        /// Body bytes and missing bytes so far: the offset of the next body byte (saturating; gap
+        /// lengths come from the wire).
+        var bodyOffset: UInt64 {
+            let (sum, overflow) = bytes.addingReportingOverflow(gapBytes)
+            return overflow ? .max : sum
+        }
+    }
+
     /// Creates the analyzer of one connection.
     public init(connection: BITSConnectionInfo, tracker: BITSSessionTracker, findings: any FindingSink) {
         self.connection = connection
         self.tracker = tracker
         self.findings = findings
+        self.bodyObserver = tracker.bodyObserver
     }
 
     /// Whether a request is part of the BITS upload protocol.
@@ -55,28 +77,58 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
             }
             outstandingBITSRequests += 1
             pending[index] = PendingRequest(head: head, time: time)
-            streamingBody = (index, 0, 0)
+            streamingBody = StreamingBody(index: index)
+            startObservingBody(head, index: index, time: time)
         } else if ["GET", "HEAD"].contains(head.method.uppercased()) {
             tracker.fetch(target: head.target, time: time)
         }
     }
 
-    /// Counts body bytes (never kept).
-    public func requestBody(_ bytes: UnsafeRawBufferPointer, index: Int, time: CaptureTimestamp) {
-        if index == streamingBody.index { streamingBody.bytes += UInt64(bytes.count) }
+    /// Tells the body observer, if any, that a Fragment with a parseable Content-Range begins.
+    private func startObservingBody(_ head: HTTPRequestHead, index: Int, time: CaptureTimestamp) {
+        guard let observer = bodyObserver,
+              BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") == .fragment,
+              let range = head.headers["Content-Range"].flatMap(ContentRange.init(headerValue:))
+        else { return }
+        let sessionID = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace()
+        let named = sessionID.flatMap { $0.isEmpty ? nil : $0 }
+        streamingBody.observed = true
+        observer.fragmentStarted(BITSFragmentStart(
+            request: BITSRequestKey(connection: connection.id, index: index), sessionID: named, range: range,
+            knownSession: named.flatMap(tracker.sessionIndex(forID:)), time: time
+        ))
     }
 
-    /// Counts body bytes missing from the capture.
+    /// Counts body bytes (never kept), forwarding a Fragment's to the body observer.
+    public func requestBody(_ bytes: UnsafeRawBufferPointer, index: Int, time: CaptureTimestamp) {
+        guard index == streamingBody.index else { return }
+        if streamingBody.observed, let bodyObserver {
+            bodyObserver.fragmentBody(bytes, bodyOffset: streamingBody.bodyOffset,
+                                      request: BITSRequestKey(connection: connection.id, index: index))
+        }
+        streamingBody.bytes += UInt64(bytes.count)  // At most the bytes of the capture: cannot overflow.
+    }
+
+    /// Counts body bytes missing from the capture (and tells the body observer).
     public func requestBodyGap(length: UInt64, index: Int, time: CaptureTimestamp) {
-        if index == streamingBody.index { streamingBody.gapBytes += length }
+        guard index == streamingBody.index else { return }
+        if streamingBody.observed, let bodyObserver {
+            bodyObserver.fragmentBodyGap(length: length, bodyOffset: streamingBody.bodyOffset,
+                                         request: BITSRequestKey(connection: connection.id, index: index))
+        }
+        // Saturating: gap lengths come from the wire.
+        let (sum, overflow) = streamingBody.gapBytes.addingReportingOverflow(length)
+        streamingBody.gapBytes = overflow ? .max : sum
     }
 
     /// Hands the finished request to the tracker.
     public func requestEnd(_ end: HTTPMessageEnd, index: Int, time: CaptureTimestamp) {
         guard var request = pending[index], request.handle == nil else { return }
+        let key = BITSRequestKey(connection: connection.id, index: index)
+        if index == streamingBody.index, streamingBody.observed { bodyObserver?.fragmentBodyEnded(key) }
         request.handle = tracker.request(ObservedRequest(
             head: request.head, time: request.time, connection: connection, bodyBytes: end.bodyBytes,
-            bodyGapBytes: end.bodyGapBytes, complete: end.complete
+            bodyGapBytes: end.bodyGapBytes, complete: end.complete, requestKey: key
         ))
         if let early = request.earlyResponse, let handle = request.handle {
             tracker.response(early.head, time: early.time, to: handle)
@@ -112,10 +164,11 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     public func unanswered(requestIndex: Int, time: CaptureTimestamp) {
         guard let request = pending.removeValue(forKey: requestIndex) else { return }
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
-        let streamed = requestIndex == streamingBody.index ? streamingBody : (index: requestIndex, bytes: 0, gapBytes: 0)
+        let streamed = requestIndex == streamingBody.index ? streamingBody : StreamingBody(index: requestIndex)
         let handle = request.handle ?? tracker.request(ObservedRequest(
             head: request.head, time: request.time, connection: connection, bodyBytes: streamed.bytes,
-            bodyGapBytes: streamed.gapBytes, complete: false
+            bodyGapBytes: streamed.gapBytes, complete: false,
+            requestKey: BITSRequestKey(connection: connection.id, index: requestIndex)
         ))
         if let early = request.earlyResponse {
             tracker.response(early.head, time: early.time, to: handle)

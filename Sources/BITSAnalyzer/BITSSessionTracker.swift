@@ -26,6 +26,8 @@ struct ObservedRequest {
     var bodyBytes: UInt64
     var bodyGapBytes: UInt64
     var complete: Bool
+    /// Where the request sits on its connection (for the body observer's verdicts).
+    var requestKey: BITSRequestKey?
 }
 
 /// What the tracker needs to process the answer to a request.
@@ -42,6 +44,8 @@ struct RequestHandle {
     var wasGap = false
     /// For a request kept waiting for a session (a Ping before any session on its connection).
     var waitingSerial: Int?
+    /// Where the request sits on its connection (for the body observer's verdicts).
+    var requestKey: BITSRequestKey?
 }
 
 /// A request with no session yet, and the findings about it, held until a session claims it.
@@ -78,6 +82,9 @@ public final class BITSSessionTracker {
     /// Whether ended sessions keep their request lists (needed for the timeline document). Live
     /// mode without `--json` sets it to `false` so that memory does not grow with time.
     public var retainsEndedSessions = true
+    /// Hears Fragment bodies and the server's verdict on each (`analyze --extract`). The connection
+    /// analyzers forward body pieces to it; the tracker tells it what each Ack accepted.
+    public weak var bodyObserver: (any BITSBodyObserver)?
 
     private struct ReportKey: Hashable {
         var session: Int?
@@ -147,6 +154,7 @@ public final class BITSSessionTracker {
         }
 
         var handle = RequestHandle(session: session, record: record)
+        handle.requestKey = observed.requestKey
         guard let session else {
             // No session yet on this connection: keep Pings and the like until one appears.
             if type == .ping || sessionID == nil {
@@ -262,8 +270,10 @@ public final class BITSSessionTracker {
         var record = handle.record
         record.status = head.status
         record.ackTime = time
+        var accepted: Range<UInt64>?
         defer {
             update(handle, with: record, time: time)
+            tellBodyObserver(handle, record: record, accepted: accepted, time: time)
             if let session = handle.session { announce(record, in: session, time: time) }
         }
         let id = record.connection
@@ -314,7 +324,7 @@ public final class BITSSessionTracker {
         case .createSession:
             acknowledgeCreate(head, success: success, session: session, record: record, time: time)
         case .fragment:
-            acknowledgeFragment(head, handle: handle, record: record, session: session, time: time)
+            accepted = acknowledgeFragment(head, handle: handle, record: record, session: session, time: time)
         case .closeSession:
             if success { sessions[session].closed = true }
         default:
@@ -352,18 +362,21 @@ public final class BITSSessionTracker {
         }
     }
 
+    /// Applies a fragment's Ack to its session. Returns the upload offsets the server stored from the
+    /// fragment (see ``BITSFragmentVerdict/accepted``), or `nil` when it stored none of them or the
+    /// Ack does not say.
     private func acknowledgeFragment(
         _ head: HTTPResponseHead, handle: RequestHandle, record: BITSRequestRecord, session: Int, time: CaptureTimestamp
-    ) {
+    ) -> Range<UInt64>? {
         if let reply = head.headers["BITS-Reply-URL"]?.trimmingASCIIWhitespace(), !reply.isEmpty {
             sessions[session].replyURL = reply
         }
-        guard head.status == 200 || head.status == 416 else { return }
+        guard head.status == 200 || head.status == 416 else { return nil }
         guard let received = record.received else {
             report(.ackMissingReceivedRange, session: session, connection: record.connection, time: time,
                    "\(head.status) Ack to a fragment without a decimal BITS-Received-Content-Range"
                        + (head.headers["BITS-Received-Content-Range"].map { " ('\($0)')" } ?? ""))
-            return
+            return nil
         }
         if let previous = sessions[session].bytesAcknowledged, received < previous {
             report(.ackRangeRegression, session: session, connection: record.connection, time: time,
@@ -375,7 +388,8 @@ public final class BITSSessionTracker {
                        + (record.range.map { ", fragment was \($0.text)" } ?? ""))
             sessions[session].resyncOffset = received
         } else if let range = record.range {
-            let next = range.last + 1
+            // A range ending at the largest 64-bit offset has no next offset: saturate.
+            let next = range.last == .max ? range.last : range.last + 1
             if let expected = handle.expectedAtRequest, range.first <= expected, received != next {
                 report(.ackRangeMismatch, session: session, connection: record.connection, time: time,
                        "Ack for \(range.text) says next offset \(received), expected \(next)")
@@ -383,7 +397,30 @@ public final class BITSSessionTracker {
             if received < next { sessions[session].resyncOffset = received }
         }
         sessions[session].bytesAcknowledged = received
+        let refused = record.errorCode.map { !$0.isNoError } ?? false
+        guard head.status == 200, !refused, let range = record.range else { return nil }
+        // First copy wins: bytes below the offset expected before the request were already stored.
+        let from = max(range.first, handle.expectedAtRequest ?? range.first)
+        let next = range.last == .max ? range.last : range.last + 1
+        return from..<max(from, min(next, received))
     }
+
+    /// Tells the body observer what the server did with a fragment: stored `accepted`, or nothing.
+    private func tellBodyObserver(
+        _ handle: RequestHandle, record: BITSRequestRecord, accepted: Range<UInt64>?, time: CaptureTimestamp
+    ) {
+        guard let observer = bodyObserver, record.type == .fragment, let key = handle.requestKey else { return }
+        if let accepted, let session = handle.session, let received = record.received {
+            observer.fragmentAccepted(BITSFragmentVerdict(
+                request: key, session: session, accepted: accepted, acknowledged: received, time: time
+            ))
+        } else {
+            observer.fragmentDiscarded(key, time: time)
+        }
+    }
+
+    /// The index of the session with BITS-Session-Id `id` (case-insensitive), if the tracker knows it.
+    func sessionIndex(forID id: String) -> Int? { sessionByID[id.lowercased()] }
 
     /// A request that will never be answered.
     func unanswered(_ handle: RequestHandle, time: CaptureTimestamp) {
@@ -391,6 +428,7 @@ public final class BITSSessionTracker {
         var record = handle.record
         record.unanswered = true
         update(handle, with: record, time: nil)
+        tellBodyObserver(handle, record: record, accepted: nil, time: time)
         if let session = handle.session { announce(record, in: session, time: time) }
         if record.type == .fragment, let session = handle.session, sessions[session].outstandingFragments > 0 {
             sessions[session].outstandingFragments -= 1

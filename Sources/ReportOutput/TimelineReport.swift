@@ -1,6 +1,7 @@
 import AnalysisPipeline
 import AnalyzerCore
 import BITSAnalyzer
+import UploadExtraction
 
 /// The BITS timeline: every session with its requests, every finding, the counters. Rendered as
 /// the JSON document of `docs/timeline-schema.md` or as the readable summary of `bitsnoop analyze`.
@@ -15,10 +16,17 @@ public struct TimelineReport {
     public var findings: [Finding]
     /// Named counters (the `stats` object).
     public var counters: [(String, UInt64)]
+    /// The folder files were extracted to (`--extract`), or `nil` when extraction was not asked for.
+    public var extractionFolder: String?
+    /// The extracted files, by index in ``sessions``.
+    public var files: [Int: ExtractedFile]
 
-    /// Creates a report.
+    /// Creates a report. With an `extractionFolder`, every session gets a `file` member (`null`
+    /// for sessions without an extracted file).
     public init(captures: [String], precision: TimestampPrecision, sessions: [BITSSession], findings: [Finding],
-                counters: [(String, UInt64)]) {
+                counters: [(String, UInt64)], extractionFolder: String? = nil, files: [Int: ExtractedFile] = [:]) {
+        self.extractionFolder = extractionFolder
+        self.files = files
         self.captures = captures
         self.precision = precision
         self.sessions = sessions
@@ -41,7 +49,7 @@ public struct TimelineReport {
             ("format", .string("bitsnoop-timeline")),
             ("version", .int(Int64(Self.schemaVersion))),
             ("captures", .array(captures.map { .string($0) })),
-            ("sessions", .array(sessions.map(sessionJSON))),
+            ("sessions", .array(sessions.indices.map(sessionJSON))),
             ("findings", .array(findings.map { FindingJSON.value($0, precision: precision) })),
             ("stats", .object(counters.map { ($0.0, .uint($0.1)) })),
         ])
@@ -54,7 +62,7 @@ public struct TimelineReport {
         stream.member("format", .string("bitsnoop-timeline"))
         stream.member("version", .int(Int64(Self.schemaVersion)))
         stream.member("captures", .array(captures.map { .string($0) }))
-        stream.arrayMember("sessions", sessions, element: sessionJSON)
+        stream.arrayMember("sessions", sessions.indices, element: sessionJSON)
         stream.arrayMember("findings", findings) { FindingJSON.value($0, precision: precision) }
         stream.member("stats", .object(counters.map { ($0.0, .uint($0.1)) }))
         stream.finish()
@@ -67,8 +75,9 @@ public struct TimelineReport {
 
     private func number(_ value: UInt64?) -> JSONValue { value.map { .uint($0) } ?? .null }
 
-    private func sessionJSON(_ session: BITSSession) -> JSONValue {
-        .object([
+    private func sessionJSON(_ index: Int) -> JSONValue {
+        let session = sessions[index]
+        var members: [(String, JSONValue)] = [
             ("session_id", .optional(session.sessionID)),
             ("url", .string(session.url)),
             ("host", .optional(session.host)),
@@ -89,6 +98,19 @@ public struct TimelineReport {
             ("last_time", time(session.lastTime)),
             ("requests", .array(session.requests.map(requestJSON))),
             ("findings", .array(session.findingCodes.map { .string($0.rawValue) })),
+        ]
+        if extractionFolder != nil { members.append(("file", files[index].map(Self.fileJSON) ?? .null)) }
+        return .object(members)
+    }
+
+    /// The `file` member of a session: where its upload was extracted, and what is missing.
+    static func fileJSON(_ file: ExtractedFile) -> JSONValue {
+        .object([
+            ("path", .string(file.path)),
+            ("bytes", .uint(file.bytes)),
+            ("sha256", .string(file.sha256)),
+            ("complete", .bool(file.complete)),
+            ("missing", .array(file.missing.map { .array([.uint($0.lowerBound), .uint($0.upperBound)]) })),
         ])
     }
 
@@ -161,6 +183,27 @@ public struct TimelineReport {
             }
         }
         if findings.isEmpty { out += "\nno findings\n" }
+        if let extractionFolder { out += filesText(folder: extractionFolder) }
+        return out
+    }
+
+    /// The list of extracted files: name, length, complete or what is missing, SHA-256.
+    private func filesText(folder: String) -> String {
+        var out = "\n\(files.count) file\(files.count == 1 ? "" : "s") extracted to \(folder)"
+        out += files.isEmpty ? "\n" : ":\n"
+        for index in files.keys.sorted() {
+            guard let file = files[index] else { continue }
+            var state = file.complete ? "complete" : "partial"
+            if !file.missing.isEmpty {
+                let missingBytes = file.missing.reduce(UInt64(0)) { sum, range in
+                    let (total, overflow) = sum.addingReportingOverflow(range.upperBound - range.lowerBound + 1)
+                    return overflow ? .max : total
+                }
+                state += ", missing \(HumanUnits.bytes(missingBytes)) in \(file.missing.count) range"
+                    + (file.missing.count == 1 ? "" : "s")
+            }
+            out += "  \(file.path)  \(HumanUnits.bytes(file.bytes))  \(state)  sha256 \(file.sha256)\n"
+        }
         return out
     }
 }
