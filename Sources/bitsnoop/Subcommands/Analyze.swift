@@ -1,8 +1,5 @@
-import AnalysisPipeline
 import AnalyzerCore
 import ArgumentParser
-import BITSAnalyzer
-import CaptureIO
 import ReportOutput
 
 /// Lets `--fail-on` take a severity name.
@@ -18,8 +15,9 @@ struct Analyze: ParsableCommand {
         discussion: """
             Prints one line per session (ID, URL, client, state, bytes acknowledged of the total, requests, \
             duration), then the findings grouped by severity. --json writes the timeline document \
-            (docs/timeline-schema.md). Exit status: 0, or 1 with --fail-on when a finding at or above that \
-            severity exists; 2 when an input cannot be read.
+            (docs/timeline-schema.md), --html the HTML report (docs/report.md). While reading, a progress line \
+            is shown on standard error when it is a terminal (--quiet hides it). Exit status: 0, or 1 with \
+            --fail-on when a finding at or above that severity exists; 2 when an input cannot be read.
             """
     )
 
@@ -28,45 +26,34 @@ struct Analyze: ParsableCommand {
     @Option(help: ArgumentHelp("Write the timeline as JSON to this path ('-' for standard output).", valueName: "path"))
     var json: String?
 
+    @Option(help: ArgumentHelp("Write the HTML report to this path ('-' for standard output).", valueName: "path"))
+    var html: String?
+
     @Option(help: ArgumentHelp("Exit with status 1 when a finding of this severity or higher exists "
                                + "(info, notice, warning, error).", valueName: "severity"))
     var failOn: Severity?
 
+    @OptionGroup var style: OutputStyleOptions
+
+    func validate() throws {
+        if json == "-", html == "-" { throw ValidationError("Only one of --json and --html can write to standard output.") }
+    }
+
     func run() throws {
-        var capture = try input.openCapture()
-        let jsonOutput = try json.map { path in
-            do { return try OutputFile.open(path) } catch { printError("\(error)"); throw ExitStatus.inputError }
-        }
-        let findings = FindingCollector()
-        let bits = BITSStreamAnalysis(findings: findings)
-        let engine = AnalysisEngine(factory: bits, findings: findings)
-        do {
-            try engine.run(&capture)
-        } catch {
-            printError("\(error)")
-            throw ExitStatus.inputError
-        }
-        bits.finish()
-        for finding in findings.findings where finding.code == .captureTruncated {
-            printError("warning: \(finding.message)")
-        }
-        let report = TimelineReport(
-            captures: input.captures, precision: capture.timestampPrecision, sessions: bits.tracker.sessions,
-            findings: findings.findings,
-            counters: AnalysisCounters.list(for: engine) + [
-                ("bits_sessions", UInt64(bits.tracker.sessions.count)),
-                ("bits_untracked_requests", UInt64(bits.tracker.untrackedRequests)),
-            ]
-        )
+        let capture = try input.openCapture()
+        let jsonOutput = try json.map(BITSAnalysisRun.open)
+        let htmlOutput = try html.map(BITSAnalysisRun.open)
+        let run = try BITSAnalysisRun(capture: capture, captures: input.captures, meter: style.progressMeter())
         if let jsonOutput {
-            jsonOutput.write(report.json().serialized() + "\n")
+            jsonOutput.write(run.report.json().serialized() + "\n")
             jsonOutput.flush()
         }
-        if jsonOutput?.isStandardOutput != true {
-            OutputFile.standardOutput.write(report.text())
+        if let htmlOutput { run.writeHTML(to: htmlOutput) }
+        if jsonOutput?.isStandardOutput != true, htmlOutput?.isStandardOutput != true {
+            OutputFile.standardOutput.write(run.report.text(style: style.textStyle()))
             OutputFile.standardOutput.flush()
         }
-        if let failOn, findings.findings.contains(where: { $0.severity >= failOn }) {
+        if let failOn, run.findings.contains(where: { $0.severity >= failOn }) {
             throw ExitStatus.findings
         }
     }

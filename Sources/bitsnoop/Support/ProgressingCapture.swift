@@ -1,0 +1,35 @@
+import AnalyzerCore
+import CaptureIO
+
+/// A capture that lets a ``ProgressMeter`` look at how far reading has got every
+/// ``ProgressMeter/packetInterval`` packets. The per-packet cost is one decrement and compare.
+struct ProgressingCapture: PacketSource {
+    /// The capture read.
+    let capture: OfflineCapture
+    /// The meter, or `nil` for no progress.
+    let meter: ProgressMeter?
+    /// Sessions so far, asked only when the meter is updated.
+    let sessions: () -> Int
+    private var countdown = ProgressMeter.packetInterval
+
+    /// Wraps `capture`.
+    init(capture: OfflineCapture, meter: ProgressMeter?, sessions: @escaping () -> Int) {
+        self.capture = capture
+        self.meter = meter
+        self.sessions = sessions
+    }
+
+    mutating func nextPacket() throws -> CapturedPacket? {
+        if let meter {
+            countdown -= 1
+            if countdown == 0 {
+                countdown = ProgressMeter.packetInterval
+                meter.update(capture.progress, sessions: sessions())
+            }
+        }
+        return try capture.nextPacket()
+    }
+
+    var timestampPrecision: TimestampPrecision { capture.timestampPrecision }
+    var interruptions: [CaptureInterruption] { capture.interruptions }
+}
