@@ -12,6 +12,8 @@ public struct TextTable {
     /// Widest a line may be; `nil` for no limit. Only ``shrinkable`` columns give way, each down to
     /// ``minimumShrunkWidth`` (or its title), so a table can still be wider when that is not enough.
     public var maxWidth: Int?
+    /// Columns left out, in this order, when shrinking is not enough to fit ``maxWidth``.
+    public var droppable: [Int] = []
     /// Narrowest a shrinkable column becomes.
     public var minimumShrunkWidth = 10
     /// Decorates a cell after it is fitted and before it is padded (colours); takes the row index
@@ -26,23 +28,32 @@ public struct TextTable {
         self.rightAligned = rightAligned
     }
 
-    /// The column widths after fitting.
-    public func columnWidths() -> [Int] {
-        var widths = [Int](repeating: 0, count: header.count)
+    /// The column widths after fitting; `nil` for a column left out.
+    public func columnWidths() -> [Int?] {
+        var natural = [Int](repeating: 0, count: header.count)
         for row in [header] + rows {
-            for (index, cell) in row.enumerated() where index < widths.count {
-                widths[index] = max(widths[index], cell.count)
+            for (index, cell) in row.enumerated() where index < natural.count {
+                natural[index] = max(natural[index], cell.count)
             }
         }
-        guard let maxWidth else { return widths }
-        var excess = widths.reduce(0, +) + 2 * max(widths.count - 1, 0) - maxWidth
-        for column in shrinkable where excess > 0 && column < widths.count {
-            let floor = max(minimumShrunkWidth, header[column].count)
-            let cut = min(excess, max(widths[column] - floor, 0))
-            widths[column] -= cut
-            excess -= cut
+        guard let maxWidth else { return natural }
+        var dropped: Set<Int> = []
+        var remainingDrops = droppable.filter { $0 < natural.count }[...]
+        while true {
+            // Shrink from the natural widths of the columns still shown, in order of preference.
+            var widths: [Int?] = natural.indices.map { dropped.contains($0) ? nil : natural[$0] }
+            let shown = widths.compactMap { $0 }
+            var excess = shown.reduce(0, +) + 2 * max(shown.count - 1, 0) - maxWidth
+            for column in shrinkable where excess > 0 && column < widths.count {
+                guard let width = widths[column] else { continue }
+                let floor = max(minimumShrunkWidth, header[column].count)
+                let cut = min(excess, max(width - floor, 0))
+                widths[column] = width - cut
+                excess -= cut
+            }
+            guard excess > 0, let next = remainingDrops.popFirst() else { return widths }
+            dropped.insert(next)
         }
-        return widths
     }
 
     /// The table as lines of text, each ending in a newline, with no trailing spaces.
@@ -53,8 +64,9 @@ public struct TextTable {
             var cells: [String] = []
             var lastNonEmpty = 0
             for index in 0..<widths.count {
-                let fitted = Self.elide(index < row.count ? row[index] : "", to: widths[index])
-                let padding = String(repeating: " ", count: widths[index] - fitted.count)
+                guard let width = widths[index] else { continue }
+                let fitted = Self.elide(index < row.count ? row[index] : "", to: width)
+                let padding = String(repeating: " ", count: width - fitted.count)
                 let shown = decorate?(rowIndex, index, fitted) ?? fitted
                 cells.append(rightAligned.contains(index) ? padding + shown : shown + padding)
                 if !fitted.isEmpty { lastNonEmpty = cells.count }

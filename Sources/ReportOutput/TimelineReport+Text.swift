@@ -8,7 +8,8 @@ extension TimelineReport {
     /// The readable summary: a table with one line per session (ID, URL, client, state, bytes
     /// acknowledged of the total, requests, duration), the sessions by state, then the findings
     /// grouped by severity, most severe first. With a width, the URL, session and client columns
-    /// give way first (`…` in the middle) and finding messages wrap under their code; with colours,
+    /// give way first (`…` in the middle), then the client and URL columns are left out, and finding
+    /// messages wrap under their code; with colours,
     /// states and severities are coloured.
     public func text(style: TextStyle) -> String {
         var rows: [[String]] = []
@@ -36,6 +37,7 @@ extension TimelineReport {
             var table = TextTable(header: ["session", "url", "client", "state", "acknowledged", "requests", "duration"],
                                   rows: rows, rightAligned: [5, 6])
             table.shrinkable = [1, 0, 2]
+            table.droppable = [2, 1]
             table.maxWidth = style.width
             let states = sessions.map(\.state)
             table.decorate = { row, column, text in
