@@ -12,7 +12,8 @@ enum HTMLReportAssets {
         """
 
     /// Paging and filtering of session rows, revealing a linked row, sorting the findings table,
-    /// showing everything for print. Sets `data-ready="true"` on the root element when done.
+    /// showing everything for print. Sets `data-ready="true"` on the root element when done, and
+    /// `data-ready-ms` to the milliseconds since navigation started.
     static let script = """
         (function () {
           'use strict';
@@ -102,6 +103,10 @@ enum HTMLReportAssets {
           window.addEventListener('afterprint', show);
           show();
           if (location.hash) { reveal(decodeURIComponent(location.hash.slice(1))); }
+          // How long parsing and this script took, for docs/report.md's numbers.
+          if (window.performance) {
+            document.documentElement.setAttribute('data-ready-ms', String(Math.round(performance.now())));
+          }
           document.documentElement.setAttribute('data-ready', 'true');
         })();
         """
