@@ -83,3 +83,29 @@ import Testing
         #expect(result.output.contains("{F90D2F10-7B33-48A0-93A1-542B5E8DA34D}  /upload/report.pdf  192.0.2.10"))
     }
 }
+
+/// Shell completions and the tool description the manual page is generated from.
+@Suite struct CompletionTests {
+    @Test("completion scripts for bash, zsh and fish name every subcommand", arguments: ["bash", "zsh", "fish"])
+    func completionScript(shell: String) throws {
+        let result = try CLIRunner.run(["--generate-completion-script", shell])
+        #expect(result.status == 0)
+        for word in ["analyze", "report", "live", "streams", "color", "html", "quiet"] {
+            #expect(result.text.contains(word), "\(shell): \(word)")
+        }
+    }
+
+    @Test("--experimental-dump-help (read by generate-manual) describes report and its options")
+    func toolInfo() throws {
+        let result = try CLIRunner.run(["--experimental-dump-help"])
+        #expect(result.status == 0)
+        let info = try CLIRunner.json(result.standardOutput)
+        let command = try #require(info["command"] as? [String: Any])
+        let subcommands = try #require(command["subcommands"] as? [[String: Any]])
+        let report = try #require(subcommands.first { $0["commandName"] as? String == "report" })
+        let names = (report["arguments"] as? [[String: Any]] ?? []).compactMap {
+            ($0["preferredName"] as? [String: Any])?["name"] as? String
+        }
+        #expect(names.contains("output") && names.contains("quiet"), "\(names)")
+    }
+}
