@@ -117,7 +117,6 @@ import Testing
         let timeline = try CLIRunner.json(try CLIRunner.run(["analyze", "--json", "-", capture]).standardOutput)
         let sessions = try #require(timeline["sessions"] as? [Any]).count
         #expect(sessions > 900, "most scenarios make one session")
-        try? FileManager.default.copyItem(atPath: page.path, toPath: "/tmp/thousand.html")
         let size = try Data(contentsOf: page).count
         #expect(size < 8 * 1024 * 1024, "\(size) bytes")
         let dom = try HeadlessChromium.dumpDOM(of: page)
