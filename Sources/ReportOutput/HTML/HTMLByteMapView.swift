@@ -8,6 +8,7 @@ struct HTMLByteMapView {
     /// Width of the bar in SVG units.
     static let width = 1000.0
 
+    /// The heading, the SVG bar and the list.
     func render() -> String {
         var out = "<h4>Byte map</h4>\n"
         guard map.extent > 0 else { return out + "<p class=\"empty\">No fragment with a range.</p>\n" }

@@ -6,6 +6,7 @@ struct HTMLFindingsTable {
     /// Shared data.
     let context: HTMLReportContext
 
+    /// The section's markup (a sentence instead of the table when there is no finding).
     func render() -> String {
         let findings = context.timeline.findings
         var out = "<section id=\"findings\">\n<h2>Findings</h2>\n"

@@ -34,6 +34,7 @@ struct HTMLRequestMark {
         return "ok"
     }
 
+    /// The mark's SVG element, with its hover title.
     func render() -> String {
         let scale = context.scale
         let top = HTMLSessionRows.markerBand + Double(lane) * HTMLSessionRows.laneHeight

@@ -17,6 +17,7 @@ struct HTMLSessionRows {
     /// Height of the band above the lanes that holds finding markers.
     static let markerBand = 11.0
 
+    /// The section's markup.
     func render() -> String {
         let sessions = context.timeline.sessions
         var out = "<section id=\"timeline\">\n<h2>Sessions</h2>\n"

@@ -19,6 +19,8 @@ struct ProgressingCapture: PacketSource {
         self.sessions = sessions
     }
 
+    /// The capture's next packet; every ``ProgressMeter/packetInterval`` packets, updates the meter first.
+    /// - Throws: what the capture throws.
     mutating func nextPacket() throws -> CapturedPacket? {
         if let meter {
             countdown -= 1
@@ -30,6 +32,8 @@ struct ProgressingCapture: PacketSource {
         return try capture.nextPacket()
     }
 
+    /// The capture's precision.
     var timestampPrecision: TimestampPrecision { capture.timestampPrecision }
+    /// The capture's interruptions.
     var interruptions: [CaptureInterruption] { capture.interruptions }
 }
