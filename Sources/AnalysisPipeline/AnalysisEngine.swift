@@ -11,10 +11,13 @@ public final class AnalysisEngine {
     private let decoder: PacketDecoder
     private let reassembler: TCPReassembler
     private let findings: any FindingSink
-    private var finished = false
+    // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
+    // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
+    // object's own methods touch these properties, on one thread, and no callee can reach back.
+    @exclusivity(unchecked) private var finished = false
 
     /// Counters of packets read before decoding.
-    public private(set) var capture = CaptureStatistics()
+    @exclusivity(unchecked) public private(set) var capture = CaptureStatistics()
 
     /// Creates an engine.
     /// - Parameters:

@@ -12,19 +12,23 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     private let findings: any FindingSink
     /// The connection analysed.
     public let connection: BITSConnectionInfo
-    private var pending: [Int: PendingRequest] = [:]
-    private var outstandingBITSRequests = 0
+    // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
+    // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
+    // object's own methods touch these properties, on one thread, and no callee can reach back.
+    @exclusivity(unchecked) private var pending: [Int: PendingRequest] = [:]
+    @exclusivity(unchecked) private var outstandingBITSRequests = 0
     /// Whether any HTTP message was seen: anomalies of connections that never spoke HTTP (TLS,
     /// other protocols) are not reported, to keep findings about HTTP traffic.
-    private var sawHTTP = false
+    @exclusivity(unchecked) private var sawHTTP = false
     private var reportedAnomalies: Set<String> = []
+    /// Body bytes of the request whose body is streaming (bodies arrive one request at a time), kept
+    /// out of `pending` so that each chunk costs an add, not a dictionary update of a large value.
+    @exclusivity(unchecked) private var streamingBody = (index: -1, bytes: UInt64(0), gapBytes: UInt64(0))
 
     /// A request between its head and its answer.
     private struct PendingRequest {
         var head: HTTPRequestHead
         var time: CaptureTimestamp
-        var bodyBytes: UInt64 = 0
-        var bodyGapBytes: UInt64 = 0
         var handle: RequestHandle?
         /// A response that arrived before the request's body ended (e.g. a 413 sent early).
         var earlyResponse: (head: HTTPResponseHead, time: CaptureTimestamp)?
@@ -51,6 +55,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
             }
             outstandingBITSRequests += 1
             pending[index] = PendingRequest(head: head, time: time)
+            streamingBody = (index, 0, 0)
         } else if ["GET", "HEAD"].contains(head.method.uppercased()) {
             tracker.fetch(target: head.target, time: time)
         }
@@ -58,12 +63,12 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// Counts body bytes (never kept).
     public func requestBody(_ bytes: UnsafeRawBufferPointer, index: Int, time: CaptureTimestamp) {
-        pending[index]?.bodyBytes += UInt64(bytes.count)
+        if index == streamingBody.index { streamingBody.bytes += UInt64(bytes.count) }
     }
 
     /// Counts body bytes missing from the capture.
     public func requestBodyGap(length: UInt64, index: Int, time: CaptureTimestamp) {
-        pending[index]?.bodyGapBytes += length
+        if index == streamingBody.index { streamingBody.gapBytes += length }
     }
 
     /// Hands the finished request to the tracker.
@@ -107,9 +112,10 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     public func unanswered(requestIndex: Int, time: CaptureTimestamp) {
         guard let request = pending.removeValue(forKey: requestIndex) else { return }
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
+        let streamed = requestIndex == streamingBody.index ? streamingBody : (index: requestIndex, bytes: 0, gapBytes: 0)
         let handle = request.handle ?? tracker.request(ObservedRequest(
-            head: request.head, time: request.time, connection: connection, bodyBytes: request.bodyBytes,
-            bodyGapBytes: request.bodyGapBytes, complete: false
+            head: request.head, time: request.time, connection: connection, bodyBytes: streamed.bytes,
+            bodyGapBytes: streamed.gapBytes, complete: false
         ))
         if let early = request.earlyResponse {
             tracker.response(early.head, time: early.time, to: handle)

@@ -64,6 +64,9 @@ public enum BITSPacketType: Hashable, Sendable, CustomStringConvertible {
 extension String {
     /// The string without leading and trailing spaces and tabs (HTTP's optional white space).
     func trimmingASCIIWhitespace() -> String {
+        // Header values arrive trimmed already: return them as they are, without a copy.
+        let isBlank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard utf8.first.map(isBlank) == true || utf8.last.map(isBlank) == true else { return self }
         var scalars = Substring(self)
         while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
         while let last = scalars.last, last == " " || last == "\t" { scalars.removeLast() }

@@ -23,34 +23,64 @@ public struct ContentRange: Hashable, Sendable {
     /// ranges, signs, non-digits, numbers past 64 bits, or `L < F` — each a
     /// `malformed-content-range`. A range past the total parses (that is `range-beyond-total`).
     public init?(headerValue: String) {
-        var text = Substring(headerValue.trimmingASCIIWhitespace())
-        guard text.count >= 6, text.prefix(5).lowercased() == "bytes" else { return nil }
-        text = text.dropFirst(5)
-        guard let space = text.first, space == " " || space == "=" else { return nil }
-        text = Substring(String(text.dropFirst()).trimmingASCIIWhitespace())
-        guard let dash = text.firstIndex(of: "-"), let slash = text.firstIndex(of: "/"), dash < slash else { return nil }
-        guard let first = Self.decimal(text[..<dash]),
-              let last = Self.decimal(text[text.index(after: dash)..<slash]),
-              let total = Self.decimal(text[text.index(after: slash)...]),
-              last >= first
-        else { return nil }
-        self.init(first: first, last: last, total: total)
+        let parsed = Self.withASCII(headerValue) { bytes -> ContentRange? in
+            // Rebased buffers start at index 0.
+            let value = Self.trimmed(bytes)
+            guard value.count >= 6, Self.isBytesUnit(UnsafeBufferPointer(rebasing: value[0..<5])) else { return nil }
+            guard value[5] == UInt8(ascii: " ") || value[5] == UInt8(ascii: "=") else { return nil }
+            let spec = Self.trimmed(UnsafeBufferPointer(rebasing: value[6...]))
+            guard let dash = spec.firstIndex(of: UInt8(ascii: "-")), let slash = spec.firstIndex(of: UInt8(ascii: "/")),
+                  dash < slash,
+                  let first = Self.decimal(UnsafeBufferPointer(rebasing: spec[..<dash])),
+                  let last = Self.decimal(UnsafeBufferPointer(rebasing: spec[(dash + 1)..<slash])),
+                  let total = Self.decimal(UnsafeBufferPointer(rebasing: spec[(slash + 1)...])),
+                  last >= first
+            else { return nil }
+            return ContentRange(first: first, last: last, total: total)
+        }
+        guard let parsed else { return nil }
+        self = parsed
     }
 
     /// Parses a non-empty run of ASCII digits (surrounding spaces allowed) into a `UInt64`, or `nil`
     /// on any other character or on overflow.
     static func decimal(_ text: Substring) -> UInt64? {
-        let digits = String(text).trimmingASCIIWhitespace()
+        withASCII(String(text)) { decimal($0) }
+    }
+
+    /// `decimal` over UTF-8 bytes: header values are parsed in place, without intermediate strings.
+    static func decimal(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        let digits = trimmed(bytes)
         guard !digits.isEmpty, digits.count <= 40 else { return nil }
         var value: UInt64 = 0
-        for scalar in digits.unicodeScalars {
-            guard scalar.value >= 48, scalar.value <= 57 else { return nil }
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             let (scaled, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = scaled.addingReportingOverflow(UInt64(scalar.value - 48))
+            let (sum, overflow2) = scaled.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
             if overflow1 || overflow2 { return nil }
             value = sum
         }
         return value
+    }
+
+    /// Runs `body` over the UTF-8 bytes of `text` (in place for native strings).
+    private static func withASCII<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    /// The bytes without leading and trailing spaces and tabs.
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = bytes.startIndex
+        var end = bytes.endIndex
+        while start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t") { start += 1 }
+        while end > start, bytes[end - 1] == UInt8(ascii: " ") || bytes[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// Whether five bytes spell `bytes` in any letter case.
+    private static func isBytesUnit(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        zip(bytes, "bytes".utf8).allSatisfy { $0 | 0x20 == $1 }
     }
 
     /// `first-last/total`.

@@ -24,22 +24,25 @@ public final class OfflineCapture: PacketSource {
 
     /// The captures in reading order: paths as given, `-` for standard input.
     public let captures: [String]
-    private var slots: [Slot]
-    private var index = 0
-    private var isFinished = false
+    // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
+    // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
+    // object's own methods touch these properties, on one thread, and no callee can reach back.
+    @exclusivity(unchecked) private var slots: [Slot]
+    @exclusivity(unchecked) private var index = 0
+    @exclusivity(unchecked) private var isFinished = false
     private var filterExpression: String?
-    private var packetsReadInCapture = 0
-    private var lastTimestampInCapture: CaptureTimestamp?
+    @exclusivity(unchecked) private var packetsReadInCapture = 0
+    @exclusivity(unchecked) private var lastTimestampInCapture: CaptureTimestamp?
     private var finishedBytes: Int64 = 0
 
     /// Packets delivered so far, over all captures (after filtering).
-    public private(set) var packetsRead = 0
+    @exclusivity(unchecked) public private(set) var packetsRead = 0
     /// Places where a capture stopped early, in the order met.
     public private(set) var interruptions: [CaptureInterruption] = []
     /// The finest timestamp resolution known so far. Declared resolutions (the pcap magic, pcapng's
     /// `if_tsresol`) of all regular files are known from the start; for streams, whose heads cannot
     /// be peeked, it becomes nanoseconds once a packet's time is not a whole microsecond.
-    public private(set) var timestampPrecision: TimestampPrecision
+    @exclusivity(unchecked) public private(set) var timestampPrecision: TimestampPrecision
 
     /// Opens capture files to be read in order as one continuous capture (`-` is standard input,
     /// which may appear at most once).

@@ -41,9 +41,12 @@ final class PcapHandle {
     /// Whether `tv_usec` carries nanoseconds (always for files; for an interface only when the
     /// platform granted nanosecond precision, otherwise microseconds).
     let nanosecondTimestamps: Bool
+    // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
+    // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
+    // object's own methods touch these properties, on one thread, and no callee can reach back.
     // The last record read, kept for `dump(to:)`; valid until the next `next()`.
-    private var lastHeader: UnsafeMutablePointer<pcap_pkthdr>?
-    private var lastData: UnsafePointer<UInt8>?
+    @exclusivity(unchecked) private var lastHeader: UnsafeMutablePointer<pcap_pkthdr>?
+    @exclusivity(unchecked) private var lastData: UnsafePointer<UInt8>?
     // For a live handle in non-blocking mode: the descriptor to wait on, and for how long.
     private var waitDescriptor: Int32?
     private var waitMilliseconds: Int32 = 100

@@ -18,16 +18,20 @@ public final class HTTPConnectionParser {
     public weak var delegate: (any HTTPConnectionDelegate)?
 
     private let limits: Limits.HTTP
+    // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
+    // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
+    // object's own methods touch these properties, on one thread, and no callee can reach back.
+    // The direction parsers stay checked: each access spans the delegate callbacks of a call.
     private var requestParser: DirectionParser
     private var responseParser: DirectionParser
-    private var pending = PendingRequestQueue()
-    private var nextRequestIndex = 0
+    @exclusivity(unchecked) private var pending = PendingRequestQueue()
+    @exclusivity(unchecked) private var nextRequestIndex = 0
     /// Index of the request whose head was reported last (its body events carry it).
-    private var currentRequestIndex = 0
+    @exclusivity(unchecked) private var currentRequestIndex = 0
     /// The request the current response answers, if known.
-    private var currentResponseRequestIndex: Int?
+    @exclusivity(unchecked) private var currentResponseRequestIndex: Int?
     /// Whether a call is in progress (guards against re-entry from the delegate).
-    private var isParsing = false
+    @exclusivity(unchecked) private var isParsing = false
 
     /// Creates a parser for one connection, reporting to `delegate` (held weakly).
     public init(limits: Limits.HTTP = .init(), delegate: any HTTPConnectionDelegate) {

@@ -62,20 +62,29 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         fields.makeIterator()
     }
 
-    /// ASCII case-insensitive equality of two names, without building lower-cased copies.
+    /// ASCII case-insensitive equality of two names, without building lower-cased copies. Lengths
+    /// are compared first (O(1) for native strings): most names looked up differ in length.
     static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {
-        var left = lhs.utf8.makeIterator()
-        var right = rhs.utf8.makeIterator()
-        while true {
-            switch (left.next(), right.next()) {
-            case (nil, nil):
-                return true
-            case let (l?, r?):
-                if ASCII.lowercased(l) != ASCII.lowercased(r) { return false }
-            default:
-                return false
-            }
+        let left = lhs.utf8
+        let right = rhs.utf8
+        guard left.count == right.count else { return false }
+        // Native strings are contiguous UTF-8: compare through pointers, not iterators.
+        let compared = left.withContiguousStorageIfAvailable { l in
+            right.withContiguousStorageIfAvailable { r in Self.bytesMatch(l, r) }
         }
+        if let compared, let result = compared { return result }
+        return Self.bytesMatch(Array(left), Array(right))
+    }
+
+    private static func bytesMatch<C: RandomAccessCollection<UInt8>>(_ left: C, _ right: C) -> Bool
+    where C.Index == Int {
+        guard left.count == right.count else { return false }
+        for offset in 0..<left.count {
+            let l = left[left.startIndex + offset]
+            let r = right[right.startIndex + offset]
+            if ASCII.lowercased(l) != ASCII.lowercased(r) { return false }
+        }
+        return true
     }
 }
 

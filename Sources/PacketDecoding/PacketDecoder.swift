@@ -8,10 +8,13 @@ import AnalyzerCore
 /// Decoding works in place on the packet's bytes. The normal path allocates nothing; only fragments
 /// are copied, into buffers bounded by ``Limits/IPFragments``.
 public final class PacketDecoder {
+    // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
+    // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
+    // object's own methods touch these properties, on one thread, and no callee can reach back.
     /// Counters of everything decoded so far.
-    public private(set) var statistics = DecodeStatistics()
+    @exclusivity(unchecked) public private(set) var statistics = DecodeStatistics()
     /// The options of the segment in the last `.tcp` outcome (unspecified after other outcomes).
-    public private(set) var lastTCPOptions = TCPOptions()
+    @exclusivity(unchecked) public private(set) var lastTCPOptions = TCPOptions()
 
     private let reassembler: IPFragmentReassembler
 

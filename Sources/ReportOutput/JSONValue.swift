@@ -57,69 +57,104 @@ public indirect enum JSONValue: Hashable, Sendable {
 
     /// The value as JSON text. `pretty` puts each member on its own line with two-space indents.
     public func serialized(pretty: Bool = true) -> String {
-        var out = ""
+        String(decoding: serializedUTF8(pretty: pretty), as: UTF8.self)
+    }
+
+    /// The value as UTF-8 JSON text (what ``serialized(pretty:)`` returns, without the `String`).
+    ///
+    /// Written byte by byte into one growing buffer: appending to a `String` scalar by scalar cost
+    /// about a thousand instructions per output byte (see docs/performance.md).
+    public func serializedUTF8(pretty: Bool = true) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
         write(to: &out, pretty: pretty, indent: 0)
         return out
     }
 
-    private func write(to out: inout String, pretty: Bool, indent: Int) {
+    /// Appends the value as JSON text to `out`, as it would appear nested `indent` levels deep in a
+    /// pretty document (``JSONObjectStream`` writes documents piece by piece with it).
+    func write(to out: inout [UInt8], pretty: Bool, indent: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .int(let value): out += String(value)
-        case .uint(let value): out += String(value)
-        case .double(let value): out += value.isFinite ? String(value) : "null"
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+        case .int(let value): Self.writeInteger(magnitude: value.magnitude, negative: value < 0, to: &out)
+        case .uint(let value): Self.writeInteger(magnitude: value, negative: false, to: &out)
+        case .double(let value): out.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
         case .string(let value): Self.writeEscaped(value, to: &out)
         case .array(let values):
-            writeContainer(values.map { (nil, $0) }, open: "[", close: "]", to: &out, pretty: pretty, indent: indent)
+            out.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                Self.separate(index: index, to: &out, pretty: pretty, indent: indent + 1)
+                value.write(to: &out, pretty: pretty, indent: indent + 1)
+            }
+            Self.close(UInt8(ascii: "]"), empty: values.isEmpty, to: &out, pretty: pretty, indent: indent)
         case .object(let pairs):
-            writeContainer(pairs.map { (Optional($0.0), $0.1) }, open: "{", close: "}", to: &out, pretty: pretty,
-                           indent: indent)
+            out.append(UInt8(ascii: "{"))
+            for (index, (key, value)) in pairs.enumerated() {
+                Self.separate(index: index, to: &out, pretty: pretty, indent: indent + 1)
+                Self.writeEscaped(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                if pretty { out.append(UInt8(ascii: " ")) }
+                value.write(to: &out, pretty: pretty, indent: indent + 1)
+            }
+            Self.close(UInt8(ascii: "}"), empty: pairs.isEmpty, to: &out, pretty: pretty, indent: indent)
         }
     }
 
-    private func writeContainer(
-        _ members: [(String?, JSONValue)],
-        open: String,
-        close: String,
-        to out: inout String,
-        pretty: Bool,
-        indent: Int
-    ) {
-        out += open
-        guard !members.isEmpty else {
-            out += close
+    /// Writes the comma before every member but the first and, when pretty, the member's new line.
+    static func separate(index: Int, to out: inout [UInt8], pretty: Bool, indent: Int) {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        if pretty { newLine(indent: indent, to: &out) }
+    }
+
+    static func close(_ bracket: UInt8, empty: Bool, to out: inout [UInt8], pretty: Bool, indent: Int) {
+        if pretty && !empty { newLine(indent: indent, to: &out) }
+        out.append(bracket)
+    }
+
+    private static func newLine(indent: Int, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+    }
+
+    /// Decimal digits without an intermediate `String`.
+    private static func writeInteger(magnitude: UInt64, negative: Bool, to out: inout [UInt8]) {
+        if negative { out.append(UInt8(ascii: "-")) }
+        let start = out.count
+        var value = magnitude
+        repeat {
+            out.append(UInt8(ascii: "0") + UInt8(value % 10))
+            value /= 10
+        } while value > 0
+        out[start...].reverse()  // Digits were produced least significant first.
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func writeEscaped(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        // Most strings need no escape: copy them whole.
+        let needsEscape = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        }
+        if needsEscape == false {
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
             return
         }
-        let inner = String(repeating: "  ", count: indent + 1)
-        for (index, (key, value)) in members.enumerated() {
-            if index > 0 { out += "," }
-            if pretty { out += "\n" + inner }
-            if let key {
-                Self.writeEscaped(key, to: &out)
-                out += pretty ? ": " : ":"
-            }
-            value.write(to: &out, pretty: pretty, indent: indent + 1)
-        }
-        if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-        out += close
-    }
-
-    private static func writeEscaped(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                        hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+            default: out.append(byte)  // UTF-8 multi-byte sequences pass through unchanged.
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

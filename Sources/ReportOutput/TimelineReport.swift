@@ -47,6 +47,20 @@ public struct TimelineReport {
         ])
     }
 
+    /// Writes the text of ``json()`` (pretty, with a final newline) in pieces, one session at a
+    /// time, so that the timeline of a large capture is never held whole in memory.
+    public func writeJSON(to emit: @escaping ([UInt8]) -> Void) {
+        var stream = JSONObjectStream(emit: emit)
+        stream.member("format", .string("bitsnoop-timeline"))
+        stream.member("version", .int(Int64(Self.schemaVersion)))
+        stream.member("captures", .array(captures.map { .string($0) }))
+        stream.arrayMember("sessions", sessions, element: sessionJSON)
+        stream.arrayMember("findings", findings) { FindingJSON.value($0, precision: precision) }
+        stream.member("stats", .object(counters.map { ($0.0, .uint($0.1)) }))
+        stream.finish()
+        emit([UInt8(ascii: "\n")])
+    }
+
     private func time(_ value: CaptureTimestamp?) -> JSONValue {
         .optional(value?.rfc3339(precision: precision))
     }

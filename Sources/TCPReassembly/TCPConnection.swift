@@ -16,12 +16,15 @@ final class TCPConnection {
     let key: ConnectionKey
     let info: ConnectionInfo
     let consumer: (any StreamConsumer)?
+    // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
+    // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
+    // connection and its reassembler touch them, on one thread, and no consumer can reach back.
     /// Index 0 is client to server, 1 server to client (``FlowDirection/rawValue``).
-    var halves = [HalfStream(), HalfStream()]
-    var lastTime: CaptureTimestamp
-    var phase = Phase.open
+    @exclusivity(unchecked) var halves = [HalfStream(), HalfStream()]
+    @exclusivity(unchecked) var lastTime: CaptureTimestamp
+    @exclusivity(unchecked) var phase = Phase.open
     /// Set once the cause of the end is known (FIN or RST); other causes are decided at removal.
-    var endReason: ConnectionEnd?
+    @exclusivity(unchecked) var endReason: ConnectionEnd?
     /// Whether `limit-reassembly-connection` was already reported for this connection.
     var connectionLimitReported = false
 
@@ -47,8 +50,8 @@ final class TCPConnection {
         segment.source == info.client ? .clientToServer : .serverToClient
     }
 
-    /// Feeds one segment. `heldTotal` is the reassembler-wide count of held bytes, kept in step.
-    func process(_ segment: TCPSegment, heldTotal: inout Int) {
+    /// Feeds one segment. The reassembler keeps its total of held bytes in step with ``heldBytes``.
+    func process(_ segment: TCPSegment) {
         let direction = self.direction(of: segment)
         let index = direction.rawValue
         let time = segment.timestamp
@@ -74,8 +77,7 @@ final class TCPConnection {
                 // Data after the direction ended (FIN reached or RST) is not part of the stream.
                 halves[index].statistics.retransmittedBytes += UInt64(segment.payloadLength)
             } else {
-                accept(segment.payload, length: segment.payloadLength, at: dataStart, direction: direction, time: time,
-                       heldTotal: &heldTotal)
+                accept(segment.payload, length: segment.payloadLength, at: dataStart, direction: direction, time: time)
             }
         }
         if segment.flags.contains(.fin) {
@@ -86,13 +88,12 @@ final class TCPConnection {
             endIfComplete(direction, time: time)
         }
         if segment.flags.contains(.ack) {
-            skipHolesAcknowledged(by: segment.acknowledgmentNumber, direction: direction.reversed, time: time,
-                                  heldTotal: &heldTotal)
+            skipHolesAcknowledged(by: segment.acknowledgmentNumber, direction: direction.reversed, time: time)
         }
         if segment.flags.contains(.rst) {
             if endReason == nil { endReason = .reset }
             if halves[index].resetOffset == nil { halves[index].resetOffset = dataStart + Int64(segment.payloadLength) }
-            for side in FlowDirection.allCases { endDirection(side, time: time, heldTotal: &heldTotal) }
+            for side in FlowDirection.allCases { endDirection(side, time: time) }
         }
     }
 
@@ -104,9 +105,7 @@ final class TCPConnection {
         length: Int,
         at start: Int64,
         direction: FlowDirection,
-        time: CaptureTimestamp,
-        heldTotal: inout Int
-    ) {
+        time: CaptureTimestamp) {
         let index = direction.rawValue
         let end = start + Int64(length)
         let next = halves[index].nextOffset
@@ -126,10 +125,9 @@ final class TCPConnection {
         }
         let outcome: (new: Int, seen: Int, conflicting: Int)
         if trimmedStart == next {
-            outcome = mergeInOrder(captured, range: trimmedStart..<end, direction: direction, time: time,
-                                   heldTotal: &heldTotal)
+            outcome = mergeInOrder(captured, range: trimmedStart..<end, direction: direction, time: time)
         } else {
-            outcome = insertHeld(captured, range: trimmedStart..<end, direction: direction, heldTotal: &heldTotal)
+            outcome = insertHeld(captured, range: trimmedStart..<end, direction: direction)
         }
         seen += outcome.seen
         if outcome.new == 0 {
@@ -138,7 +136,7 @@ final class TCPConnection {
             halves[index].statistics.overlapBytes += UInt64(seen)
         }
         halves[index].statistics.conflictingBytes += UInt64(outcome.conflicting)
-        drainHeld(direction, time: time, heldTotal: &heldTotal)
+        drainHeld(direction, time: time)
         endIfComplete(direction, time: time)
     }
 
@@ -147,9 +145,7 @@ final class TCPConnection {
         _ captured: UnsafeRawBufferPointer,
         range: Range<Int64>,
         direction: FlowDirection,
-        time: CaptureTimestamp,
-        heldTotal: inout Int
-    ) -> (new: Int, seen: Int, conflicting: Int) {
+        time: CaptureTimestamp) -> (new: Int, seen: Int, conflicting: Int) {
         let index = direction.rawValue
         let start = range.lowerBound
         var cursor = start
@@ -158,7 +154,7 @@ final class TCPConnection {
         var conflicting = 0
         while cursor < range.upperBound {
             if let first = halves[index].held.first, first.offset <= cursor {
-                let held = popHeld(direction, heldTotal: &heldTotal)
+                let held = popHeld(direction)
                 let overlapEnd = min(held.end, range.upperBound)
                 seen += Int(overlapEnd - cursor)
                 conflicting += held.bytes.withUnsafeBytes {
@@ -180,9 +176,7 @@ final class TCPConnection {
     private func insertHeld(
         _ captured: UnsafeRawBufferPointer,
         range: Range<Int64>,
-        direction: FlowDirection,
-        heldTotal: inout Int
-    ) -> (new: Int, seen: Int, conflicting: Int) {
+        direction: FlowDirection) -> (new: Int, seen: Int, conflicting: Int) {
         let index = direction.rawValue
         let start = range.lowerBound
         var position = halves[index].firstHeldIndex(endingAfter: start)
@@ -209,7 +203,6 @@ final class TCPConnection {
                 let piece = HeldSegment(offset: cursor, bytes: bytes, length: Int(boundary - cursor))
                 halves[index].held.insert(piece, at: position)
                 halves[index].heldBytes += bytes.count
-                heldTotal += bytes.count
                 new += piece.length
                 position += 1
                 cursor = boundary
@@ -271,19 +264,18 @@ final class TCPConnection {
         halves[index].advance(by: length)
     }
 
-    private func popHeld(_ direction: FlowDirection, heldTotal: inout Int) -> HeldSegment {
+    private func popHeld(_ direction: FlowDirection) -> HeldSegment {
         let index = direction.rawValue
         let held = halves[index].held.removeFirst()
         halves[index].heldBytes -= held.bytes.count
-        heldTotal -= held.bytes.count
         return held
     }
 
     /// Delivers held segments that have become contiguous with the stream.
-    private func drainHeld(_ direction: FlowDirection, time: CaptureTimestamp, heldTotal: inout Int) {
+    private func drainHeld(_ direction: FlowDirection, time: CaptureTimestamp) {
         let index = direction.rawValue
         while let first = halves[index].held.first, first.offset <= halves[index].nextOffset {
-            let held = popHeld(direction, heldTotal: &heldTotal)
+            let held = popHeld(direction)
             deliverHeld(held, direction: direction, time: time)
         }
     }
@@ -293,11 +285,11 @@ final class TCPConnection {
     /// Declares the first hole of a direction a gap and delivers what follows it.
     /// - Returns: `false` when nothing was held.
     @discardableResult
-    func skipFirstHole(_ direction: FlowDirection, time: CaptureTimestamp, heldTotal: inout Int) -> Bool {
+    func skipFirstHole(_ direction: FlowDirection, time: CaptureTimestamp) -> Bool {
         let index = direction.rawValue
         guard let first = halves[index].held.first else { return false }
         deliverGap(Int(first.offset - halves[index].nextOffset), direction: direction, time: time, uncaptured: false)
-        drainHeld(direction, time: time, heldTotal: &heldTotal)
+        drainHeld(direction, time: time)
         endIfComplete(direction, time: time)
         return true
     }
@@ -307,14 +299,12 @@ final class TCPConnection {
     private func skipHolesAcknowledged(
         by acknowledgment: UInt32,
         direction: FlowDirection,
-        time: CaptureTimestamp,
-        heldTotal: inout Int
-    ) {
+        time: CaptureTimestamp) {
         let index = direction.rawValue
         guard halves[index].synchronized else { return }
         let acknowledged = halves[index].offset(of: acknowledgment)
         while let first = halves[index].held.first, first.offset <= acknowledged {
-            skipFirstHole(direction, time: time, heldTotal: &heldTotal)
+            skipFirstHole(direction, time: time)
         }
     }
 
@@ -327,9 +317,9 @@ final class TCPConnection {
 
     /// Ends a direction now: holes become gaps, held bytes are delivered, bytes missing before a
     /// FIN or RST become a final gap (the sender had sent them), and the consumer is told.
-    func endDirection(_ direction: FlowDirection, time: CaptureTimestamp, heldTotal: inout Int) {
+    func endDirection(_ direction: FlowDirection, time: CaptureTimestamp) {
         let index = direction.rawValue
-        while skipFirstHole(direction, time: time, heldTotal: &heldTotal) {}
+        while skipFirstHole(direction, time: time) {}
         if !halves[index].ended {
             let end = max(halves[index].finOffset ?? 0, halves[index].resetOffset ?? 0)
             if end > halves[index].nextOffset {
@@ -349,8 +339,8 @@ final class TCPConnection {
     }
 
     /// Ends both directions and returns the final summary; the connection is then dropped.
-    func close(reason: ConnectionEnd, heldTotal: inout Int) -> ConnectionSummary {
-        for direction in FlowDirection.allCases { endDirection(direction, time: lastTime, heldTotal: &heldTotal) }
+    func close(reason: ConnectionEnd) -> ConnectionSummary {
+        for direction in FlowDirection.allCases { endDirection(direction, time: lastTime) }
         let summary = ConnectionSummary(
             info: info,
             lastTime: lastTime,

@@ -13,18 +13,22 @@ public final class TCPReassembler {
     private let limits: Limits.Reassembly
     private let factory: (any StreamConsumerFactory)?
     private let findings: (any FindingSink)?
-    private var table: [ConnectionKey: TCPConnection] = [:]
-    private var nextConnectionID = 1
-    private var heldTotal = 0
-    private var clock = CaptureTimestamp.zero
-    private var lastSweep: CaptureTimestamp?
+    // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
+    // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
+    // object's own methods touch these properties, on one thread, and no callee can reach back.
+    @exclusivity(unchecked) private var table: [ConnectionKey: TCPConnection] = [:]
+    @exclusivity(unchecked) private var nextConnectionID = 1
+    @exclusivity(unchecked) private var heldTotal = 0
+    @exclusivity(unchecked) private var clock = CaptureTimestamp.zero
+    @exclusivity(unchecked) private var lastSweep: CaptureTimestamp?
     private var totalLimitReported = false
     private var connectionLimitReported = false
-    // One-entry cache: consecutive packets usually belong to the same connection.
-    private var cachedConnection: TCPConnection?
+    /// Recently used connections, direct-mapped by ``ConnectionKey/cacheSlot``: most packets find
+    /// their connection here without hashing the key for the table (SipHash, ~300 instructions).
+    @exclusivity(unchecked) private var recent = [TCPConnection?](repeating: nil, count: ConnectionKey.cacheSlots)
 
     /// Counters so far.
-    public private(set) var statistics = ReassemblyStatistics()
+    @exclusivity(unchecked) public private(set) var statistics = ReassemblyStatistics()
 
     /// Creates a reassembler.
     /// - Parameters:
@@ -54,8 +58,9 @@ public final class TCPReassembler {
         sweepIfDue()
 
         let key = ConnectionKey(segment.source, segment.destination)
+        let slot = key.cacheSlot
         var connection: TCPConnection?
-        if let cached = cachedConnection, cached.key == key {
+        if let cached = recent[slot], cached.key == key {
             connection = cached
         } else {
             connection = table[key]
@@ -65,8 +70,10 @@ public final class TCPReassembler {
             connection = nil
         }
         let current = connection ?? open(key: key, first: segment)
-        cachedConnection = current
-        current.process(segment, heldTotal: &heldTotal)
+        recent[slot] = current
+        let heldBefore = current.heldBytes
+        current.process(segment)
+        heldTotal += current.heldBytes - heldBefore
         enforceHeldLimits(on: current, time: segment.timestamp)
     }
 
@@ -116,9 +123,10 @@ public final class TCPReassembler {
     }
 
     private func remove(_ connection: TCPConnection, reason: ConnectionEnd) {
-        let summary = connection.close(reason: reason, heldTotal: &heldTotal)
+        heldTotal -= connection.heldBytes  // Closing delivers or drops everything the connection held.
+        let summary = connection.close(reason: reason)
         table[connection.key] = nil
-        if cachedConnection === connection { cachedConnection = nil }
+        if recent[connection.key.cacheSlot] === connection { recent[connection.key.cacheSlot] = nil }
         factory?.connectionClosed(summary: summary)
     }
 
@@ -161,7 +169,10 @@ public final class TCPReassembler {
                 // Skip the hole of whichever direction holds more.
                 let busier: FlowDirection = connection.halves[0].heldBytes >= connection.halves[1].heldBytes
                     && !connection.halves[0].held.isEmpty ? .clientToServer : .serverToClient
-                if !connection.skipFirstHole(busier, time: time, heldTotal: &heldTotal) { break }
+                let heldBefore = connection.heldBytes
+                let skipped = connection.skipFirstHole(busier, time: time)
+                heldTotal += connection.heldBytes - heldBefore
+                if !skipped { break }
             }
             if !connection.connectionLimitReported {
                 connection.connectionLimitReported = true
@@ -176,9 +187,11 @@ public final class TCPReassembler {
         if heldTotal > limits.maxHeldBytesTotal {
             let before = heldTotal
             statistics.totalLimitHits += 1
+            let heldBefore = connection.heldBytes
             for direction in FlowDirection.allCases {
-                while connection.skipFirstHole(direction, time: time, heldTotal: &heldTotal) {}
+                while connection.skipFirstHole(direction, time: time) {}
             }
+            heldTotal += connection.heldBytes - heldBefore
             if !totalLimitReported {
                 totalLimitReported = true
                 findings?.report(Finding(

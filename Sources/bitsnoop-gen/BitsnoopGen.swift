@@ -8,7 +8,7 @@ struct BitsnoopGen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bitsnoop-gen",
         abstract: "Generate the sample captures of bitsnoop (and their expected results).",
-        subcommands: [Samples.self]
+        subcommands: [Samples.self, Bench.self]
     )
 }
 
@@ -31,5 +31,42 @@ struct Samples: ParsableCommand {
             try Data(sample.expectedJSON.utf8).write(to: expected.appendingPathComponent(sample.fileName + ".json"))
             print("\(sample.fileName)  \(sample.bytes.count) bytes  \(sample.summary)")
         }
+    }
+}
+
+/// `bitsnoop-gen bench`: writes the benchmark's large capture (bench/run.sh calls it).
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the benchmark capture: many concurrent clean BITS uploads (see bench/README.md)."
+    )
+
+    @Option(help: "The pcap file to write.")
+    var output: String
+
+    @Option(help: "Uploads in the capture (240 make about 540 MiB).")
+    var sessions = 240
+
+    @Option(help: "Seed of every random choice.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        guard FileManager.default.createFile(atPath: output, contents: nil),
+            let file = FileHandle(forWritingAtPath: output)
+        else {
+            throw ValidationError("cannot write \(output)")
+        }
+        defer { try? file.close() }
+        var pending: [UInt8] = []
+        pending.reserveCapacity(8 << 20)
+        let summary = try BenchmarkWorkload(sessions: sessions, seed: seed).write { bytes in
+            pending += bytes
+            if pending.count >= 8 << 20 {
+                try file.write(contentsOf: pending)
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        try file.write(contentsOf: pending)
+        print("\(output): \(summary.sessions) sessions, \(summary.packets) packets, "
+            + "\(summary.uploadedBytes) uploaded bytes, \(summary.fileBytes) file bytes")
     }
 }

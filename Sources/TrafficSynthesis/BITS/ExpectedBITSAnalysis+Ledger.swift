@@ -59,14 +59,32 @@ extension ExpectedBITSAnalysis {
     private static func session(_ sessionID: String?, requests: [ScriptedRequest], findings: [String])
         -> ExpectedBITSSession
     {
-        let total = requests.lazy.compactMap(\.fragment).first(where: \.rangeIsValid).map { UInt64($0.total) }
-        let acknowledged = requests.lazy.compactMap(\.received).last.map { UInt64($0) }
-        let fullyAcknowledged = total.map { total in acknowledged.map { $0 >= total } ?? false } ?? false
-        let rejected = sessionID == nil && requests.contains { $0.type == .createSession }
-        let cancelled = requests.contains { $0.type == .cancelSession && $0.succeeded }
-        let closed = requests.contains { $0.type == .closeSession && $0.succeeded }
+        // One plain loop: the closure and key-path chains this replaces crashed the Swift 6.3
+        // optimizer (CopyPropagation) in release builds.
+        var total: UInt64?
+        var acknowledged: UInt64?
+        var sawCreate = false
+        var cancelled = false
+        var closed = false
+        var connections = Set<Int>()
+        var listed: [ExpectedBITSRequest] = []
+        for request in requests {
+            if total == nil, let fragment = request.fragment, fragment.rangeIsValid { total = UInt64(fragment.total) }
+            if let received = request.received { acknowledged = UInt64(received) }
+            connections.insert(request.connection)
+            guard let type = request.type else { continue }
+            listed.append(ExpectedBITSRequest(type: type.code, status: request.status))
+            switch type {
+            case .createSession: sawCreate = true
+            case .cancelSession: cancelled = cancelled || request.succeeded
+            case .closeSession: closed = closed || request.succeeded
+            default: break
+            }
+        }
+        var fullyAcknowledged = false
+        if let total, let acknowledged { fullyAcknowledged = acknowledged >= total }
         let state: String
-        if rejected {
+        if sessionID == nil && sawCreate {
             state = "rejected"
         } else if cancelled {
             state = "cancelled"
@@ -77,10 +95,7 @@ extension ExpectedBITSAnalysis {
         }
         return ExpectedBITSSession(
             sessionID: sessionID, state: state, totalLength: total, bytesAcknowledged: acknowledged,
-            requests: requests.compactMap { request in
-                request.type.map { ExpectedBITSRequest(type: $0.code, status: request.status) }
-            },
-            connectionCount: Set(requests.map(\.connection)).count, findings: findings
+            requests: listed, connectionCount: connections.count, findings: findings
         )
     }
 

@@ -45,7 +45,7 @@ struct Analyze: ParsableCommand {
         let htmlOutput = try html.map(BITSAnalysisRun.open)
         let run = try BITSAnalysisRun(capture: capture, captures: input.captures, meter: style.progressMeter())
         if let jsonOutput {
-            jsonOutput.write(run.report.json().serialized() + "\n")
+            run.report.writeJSON(to: jsonOutput.write)
             jsonOutput.flush()
         }
         if let htmlOutput { run.writeHTML(to: htmlOutput) }

@@ -99,7 +99,7 @@ struct Live: ParsableCommand {
             let report = TimelineReport(captures: [capture.interface], precision: capture.timestampPrecision,
                                         sessions: bits.tracker.sessions, findings: events.collector.findings,
                                         counters: counters)
-            jsonOutput.write(report.json().serialized() + "\n")
+            report.writeJSON(to: jsonOutput.write)
             jsonOutput.flush()
         }
         outputs.summary.write(Self.summary(engine: engine, bits: bits, findings: events.collector.findings, libpcap: libpcap))

@@ -83,7 +83,7 @@ struct Streams: ParsableCommand {
             findings: findings.findings, counters: AnalysisCounters.list(for: engine)
         )
         if let jsonOutput {
-            jsonOutput.write(report.json().serialized() + "\n")
+            jsonOutput.write(report.json().serializedUTF8() + [UInt8(ascii: "\n")])
             jsonOutput.flush()
         }
         if let follower, let id = follow {

@@ -1,0 +1,66 @@
+/// Writes one JSON object member by member, handing out the text in pieces, so that a large array
+/// member (the timeline's sessions) is never held whole as a ``JSONValue`` tree.
+///
+/// The text is byte for byte what ``JSONValue/serializedUTF8(pretty:)`` gives for the same object.
+/// Pieces are handed to `emit` about every ``flushThreshold`` bytes and at ``finish()``.
+public struct JSONObjectStream {
+    /// Bytes buffered before they are handed on.
+    public static let flushThreshold = 64 << 10
+
+    private let pretty: Bool
+    private let emit: ([UInt8]) -> Void
+    private var buffer: [UInt8] = []
+    private var members = 0
+
+    /// Starts an object; `pretty` as in ``JSONValue/serialized(pretty:)``.
+    public init(pretty: Bool = true, emit: @escaping ([UInt8]) -> Void) {
+        self.pretty = pretty
+        self.emit = emit
+        buffer.reserveCapacity(Self.flushThreshold + 4096)
+        buffer.append(UInt8(ascii: "{"))
+    }
+
+    /// Writes a member whose value is at hand.
+    public mutating func member(_ key: String, _ value: JSONValue) {
+        startMember(key)
+        value.write(to: &buffer, pretty: pretty, indent: 1)
+        flushIfFull()
+    }
+
+    /// Writes an array member whose elements are made one at a time, as it is written.
+    public mutating func arrayMember<Elements: Sequence>(
+        _ key: String, _ elements: Elements, element: (Elements.Element) -> JSONValue
+    ) {
+        startMember(key)
+        buffer.append(UInt8(ascii: "["))
+        var count = 0
+        for item in elements {
+            JSONValue.separate(index: count, to: &buffer, pretty: pretty, indent: 2)
+            element(item).write(to: &buffer, pretty: pretty, indent: 2)
+            count += 1
+            flushIfFull()
+        }
+        JSONValue.close(UInt8(ascii: "]"), empty: count == 0, to: &buffer, pretty: pretty, indent: 1)
+    }
+
+    /// Closes the object and hands on the rest of the text.
+    public mutating func finish() {
+        JSONValue.close(UInt8(ascii: "}"), empty: members == 0, to: &buffer, pretty: pretty, indent: 0)
+        emit(buffer)
+        buffer.removeAll(keepingCapacity: false)
+    }
+
+    private mutating func startMember(_ key: String) {
+        JSONValue.separate(index: members, to: &buffer, pretty: pretty, indent: 1)
+        members += 1
+        JSONValue.writeEscaped(key, to: &buffer)
+        buffer.append(UInt8(ascii: ":"))
+        if pretty { buffer.append(UInt8(ascii: " ")) }
+    }
+
+    private mutating func flushIfFull() {
+        guard buffer.count >= Self.flushThreshold else { return }
+        emit(buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

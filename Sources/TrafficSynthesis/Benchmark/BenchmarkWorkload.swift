@@ -1,0 +1,117 @@
+import AnalyzerCore
+
+/// The benchmark's capture: many BITS uploads, `concurrency` at a time on their own TCP connections,
+/// files of 256 KiB–4 MiB sent in fragments of 64–256 KiB, MSS 1460, Ethernet, classic pcap. Every
+/// upload is clean (created, fully acknowledged, closed), so a correct analysis reports exactly
+/// `sessions` completed sessions and no finding.
+///
+/// It is written wave by wave, so memory holds one wave of conversations, never the whole file.
+public struct BenchmarkWorkload: Sendable {
+    /// Uploads in the capture.
+    public var sessions: Int
+    /// Uploads running at once (one wave).
+    public var concurrency = 16
+    /// Sizes of the uploaded files, in bytes.
+    public var fileSizes = (256 << 10)...(4 << 20)
+    /// Sizes of the fragments, in bytes.
+    public var fragmentSizes = (64 << 10)...(256 << 10)
+    /// Seed of every random choice and byte.
+    public var seed: UInt64
+
+    /// Creates a workload of `sessions` uploads.
+    public init(sessions: Int, seed: UInt64 = 1) {
+        self.sessions = max(1, sessions)
+        self.seed = seed
+    }
+
+    /// What was written.
+    public struct Summary: Hashable, Sendable {
+        /// Uploads written.
+        public var sessions = 0
+        /// Bytes of all uploaded files.
+        public var uploadedBytes: UInt64 = 0
+        /// Packets written.
+        public var packets = 0
+        /// Bytes of the capture file.
+        public var fileBytes: UInt64 = 0
+    }
+
+    /// Writes the whole capture, in order, through `write` (called with the file header, then with
+    /// each wave's records).
+    public func write(_ write: ([UInt8]) throws -> Void) rethrows -> Summary {
+        let writer = PcapFileWriter(linkType: LinkEncapsulation.ethernet(vlanTags: []).linkTypeValue)
+        var summary = Summary()
+        let header = writer.fileHeader()
+        try write(header)
+        summary.fileBytes += UInt64(header.count)
+        var random = SeededGenerator(seed: seed)
+        var start = CaptureTimestamp(seconds: 1_800_000_000, nanoseconds: 0)
+        var index = 0
+        while index < sessions {
+            let wave = min(concurrency, sessions - index)
+            var conversations: [RenderedConversation] = []
+            for slot in 0..<wave {
+                let offset = CaptureTimestamp(seconds: start.seconds, nanoseconds: UInt32(slot) * 1_000_000)
+                let (conversation, fileLength) = upload(number: index + slot, start: offset, random: &random)
+                conversations.append(conversation)
+                summary.uploadedBytes += UInt64(fileLength)
+            }
+            var waveEnd = start
+            for packet in CaptureScenario.interleave(conversations) {
+                let record = writer.record(packet)
+                try write(record)
+                summary.packets += 1
+                summary.fileBytes += UInt64(record.count)
+                if waveEnd < packet.timestamp { waveEnd = packet.timestamp }
+            }
+            summary.sessions += wave
+            index += wave
+            start = waveEnd.adding(seconds: 1)
+        }
+        return summary
+    }
+
+    /// One upload on its own connection: Create-Session, the fragments, Close-Session, each Acked.
+    private func upload(number: Int, start: CaptureTimestamp, random: inout SeededGenerator)
+        -> (RenderedConversation, Int)
+    {
+        let client = Endpoint(address: .v4(0x0A01_0000 | UInt32(number % 60_000 + 10)),
+                              port: UInt16(49_152 + number % 16_000))
+        let server = Endpoint(address: .v4(0x0A02_0001 + UInt32(number % 4)), port: 80)
+        var conversation = TCPConversation(
+            client: client, server: server, clientISN: UInt32(truncatingIfNeeded: random.next()),
+            serverISN: UInt32(truncatingIfNeeded: random.next()), mss: 1460, start: start
+        )
+        conversation.packetIntervalMicroseconds = 20
+        let messages = BITSMessageBuilder(host: "bits.example", path: "/upload/bench-\(number).bin",
+                                          contentName: "bench-\(number).bin")
+        let sessionID = BITSGUID.random(using: &random)
+        let length = Int.random(in: fileSizes, using: &random)
+        conversation.clientSends(messages.createSession().bytes)
+        conversation.serverSends(messages.createSessionAck(sessionID: sessionID).bytes)
+        var offset = 0
+        while offset < length {
+            let size = min(length - offset, Int.random(in: fragmentSizes, using: &random))
+            var body = [UInt8](repeating: 0, count: size)
+            body.withUnsafeMutableBytes { buffer in
+                var position = 0
+                while position < buffer.count {
+                    let word = random.next()
+                    for shift in stride(from: 0, to: 64, by: 8) where position < buffer.count {
+                        buffer[position] = UInt8(truncatingIfNeeded: word >> UInt64(shift))
+                        position += 1
+                    }
+                }
+            }
+            conversation.clientSends(messages.fragment(sessionID: sessionID, first: offset, last: offset + size - 1,
+                                                       total: length, body: body).bytes)
+            conversation.serverSends(messages.fragmentAck(sessionID: sessionID, received: offset + size).bytes)
+            offset += size
+        }
+        conversation.clientSends(messages.closeSession(sessionID: sessionID).bytes)
+        conversation.serverSends(messages.ack(sessionID: sessionID).bytes)
+        let rendered = conversation.render(encapsulation: .ethernet(vlanTags: []), impairments: .none,
+                                           seed: seed &+ UInt64(number))
+        return (rendered, length)
+    }
+}

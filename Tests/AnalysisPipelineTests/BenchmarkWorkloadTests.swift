@@ -1,0 +1,27 @@
+import AnalysisPipeline
+import AnalyzerCore
+import BITSAnalyzer
+import Testing
+import TrafficSynthesis
+
+/// The benchmark's capture must be what bench/README.md says: clean uploads that a correct analysis
+/// reports as exactly that many completed sessions, every byte acknowledged, and no finding.
+@Suite struct BenchmarkWorkloadTests {
+    @Test("a small benchmark capture analyses to its uploads, all completed, no finding")
+    func smallWorkload() throws {
+        // 20 uploads: one full wave of 16 and a partial one.
+        var bytes: [UInt8] = []
+        let summary = BenchmarkWorkload(sessions: 20, seed: 7).write { bytes += $0 }
+        #expect(summary.sessions == 20)
+        #expect(summary.fileBytes == UInt64(bytes.count))
+
+        let (bits, findings) = try BITSScenarioTests.analyse(bytes)
+        let sessions = bits.tracker.sessions
+        #expect(sessions.count == 20)
+        #expect(sessions.allSatisfy { $0.state == .completed })
+        #expect(findings.findings.isEmpty, "\(findings.findings.map(\.message))")
+        let acknowledged = sessions.reduce(UInt64(0)) { $0 + ($1.bytesAcknowledged ?? 0) }
+        #expect(acknowledged == summary.uploadedBytes)
+        #expect(Set(sessions.compactMap(\.sessionID)).count == 20)
+    }
+}
