@@ -77,6 +77,18 @@ import Testing
         #expect(lines[4] == "3 sessions: 2 completed, 1 closed-partial")
     }
 
+    @Test("the streams table fits COLUMNS: endpoints shortened with their ports kept, then the start left out")
+    func streamsWithinColumns() throws {
+        let wide = try TerminalRunner.run(["streams", "samples/streams-clean.pcap"], terminal: false)
+        #expect(wide.output.contains("start") && wide.output.contains("[2001:db8::"))
+        let result = try TerminalRunner.run(["streams", "samples/streams-clean.pcap"], environment: ["COLUMNS": "80"],
+                                            terminal: false)
+        let lines = result.output.split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { $0.count <= 80 }, "\(lines.filter { $0.count > 80 })")
+        #expect(!lines[0].contains("start"))
+        #expect(lines[3].contains("…") && lines[3].contains("]:49155"), "\(lines[3])")
+    }
+
     @Test("without COLUMNS or a terminal nothing is cut: full session IDs and URLs")
     func unlimitedWhenPiped() throws {
         let result = try TerminalRunner.run(["analyze", "samples/bits-close-halfway.pcap"], terminal: false)

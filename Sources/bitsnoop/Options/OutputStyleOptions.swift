@@ -27,12 +27,15 @@ struct OutputStyleOptions: ParsableArguments {
                          width: Terminal.width(of: 1, environment: environment))
     }
 
-    /// The progress line on standard error, or `nil` when `--quiet` or standard error is not a terminal.
-    func progressMeter() -> ProgressMeter? { Self.progressMeter(quiet: quiet) }
+    /// The progress line on standard error, counting `noun`s (sessions, connections), or `nil` when
+    /// `--quiet` or standard error is not a terminal.
+    func progressMeter(counting noun: String = "session") -> ProgressMeter? {
+        Self.progressMeter(quiet: quiet, counting: noun)
+    }
 
     /// The progress line on standard error, or `nil` when `quiet` or standard error is not a terminal.
-    static func progressMeter(quiet: Bool) -> ProgressMeter? {
+    static func progressMeter(quiet: Bool, counting noun: String = "session") -> ProgressMeter? {
         guard !quiet, Terminal.isTerminal(2) else { return nil }
-        return ProgressMeter(width: Terminal.width(of: 2, environment: Terminal.environment))
+        return ProgressMeter(width: Terminal.width(of: 2, environment: Terminal.environment), noun: noun)
     }
 }

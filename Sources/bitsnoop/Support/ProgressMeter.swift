@@ -19,24 +19,27 @@ final class ProgressMeter {
     private let started: ContinuousClock.Instant
     private var lastDraw: ContinuousClock.Instant?
     private let width: Int?
+    private let noun: String
     private var drawn = false
 
-    /// Creates a meter for a terminal `width` columns wide (`nil`: unknown).
-    init(width: Int?) {
+    /// Creates a meter for a terminal `width` columns wide (`nil`: unknown), counting `noun`s.
+    init(width: Int?, noun: String = "session") {
         self.width = width
+        self.noun = noun
         started = clock.now
     }
 
-    /// Called every ``packetInterval`` packets: redraws when the last draw is old enough.
-    func update(_ progress: CaptureProgress, sessions: Int) {
+    /// Called every ``packetInterval`` packets with how far reading got and how many `noun`s were
+    /// found so far (both evaluated only when drawing): redraws when the last draw is old enough.
+    func update(_ progress: @autoclosure () -> CaptureProgress, count: @autoclosure () -> Int) {
         let now = clock.now
         if let lastDraw, now - lastDraw < Self.redrawInterval { return }
         lastDraw = now
-        draw(Self.line(progress, sessions: sessions, elapsed: now - started))
+        draw(Self.line(progress(), count: count(), noun: noun, elapsed: now - started))
     }
 
     /// `read 12.0 MiB of 96.0 MiB (12%)  41.2 MiB/s  310 sessions  [2/3 files]`.
-    static func line(_ progress: CaptureProgress, sessions: Int, elapsed: Duration) -> String {
+    static func line(_ progress: CaptureProgress, count: Int, noun: String, elapsed: Duration) -> String {
         let read = UInt64(clamping: max(progress.bytesRead, 0))
         var text = "read \(HumanUnits.bytes(read))"
         if let total = progress.totalBytes, total > 0 {
@@ -49,7 +52,7 @@ final class ProgressMeter {
             // A rate beyond UInt64 is not possible for real reads; clamp so conversion cannot trap.
             text += "  \(HumanUnits.bytes(rate < 1.8e19 ? UInt64(rate) : .max))/s"
         }
-        text += "  \(sessions) session\(sessions == 1 ? "" : "s")"
+        text += "  \(count) \(noun)\(count == 1 ? "" : "s")"
         if progress.captureCount > 1 { text += "  [\(progress.captureIndex + 1)/\(progress.captureCount) files]" }
         return text
     }

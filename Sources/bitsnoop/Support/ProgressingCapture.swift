@@ -8,15 +8,15 @@ struct ProgressingCapture: PacketSource {
     let capture: OfflineCapture
     /// The meter, or `nil` for no progress.
     let meter: ProgressMeter?
-    /// Sessions so far, asked only when the meter is updated.
-    let sessions: () -> Int
+    /// What the meter counts (sessions, connections) so far, asked only when it is updated.
+    let count: () -> Int
     private var countdown = ProgressMeter.packetInterval
 
     /// Wraps `capture`.
-    init(capture: OfflineCapture, meter: ProgressMeter?, sessions: @escaping () -> Int) {
+    init(capture: OfflineCapture, meter: ProgressMeter?, count: @escaping () -> Int) {
         self.capture = capture
         self.meter = meter
-        self.sessions = sessions
+        self.count = count
     }
 
     /// The capture's next packet; every ``ProgressMeter/packetInterval`` packets, updates the meter first.
@@ -26,7 +26,7 @@ struct ProgressingCapture: PacketSource {
             countdown -= 1
             if countdown == 0 {
                 countdown = ProgressMeter.packetInterval
-                meter.update(capture.progress, sessions: sessions())
+                meter.update(capture.progress, count: count())
             }
         }
         return try capture.nextPacket()
