@@ -72,7 +72,8 @@ public struct StreamsReport {
     public func text() -> String { text(style: .plain) }
 
     /// The text table fitted and coloured as `style` says: with a width, the client and server
-    /// columns are shortened first (`…` in the middle), then the start column is left out; with
+    /// columns are shortened first (`…` in the middle), then the start, duration and retransmitted
+    /// columns are left out, in that order; with
     /// colours, the header is bold and finding severities coloured.
     public func text(style: TextStyle) -> String {
         let header = ["#", "client", "server", "start", "duration", "packets", "bytes c>s", "bytes s>c", "retrans",
@@ -98,7 +99,7 @@ public struct StreamsReport {
         var table = TextTable(header: header, rows: rows, rightAligned: [0, 5, 6, 7, 8, 9])
         table.maxWidth = style.width
         table.shrinkable = [1, 2]
-        table.droppable = [3]
+        table.droppable = [3, 4, 8]
         table.minimumShrunkWidth = 16
         table.decorate = { row, _, text in row == 0 ? style.bold(text) : text }
         var out = table.render()

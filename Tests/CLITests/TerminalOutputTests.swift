@@ -77,7 +77,7 @@ import Testing
         #expect(lines[4] == "3 sessions: 2 completed, 1 closed-partial")
     }
 
-    @Test("the streams table fits COLUMNS: endpoints shortened with their ports kept, then the start left out")
+    @Test("the streams table fits COLUMNS: endpoints shortened with their ports kept, then columns left out")
     func streamsWithinColumns() throws {
         let wide = try TerminalRunner.run(["streams", "samples/streams-clean.pcap"], terminal: false)
         #expect(wide.output.contains("start") && wide.output.contains("[2001:db8::"))
