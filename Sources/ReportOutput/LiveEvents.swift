@@ -74,6 +74,7 @@ public enum LiveEvents {
     public static func progress(_ session: BITSSession) -> String {
         let acknowledged = session.bytesAcknowledged ?? 0
         guard let total = session.totalLength else { return HumanUnits.bytes(acknowledged) }
-        return "\(HumanUnits.bytes(acknowledged)) / \(HumanUnits.bytes(total)) (\(HumanUnits.percent(acknowledged, of: total))%)"
+        let percent = HumanUnits.percent(acknowledged, of: total)
+        return "\(HumanUnits.bytes(acknowledged)) / \(HumanUnits.bytes(total)) (\(percent)%)"
     }
 }

@@ -21,7 +21,8 @@ struct HTMLByteMapView {
             let x = Double(missing.start) * scale
             out += "<rect class=\"bm-missing\" x=\"\(HTMLText.number(x))\" y=\"9\" "
                 + "width=\"\(HTMLText.number(max(Double(missing.length) * scale, 1)))\" height=\"18\">"
-                + "<title>missing at Close: \(HTMLText.grouped(missing.start))–\(HTMLText.grouped(missing.end - 1))</title></rect>"
+                + "<title>missing at Close: \(HTMLText.grouped(missing.start))–\(HTMLText.grouped(missing.end - 1))"
+                + "</title></rect>"
         }
         out += "</svg>\n<ul class=\"bytemap-list\">\n"
         for span in (map.spans + map.events).sorted(by: { $0.start != $1.start ? $0.start < $1.start : $0.end < $1.end }) {

@@ -88,7 +88,8 @@ public struct HTMLReport {
         let swatches: [(String, String)] = [
             ("<rect class=\"frag ok\" x=\"1\" y=\"3\" width=\"22\" height=\"8\"/>",
              "Fragment, from request to Ack (length: time to Ack)"),
-            ("<rect class=\"frag failed\" x=\"1\" y=\"3\" width=\"22\" height=\"8\"/>", "Failed Ack (error status or BITS-Error)"),
+            ("<rect class=\"frag failed\" x=\"1\" y=\"3\" width=\"22\" height=\"8\"/>",
+             "Failed Ack (error status or BITS-Error)"),
             ("<rect class=\"frag unanswered\" x=\"1\" y=\"3\" width=\"22\" height=\"8\"/>", "Never answered"),
             ("<rect class=\"mark create\" x=\"10\" y=\"1\" width=\"4\" height=\"12\"/>", "Create-Session"),
             ("<rect class=\"mark close\" x=\"10\" y=\"1\" width=\"4\" height=\"12\"/>", "Close-Session"),
@@ -106,7 +107,8 @@ public struct HTMLReport {
         for kind in SessionByteMap.Kind.allCases {
             let (y, height) = [.overlap, .duplicate, .skipped].contains(kind) ? (3.0, 6.0) : (1.0, 12.0)
             out += "<li><svg width=\"24\" height=\"14\" aria-hidden=\"true\"><rect class=\"bm-\(kind.rawValue)\" x=\"1\" "
-                + "y=\"\(HTMLText.number(y))\" width=\"22\" height=\"\(HTMLText.number(height))\"/></svg> \(kind.rawValue)</li>\n"
+                + "y=\"\(HTMLText.number(y))\" width=\"22\" height=\"\(HTMLText.number(height))\"/></svg> "
+                + "\(kind.rawValue)</li>\n"
         }
         out += "<li><svg width=\"24\" height=\"14\" aria-hidden=\"true\"><rect class=\"bm-missing\" x=\"2\" y=\"2\" "
             + "width=\"20\" height=\"10\"/></svg> missing at Close</li>\n"
@@ -126,7 +128,8 @@ public struct HTMLReport {
         }
         if !codes.isEmpty {
             out += "<h3>Findings in this capture</h3>\n<ul class=\"codes\">\n"
-            for entry in codes.sorted(by: { $0.severity != $1.severity ? $0.severity > $1.severity : $0.first < $1.first }) {
+            let ordered = codes.sorted { $0.severity != $1.severity ? $0.severity > $1.severity : $0.first < $1.first }
+            for entry in ordered {
                 out += "<li><span class=\"chip sev-\(entry.severity)\">\(entry.severity)</span> "
                     + "<a href=\"#\(Self.findingAnchor(entry.first))\"><code>\(HTMLText.escape(entry.code))</code></a>"
                     + " × \(entry.count)</li>\n"

@@ -53,7 +53,8 @@ struct HTMLRequestMark {
                 + "width=\"3\" height=\"\(HTMLText.number(HTMLSessionRows.laneHeight))\">" + title + "</rect>"
         default:
             return "<rect class=\"mark ping \(outcome)\" x=\"\(HTMLText.number(x - 1.5))\" "
-                + "y=\"\(HTMLText.number(top + 3))\" width=\"3\" height=\"\(HTMLText.number(HTMLSessionRows.laneHeight - 6))\">"
+                + "y=\"\(HTMLText.number(top + 3))\" width=\"3\" "
+                + "height=\"\(HTMLText.number(HTMLSessionRows.laneHeight - 6))\">"
                 + title + "</rect>"
         }
     }

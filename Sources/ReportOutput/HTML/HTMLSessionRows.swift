@@ -72,7 +72,9 @@ struct HTMLSessionRows {
             + "<span class=\"chip state-\(session.state.rawValue)\">\(session.state.rawValue)</span>"
             + "<span class=\"progress\">\(HTMLText.escape(progress(session)))</span>"
             + "<span class=\"url\">\(HTMLText.escape(session.url))</span>"
-        if let worst { out += "<span class=\"chip sev-\(worst)\">\(findings.count) finding\(findings.count == 1 ? "" : "s")</span>" }
+        if let worst {
+            out += "<span class=\"chip sev-\(worst)\">\(findings.count) finding\(findings.count == 1 ? "" : "s")</span>"
+        }
         out += "</span>\n" + track(index: index, session: session, findings: findings) + "</summary>\n"
         out += "<div class=\"detail\">\n" + facts(index: index, session: session)
         out += HTMLByteMapView(map: SessionByteMap(session: session, fragmentLimit: context.limits.maxRequestsPerSession))
@@ -82,7 +84,8 @@ struct HTMLSessionRows {
             out += "<h4>Findings</h4>\n<ul class=\"session-findings\">\n"
             for findingIndex in findings {
                 let finding = context.timeline.findings[findingIndex]
-                out += "<li><a href=\"#\(HTMLReport.findingAnchor(findingIndex))\"><span class=\"chip sev-\(finding.severity)\">"
+                out += "<li><a href=\"#\(HTMLReport.findingAnchor(findingIndex))\">"
+                    + "<span class=\"chip sev-\(finding.severity)\">"
                     + "\(finding.severity)</span> <code>\(HTMLText.escape(finding.code.rawValue))</code></a> "
                     + "\(HTMLText.escape(finding.message))</li>\n"
             }
@@ -94,7 +97,9 @@ struct HTMLSessionRows {
 
     private func progress(_ session: BITSSession) -> String {
         let acknowledged = session.bytesAcknowledged ?? 0
-        guard let total = session.totalLength else { return session.bytesAcknowledged.map { HumanUnits.bytes($0) } ?? "no data" }
+        guard let total = session.totalLength else {
+            return session.bytesAcknowledged.map { HumanUnits.bytes($0) } ?? "no data"
+        }
         let percent = total > 0 ? Int(Double(min(acknowledged, total)) / Double(total) * 100) : 100
         return "\(HumanUnits.bytes(acknowledged)) / \(HumanUnits.bytes(total)) (\(percent)%)"
     }
@@ -115,7 +120,8 @@ struct HTMLSessionRows {
             out += "<rect class=\"lane\(lane % 2 == 0 ? "" : " odd")\" x=\"\(HTMLText.number(scale.left))\" "
                 + "y=\"\(HTMLText.number(y))\" width=\"\(HTMLText.number(scale.right - scale.left))\" "
                 + "height=\"\(HTMLText.number(Self.laneHeight))\"/>"
-            let labels = session.connections.enumerated().filter { $0.offset % Self.maxLanes == lane }.map { "#\($0.element)" }
+            let labels = session.connections.enumerated()
+                .filter { $0.offset % Self.maxLanes == lane }.map { "#\($0.element)" }
             out += "<text class=\"lane-label\" x=\"2\" y=\"\(HTMLText.number(y + 9))\">"
                 + "\(HTMLText.escape(labels.prefix(2).joined(separator: " ")))\(labels.count > 2 ? "…" : "")</text>"
         }
@@ -151,7 +157,9 @@ struct HTMLSessionRows {
                 + "(\(HumanUnits.duration(session.lastTime.seconds(since: session.firstTime))))"),
         ]
         if let name = session.contentName { lines.append(("Content-Name", name)) }
-        if let reply = session.replyURL { lines.append(("Reply URL", reply + (session.replyFetched ? " (fetched)" : " (not fetched)"))) }
+        if let reply = session.replyURL {
+            lines.append(("Reply URL", reply + (session.replyFetched ? " (fetched)" : " (not fetched)")))
+        }
         if let host = session.hostID { lines.append(("Host ID", host)) }
         lines += extraDetails(index, session).map { ($0.label, $0.value) }
         var out = "<dl class=\"facts\">"

@@ -38,7 +38,8 @@ public enum HTMLText {
         let magnitude = abs(whole)
         let fraction = magnitude % 100
         if fraction == 0 { return "\(sign)\(magnitude / 100)" }
-        return fraction % 10 == 0 ? "\(sign)\(magnitude / 100).\(fraction / 10)" : "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+        if fraction % 10 == 0 { return "\(sign)\(magnitude / 100).\(fraction / 10)" }
+        return "\(sign)\(magnitude / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
     /// A count with thousands separators: `1,234,567`.
