@@ -13,7 +13,10 @@ struct HTMLReportScriptTests {
 
     /// Three one-request sessions and three findings of different severities, one row per page.
     static func page() -> String {
-        let sessions = (1...3).map { F.session(id: "{S\($0)}", requests: [F.fragment(0, 9, of: 10, at: Int64($0))]) }
+        // {S2} stops half way (orphaned); the others send everything (uploaded-not-closed).
+        let sessions = (1...3).map {
+            F.session(id: "{S\($0)}", requests: [F.fragment(0, $0 == 2 ? 4 : 9, of: 10, at: Int64($0))])
+        }
         let findings = [
             Finding(code: FindingCode(rawValue: "c-info"), severity: .info, sessionID: "{S1}", time: F.time(1), message: "i"),
             Finding(code: FindingCode(rawValue: "c-error"), severity: .error, sessionID: "{S3}", time: F.time(2), message: "e"),
@@ -74,13 +77,25 @@ struct HTMLReportScriptTests {
         #expect(row.contains("open=\"\"") && !row.contains("hidden"), "\(row)")
     }
 
+    @Test("before printing every row is shown; after, the page is back to one page of rows")
+    func printing() throws {
+        let before = try Self.dom(running: "window.dispatchEvent(new Event('beforeprint'));")
+        #expect(Self.count("hidden=\"\"", in: before) == 0)
+        let after = try Self.dom(running: "window.dispatchEvent(new Event('beforeprint')); "
+                                 + "window.dispatchEvent(new Event('afterprint'));")
+        #expect(Self.count("hidden=\"\"", in: after) == 2)
+        #expect(Self.page().contains("@media print"))
+    }
+
     @Test("the state filter shows only matching rows")
     func filter() throws {
         let dom = try Self.dom(running: """
-            var filter = document.getElementById('state-filter'); filter.value = 'with-findings';
+            var filter = document.getElementById('state-filter'); filter.value = 'orphaned';
             filter.dispatchEvent(new Event('change'));
             """)
-        #expect(dom.contains("Sessions 1–1 of 3"))
+        #expect(dom.contains("Sessions 1–1 of 1"))
+        #expect(!Self.openingTag("s2", in: dom).contains("hidden"))
+        #expect(Self.openingTag("s1", in: dom).contains("hidden") && Self.openingTag("s3", in: dom).contains("hidden"))
     }
 
     static func count(_ needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
