@@ -62,7 +62,7 @@ let package = Package(
         ),
         // Our own traffic generator: frames, TCP conversations with impairments, pcap/pcapng writers.
         .target(name: "TrafficSynthesis", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
-        // Helpers shared by test targets only (recording stream consumers).
+        // Helpers shared by test targets only (recording stream consumers, headless Chromium).
         .target(name: "TestSupport", dependencies: ["AnalyzerCore", "TCPReassembly"], swiftSettings: strictSettings),
         .executableTarget(
             name: "bitsnoop",
@@ -127,7 +127,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportOutputTests",
-            dependencies: ["ReportOutput", "AnalysisPipeline", "AnalyzerCore", "TCPReassembly"],
+            dependencies: ["ReportOutput", "AnalysisPipeline", "AnalyzerCore", "TCPReassembly", "BITSAnalyzer", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(name: "LoopbackTests", dependencies: [], swiftSettings: strictSettings),
         .testTarget(
             name: "CLITests",
-            dependencies: ["TrafficSynthesis", "AnalyzerCore"],
+            dependencies: ["TrafficSynthesis", "AnalyzerCore", "TestSupport"],
             swiftSettings: strictSettings
         ),
     ]

@@ -74,7 +74,7 @@ public enum LiveEvents {
     public static func progress(_ session: BITSSession) -> String {
         let acknowledged = session.bytesAcknowledged ?? 0
         guard let total = session.totalLength else { return HumanUnits.bytes(acknowledged) }
-        let percent = total > 0 ? Int(Double(acknowledged) / Double(total) * 100) : 100
+        let percent = HumanUnits.percent(acknowledged, of: total)
         return "\(HumanUnits.bytes(acknowledged)) / \(HumanUnits.bytes(total)) (\(percent)%)"
     }
 }

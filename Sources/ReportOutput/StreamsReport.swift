@@ -69,7 +69,13 @@ public struct StreamsReport {
     }
 
     /// The text table: one row per connection, then findings, for a person at a terminal.
-    public func text() -> String {
+    public func text() -> String { text(style: .plain) }
+
+    /// The text table fitted and coloured as `style` says: with a width, the client and server
+    /// columns are shortened first (`…` in the middle), then the start, duration and retransmitted
+    /// columns are left out, in that order; with
+    /// colours, the header is bold and finding severities coloured.
+    public func text(style: TextStyle) -> String {
         let header = ["#", "client", "server", "start", "duration", "packets", "bytes c>s", "bytes s>c", "retrans",
                       "gap", "end"]
         var rows: [[String]] = []
@@ -90,11 +96,20 @@ public struct StreamsReport {
                 summary.end.rawValue + (summary.info.handshakeSeen ? "" : " (mid-stream)"),
             ])
         }
-        var out = TextTable(header: header, rows: rows, rightAligned: [0, 5, 6, 7, 8, 9]).render()
+        var table = TextTable(header: header, rows: rows, rightAligned: [0, 5, 6, 7, 8, 9])
+        table.maxWidth = style.width
+        table.shrinkable = [1, 2]
+        table.droppable = [3, 4, 8]
+        table.minimumShrunkWidth = 16
+        table.decorate = { row, _, text in row == 0 ? style.bold(text) : text }
+        var out = table.render()
         out += "\(connections.count) connection\(connections.count == 1 ? "" : "s")\n"
         if !findings.isEmpty {
             out += "\nnotices:\n"
-            for finding in findings { out += "  [\(finding.severity)] \(finding.code): \(finding.message)\n" }
+            for finding in findings {
+                out += "  " + style.paint("[\(finding.severity)]", severity: finding.severity)
+                    + " \(finding.code): \(finding.message)\n"
+            }
         }
         return out
     }

@@ -17,6 +17,6 @@ struct Bitsnoop: ParsableCommand {
             or a bad filter; 64 a usage error.
             """,
         version: version,
-        subcommands: [Analyze.self, Live.self, Streams.self]
+        subcommands: [Analyze.self, Report.self, Live.self, Streams.self]
     )
 }

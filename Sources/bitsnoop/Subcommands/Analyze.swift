@@ -1,10 +1,6 @@
-import AnalysisPipeline
 import AnalyzerCore
 import ArgumentParser
-import BITSAnalyzer
-import CaptureIO
 import ReportOutput
-import UploadExtraction
 
 /// Lets `--fail-on` take a severity name.
 extension Severity: ExpressibleByArgument {
@@ -19,10 +15,11 @@ struct Analyze: ParsableCommand {
         discussion: """
             Prints one line per session (ID, URL, client, state, bytes acknowledged of the total, requests, \
             duration), then the findings grouped by severity. --json writes the timeline document \
-            (docs/timeline-schema.md). --extract DIR rebuilds every upload into DIR as the server holds it \
-            (docs/extraction.md): complete files by name, others with a .partial suffix. Exit status: 0, or 1 \
-            with --fail-on when a finding at or above that severity exists; 2 when an input cannot be read \
-            or the --extract folder cannot be written.
+            (docs/timeline-schema.md), --html the HTML report (docs/report.md). --extract DIR rebuilds every \
+            upload into DIR as the server holds it (docs/extraction.md): complete files by name, others with a \
+            .partial suffix. While reading, a progress line is shown on standard error when it is a terminal \
+            (--quiet hides it). Exit status: 0, or 1 with --fail-on when a finding at or above that severity \
+            exists; 2 when an input cannot be read or the --extract folder cannot be written.
             """
     )
 
@@ -30,6 +27,9 @@ struct Analyze: ParsableCommand {
 
     @Option(help: ArgumentHelp("Write the timeline as JSON to this path ('-' for standard output).", valueName: "path"))
     var json: String?
+
+    @Option(help: ArgumentHelp("Write the HTML report to this path ('-' for standard output).", valueName: "path"))
+    var html: String?
 
     @Option(help: ArgumentHelp("Rebuild each upload into this folder (created if missing); never writes outside "
                                + "it nor replaces a file.", valueName: "dir"))
@@ -39,56 +39,28 @@ struct Analyze: ParsableCommand {
                                + "(info, notice, warning, error).", valueName: "severity"))
     var failOn: Severity?
 
+    @OptionGroup var style: OutputStyleOptions
+
+    func validate() throws {
+        if json == "-", html == "-" { throw ValidationError("Only one of --json and --html can write to standard output.") }
+    }
+
     func run() throws {
-        var capture = try input.openCapture()
-        let jsonOutput = try json.map { path in
-            do { return try OutputFile.open(path) } catch { printError("\(error)"); throw ExitStatus.inputError }
-        }
-        let findings = FindingCollector()
-        let bits = BITSStreamAnalysis(findings: findings)
-        let extractor = try extract.map { folder in
-            do { return try UploadExtractor(directory: folder, findings: findings) } catch {
-                printError("\(error)")
-                throw ExitStatus.inputError
-            }
-        }
-        bits.tracker.bodyObserver = extractor
-        let engine = AnalysisEngine(factory: bits, findings: findings)
-        do {
-            try engine.run(&capture)
-        } catch {
-            printError("\(error)")
-            throw ExitStatus.inputError
-        }
-        bits.finish()
-        var files: [Int: ExtractedFile] = [:]
-        if let extractor {
-            do { files = try extractor.finish(sessions: bits.tracker.sessions) } catch {
-                printError("\(error)")
-                throw ExitStatus.inputError
-            }
-        }
-        for finding in findings.findings where finding.code == .captureTruncated {
-            printError("warning: \(finding.message)")
-        }
-        let report = TimelineReport(
-            captures: input.captures, precision: capture.timestampPrecision, sessions: bits.tracker.sessions,
-            findings: findings.findings,
-            counters: AnalysisCounters.list(for: engine) + [
-                ("bits_sessions", UInt64(bits.tracker.sessions.count)),
-                ("bits_untracked_requests", UInt64(bits.tracker.untrackedRequests)),
-            ] + (extract == nil ? [] : [("files_extracted", UInt64(files.count))]),
-            extractionFolder: extract, files: files
-        )
+        let capture = try input.openCapture()
+        let jsonOutput = try json.map(BITSAnalysisRun.open)
+        let htmlOutput = try html.map(BITSAnalysisRun.open)
+        let run = try BITSAnalysisRun(capture: capture, captures: input.captures, meter: style.progressMeter(),
+                                      extractTo: extract)
         if let jsonOutput {
-            report.writeJSON(to: jsonOutput.write)
+            run.report.writeJSON(to: jsonOutput.write)
             jsonOutput.flush()
         }
-        if jsonOutput?.isStandardOutput != true {
-            OutputFile.standardOutput.write(report.text())
+        if let htmlOutput { run.writeHTML(to: htmlOutput) }
+        if jsonOutput?.isStandardOutput != true, htmlOutput?.isStandardOutput != true {
+            OutputFile.standardOutput.write(run.report.text(style: style.textStyle()))
             OutputFile.standardOutput.flush()
         }
-        if let failOn, findings.findings.contains(where: { $0.severity >= failOn }) {
+        if let failOn, run.findings.contains(where: { $0.severity >= failOn }) {
             throw ExitStatus.findings
         }
     }

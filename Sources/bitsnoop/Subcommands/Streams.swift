@@ -46,13 +46,15 @@ struct Streams: ParsableCommand {
     @Option(help: "Which directions --follow prints: both, client or server.")
     var direction: FollowDirections = .both
 
+    @OptionGroup var style: OutputStyleOptions
+
     func validate() throws {
         if let follow, follow < 1 { throw ValidationError("Connections are numbered from 1.") }
         if follow != nil, json == "-" { throw ValidationError("--follow and --json - both write to standard output.") }
     }
 
     func run() throws {
-        var capture = try input.openCapture()
+        let capture = try input.openCapture()
         let findings = FindingCollector()
         let jsonOutput = try json.map { path in
             do { return try OutputFile.open(path) } catch { printError("\(error)"); throw ExitStatus.inputError }
@@ -68,9 +70,14 @@ struct Streams: ParsableCommand {
         }
         let catalog = ConnectionCatalog(forwardingTo: follower)
         let engine = AnalysisEngine(factory: catalog, findings: findings)
+        // No progress line while --follow prints the bytes as they are read.
+        let meter = follow == nil ? style.progressMeter(counting: "connection") : nil
+        var source = ProgressingCapture(capture: capture, meter: meter) { engine.reassemblyStatistics.connections }
         do {
-            try engine.run(&capture)
+            try engine.run(&source)
+            meter?.finish()
         } catch {
+            meter?.finish()
             printError("\(error)")
             throw ExitStatus.inputError
         }
@@ -96,7 +103,7 @@ struct Streams: ParsableCommand {
                 printError("warning: \(gapBytes) byte(s) of connection \(id) are missing from the capture (gaps)")
             }
         } else if jsonOutput?.isStandardOutput != true {
-            out.write(report.text())
+            out.write(report.text(style: style.textStyle()))
         }
         out.flush()
     }

@@ -1,0 +1,83 @@
+import AnalyzerCore
+import BITSAnalyzer
+
+/// What every part of the HTML report shares: the results, the limits, the time axis, and which
+/// findings belong to which session row.
+struct HTMLReportContext {
+    /// The analysis results.
+    let timeline: TimelineReport
+    /// Bounds on what is drawn.
+    let limits: HTMLReportLimits
+    /// How many sessions get a row.
+    let sessionsDrawn: Int
+    /// Earliest time of any session or finding, if any.
+    let firstTime: CaptureTimestamp?
+    /// Latest time of any session or finding, if any.
+    let lastTime: CaptureTimestamp?
+    /// The shared axis of the session rows, in SVG units.
+    let scale: TimelineScale
+    /// Indexes into `timeline.findings` of each drawn session's findings, by session index.
+    let findingsBySession: [Int: [Int]]
+    /// The drawn session each finding belongs to, by finding index.
+    let sessionOfFinding: [Int: Int]
+
+    /// Left edge of the time axis in a row's SVG (the gutter holds lane labels).
+    static let axisLeft = 44.0
+    /// Right edge of the time axis in a row's SVG.
+    static let axisRight = 994.0
+    /// Width of a row's SVG in user units.
+    static let rowWidth = 1000.0
+
+    init(timeline: TimelineReport, limits: HTMLReportLimits) {
+        self.timeline = timeline
+        self.limits = limits
+        sessionsDrawn = min(timeline.sessions.count, max(limits.maxSessions, 0))
+        var first: CaptureTimestamp?
+        var last: CaptureTimestamp?
+        for session in timeline.sessions.prefix(sessionsDrawn) {
+            first = min(first ?? session.firstTime, session.firstTime)
+            last = max(last ?? session.lastTime, session.lastTime)
+        }
+        for finding in timeline.findings {
+            guard let time = finding.time else { continue }
+            first = min(first ?? time, time)
+            last = max(last ?? time, time)
+        }
+        firstTime = first
+        lastTime = last
+        scale = TimelineScale(start: first ?? .zero, end: last ?? .zero, left: Self.axisLeft, right: Self.axisRight)
+
+        // A finding names its session by ID; the first drawn session with that ID gets it.
+        var rowOfID: [String: Int] = [:]
+        for (index, session) in timeline.sessions.prefix(sessionsDrawn).enumerated() {
+            if let id = session.sessionID, rowOfID[id] == nil { rowOfID[id] = index }
+        }
+        var bySession: [Int: [Int]] = [:]
+        var ofFinding: [Int: Int] = [:]
+        for (index, finding) in timeline.findings.enumerated() {
+            guard let id = finding.sessionID, let row = rowOfID[id] else { continue }
+            bySession[row, default: []].append(index)
+            ofFinding[index] = row
+        }
+        findingsBySession = bySession
+        sessionOfFinding = ofFinding
+    }
+
+    /// A capture time as RFC 3339 with the capture's precision.
+    func clock(_ time: CaptureTimestamp) -> String { time.rfc3339(precision: timeline.precision) }
+
+    /// `+1.234 s`: a time as seconds since the start of the axis.
+    func relative(_ time: CaptureTimestamp) -> String {
+        let seconds = scale.offset(time)
+        // Hostile timestamps can be centuries apart: beyond a million years, Int conversion could trap.
+        guard seconds.isFinite, seconds < 3e13 else { return "-" }
+        // Times before the start do not occur (the axis starts at the earliest); clamp anyway.
+        let millis = Int((max(seconds, 0) * 1000).rounded())
+        return "+\(millis / 1000).\(String(repeating: "0", count: 3 - String(millis % 1000).count))\(millis % 1000) s"
+    }
+
+    /// The most severe of the given findings, if any.
+    func worstSeverity(_ findingIndexes: [Int]) -> Severity? {
+        findingIndexes.map { timeline.findings[$0].severity }.max()
+    }
+}

@@ -1,0 +1,77 @@
+import AnalyzerCore
+import BITSAnalyzer
+
+/// One request drawn on a session row: a Fragment as a bar from the request to its Ack, other
+/// requests as a mark; failed Acks and requests never answered in their own colours; the details
+/// in a hover title.
+struct HTMLRequestMark {
+    /// The request.
+    let request: BITSRequestRecord
+    /// Its session (for the end of an unanswered bar).
+    let session: BITSSession
+    /// The lane (connection) it is drawn in.
+    let lane: Int
+    /// Shared data.
+    let context: HTMLReportContext
+
+    /// Least width of a fragment bar, so that an instant Ack still shows.
+    static let minimumBarWidth = 2.0
+
+    /// Whether the answer was a failure: an HTTP status outside 2xx (a challenge aside) or a BITS
+    /// error code.
+    static func failed(_ request: BITSRequestRecord) -> Bool {
+        if request.challenge { return false }
+        if let code = request.errorCode, !code.isNoError { return true }
+        guard let status = request.status else { return false }
+        return !(200...299).contains(status)
+    }
+
+    /// The outcome class: `ok`, `failed`, `challenge` or `unanswered`.
+    private var outcome: String {
+        if request.challenge { return "challenge" }
+        if Self.failed(request) { return "failed" }
+        if request.status == nil { return "unanswered" }
+        return "ok"
+    }
+
+    /// The mark's SVG element, with its hover title.
+    func render() -> String {
+        let scale = context.scale
+        let top = HTMLSessionRows.markerBand + Double(lane) * HTMLSessionRows.laneHeight
+        let x = scale.x(request.time)
+        let title = "<title>\(HTMLText.escape(description))</title>"
+        switch request.type {
+        case .fragment:
+            let end = scale.x(request.ackTime ?? session.lastTime)
+            let width = max(end - x, Self.minimumBarWidth)
+            return "<rect class=\"frag \(outcome)\" x=\"\(HTMLText.number(x))\" y=\"\(HTMLText.number(top + 2))\" "
+                + "width=\"\(HTMLText.number(width))\" height=\"\(HTMLText.number(HTMLSessionRows.laneHeight - 4))\">"
+                + title + "</rect>"
+        case .createSession, .closeSession, .cancelSession:
+            let kind = request.type == .createSession ? "create" : request.type == .closeSession ? "close" : "cancel"
+            return "<rect class=\"mark \(kind) \(outcome)\" x=\"\(HTMLText.number(x - 1.5))\" y=\"\(HTMLText.number(top))\" "
+                + "width=\"3\" height=\"\(HTMLText.number(HTMLSessionRows.laneHeight))\">" + title + "</rect>"
+        default:
+            return "<rect class=\"mark ping \(outcome)\" x=\"\(HTMLText.number(x - 1.5))\" "
+                + "y=\"\(HTMLText.number(top + 3))\" width=\"3\" "
+                + "height=\"\(HTMLText.number(HTMLSessionRows.laneHeight - 6))\">"
+                + title + "</rect>"
+        }
+    }
+
+    /// `fragment 0-4095/10000 on #2 at +0.120 s: 200 after 3 ms, received 4096`.
+    private var description: String {
+        var text = "\(request.type) "
+        if let range = request.range { text += "\(range.text) " }
+        text += "on #\(request.connection) at \(context.relative(request.time)): "
+        if let status = request.status {
+            text += "\(status)"
+            if let ack = request.ackTime { text += " after \(HumanUnits.duration(ack.seconds(since: request.time)))" }
+            if let received = request.received { text += ", received \(received)" }
+            if let code = request.errorCode, !code.isNoError { text += ", error \(code)\(code.name.map { " \($0)" } ?? "")" }
+        } else {
+            text += "never answered"
+        }
+        return text
+    }
+}

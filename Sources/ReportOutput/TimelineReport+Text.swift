@@ -1,0 +1,129 @@
+import AnalyzerCore
+import BITSAnalyzer
+import UploadExtraction
+
+extension TimelineReport {
+    /// The readable summary, plain: one line per session, then findings grouped by severity.
+    public func text() -> String { text(style: .plain) }
+
+    /// The readable summary: a table with one line per session (ID, URL, client, state, bytes
+    /// acknowledged of the total, requests, duration), the sessions by state, then the findings
+    /// grouped by severity, most severe first. With a width, the URL, session and client columns
+    /// give way first (`…` in the middle), then the client and URL columns are left out, and finding
+    /// messages wrap under their code; with colours,
+    /// states and severities are coloured.
+    public func text(style: TextStyle) -> String {
+        var rows: [[String]] = []
+        for session in sessions {
+            let acknowledged = session.bytesAcknowledged ?? 0
+            let progress: String
+            if let total = session.totalLength {
+                progress = "\(HumanUnits.bytes(acknowledged)) / \(HumanUnits.bytes(total)) "
+                    + "(\(HumanUnits.percent(acknowledged, of: total))%)"
+            } else {
+                progress = session.bytesAcknowledged.map { HumanUnits.bytes($0) } ?? "-"
+            }
+            rows.append([
+                session.sessionID ?? "(none)",
+                session.url,
+                session.client.address.description,
+                session.state.rawValue,
+                progress,
+                String(session.requests.count),
+                HumanUnits.duration(session.lastTime.seconds(since: session.firstTime)),
+            ])
+        }
+        var out = ""
+        if !rows.isEmpty {
+            var table = TextTable(header: ["session", "url", "client", "state", "acknowledged", "requests", "duration"],
+                                  rows: rows, rightAligned: [5, 6])
+            table.shrinkable = [1, 0, 2]
+            table.droppable = [2, 1]
+            table.maxWidth = style.width
+            let states = sessions.map(\.state)
+            table.decorate = { row, column, text in
+                if row == 0 { return style.bold(text) }
+                return column == 3 ? style.paint(text, state: states[row - 1]) : text
+            }
+            out += table.render()
+        }
+        out += "\(sessions.count) session\(sessions.count == 1 ? "" : "s")"
+        let byState = Dictionary(grouping: sessions, by: \.state)
+        if !byState.isEmpty {
+            out += ": " + BITSSessionState.allCases.compactMap { state in
+                byState[state].map { style.paint("\($0.count) \(state.rawValue)", state: state) }
+            }.joined(separator: ", ")
+        }
+        out += "\n"
+        for severity in Severity.allCases.reversed() {
+            let group = findings.filter { $0.severity == severity }
+            guard !group.isEmpty else { continue }
+            out += "\n" + style.paint("\(severity) (\(group.count)):", severity: severity) + "\n"
+            for finding in group { out += findingLines(finding, style: style) }
+        }
+        if findings.isEmpty { out += "\nno findings\n" }
+        if let extractionFolder { out += filesText(folder: extractionFolder) }
+        return out
+    }
+
+    /// The list of extracted files: name, length, complete or what is missing, SHA-256.
+    private func filesText(folder: String) -> String {
+        var out = "\n\(files.count) file\(files.count == 1 ? "" : "s") extracted to \(folder)"
+        out += files.isEmpty ? "\n" : ":\n"
+        for index in files.keys.sorted() {
+            guard let file = files[index] else { continue }
+            var state = file.complete ? "complete" : "partial"
+            if !file.missing.isEmpty {
+                let missingBytes = file.missing.reduce(UInt64(0)) { sum, range in
+                    let (total, overflow) = sum.addingReportingOverflow(range.upperBound - range.lowerBound + 1)
+                    return overflow ? .max : total
+                }
+                state += ", missing \(HumanUnits.bytes(missingBytes)) in \(file.missing.count) range"
+                    + (file.missing.count == 1 ? "" : "s")
+            }
+            out += "  \(file.path)  \(HumanUnits.bytes(file.bytes))  \(state)  sha256 \(file.sha256)\n"
+        }
+        return out
+    }
+
+    /// `  code  session conn N  message`, or, when that is wider than the style allows, the message
+    /// wrapped on lines of its own indented under the code.
+    private func findingLines(_ finding: Finding, style: TextStyle) -> String {
+        var place: [String] = []
+        if let id = finding.sessionID { place.append(id) }
+        if let connection = finding.connection { place.append("conn \(connection)") }
+        let head = "  \(finding.code)" + (place.isEmpty ? "" : "  " + place.joined(separator: " "))
+        let paintedHead = "  " + style.paint(finding.code.rawValue, severity: finding.severity)
+            + (place.isEmpty ? "" : "  " + place.joined(separator: " "))
+        let oneLine = head.count + 2 + finding.message.count
+        guard let width = style.width, oneLine > width else { return paintedHead + "  " + finding.message + "\n" }
+        let indent = "      "
+        let wrapped = Self.wrap(finding.message, width: max(width - indent.count, 20))
+        return paintedHead + "\n" + wrapped.map { indent + $0 + "\n" }.joined()
+    }
+
+    /// `text` broken into lines of at most `width` characters at spaces; a word longer than the
+    /// width is cut.
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            var word = Substring(word)
+            while word.count > width {
+                if !line.isEmpty { lines.append(line); line = "" }
+                lines.append(String(word.prefix(width)))
+                word = word.dropFirst(width)
+            }
+            if line.isEmpty {
+                line = String(word)
+            } else if line.count + 1 + word.count <= width {
+                line += " " + word
+            } else {
+                lines.append(line)
+                line = String(word)
+            }
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
+    }
+}

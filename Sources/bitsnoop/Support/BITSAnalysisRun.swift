@@ -1,0 +1,91 @@
+import AnalysisPipeline
+import AnalyzerCore
+import BITSAnalyzer
+import CaptureIO
+import ReportOutput
+import UploadExtraction
+
+/// One BITS analysis of the captures, as `analyze` and `report` run it: the pipeline over every
+/// packet (with the progress line when wanted), then the timeline built from the results.
+struct BITSAnalysisRun {
+    /// The timeline: sessions, findings, counters.
+    let report: TimelineReport
+    /// Every finding, in the order reported.
+    let findings: [Finding]
+
+    /// Reads `capture` (opened from `captures`) to the end; with `extractTo`, rebuilds every upload
+    /// into that folder (`--extract`).
+    /// - Throws: ``ExitStatus/inputError`` after printing one line, when an input cannot be read or
+    ///   the extraction folder cannot be used or written.
+    init(capture: OfflineCapture, captures: [String], meter: ProgressMeter?, extractTo folder: String? = nil) throws {
+        let collector = FindingCollector()
+        let bits = BITSStreamAnalysis(findings: collector)
+        let extractor = try folder.map { folder in
+            do { return try UploadExtractor(directory: folder, findings: collector) } catch {
+                printError("\(error)")
+                throw ExitStatus.inputError
+            }
+        }
+        bits.tracker.bodyObserver = extractor
+        let engine = AnalysisEngine(factory: bits, findings: collector)
+        var source = ProgressingCapture(capture: capture, meter: meter) { bits.tracker.sessions.count }
+        do {
+            try engine.run(&source)
+        } catch {
+            meter?.finish()
+            printError("\(error)")
+            throw ExitStatus.inputError
+        }
+        meter?.finish()
+        bits.finish()
+        var files: [Int: ExtractedFile] = [:]
+        if let extractor {
+            do { files = try extractor.finish(sessions: bits.tracker.sessions) } catch {
+                printError("\(error)")
+                throw ExitStatus.inputError
+            }
+        }
+        for finding in collector.findings where finding.code == .captureTruncated {
+            printError("warning: \(finding.message)")
+        }
+        findings = collector.findings
+        report = TimelineReport(
+            captures: captures, precision: capture.timestampPrecision, sessions: bits.tracker.sessions,
+            findings: collector.findings,
+            counters: AnalysisCounters.list(for: engine) + [
+                ("bits_sessions", UInt64(bits.tracker.sessions.count)),
+                ("bits_untracked_requests", UInt64(bits.tracker.untrackedRequests)),
+            ] + (folder == nil ? [] : [("files_extracted", UInt64(files.count))]),
+            extractionFolder: folder, files: files
+        )
+    }
+
+    /// Writes the HTML report to `output`.
+    func writeHTML(to output: OutputFile) {
+        var page = HTMLReport(timeline: report)
+        let files = report.files
+        page.extraSessionDetails = { index, _ in
+            guard let file = files[index] else { return [] }
+            var lines = [(label: "file", value: file.path), (label: "file bytes", value: String(file.bytes)),
+                         (label: "complete", value: file.complete ? "yes" : "no"), (label: "sha256", value: file.sha256)]
+            if !file.missing.isEmpty {
+                // The first ranges only: a hostile upload can leave many.
+                let shown = file.missing.prefix(20).map { "\($0.lowerBound)-\($0.upperBound)" }.joined(separator: ", ")
+                let more = file.missing.count > 20 ? ", … \(file.missing.count - 20) more" : ""
+                lines.append((label: "missing", value: shown + more))
+            }
+            return lines
+        }
+        output.write(page.render())
+        output.flush()
+    }
+
+    /// Opens an output file named on the command line.
+    /// - Throws: ``ExitStatus/inputError`` after printing one line, when it cannot be opened.
+    static func open(_ path: String) throws -> OutputFile {
+        do { return try OutputFile.open(path) } catch {
+            printError("\(error)")
+            throw ExitStatus.inputError
+        }
+    }
+}
