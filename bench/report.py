@@ -33,6 +33,15 @@ def check_timeline(path, sessions):
     return {"sessions": len(timeline["sessions"]), "states": states, "findings": findings, "correct": correct}
 
 
+def extract_cost(tools):
+    """What --extract adds to a run, over the time dd takes to write as many bytes."""
+    if not all(name in tools for name in ("bitsnoop", "bitsnoop-extract", "write-copy")):
+        return None
+    added = tools["bitsnoop-extract"]["median_seconds"] - tools["bitsnoop"]["median_seconds"]
+    write = tools["write-copy"]["median_seconds"]
+    return round(added / write, 2) if write > 0 else None
+
+
 def main():
     parser = argparse.ArgumentParser()
     for name in ("times", "timeline", "timeline-small", "large", "small", "output"):
@@ -69,6 +78,7 @@ def main():
             "bitsnoop/floor": ratio("bitsnoop", "floor"),
             "tshark/bitsnoop": ratio("tshark", "bitsnoop"),
             "tcpflow/bitsnoop": ratio("tcpflow", "bitsnoop"),
+            "(extract - bitsnoop)/write-copy": extract_cost(tools),
         },
         "bitsnoop_result": {
             "large": check_timeline(args.timeline, args.sessions),
@@ -86,7 +96,7 @@ def main():
     for name, tool in tools.items():
         print(f"{name:<16}{tool['capture']:<9}{tool['median_seconds']:>10.3f}{tool['peak_rss_kib'] / 1024:>14.1f}")
     for name, value in results["ratios"].items():
-        print(f"{name:<18}{'-' if value is None else value}")
+        print(f"{name:<32}{'-' if value is None else value}")
     for capture, check in results["bitsnoop_result"].items():
         verdict = "correct" if check["correct"] else "WRONG"
         print(f"bitsnoop on {capture}: {check['sessions']} sessions {check['states']}, "

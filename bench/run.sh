@@ -5,8 +5,9 @@
 #
 # Builds bitsnoop and the generator in release mode and the libpcap floor (bench/floor.c), writes a
 # large capture of concurrent BITS uploads and one four times smaller, then times, alternately and
-# N times on the same warm file: the floor, `bitsnoop analyze --json`, `tshark -q -z http,tree` and
-# `tcpflow -o DIR`. Prints medians, ratios and peak RSS, and writes them to OUT/results.json.
+# N times on the same warm file: the floor, `bitsnoop analyze --json` (also with `--extract`, beside
+# a `dd` writing as many bytes as the uploads hold), `tshark -q -z http,tree` and `tcpflow -o DIR`.
+# Prints medians, ratios and peak RSS, and writes them to OUT/results.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -79,6 +80,14 @@ for run in $(seq 1 "$runs"); do
     measure floor large "$out/floor" "$large"
     measure bitsnoop large "$bin/bitsnoop" analyze "$large" --json "$out/timeline.json"
     measure bitsnoop small "$bin/bitsnoop" analyze "$small" --json "$out/timeline-small.json"
+    rm -rf "$out/extract"
+    measure bitsnoop-extract large "$bin/bitsnoop" analyze "$large" --json "$out/timeline-extract.json" \
+        --extract "$out/extract"
+    extracted_mib=$(( $(du -sb "$out/extract" | cut -f1) >> 20 ))
+    rm -rf "$out/extract"
+    # The cost of writing as many bytes as the extracted files hold, for comparison.
+    measure write-copy large dd if="$large" of="$out/copy.bin" bs=1M count="$extracted_mib"
+    rm -f "$out/copy.bin"
     if [ "$peers" = 1 ]; then
         measure tshark large tshark -r "$large" -q -z http,tree
         rm -rf "$out/tcpflow" && mkdir -p "$out/tcpflow"
