@@ -296,6 +296,13 @@ final class TCPConnection {
     func skipFirstHole(_ direction: FlowDirection, time: CaptureTimestamp, heldTotal: inout Int) -> Bool {
         let index = direction.rawValue
         guard let first = halves[index].held.first else { return false }
+        if halves[index].ended {
+            // Bytes held past the FIN: the direction ended before them, so they are not part of the
+            // stream (counted like data after the end in `process`); released, never delivered.
+            let held = popHeld(direction, heldTotal: &heldTotal)
+            halves[index].statistics.retransmittedBytes += UInt64(held.length)
+            return true
+        }
         deliverGap(Int(first.offset - halves[index].nextOffset), direction: direction, time: time, uncaptured: false)
         drainHeld(direction, time: time, heldTotal: &heldTotal)
         endIfComplete(direction, time: time)
