@@ -56,12 +56,14 @@ for target in "${targets[@]}"; do
 done
 bin="$(cd "$fuzz_dir" && swift build -c release --show-bin-path)"
 
+# The Swift runtime's own crash backtracer is switched off: libFuzzer and ASan report crashes, and
+# the backtracer's memory reads trip ASan.
 run_target() {
     local target="$1"
     local log="$out/logs/$target.log"
     # -max_len: the largest sample fits; -rss_limit_mb: the bound on one input's memory (a leak or
     # a table that grows without limit shows as an OOM); -timeout: seconds one input may take.
-    nice -n 10 "$bin/$(executable "$target")" "$out/corpus/$target" "$out/seeds/$target" \
+    SWIFT_BACKTRACE=enable=no nice -n 10 "$bin/$(executable "$target")" "$out/corpus/$target" "$out/seeds/$target" \
         "$fuzz_dir/regressions/$target" \
         -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
         -artifact_prefix="$out/artifacts/$target/" >"$log" 2>&1

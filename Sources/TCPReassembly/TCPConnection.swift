@@ -205,7 +205,9 @@ final class TCPConnection {
                 let boundary = min(range.upperBound, nextHeld)
                 let capturedEnd = start + Int64(captured.count)
                 let copyEnd = min(boundary, max(cursor, capturedEnd))
-                let bytes = Array(captured[Int(cursor - start)..<Int(copyEnd - start)])
+                // Past the captured bytes (cut by the snapshot length) there is nothing to copy, and
+                // slicing there would start past the buffer's end: the piece is held by length only.
+                let bytes = cursor < capturedEnd ? Array(captured[Int(cursor - start)..<Int(copyEnd - start)]) : []
                 let piece = HeldSegment(offset: cursor, bytes: bytes, length: Int(boundary - cursor))
                 halves[index].held.insert(piece, at: position)
                 halves[index].heldBytes += bytes.count
