@@ -50,11 +50,13 @@ public enum AbsurdWireValue: String, CaseIterable, Sendable {
         case .contentRangeLastBelowFirst:
             return [create, (fragment("bytes 10-5/100"), ack(received: "0"))]
         case .chunkSize20HexDigits:
-            return [(http("POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFFFF\r\nab\r\n0\r\n\r\n"),
+            let chunked = "POST /a HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+            return [(http(chunked + "FFFFFFFFFFFFFFFFFFFF\r\nab\r\n0\r\n\r\n"),
                      http("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000000\r\nxyz"))]
         case .headerBlockNeverEnds:
             let line = "X-Filler: " + String(repeating: "a", count: 1_000) + "\r\n"
-            return [(http("BITS_POST /upload/x.bin HTTP/1.1\r\nHost: h\r\n" + String(repeating: line, count: 200)), nil)]
+            let start = "BITS_POST /upload/x.bin HTTP/1.1\r\nHost: h\r\n"
+            return [(http(start + String(repeating: line, count: 200)), nil)]
         case .receivedPastTotal:
             return [create, (fragment("bytes 0-3/4"), ack(received: "5000")),
                     (fragment("bytes 4-7/4"), ack(received: "18446744073709551615"))]

@@ -56,7 +56,8 @@ public enum BrokenCaptureFile: String, CaseIterable, Sendable {
         case .randomBytes:
             return (0..<whole.count).map { _ in UInt8.random(in: 0...255, using: &random) }
         case .randomRecords:
-            return Array(whole.prefix(24)) + (24..<max(24, whole.count)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let noise = (24..<max(24, whole.count)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            return Array(whole.prefix(24)) + noise
         }
     }
 

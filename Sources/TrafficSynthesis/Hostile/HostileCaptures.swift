@@ -52,7 +52,9 @@ public enum HostileCaptures {
 
     /// One connection: handshake, each client message answered by the server message at the same
     /// index (a missing answer sends nothing), then FINs. Messages are raw bytes, so anything goes.
-    public static func exchange(_ messages: [(client: [UInt8], server: [UInt8]?)], segmentSize: Int = 1_400) -> [UInt8] {
+    public static func exchange(
+        _ messages: [(client: [UInt8], server: [UInt8]?)], segmentSize: Int = 1_400
+    ) -> [UInt8] {
         var capture = PcapBuffer()
         var flow = RawTCPFlow(client: client(0), server: server)
         flow.handshake(into: &capture)

@@ -59,7 +59,9 @@ public struct RawTCPFlow: Sendable {
         send(fromClient: true, flags: [.ack], payload: [], into: &capture)
     }
 
-    private mutating func sendData(fromClient: Bool, _ bytes: [UInt8], segmentSize: Int, into capture: inout PcapBuffer) {
+    private mutating func sendData(
+        fromClient: Bool, _ bytes: [UInt8], segmentSize: Int, into capture: inout PcapBuffer
+    ) {
         var start = 0
         while start < bytes.count {
             let end = min(bytes.count, start + max(1, segmentSize))
