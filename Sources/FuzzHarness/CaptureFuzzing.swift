@@ -20,14 +20,16 @@ public enum CaptureFuzzing {
         runAsPackets(input)
     }
 
-    /// Writes the input to a scratch file and analyses it if libpcap opens it.
-    public static func runAsFile(_ input: UnsafeRawBufferPointer) {
+    /// Writes the input to a scratch file and analyses it if libpcap opens it, with `limits`.
+    /// - Returns: the packets analysed, or `nil` when the input is not a capture.
+    @discardableResult
+    public static func runAsFile(_ input: UnsafeRawBufferPointer, limits: Limits = FuzzLimits.small) -> Int? {
         let path = scratchPath()
         guard writeFile(input, to: path) else { fatalError("cannot write the scratch file \(path)") }
         defer { unlink(path) }
         // Not a capture: the CLI reports it in one line and exits 2; nothing more to exercise.
-        guard var capture = try? OfflineCapture(paths: [path]) else { return }
-        let analysis = Analysis()
+        guard var capture = try? OfflineCapture(paths: [path]) else { return nil }
+        let analysis = Analysis(limits: limits)
         do {
             try analysis.engine.run(&capture)
         } catch {
@@ -36,11 +38,12 @@ public enum CaptureFuzzing {
         }
         check(capture.packetsRead == analysis.engine.capture.packets, "packets read and analysed differ")
         analysis.render(captures: [path], precision: capture.timestampPrecision)
+        return analysis.engine.capture.packets
     }
 
     /// Feeds the input, read as a packet script, straight to the engine.
     public static func runAsPackets(_ input: UnsafeRawBufferPointer) {
-        let analysis = Analysis()
+        let analysis = Analysis(limits: FuzzLimits.small)
         var reader = PacketScriptReader(input)
         while let packet = reader.next() {
             analysis.engine.process(packet)
@@ -49,17 +52,19 @@ public enum CaptureFuzzing {
         analysis.render(captures: ["-"], precision: .nanoseconds)
     }
 
-    /// Everything `analyze` and `streams` wire up, with small limits.
+    /// Everything `analyze` and `streams` wire up.
     private final class Analysis {
         let findings = FindingCollector()
+        let limits: Limits
         let bits: BITSStreamAnalysis
         let catalog: ConnectionCatalog
         let engine: AnalysisEngine
 
-        init() {
-            bits = BITSStreamAnalysis(limits: FuzzLimits.small, findings: findings)
+        init(limits: Limits) {
+            self.limits = limits
+            bits = BITSStreamAnalysis(limits: limits, findings: findings)
             catalog = ConnectionCatalog(forwardingTo: bits)
-            engine = AnalysisEngine(limits: FuzzLimits.small, factory: catalog, findings: findings)
+            engine = AnalysisEngine(limits: limits, factory: catalog, findings: findings)
         }
 
         /// Finishes the BITS analysis and renders both reports both ways.
@@ -74,7 +79,7 @@ public enum CaptureFuzzing {
                                           findings: findings.findings, counters: counters)
             _ = timeline.json().serialized()
             _ = timeline.text()
-            BITSInvariants.verify(bits.tracker, limits: FuzzLimits.small.bits)
+            BITSInvariants.verify(bits.tracker, limits: limits.bits)
         }
     }
 

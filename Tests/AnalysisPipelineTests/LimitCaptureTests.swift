@@ -24,7 +24,8 @@ import TrafficSynthesis
     }
 
     static func analyse(_ bytes: [UInt8], limits: Limits) throws -> Outcome {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("bitsnoop-limit-\(UUID().uuidString).pcap")
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("bitsnoop-limit-\(UUID().uuidString).pcap")
         try Data(bytes).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
         var capture = try OfflineCapture(paths: [url.path])
@@ -66,7 +67,8 @@ import TrafficSynthesis
         let notice = try #require(outcome.with(.limitConnections).first)
         #expect(outcome.with(.limitConnections).count == 1)
         #expect(notice.severity == .notice)
-        #expect(notice.message.contains("maxConnections") && notice.message.contains("ended the 1 least recently active"))
+        #expect(notice.message.contains("maxConnections"))
+        #expect(notice.message.contains("ended the 1 least recently active"))
         #expect(outcome.counter("connections_evicted") == 12)
         #expect(outcome.counter("connections") == 20)
     }
@@ -162,8 +164,9 @@ import TrafficSynthesis
                 source: client, destination: server, sequenceNumber: 1, acknowledgmentNumber: 0, flags: [.ack],
                 payload: [UInt8](repeating: 0x61, count: 200))
             guard case .v4(let from) = client.address, case .v4(let to) = server.address else { return }
-            let packet = IPPacketBuilder.ipv4(source: from, destination: to, protocolNumber: IPPacketBuilder.tcpProtocol,
-                                              payload: segment, identification: UInt16(index), dontFragment: false)
+            let packet = IPPacketBuilder.ipv4(
+                source: from, destination: to, protocolNumber: IPPacketBuilder.tcpProtocol, payload: segment,
+                identification: UInt16(index), dontFragment: false)
             let fragments = IPPacketBuilder.fragment(packet, maxFragmentPayload: 64, identification: UInt32(index))
             #expect(fragments.count > 1)
             capture.append(ipPacket: fragments[0], from: client.address, to: server.address)
