@@ -19,7 +19,8 @@ public enum BITSFuzzing {
             // Two clients and two servers, so that sessions move between connections and servers.
             let connection = BITSConnectionInfo(
                 id: nextConnection,
-                client: Endpoint(address: .v4(0x0A00_0001 + UInt32(index & 1)), port: UInt16(40_000 + nextConnection % 20_000)),
+                client: Endpoint(address: .v4(0x0A00_0001 + UInt32(index & 1)),
+                                 port: UInt16(40_000 + nextConnection % 20_000)),
                 server: Endpoint(address: .v4(0x0A00_0100 + UInt32(index >> 1)), port: 80))
             nextConnection += 1
             let analyzer = BITSConnectionAnalyzer(connection: connection, tracker: tracker, findings: findings)

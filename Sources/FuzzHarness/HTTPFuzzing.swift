@@ -141,10 +141,13 @@ final class CheckingHTTPDelegate: HTTPConnectionDelegate {
     }
 
     private static func checkEnd(_ end: HTTPMessageEnd, of message: OpenMessage, _ name: String) {
-        check(end.bodyBytes == message.bodyBytes, "\(name): end says \(end.bodyBytes) body bytes, \(message.bodyBytes) seen")
-        check(end.bodyGapBytes == message.gapBytes, "\(name): end says \(end.bodyGapBytes) gap bytes, \(message.gapBytes) seen")
+        check(end.bodyBytes == message.bodyBytes,
+              "\(name): end says \(end.bodyBytes) body bytes, \(message.bodyBytes) seen")
+        check(end.bodyGapBytes == message.gapBytes,
+              "\(name): end says \(end.bodyGapBytes) gap bytes, \(message.gapBytes) seen")
         if end.complete, case .contentLength(let length) = end.framing {
-            check(sum(end.bodyBytes, end.bodyGapBytes) == length, "\(name): complete but body and gaps are not \(length)")
+            check(sum(end.bodyBytes, end.bodyGapBytes) == length,
+                  "\(name): complete but body and gaps are not \(length)")
         }
     }
 

@@ -122,12 +122,12 @@ final class CheckingStreamConsumer: StreamConsumer {
 
     private func verify(_ statistics: DirectionStatistics, side: Int) {
         check(statistics.payloadBytes == dataBytes[side],
-                          "connection \(id): \(statistics.payloadBytes) payload bytes counted, \(dataBytes[side]) delivered")
+              "connection \(id): \(statistics.payloadBytes) payload bytes counted, \(dataBytes[side]) delivered")
         check(statistics.gapBytes == gapBytes[side],
-                          "connection \(id): \(statistics.gapBytes) gap bytes counted, \(gapBytes[side]) delivered")
+              "connection \(id): \(statistics.gapBytes) gap bytes counted, \(gapBytes[side]) delivered")
         check(statistics.gaps == gapCount[side],
-                          "connection \(id): \(statistics.gaps) gaps counted, \(gapCount[side]) delivered")
+              "connection \(id): \(statistics.gaps) gaps counted, \(gapCount[side]) delivered")
         check(statistics.uncapturedBytes <= statistics.gapBytes,
-                          "connection \(id): more uncaptured bytes than gap bytes")
+              "connection \(id): more uncaptured bytes than gap bytes")
     }
 }

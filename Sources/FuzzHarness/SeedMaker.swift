@@ -9,7 +9,9 @@ import TCPReassembly
 public enum SeedMaker {
     /// The seeds of `target` made from the capture at `path`, named by a suffix for the file name.
     /// - Throws: ``CaptureError`` when the capture cannot be opened.
-    public static func seeds(for target: FuzzTarget, capture path: String, bytes: [UInt8]) throws -> [(String, [UInt8])] {
+    public static func seeds(
+        for target: FuzzTarget, capture path: String, bytes: [UInt8]
+    ) throws -> [(String, [UInt8])] {
         switch target {
         case .capture: return [("", bytes), (".packets", try packetScript(path))]
         case .reassembly: return [(".segments", try segmentScript(path))]
@@ -66,9 +68,10 @@ public enum SeedMaker {
 
 /// A direction-independent name of a connection's addresses and ports.
 struct ConnectionKeyText: Hashable {
-    let low: String
-    let high: String
+    private let low: String
+    private let high: String
 
+    /// The key of the connection between `a` and `b`, in either order.
     init(_ a: Endpoint, _ b: Endpoint) {
         let (first, second) = (a.description, b.description)
         (low, high) = first < second ? (first, second) : (second, first)
@@ -77,39 +80,49 @@ struct ConnectionKeyText: Hashable {
 
 /// Writes what the reassembler delivers as a stream script.
 final class StreamScriptRecorder: StreamConsumerFactory {
+    /// The script recorded so far.
     var writer = StreamScriptWriter()
     private var nextSlot = 0
 
+    /// A recorder for the connection, in the next of the four slots (round robin).
     func makeConsumer(for connection: ConnectionInfo) -> (any StreamConsumer)? {
         let slot = nextSlot
         nextSlot = (nextSlot + 1) % 4
         return Recorder(slot: slot, owner: self)
     }
 
+    /// Nothing to record: the recorder wrote the close.
     func connectionClosed(summary: ConnectionSummary) {}
 
     /// One connection's events into the owner's script.
     final class Recorder: StreamConsumer {
-        let slot: Int
-        unowned let owner: StreamScriptRecorder
+        private let slot: Int
+        private unowned let owner: StreamScriptRecorder
 
+        /// A recorder writing into `owner`'s script as `slot`.
         init(slot: Int, owner: StreamScriptRecorder) {
             self.slot = slot
             self.owner = owner
         }
 
-        func streamData(_ bytes: UnsafeRawBufferPointer, direction: FlowDirection, offset: UInt64, time: CaptureTimestamp) {
+        /// Records the bytes.
+        func streamData(
+            _ bytes: UnsafeRawBufferPointer, direction: FlowDirection, offset: UInt64, time: CaptureTimestamp
+        ) {
             owner.writer.data(slot: slot, direction, bytes)
         }
 
+        /// Records the gap.
         func streamGap(length: UInt64, direction: FlowDirection, offset: UInt64, time: CaptureTimestamp) {
             owner.writer.gap(slot: slot, direction, length: length)
         }
 
+        /// Records the end of the direction.
         func streamEnded(direction: FlowDirection, time: CaptureTimestamp) {
             owner.writer.end(slot: slot, direction)
         }
 
+        /// Records the close.
         func connectionClosed(_ summary: ConnectionSummary) {
             owner.writer.close(slot: slot)
         }

@@ -38,7 +38,8 @@ public struct StreamScriptReader {
         switch op & 3 {
         case 0:
             let wanted = Int(reader.readUInt16(endianness: .little) ?? 0)
-            let bytes = reader.readSlice(length: min(wanted, reader.readableCount)) ?? UnsafeRawBufferPointer(start: nil, count: 0)
+            let bytes = reader.readSlice(length: min(wanted, reader.readableCount))
+                ?? UnsafeRawBufferPointer(start: nil, count: 0)
             return .data(slot: slot, direction, bytes)
         case 1:
             let shift = UInt64(reader.readUInt8() ?? 0) & 63
