@@ -37,11 +37,11 @@ public enum FuzzReplay {
                     target.run(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
                     count += 1
                 }
-                print("\(target.executableName): ran \(count) input(s)")
+                print("bitsnoop-fuzz \(target.rawValue): ran \(count) input(s)")
             }
             return 0
         } catch {
-            FileHandle.standardError.write(Data("\(target.executableName): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("bitsnoop-fuzz \(target.rawValue): \(error)\n".utf8))
             return 2
         }
     }
