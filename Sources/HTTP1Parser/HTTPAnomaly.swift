@@ -130,7 +130,8 @@ public enum HTTPAnomaly: Hashable, Sendable {
         case .obsoleteLineFolding:
             return "header value continued on a following line (obsolete line folding); lines joined"
         case .headerBlockTooLarge(let limit):
-            return "header block longer than \(limit) bytes (limit maxHeaderBlockBytes); message abandoned, resynchronising"
+            return "header block longer than \(limit) bytes (limit maxHeaderBlockBytes); message abandoned, "
+                + "resynchronising"
         case .tooManyHeaders(let limit):
             return "more than \(limit) header fields (limit maxHeaderCount); message abandoned, resynchronising"
         case .invalidContentLength(let value):
@@ -157,7 +158,8 @@ public enum HTTPAnomaly: Hashable, Sendable {
         case .resynchronized(let skipped):
             return "found a start line again after skipping \(skipped) byte(s)"
         case .resyncAbandoned(let scanned):
-            return "no start line within \(scanned) scanned byte(s) (limit maxResyncScanBytes); ignoring this direction until the next gap"
+            return "no start line within \(scanned) scanned byte(s) (limit maxResyncScanBytes); ignoring this "
+                + "direction until the next gap"
         case .responseWithoutRequest:
             return "response while no request was waiting"
         case .responseToLostRequest:
