@@ -62,10 +62,12 @@ run_target() {
     local target="$1"
     local log="$out/logs/$target.log"
     # -max_len: the largest sample fits; -rss_limit_mb: the bound on one input's memory (a leak or
-    # a table that grows without limit shows as an OOM); -timeout: seconds one input may take.
+    # a table that grows without limit shows as an OOM); -timeout: wall-clock seconds one input may
+    # take before it counts as a hang. Generous, because a shared machine may pause the process (a
+    # 90 s SIGSTOP once made two false timeouts); inputs over 10 s are still saved as slow-unit-*.
     SWIFT_BACKTRACE=enable=no nice -n 10 "$bin/$(executable "$target")" "$out/corpus/$target" "$out/seeds/$target" \
         "$fuzz_dir/regressions/$target" \
-        -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
+        -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=180 -print_final_stats=1 \
         -artifact_prefix="$out/artifacts/$target/" >"$log" 2>&1
 }
 
