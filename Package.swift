@@ -17,6 +17,8 @@ let package = Package(
         .executable(name: "bitsnoop", targets: ["bitsnoop"]),
         .executable(name: "bitsnoop-gen", targets: ["bitsnoop-gen"]),
         .executable(name: "bits-loopback", targets: ["bits-loopback"]),
+        // Runs a command and reports its peak memory (for the CLI tests' memory bounds).
+        .executable(name: "peak-rss", targets: ["peak-rss"]),
         // What each fuzz target does with one input; the libFuzzer executables live in the package
         // under fuzz/ (built with -sanitize=fuzzer,address by fuzz/run.sh) and depend on this.
         .library(name: "FuzzHarness", targets: ["FuzzHarness"]),
@@ -94,6 +96,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(name: "bitsnoop-fuzz", dependencies: ["FuzzHarness"], swiftSettings: strictSettings),
+        // Runs a command and writes its peak resident set size (see its main.swift for why a helper).
+        .executableTarget(name: "peak-rss", swiftSettings: strictSettings),
         .testTarget(name: "AnalyzerCoreTests", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "CaptureIOTests",
