@@ -17,6 +17,13 @@ let package = Package(
         .executable(name: "bitsnoop", targets: ["bitsnoop"]),
         .executable(name: "bitsnoop-gen", targets: ["bitsnoop-gen"]),
         .executable(name: "bits-loopback", targets: ["bits-loopback"]),
+        // Runs a command and reports its peak memory (for the CLI tests' memory bounds).
+        .executable(name: "peak-rss", targets: ["peak-rss"]),
+        // What each fuzz target does with one input; the libFuzzer executables live in the package
+        // under fuzz/ (built with -sanitize=fuzzer,address by fuzz/run.sh) and depend on this.
+        .library(name: "FuzzHarness", targets: ["FuzzHarness"]),
+        // Replays saved fuzz inputs and writes seed corpora, without the fuzzer.
+        .executable(name: "bitsnoop-fuzz", targets: ["bitsnoop-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -87,6 +94,19 @@ let package = Package(
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
+        // What each fuzz target does with one input, with invariant checks; shared by the fuzz
+        // executables (fuzz/Package.swift), bitsnoop-fuzz and the regression tests.
+        .target(
+            name: "FuzzHarness",
+            dependencies: [
+                "AnalyzerCore", "CaptureIO", "PacketDecoding", "TCPReassembly", "HTTP1Parser", "BITSAnalyzer",
+                "AnalysisPipeline", "ReportOutput",
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(name: "bitsnoop-fuzz", dependencies: ["FuzzHarness"], swiftSettings: strictSettings),
+        // Runs a command and writes its peak resident set size (see its main.swift for why a helper).
+        .executableTarget(name: "peak-rss", swiftSettings: strictSettings),
         .testTarget(name: "AnalyzerCoreTests", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "CaptureIOTests",
@@ -133,6 +153,11 @@ let package = Package(
         .testTarget(
             name: "TrafficSynthesisTests",
             dependencies: ["TrafficSynthesis", "AnalyzerCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FuzzRegressionTests",
+            dependencies: ["FuzzHarness", "AnalyzerCore", "TrafficSynthesis"],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "LoopbackTests", dependencies: [], swiftSettings: strictSettings),

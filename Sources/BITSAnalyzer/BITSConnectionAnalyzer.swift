@@ -177,12 +177,21 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         }
     }
 
-    /// Reports an HTTP anomaly once per connection and code, once the connection has spoken HTTP.
+    /// Reports an HTTP anomaly once per connection and code, once the connection has spoken HTTP
+    /// (head limits at once: they are hit only after a valid start-line prefix, so a head that never
+    /// ends is reported rather than dropped silently).
     public func anomaly(_ anomaly: HTTPAnomaly, direction: FlowDirection, time: CaptureTimestamp) {
-        guard sawHTTP, reportedAnomalies.insert(anomaly.code).inserted else { return }
+        guard sawHTTP || Self.isHeadLimit(anomaly), reportedAnomalies.insert(anomaly.code).inserted else { return }
         findings.report(Finding(
             code: FindingCode(rawValue: anomaly.code), severity: anomaly.severity, connection: connection.id,
             time: time, message: "\(direction == .clientToServer ? "client" : "server"): \(anomaly.message)"
         ))
+    }
+
+    private static func isHeadLimit(_ anomaly: HTTPAnomaly) -> Bool {
+        switch anomaly {
+        case .headerBlockTooLarge, .tooManyHeaders: return true
+        default: return false
+        }
     }
 }

@@ -388,13 +388,14 @@ public final class BITSSessionTracker {
                        + (record.range.map { ", fragment was \($0.text)" } ?? ""))
             sessions[session].resyncOffset = received
         } else if let range = record.range {
-            // A range ending at the largest 64-bit offset has no next offset: saturate.
-            let next = range.last == .max ? range.last : range.last + 1
-            if let expected = handle.expectedAtRequest, range.first <= expected, received != next {
+            // A range ending at offset 2^64 - 1 makes the next offset 2^64: past every received value.
+            let (next, nextPast64Bits) = range.last.addingReportingOverflow(1)
+            if let expected = handle.expectedAtRequest, range.first <= expected, nextPast64Bits || received != next {
                 report(.ackRangeMismatch, session: session, connection: record.connection, time: time,
-                       "Ack for \(range.text) says next offset \(received), expected \(next)")
+                       "Ack for \(range.text) says next offset \(received), expected "
+                           + (nextPast64Bits ? "18446744073709551616" : "\(next)"))
             }
-            if received < next { sessions[session].resyncOffset = received }
+            if nextPast64Bits || received < next { sessions[session].resyncOffset = received }
         }
         sessions[session].bytesAcknowledged = received
         let refused = record.errorCode.map { !$0.isNoError } ?? false

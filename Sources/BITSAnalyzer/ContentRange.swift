@@ -14,8 +14,13 @@ public struct ContentRange: Hashable, Sendable {
         self.total = total
     }
 
-    /// Bytes the range covers (`last - first + 1`); 0 when `last < first`.
-    public var length: UInt64 { last >= first ? last - first + 1 : 0 }
+    /// Bytes the range covers (`last - first + 1`); 0 when `last < first`, and `UInt64.max` for
+    /// `0-18446744073709551615`, whose 2^64 bytes do not fit the type.
+    public var length: UInt64 {
+        guard last >= first else { return 0 }
+        let (length, overflow) = (last - first).addingReportingOverflow(1)
+        return overflow ? .max : length
+    }
 
     /// Parses `bytes F-L/T` (unit case-insensitive, white space around parts tolerated).
     ///

@@ -130,9 +130,10 @@ public enum HTTPAnomaly: Hashable, Sendable {
         case .obsoleteLineFolding:
             return "header value continued on a following line (obsolete line folding); lines joined"
         case .headerBlockTooLarge(let limit):
-            return "header block longer than \(limit) bytes; message abandoned, resynchronising"
+            return "header block longer than \(limit) bytes (limit maxHeaderBlockBytes); message abandoned, "
+                + "resynchronising"
         case .tooManyHeaders(let limit):
-            return "more than \(limit) header fields; message abandoned, resynchronising"
+            return "more than \(limit) header fields (limit maxHeaderCount); message abandoned, resynchronising"
         case .invalidContentLength(let value):
             return "Content-Length '\(value)' is not a decimal number below 2^64; framing unknown"
         case .conflictingContentLength(let values):
@@ -157,13 +158,14 @@ public enum HTTPAnomaly: Hashable, Sendable {
         case .resynchronized(let skipped):
             return "found a start line again after skipping \(skipped) byte(s)"
         case .resyncAbandoned(let scanned):
-            return "no start line within \(scanned) scanned byte(s); ignoring this direction until the next gap"
+            return "no start line within \(scanned) scanned byte(s) (limit maxResyncScanBytes); ignoring this "
+                + "direction until the next gap"
         case .responseWithoutRequest:
             return "response while no request was waiting"
         case .responseToLostRequest:
             return "response paired with a request that was lost or unparseable"
         case .pendingRequestsLimit(let limit):
-            return "more than \(limit) requests waiting for a response; the oldest given up"
+            return "more than \(limit) requests waiting for a response (limit maxPendingRequests); the oldest given up"
         case .incompleteMessageAtEnd(let missing):
             if let missing { return "stream ended inside a message, \(missing) body byte(s) short" }
             return "stream ended inside a message"

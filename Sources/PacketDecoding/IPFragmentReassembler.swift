@@ -95,8 +95,8 @@ final class IPFragmentReassembler {
             remove(key)
             statistics.fragmentDatagramsDropped += 1
             report(.fragmentsPerDatagram, at: time) {
-                "IP datagram \(key) arrived in more than \(self.maxFragments) fragments (the limit); "
-                    + "dropped it. Later drops are counted, not reported."
+                "IP datagram \(key) arrived in more than \(self.maxFragments) fragments "
+                    + "(the limit, maxFragmentsPerDatagram); dropped it. Later drops are counted, not reported."
             }
             return .held
         }
@@ -182,7 +182,8 @@ final class IPFragmentReassembler {
         if !fits { dropped += 1 }
         statistics.fragmentDatagramsDropped += dropped
         report(.datagramsInProgress, at: time) {
-            "IP fragment reassembly had \(inProgress) datagrams in progress (limit \(self.maxDatagrams)); "
+            "IP fragment reassembly had \(inProgress) datagrams in progress "
+                + "(limit \(self.maxDatagrams), maxDatagramsInProgress); "
                 + "dropped \(dropped), oldest first. Later drops are counted, not reported."
         }
         return fits
@@ -209,7 +210,7 @@ final class IPFragmentReassembler {
         statistics.fragmentDatagramsDropped += dropped
         report(.bytesHeld, at: time) {
             "IP fragment reassembly held \(heldBefore) bytes and a fragment of \(incoming) more would pass "
-                + "the limit of \(self.maxBytes); dropped \(dropped) datagram(s), oldest first. "
+                + "the limit of \(self.maxBytes) (maxBytesHeld); dropped \(dropped) datagram(s), oldest first. "
                 + "Later drops are counted, not reported."
         }
         return fits

@@ -199,7 +199,9 @@ final class TCPConnection {
                 let boundary = min(range.upperBound, nextHeld)
                 let capturedEnd = start + Int64(captured.count)
                 let copyEnd = min(boundary, max(cursor, capturedEnd))
-                let bytes = Array(captured[Int(cursor - start)..<Int(copyEnd - start)])
+                // Past the captured bytes (cut by the snapshot length) there is nothing to copy, and
+                // slicing there would start past the buffer's end: the piece is held by length only.
+                let bytes = cursor < capturedEnd ? Array(captured[Int(cursor - start)..<Int(copyEnd - start)]) : []
                 let piece = HeldSegment(offset: cursor, bytes: bytes, length: Int(boundary - cursor))
                 halves[index].held.insert(piece, at: position)
                 halves[index].heldBytes += bytes.count
@@ -288,6 +290,13 @@ final class TCPConnection {
     func skipFirstHole(_ direction: FlowDirection, time: CaptureTimestamp) -> Bool {
         let index = direction.rawValue
         guard let first = halves[index].held.first else { return false }
+        if halves[index].ended {
+            // Bytes held past the FIN: the direction ended before them, so they are not part of the
+            // stream (counted like data after the end in `process`); released, never delivered.
+            let held = popHeld(direction)
+            halves[index].statistics.retransmittedBytes += UInt64(held.length)
+            return true
+        }
         deliverGap(Int(first.offset - halves[index].nextOffset), direction: direction, time: time, uncaptured: false)
         drainHeld(direction, time: time)
         endIfComplete(direction, time: time)

@@ -237,4 +237,53 @@ import Testing
         #expect(factory.consumers.count == 1)
         #expect(factory.summaries[0].clientToServer.packets == 3)
     }
+
+    // Found by the reassembly fuzz target (fuzz/regressions/reassembly/): bytes held past the FIN
+    // were turned into a gap and data after the direction had already ended.
+    @Test("bytes held past the FIN are dropped when the direction ends, never delivered after its end")
+    func heldBytesPastFin() {
+        let isn: UInt32 = 1_000
+        let exchange = Exchange(clientISN: isn, serverISN: 1, clientData: [], serverData: [])
+        let (factory, _, reassembler) = run(exchange.handshake + [
+            // Held: bytes 10..<20, past a hole.
+            TestSegment(fromClient: true, sequence: isn + 1 + 10, flags: [], payload: [UInt8](repeating: 0x42, count: 10)),
+            // Bytes 0..<5 and the FIN at 5: the direction ends with 10..<20 still held.
+            TestSegment(fromClient: true, sequence: isn + 1, flags: [.fin], payload: [UInt8](repeating: 0x41, count: 5)),
+            TestSegment(fromClient: true, sequence: isn + 1 + 5, flags: [.rst]),
+        ])
+        let events = factory.consumers[0].events
+        let end = events.firstIndex { if case .ended(.clientToServer) = $0 { return true } else { return false } }
+        #expect(end != nil)
+        let afterEnd = events[(end.map { $0 + 1 } ?? events.endIndex)...].filter {
+            switch $0 {
+            case .data(.clientToServer, _, _), .gap(.clientToServer, _, _), .ended(.clientToServer): return true
+            default: return false
+            }
+        }
+        #expect(afterEnd.isEmpty)
+        #expect(factory.consumers[0].stream(.clientToServer) == [UInt8](repeating: 0x41, count: 5))
+        #expect(factory.summaries[0].clientToServer.retransmittedBytes == 10)
+        #expect(reassembler.heldBytes == 0)
+    }
+
+    // Found by the reassembly fuzz target (fuzz/regressions/reassembly/): a segment cut by the
+    // snapshot length, arriving out of order over held bytes, sliced its payload past its end.
+    @Test("a snapshot-cut out-of-order segment reaching past held bytes is held by length, not sliced past its end")
+    func cutSegmentOverHeldBytes() {
+        let isn: UInt32 = 1_000
+        let exchange = Exchange(clientISN: isn, serverISN: 1, clientData: [], serverData: [])
+        let (factory, _, reassembler) = run(exchange.handshake + [
+            // Held: bytes 20..<30.
+            TestSegment(fromClient: true, sequence: isn + 1 + 20, flags: [], payload: [UInt8](repeating: 0x42, count: 10)),
+            // Bytes 10..<60 on the wire, only 10..<13 captured: it covers the held bytes and goes on.
+            TestSegment(fromClient: true, sequence: isn + 1 + 10, flags: [], payload: [0x43, 0x43, 0x43], wireLength: 50),
+            // Bytes 0..<10 fill the hole.
+            TestSegment(fromClient: true, sequence: isn + 1, flags: [], payload: [UInt8](repeating: 0x41, count: 10)),
+        ])
+        let consumer = factory.consumers[0]
+        #expect(consumer.offsetsAreContiguous())
+        #expect(consumer.stream(.clientToServer, gapFill: 0) == [UInt8](repeating: 0x41, count: 10) + [0x43, 0x43, 0x43]
+            + [UInt8](repeating: 0, count: 7) + [UInt8](repeating: 0x42, count: 10) + [UInt8](repeating: 0, count: 30))
+        #expect(reassembler.heldBytes == 0)
+    }
 }

@@ -1,0 +1,4 @@
+import FuzzHarness
+
+// The fuzz targets without the fuzzer: replay saved inputs, write seed corpora (FuzzReplay).
+FuzzReplay.main(arguments: Array(CommandLine.arguments.dropFirst()))
