@@ -30,16 +30,8 @@ public enum BITSFuzzing {
         }
         var reader = StreamScriptReader(input)
         while let step = reader.next() {
-            let time = reader.time
-            switch step {
-            case .data(let index, let direction, let bytes):
-                slot(index).parser.receive(bytes, direction: direction, time: time)
-            case .gap(let index, let direction, let length):
-                slot(index).parser.receiveGap(length: length, direction: direction, time: time)
-            case .end(let index, let direction):
-                slot(index).parser.end(direction: direction, time: time)
-            case .close(let index):
-                slots[index]?.parser.finish(time: time)
+            if let index = step.feed(time: reader.time, to: { slot($0).parser }) {
+                slots[index]?.parser.finish(time: reader.time)
                 slots[index] = nil
             }
         }

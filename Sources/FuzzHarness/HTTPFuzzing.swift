@@ -18,20 +18,10 @@ public enum HTTPFuzzing {
         }
         var reader = StreamScriptReader(input)
         while let step = reader.next() {
-            let time = reader.time
-            switch step {
-            case .data(let index, let direction, let bytes):
-                slot(index).parser.receive(bytes, direction: direction, time: time)
-            case .gap(let index, let direction, let length):
-                slot(index).parser.receiveGap(length: length, direction: direction, time: time)
-            case .end(let index, let direction):
-                slot(index).parser.end(direction: direction, time: time)
-            case .close(let index):
-                if let open = slots[index] {
-                    open.parser.finish(time: time)
-                    open.delegate.checkFinished()
-                    slots[index] = nil
-                }
+            if let index = step.feed(time: reader.time, to: { slot($0).parser }), let open = slots[index] {
+                open.parser.finish(time: reader.time)
+                open.delegate.checkFinished()
+                slots[index] = nil
             }
             for case let open? in slots {
                 check(open.parser.bufferedHeadBytes <= 2 * max(1, limits.maxHeaderBlockBytes),

@@ -12,22 +12,8 @@ import TrafficSynthesis
 @Suite struct BITSScenarioTests {
     static let names = BITSScenarioCatalog.all.map(\.name)
 
-    /// Every framing, each with a clean run and one under a TCP/IP impairment (cycling through
-    /// reordering, retransmission, overlap, all three, and IP fragmentation).
-    static let variants: [(LinkEncapsulation, Impairments, String)] = {
-        let impairments: [(Impairments, String)] = [
-            (Impairments(reorderProbability: 0.4), "reordered"),
-            (Impairments(duplicateProbability: 0.4), "retransmitted"),
-            (Impairments(overlapProbability: 0.4), "overlapping"),
-            (Impairments(reorderProbability: 0.3, duplicateProbability: 0.2, overlapProbability: 0.2), "all three"),
-            (Impairments(ipFragmentPayload: 600), "IP-fragmented"),
-        ]
-        return LinkEncapsulation.allCases.enumerated().flatMap { index, encapsulation in
-            let impaired = impairments[index % impairments.count]
-            return [(encapsulation, Impairments.none, "\(encapsulation) clean"),
-                    (encapsulation, impaired.0, "\(encapsulation) \(impaired.1)")]
-        }
-    }()
+    /// Every framing, clean and impaired (see `BITSScenarioVariants`).
+    static let variants = BITSScenarioVariants.all
 
     /// Analyses a capture file's bytes.
     static func analyse(_ bytes: [UInt8]) throws -> (BITSStreamAnalysis, FindingCollector) {

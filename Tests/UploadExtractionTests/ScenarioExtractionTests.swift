@@ -12,21 +12,8 @@ import UploadExtraction
 @Suite struct ScenarioExtractionTests {
     static let names = BITSScenarioCatalog.all.map(\.name)
 
-    /// The framings and impairments of `AnalysisPipelineTests.BITSScenarioTests`.
-    static let variants: [(LinkEncapsulation, Impairments, String)] = {
-        let impairments: [(Impairments, String)] = [
-            (Impairments(reorderProbability: 0.4), "reordered"),
-            (Impairments(duplicateProbability: 0.4), "retransmitted"),
-            (Impairments(overlapProbability: 0.4), "overlapping"),
-            (Impairments(reorderProbability: 0.3, duplicateProbability: 0.2, overlapProbability: 0.2), "all three"),
-            (Impairments(ipFragmentPayload: 600), "IP-fragmented"),
-        ]
-        return LinkEncapsulation.allCases.enumerated().flatMap { index, encapsulation in
-            let impaired = impairments[index % impairments.count]
-            return [(encapsulation, Impairments.none, "\(encapsulation) clean"),
-                    (encapsulation, impaired.0, "\(encapsulation) \(impaired.1)")]
-        }
-    }()
+    /// Every framing, clean and impaired (see `BITSScenarioVariants`).
+    static let variants = BITSScenarioVariants.all
 
     @Test("the extracted file is what the server holds, in every framing and impairment", arguments: names)
     func scenarioFileMatches(name: String) throws {
