@@ -76,6 +76,7 @@ def main():
         "tools": tools,
         "ratios": {
             "bitsnoop/floor": ratio("bitsnoop", "floor"),
+            "bitsnoop/floor-64k": ratio("bitsnoop", "floor-64k"),
             "tshark/bitsnoop": ratio("tshark", "bitsnoop"),
             "tcpflow/bitsnoop": ratio("tcpflow", "bitsnoop"),
             "(extract - bitsnoop)/write-copy": extract_cost(tools),
@@ -92,9 +93,9 @@ def main():
     mib = 1024 * 1024
     print(f"large capture: {results['captures']['large']['bytes'] / mib:.0f} MiB, {args.sessions} sessions; "
           f"small: {results['captures']['small']['bytes'] / mib:.0f} MiB; {args.runs} runs each")
-    print(f"{'tool':<16}{'capture':<9}{'median s':>10}{'peak RSS MiB':>14}")
+    print(f"{'tool':<18}{'capture':<9}{'median s':>10}{'peak RSS MiB':>14}")
     for name, tool in tools.items():
-        print(f"{name:<16}{tool['capture']:<9}{tool['median_seconds']:>10.3f}{tool['peak_rss_kib'] / 1024:>14.1f}")
+        print(f"{name:<18}{tool['capture']:<9}{tool['median_seconds']:>10.3f}{tool['peak_rss_kib'] / 1024:>14.1f}")
     for name, value in results["ratios"].items():
         print(f"{name:<32}{'-' if value is None else value}")
     for capture, check in results["bitsnoop_result"].items():

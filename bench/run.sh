@@ -50,6 +50,8 @@ swift build -c release --product bitsnoop-gen >&2
 bin="$(swift build -c release --show-bin-path)"
 # -O3 vectorises the byte loop: the floor is as fast as a libpcap reader can be.
 cc -O3 -o "$out/floor" bench/floor.c -lpcap
+# The same with bitsnoop's 64 KiB stdio read buffer (PcapHandle.fileReadBufferBytes).
+cc -O3 -DREAD_BUFFER=65536 -o "$out/floor-64k" bench/floor.c -lpcap
 
 # --- Captures ------------------------------------------------------------------------------------
 large="$out/bench-$sessions.pcap"
@@ -78,6 +80,7 @@ measure() {
 for run in $(seq 1 "$runs"); do
     echo "== run $run of $runs" >&2
     measure floor large "$out/floor" "$large"
+    measure floor-64k large "$out/floor-64k" "$large"
     measure bitsnoop large "$bin/bitsnoop" analyze "$large" --json "$out/timeline.json"
     measure bitsnoop small "$bin/bitsnoop" analyze "$small" --json "$out/timeline-small.json"
     rm -rf "$out/extract"

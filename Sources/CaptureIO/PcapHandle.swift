@@ -50,6 +50,8 @@ final class PcapHandle {
     // For a live handle in non-blocking mode: the descriptor to wait on, and for how long.
     private var waitDescriptor: Int32?
     private var waitMilliseconds: Int32 = 100
+    /// The stdio buffer a savefile is read through, freed after the handle (and its FILE) closes.
+    private var fileReadBuffer: UnsafeMutablePointer<CChar>?
 
     /// Takes ownership of an opened (and, for live captures, activated) `pcap_t`.
     init(adopting pcap: OpaquePointer, name: String) {
@@ -63,7 +65,11 @@ final class PcapHandle {
     deinit {
         // For a savefile this also closes its FILE (and so the descriptor it was opened on).
         pcap_close(pcap)
+        fileReadBuffer?.deallocate()
     }
+
+    /// Bytes of the stdio buffer a savefile is read through (one `read(2)` per buffer-full).
+    static let fileReadBufferBytes = 64 << 10
 
     /// Opens a pcap or pcapng capture on `fileDescriptor`, which the handle adopts: it is closed when
     /// the handle is, or before this throws.
@@ -76,13 +82,24 @@ final class PcapHandle {
             close(fileDescriptor)
             throw CaptureError(code: .readFailed, capture: name, reason: systemErrorMessage(code))
         }
+        // libpcap reads savefiles through stdio, whose default buffer (4 KiB here) costs a read(2)
+        // per 4 KiB. glibc takes a larger size only with a caller's buffer, which must outlive the
+        // FILE: the handle frees it after closing. Best effort: without it reading is only slower.
+        var readBuffer: UnsafeMutablePointer<CChar>? = .allocate(capacity: fileReadBufferBytes)
+        if setvbuf(file, readBuffer, _IOFBF, fileReadBufferBytes) != 0 {
+            readBuffer?.deallocate()
+            readBuffer = nil
+        }
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
         guard let pcap = pcap_fopen_offline_with_tstamp_precision(file, requestedPrecision, &errorBuffer) else {
             // On failure libpcap leaves the FILE to its caller.
             fclose(file)
+            readBuffer?.deallocate()
             throw openError(message: string(fromErrorBuffer: errorBuffer), name: name)
         }
-        return PcapHandle(adopting: pcap, name: name)
+        let handle = PcapHandle(adopting: pcap, name: name)
+        handle.fileReadBuffer = readBuffer
+        return handle
     }
 
     /// Reads the next packet (`pcap_next_ex`). A packet's bytes are valid until the next call.

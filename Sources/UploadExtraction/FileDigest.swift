@@ -1,7 +1,17 @@
 import Crypto
 
-/// SHA-256 of a file's bytes, read back through a caller's buffer.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// SHA-256 of a file's bytes, read back from the page cache.
 enum FileDigest {
+    /// Bytes mapped at a time when hashing: the file's pages are hashed in place (no copy out of the
+    /// page cache), and at most this much of it counts towards the process's memory at once.
+    static let mappedWindowBytes = 4 << 20
+
     /// The lower-case hex SHA-256 of the first `length` bytes of `fd` (a shorter file is hashed as
     /// far as it goes). Throws on a read error.
     static func sha256(of fd: CInt, length: UInt64, buffer: UnsafeMutableRawBufferPointer, what: String) throws
@@ -9,6 +19,13 @@ enum FileDigest {
     {
         var hasher = SHA256()
         var offset: UInt64 = 0
+        // Mapped windows first; `pread` through `buffer` takes over where mapping is refused or the
+        // file is shorter than `length`.
+        while offset < length, let window = map(fd, at: offset, upTo: length) {
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(start: window.base, count: window.count))
+            munmap(window.base, window.count)
+            offset += UInt64(window.count)
+        }
         while offset < length {
             let chunk = Int(min(UInt64(buffer.count), length - offset))
             let count = try PositionedIO.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<chunk]),
@@ -18,6 +35,21 @@ enum FileDigest {
             offset += UInt64(count)
         }
         return hex(hasher.finalize())
+    }
+
+    /// Maps the next window of the file read-only, or `nil` when the file does not reach `offset`
+    /// plus the window, or the system refuses (then the caller reads instead).
+    private static func map(_ fd: CInt, at offset: UInt64, upTo length: UInt64)
+        -> (base: UnsafeMutableRawPointer, count: Int)?
+    {
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_size >= 0 else { return nil }
+        let end = min(length, UInt64(status.st_size))
+        // `offset` is a multiple of the window size, itself a multiple of the page size.
+        guard offset < end, let position = off_t(exactly: offset) else { return nil }
+        let count = Int(min(UInt64(mappedWindowBytes), end - offset))
+        guard let base = mmap(nil, count, PROT_READ, MAP_SHARED, fd, position), base != MAP_FAILED else { return nil }
+        return (base, count)
     }
 
     /// Lower-case hex of a digest's bytes.
