@@ -52,7 +52,8 @@ public final class AnalysisEngine {
     }
 
     /// Reads `source` to its end, processes every packet, reports each interruption of the source
-    /// as a `capture-truncated` finding, and finishes.
+    /// as a `capture-truncated` finding and packets cut by the snapshot length as one
+    /// `capture-snaplen-cut` finding, and finishes.
     /// - Throws: what the source throws for an error that stops it; what was read is still finished.
     public func run(_ source: inout some PacketSource) throws {
         defer {
@@ -63,11 +64,26 @@ public final class AnalysisEngine {
                         + interruption.reason
                 ))
             }
+            reportSnapshotCuts()
             finish()
         }
         while let packet = try source.nextPacket() {
             process(packet)
         }
+    }
+}
+
+extension AnalysisEngine {
+    /// One notice for all packets the snapshot length cut: their missing bytes become gaps, so the
+    /// messages in them (HTTP heads, BITS requests) may not be analysed, and the user should know why.
+    private func reportSnapshotCuts() {
+        guard capture.cutBySnapshotLength > 0 else { return }
+        findings.report(Finding(
+            code: .captureSnaplenCut, severity: .notice, time: capture.lastTime,
+            message: "\(capture.cutBySnapshotLength) of \(capture.packets) packets were cut by the capture's "
+                + "snapshot length: \(capture.uncapturedBytes) bytes seen on the wire were not captured and count "
+                + "as gaps, so messages in them may be missing from the analysis (capture with a larger -s)"
+        ))
     }
 }
 
@@ -79,6 +95,8 @@ public struct CaptureStatistics: Hashable, Sendable {
     public var capturedBytes: UInt64 = 0
     /// Packets whose captured length was shorter than their length on the wire.
     public var cutBySnapshotLength = 0
+    /// Bytes on the wire past the snapshot length, over all packets (saturating).
+    public var uncapturedBytes: UInt64 = 0
     /// Time of the first packet.
     public var firstTime: CaptureTimestamp?
     /// Time of the latest packet (the largest timestamp seen).
@@ -91,7 +109,13 @@ public struct CaptureStatistics: Hashable, Sendable {
     mutating func record(_ packet: CapturedPacket) {
         packets += 1
         capturedBytes += UInt64(packet.bytes.count)
-        if packet.originalLength > packet.bytes.count { cutBySnapshotLength += 1 }
+        if packet.originalLength > packet.bytes.count {
+            cutBySnapshotLength += 1
+            // Lengths are checked by the reader (captured at most the original); the sum saturates.
+            let missing = UInt64(packet.originalLength - packet.bytes.count)
+            let (sum, overflow) = uncapturedBytes.addingReportingOverflow(missing)
+            uncapturedBytes = overflow ? .max : sum
+        }
         if firstTime == nil { firstTime = packet.timestamp }
         if lastTime.map({ $0 < packet.timestamp }) ?? true { lastTime = packet.timestamp }
     }

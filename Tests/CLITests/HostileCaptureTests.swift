@@ -77,6 +77,11 @@ import TrafficSynthesis
         #expect(stats["connections"] == 3)
         // The twelve packets carrying HTTP were longer than 96 bytes.
         #expect(stats["packets_cut_by_snaplen"] == 12)
+        // One notice says why the HTTP and BITS content is missing.
+        let findings = try CLIRunner.json(result.standardOutput)["findings"] as? [[String: Any]] ?? []
+        let cuts = findings.filter { $0["code"] as? String == "capture-snaplen-cut" }
+        #expect(cuts.count == 1)
+        #expect((cuts.first?["message"] as? String)?.hasPrefix("12 of 30 packets were cut") == true)
         #expect(result.peakResidentBytes < Self.smallInputMemoryBound)
     }
 

@@ -3,6 +3,8 @@
 extension FindingCode {
     /// A capture file ended inside a header or record; what came before it was analysed.
     public static let captureTruncated = FindingCode(rawValue: "capture-truncated")
+    /// Packets were cut by the capture's snapshot length: the bytes past it are gaps in the streams.
+    public static let captureSnaplenCut = FindingCode(rawValue: "capture-snaplen-cut")
     /// The connection table was full; the least recently active connections were ended early.
     public static let limitConnections = FindingCode(rawValue: "limit-connections")
     /// One connection held more out-of-order bytes than allowed; the hole was declared a gap.
