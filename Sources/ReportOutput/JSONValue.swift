@@ -1,3 +1,5 @@
+import AnalyzerCore
+
 /// A JSON value with object keys kept in the order they were added, so that output is stable and
 /// reads in a sensible order (not alphabetically, as `JSONEncoder.sortedKeys` would give).
 public indirect enum JSONValue: Hashable, Sendable {
@@ -77,8 +79,8 @@ public indirect enum JSONValue: Hashable, Sendable {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
-        case .int(let value): Self.writeInteger(magnitude: value.magnitude, negative: value < 0, to: &out)
-        case .uint(let value): Self.writeInteger(magnitude: value, negative: false, to: &out)
+        case .int(let value): DecimalText.append(value, to: &out)
+        case .uint(let value): DecimalText.append(value, to: &out)
         case .double(let value): out.append(contentsOf: (value.isFinite ? String(value) : "null").utf8)
         case .string(let value): Self.writeEscaped(value, to: &out)
         case .array(let values):
@@ -115,18 +117,6 @@ public indirect enum JSONValue: Hashable, Sendable {
     private static func newLine(indent: Int, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\n"))
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
-    }
-
-    /// Decimal digits without an intermediate `String`.
-    private static func writeInteger(magnitude: UInt64, negative: Bool, to out: inout [UInt8]) {
-        if negative { out.append(UInt8(ascii: "-")) }
-        let start = out.count
-        var value = magnitude
-        repeat {
-            out.append(UInt8(ascii: "0") + UInt8(value % 10))
-            value /= 10
-        } while value > 0
-        out[start...].reverse()  // Digits were produced least significant first.
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

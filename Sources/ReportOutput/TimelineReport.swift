@@ -45,28 +45,33 @@ public struct TimelineReport {
 
     /// The timeline document.
     public func json() -> JSONValue {
-        .object([
-            ("format", .string("bitsnoop-timeline")),
-            ("version", .int(Int64(Self.schemaVersion))),
-            ("captures", .array(captures.map { .string($0) })),
-            ("sessions", .array(sessions.indices.map(sessionJSON))),
-            ("findings", .array(findings.map { FindingJSON.value($0, precision: precision) })),
-            ("stats", .object(counters.map { ($0.0, .uint($0.1)) })),
-        ])
+        var members: [(String, JSONValue)] = []
+        visitMembers(value: { members.append(($0, $1)) },
+                     array: { key, count, element in members.append((key, .array((0..<count).map(element)))) })
+        return .object(members)
     }
 
     /// Writes the text of ``json()`` (pretty, with a final newline) in pieces, one session at a
     /// time, so that the timeline of a large capture is never held whole in memory.
     public func writeJSON(to emit: @escaping ([UInt8]) -> Void) {
         var stream = JSONObjectStream(emit: emit)
-        stream.member("format", .string("bitsnoop-timeline"))
-        stream.member("version", .int(Int64(Self.schemaVersion)))
-        stream.member("captures", .array(captures.map { .string($0) }))
-        stream.arrayMember("sessions", sessions.indices, element: sessionJSON)
-        stream.arrayMember("findings", findings) { FindingJSON.value($0, precision: precision) }
-        stream.member("stats", .object(counters.map { ($0.0, .uint($0.1)) }))
+        visitMembers(value: { stream.member($0, $1) },
+                     array: { key, count, element in stream.arrayMember(key, 0..<count, element: element) })
         stream.finish()
         emit([UInt8(ascii: "\n")])
+    }
+
+    /// The document's members in order, for ``json()`` and ``writeJSON(to:)`` alike: large arrays
+    /// are handed over as a count and an element maker, so that a writer can stream them.
+    private func visitMembers(
+        value: (String, JSONValue) -> Void, array: (String, Int, (Int) -> JSONValue) -> Void
+    ) {
+        value("format", .string("bitsnoop-timeline"))
+        value("version", .int(Int64(Self.schemaVersion)))
+        value("captures", .array(captures.map { .string($0) }))
+        array("sessions", sessions.count, sessionJSON)
+        array("findings", findings.count) { FindingJSON.value(findings[$0], precision: precision) }
+        value("stats", .object(counters.map { ($0.0, .uint($0.1)) }))
     }
 
     private func time(_ value: CaptureTimestamp?) -> JSONValue {

@@ -71,9 +71,7 @@ public final class TCPReassembler {
         }
         let current = connection ?? open(key: key, first: segment)
         recent[slot] = current
-        let heldBefore = current.heldBytes
-        current.process(segment)
-        heldTotal += current.heldBytes - heldBefore
+        keepingHeldTotal(current) { current.process(segment) }
         enforceHeldLimits(on: current, time: segment.timestamp)
     }
 
@@ -156,6 +154,16 @@ public final class TCPReassembler {
 
     // MARK: - Limits and expiry
 
+    /// Runs `change` on `connection` and moves the reassembler-wide held total by what the
+    /// connection's held bytes did (never passed `inout` across consumer calls: see performance.md).
+    @discardableResult
+    private func keepingHeldTotal<Result>(_ connection: TCPConnection, _ change: () -> Result) -> Result {
+        let before = connection.heldBytes
+        let result = change()
+        heldTotal += connection.heldBytes - before
+        return result
+    }
+
     private func enforceHeldLimits(on connection: TCPConnection, time: CaptureTimestamp) {
         statistics.peakHeldBytes = max(statistics.peakHeldBytes, heldTotal)
         if connection.heldBytes > limits.maxHeldBytesPerConnection
@@ -169,10 +177,7 @@ public final class TCPReassembler {
                 // Skip the hole of whichever direction holds more.
                 let busier: FlowDirection = connection.halves[0].heldBytes >= connection.halves[1].heldBytes
                     && !connection.halves[0].held.isEmpty ? .clientToServer : .serverToClient
-                let heldBefore = connection.heldBytes
-                let skipped = connection.skipFirstHole(busier, time: time)
-                heldTotal += connection.heldBytes - heldBefore
-                if !skipped { break }
+                if !keepingHeldTotal(connection, { connection.skipFirstHole(busier, time: time) }) { break }
             }
             if !connection.connectionLimitReported {
                 connection.connectionLimitReported = true
@@ -187,11 +192,11 @@ public final class TCPReassembler {
         if heldTotal > limits.maxHeldBytesTotal {
             let before = heldTotal
             statistics.totalLimitHits += 1
-            let heldBefore = connection.heldBytes
-            for direction in FlowDirection.allCases {
-                while connection.skipFirstHole(direction, time: time) {}
+            keepingHeldTotal(connection) {
+                for direction in FlowDirection.allCases {
+                    while connection.skipFirstHole(direction, time: time) {}
+                }
             }
-            heldTotal += connection.heldBytes - heldBefore
             if !totalLimitReported {
                 totalLimitReported = true
                 findings?.report(Finding(

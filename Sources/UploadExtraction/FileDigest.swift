@@ -19,9 +19,10 @@ enum FileDigest {
     {
         var hasher = SHA256()
         var offset: UInt64 = 0
-        // Mapped windows first; `pread` through `buffer` takes over where mapping is refused or the
-        // file is shorter than `length`.
-        while offset < length, let window = map(fd, at: offset, upTo: length) {
+        // Mapped windows first, up to the file's end; `pread` through `buffer` takes over where
+        // mapping is refused or the file is shorter than `length`.
+        let mappable = min(length, fileSize(fd))
+        while offset < mappable, let window = map(fd, at: offset, upTo: mappable) {
             hasher.update(bufferPointer: UnsafeRawBufferPointer(start: window.base, count: window.count))
             munmap(window.base, window.count)
             offset += UInt64(window.count)
@@ -37,14 +38,18 @@ enum FileDigest {
         return hex(hasher.finalize())
     }
 
-    /// Maps the next window of the file read-only, or `nil` when the file does not reach `offset`
-    /// plus the window, or the system refuses (then the caller reads instead).
-    private static func map(_ fd: CInt, at offset: UInt64, upTo length: UInt64)
+    /// The file's size, or 0 when it cannot be read (then nothing is mapped).
+    private static func fileSize(_ fd: CInt) -> UInt64 {
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_size >= 0 else { return 0 }
+        return UInt64(status.st_size)
+    }
+
+    /// Maps the window of the file at `offset` (before `end`, within the file) read-only, or `nil`
+    /// when the system refuses (then the caller reads instead).
+    private static func map(_ fd: CInt, at offset: UInt64, upTo end: UInt64)
         -> (base: UnsafeMutableRawPointer, count: Int)?
     {
-        var status = stat()
-        guard fstat(fd, &status) == 0, status.st_size >= 0 else { return nil }
-        let end = min(length, UInt64(status.st_size))
         // `offset` is a multiple of the window size, itself a multiple of the page size.
         guard offset < end, let position = off_t(exactly: offset) else { return nil }
         let count = Int(min(UInt64(mappedWindowBytes), end - offset))

@@ -24,7 +24,7 @@ extension CaptureTimestamp {
             (fraction, precision.rawValue, UInt8(ascii: "Z")),
         ]
         for (value, width, separator) in fields {
-            Self.append(value, width: width, to: &text)
+            DecimalText.append(value, minimumDigits: width, to: &text)
             text.append(separator)
         }
         return String(decoding: text, as: UTF8.self)
@@ -43,25 +43,5 @@ extension CaptureTimestamp {
         let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         return (year, month, day)
-    }
-
-    /// Appends `value` in decimal, zero-padded to at least `width` digits (a sign goes first).
-    private static func append(_ value: Int64, width: Int, to text: inout [UInt8]) {
-        if value < 0 { text.append(UInt8(ascii: "-")) }
-        let magnitude = value.magnitude
-        var count = 1
-        var rest = magnitude / 10
-        while rest > 0 {
-            count += 1
-            rest /= 10
-        }
-        if width > count { text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width - count)) }
-        let start = text.count
-        text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        var remaining = magnitude
-        for index in stride(from: start + count - 1, through: start, by: -1) {
-            text[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-            remaining /= 10
-        }
     }
 }
