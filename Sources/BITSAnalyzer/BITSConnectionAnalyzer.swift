@@ -141,7 +141,12 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// Hands an Ack (or other answer) to the tracker.
     public func responseHead(_ head: HTTPResponseHead, requestIndex: Int?, time: CaptureTimestamp) {
         sawHTTP = true
-        guard !head.isInterim, let index = requestIndex, let request = pending[index] else { return }
+        guard !head.isInterim else { return }
+        guard let index = requestIndex else {
+            // Its request was lost from the capture (or never seen): the Ack may still move the session on.
+            return tracker.responseToLostRequest(head, connection: connection.id, time: time)
+        }
+        guard let request = pending[index] else { return }
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
         if let handle = request.handle {
             tracker.response(head, time: time, to: handle)
@@ -162,6 +167,15 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// A request that will never be answered: the tracker reports `missing-ack`.
     public func unanswered(requestIndex: Int, time: CaptureTimestamp) {
+        giveUp(requestIndex: requestIndex, responseLost: false, time: time)
+    }
+
+    /// A request whose answer fell in a gap of the capture: not reported as unanswered.
+    public func responseLost(requestIndex: Int, time: CaptureTimestamp) {
+        giveUp(requestIndex: requestIndex, responseLost: true, time: time)
+    }
+
+    private func giveUp(requestIndex: Int, responseLost: Bool, time: CaptureTimestamp) {
         guard let request = pending.removeValue(forKey: requestIndex) else { return }
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
         let streamed = requestIndex == streamingBody.index ? streamingBody : StreamingBody(index: requestIndex)
@@ -172,6 +186,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         ))
         if let early = request.earlyResponse {
             tracker.response(early.head, time: early.time, to: handle)
+        } else if responseLost {
+            tracker.responseLost(handle, time: time)
         } else {
             tracker.unanswered(handle, time: time)
         }

@@ -118,6 +118,8 @@ public struct BITSSession: Sendable {
     // Tracking state, not output.
     /// The offset the server said the next fragment must start at after a 416 or a short Ack.
     var resyncOffset: UInt64?
+    /// Whether an Ack lost from the capture left the server's offset unknown until the next Ack.
+    var offsetUnknown = false
     /// Fragments sent and not yet answered (more than one only when pipelined).
     var outstandingFragments = 0
     /// The offset the outstanding fragments will bring the server to, if accepted.

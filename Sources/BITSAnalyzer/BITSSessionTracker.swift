@@ -181,6 +181,7 @@ public final class BITSSessionTracker {
     /// The server's next expected offset for a session, as far as the capture tells; while
     /// fragments are outstanding (pipelined), the offset they will have brought it to.
     private func expectedOffset(_ session: Int) -> UInt64? {
+        if sessions[session].offsetUnknown { return nil }
         if sessions[session].outstandingFragments > 0, let projected = sessions[session].projectedOffset {
             return projected
         }
@@ -332,6 +333,26 @@ public final class BITSSessionTracker {
         }
     }
 
+    /// An Ack whose request the capture lost (its head fell in a gap, so HTTP paired the response
+    /// with a placeholder): the request cannot be listed, but a 200 Ack's BITS-Received-Content-Range
+    /// still says how far the session of this connection got, so the next Fragment, sent from
+    /// there, is not taken for a gap. Nothing is reported: the `capture-loss` and `http-desync`
+    /// notices already say why the request is missing.
+    func responseToLostRequest(_ head: HTTPResponseHead, connection: Int, time: CaptureTimestamp) {
+        guard head.status == 200,
+              BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") == .ack,
+              var session = activeSessionByConnection[connection],
+              let received = head.headers["BITS-Received-Content-Range"].flatMap({ ContentRange.decimal(Substring($0)) })
+        else { return }
+        if let id = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace(), !id.isEmpty {
+            guard let named = sessionIndex(forID: id) else { return }
+            session = named
+        }
+        sessions[session].offsetUnknown = false
+        guard received > (sessions[session].bytesAcknowledged ?? 0) else { return }
+        sessions[session].bytesAcknowledged = received
+    }
+
     private func acknowledgeCreate(
         _ head: HTTPResponseHead, success: Bool, session: Int, record: BITSRequestRecord, time: CaptureTimestamp
     ) {
@@ -398,6 +419,7 @@ public final class BITSSessionTracker {
             if nextPast64Bits || received < next { sessions[session].resyncOffset = received }
         }
         sessions[session].bytesAcknowledged = received
+        sessions[session].offsetUnknown = false
         let refused = record.errorCode.map { !$0.isNoError } ?? false
         guard head.status == 200, !refused, let range = record.range else { return nil }
         // First copy wins: bytes below the offset expected before the request were already stored.
@@ -425,6 +447,17 @@ public final class BITSSessionTracker {
 
     /// A request that will never be answered.
     func unanswered(_ handle: RequestHandle, time: CaptureTimestamp) {
+        giveUp(handle, responseLost: false, time: time)
+    }
+
+    /// A request whose response the capture lost (the other direction has a gap where it was due):
+    /// it was answered, but how is unknown. Not `missing-ack`; after a Fragment the server's offset
+    /// is unknown until the next Ack, so the next Fragment is not checked for a gap.
+    func responseLost(_ handle: RequestHandle, time: CaptureTimestamp) {
+        giveUp(handle, responseLost: true, time: time)
+    }
+
+    private func giveUp(_ handle: RequestHandle, responseLost: Bool, time: CaptureTimestamp) {
         var handle = resolved(handle)
         var record = handle.record
         record.unanswered = true
@@ -433,6 +466,10 @@ public final class BITSSessionTracker {
         if let session = handle.session { announce(record, in: session, time: time) }
         if record.type == .fragment, let session = handle.session, sessions[session].outstandingFragments > 0 {
             sessions[session].outstandingFragments -= 1
+        }
+        if responseLost {
+            if record.type == .fragment, let session = handle.session { sessions[session].offsetUnknown = true }
+            return
         }
         reportOrDefer(.missingAck, handle: &handle, session: handle.session, connection: record.connection, time: time,
                       "\(record.type) sent at \(record.time.rfc3339(precision: .microseconds)) was never answered")
