@@ -40,6 +40,7 @@ public enum AnalysisCounters {
             ("acknowledged_bytes_server_to_client", reassembly.acknowledgedBytes[1]),
             ("capture_loss_bytes_client_to_server", reassembly.acknowledgedGapBytes[0]),
             ("capture_loss_bytes_server_to_client", reassembly.acknowledgedGapBytes[1]),
+            ("connections_one_sided", UInt64(max(0, reassembly.oneSidedConnections))),
         ]
         return [("captured_bytes", capture.capturedBytes)] + pairs.map { ($0.0, UInt64(max(0, $0.1))) } + loss
     }

@@ -68,6 +68,14 @@ public final class BITSSessionTracker {
     public private(set) var sessions: [BITSSession] = []
     private var sessionByID: [String: Int] = [:]
     private var activeSessionByConnection: [Int: Int] = [:]
+    /// Open connections of which the capture lacks one direction, and which.
+    private var oneSidedConnections: [Int: FlowDirection] = [:]
+    /// Sessions whose Create-Session went out on a connection without the server's side, still
+    /// without an ID, newest last (at most ``maxUnnamedOneSided``).
+    private var unnamedOneSidedSessions: [Int] = []
+    /// How many unnamed sessions of one-sided connections wait for a request to name them: a
+    /// client has one or a few uploads starting at once; older ones stay unnamed.
+    static let maxUnnamedOneSided = 64
     private var waitingByConnection: [Int: [WaitingRequest]] = [:]
     /// Where waiting requests went once a session claimed them: serial → (session, list index).
     private var placedWaiting: [Int: (session: Int, index: Int?)] = [:]
@@ -129,6 +137,7 @@ public final class BITSSessionTracker {
                 if let name = record.contentName { sessions[session].contentName = name }
             }
         case .fragment, .closeSession, .cancelSession:
+            if let sessionID { adoptIDOfUnseenAck(sessionID, connection: connection) }
             if let sessionID {
                 session = existingOrNewSession(id: sessionID, record: record, connection: connection)
             } else {
@@ -246,6 +255,8 @@ public final class BITSSessionTracker {
 
     private func checkClose(_ record: BITSRequestRecord, session: Int) {
         let state = sessions[session]
+        // Without the server's side, how much it acknowledged is unknown.
+        guard state.missingDirection != .serverToClient else { return }
         let fragments = state.requests.contains { $0.type == .fragment }
         if let total = state.totalLength {
             let acknowledged = state.bytesAcknowledged ?? 0
@@ -338,16 +349,25 @@ public final class BITSSessionTracker {
     /// still says how far the session of this connection got, so the next Fragment, sent from
     /// there, is not taken for a gap. Nothing is reported: the `capture-loss` and `http-desync`
     /// notices already say why the request is missing.
-    func responseToLostRequest(_ head: HTTPResponseHead, connection: Int, time: CaptureTimestamp) {
-        guard head.status == 200,
-              BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") == .ack,
-              var session = activeSessionByConnection[connection],
-              let received = head.headers["BITS-Received-Content-Range"].flatMap({ ContentRange.decimal(Substring($0)) })
-        else { return }
-        if let id = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace(), !id.isEmpty {
-            guard let named = sessionIndex(forID: id) else { return }
-            session = named
+    func responseToLostRequest(_ head: HTTPResponseHead, connection: BITSConnectionInfo, time: CaptureTimestamp) {
+        guard head.status == 200, BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") == .ack else {
+            return
         }
+        let oneSided = lacksClientSide(connection.id)
+        var found = activeSessionByConnection[connection.id]
+        if let id = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace(), !id.isEmpty {
+            // Without the client's side, the Acks are all there is to know a session by.
+            found = sessionIndex(forID: id) ?? (oneSided ? sessionFromAck(id: id, head: head, connection: connection, time: time) : nil)
+        }
+        guard let session = found else { return }
+        if oneSided {
+            if !sessions[session].connections.contains(connection.id) { sessions[session].connections.append(connection.id) }
+            if !sessions[session].servers.contains(connection.server) { sessions[session].servers.append(connection.server) }
+            activeSessionByConnection[connection.id] = session
+            if sessions[session].lastTime < time { sessions[session].lastTime = time }
+        }
+        guard let received = head.headers["BITS-Received-Content-Range"].flatMap({ ContentRange.decimal(Substring($0)) })
+        else { return }
         sessions[session].offsetUnknown = false
         guard received > (sessions[session].bytesAcknowledged ?? 0) else { return }
         sessions[session].bytesAcknowledged = received
@@ -515,6 +535,66 @@ public final class BITSSessionTracker {
         }
     }
 
+    // MARK: - One-sided captures
+
+    /// The capture lacks every packet of `missing` on connection `id`: its sessions' outcomes are
+    /// unknown, and the rules that need that side no longer apply to them.
+    func connectionOneSided(_ id: Int, missing: FlowDirection) {
+        oneSidedConnections[id] = missing
+        if let session = activeSessionByConnection[id] { markOneSided(session, missing: missing) }
+    }
+
+    /// Connection `id` left the table.
+    func connectionEnded(_ id: Int) {
+        oneSidedConnections[id] = nil
+    }
+
+    /// Whether the capture lacks the client's side of connection `id`.
+    func lacksClientSide(_ id: Int) -> Bool { oneSidedConnections[id] == .clientToServer }
+
+    private func markOneSided(_ session: Int, missing: FlowDirection) {
+        if sessions[session].missingDirection == nil {
+            sessions[session].missingDirection = missing
+            if missing == .serverToClient, sessions[session].awaitingID {
+                unnamedOneSidedSessions.append(session)
+                if unnamedOneSidedSessions.count > Self.maxUnnamedOneSided { unnamedOneSidedSessions.removeFirst() }
+            }
+        }
+        // Without the server's Acks the offset it expects is never known.
+        if missing == .serverToClient { sessions[session].offsetUnknown = true }
+    }
+
+    /// Without the server's side, the Create-Session Ack that named a session is not in the capture:
+    /// the first request naming an unknown ID names the session its Create-Session began, on that
+    /// connection or, from the same client, the newest such session (the upload moved connections).
+    private func adoptIDOfUnseenAck(_ id: String, connection: BITSConnectionInfo) {
+        guard sessionByID[id.lowercased()] == nil else { return }
+        var candidate: Int?
+        if let active = activeSessionByConnection[connection.id], sessions[active].awaitingID,
+           sessions[active].missingDirection == .serverToClient {
+            candidate = active
+        } else {
+            candidate = unnamedOneSidedSessions.last { sessions[$0].client.address == connection.client.address }
+        }
+        guard let active = candidate, sessions[active].awaitingID else { return }
+        unnamedOneSidedSessions.removeAll { $0 == active }
+        sessions[active].sessionID = id
+        sessions[active].awaitingID = false
+        sessionByID[id.lowercased()] = active
+        releaseHeldFindings(active)
+    }
+
+    /// Without the client's side, a session is known from its Acks: the first Ack naming an unknown
+    /// BITS-Session-Id starts it, on the connection's client and server.
+    private func sessionFromAck(id: String, head: HTTPResponseHead, connection: BITSConnectionInfo,
+                                time: CaptureTimestamp) -> Int? {
+        let placeholder = BITSRequestRecord(type: .ack, method: "", url: "", host: nil, time: time, connection: connection.id)
+        guard let session = newSession(id: id, record: placeholder, connection: connection) else { return nil }
+        sessions[session].chosenProtocol = head.headers["BITS-Protocol"]?.trimmingASCIIWhitespace()
+        markOneSided(session, missing: .clientToServer)
+        return session
+    }
+
     // MARK: - End
 
     /// Reports what only the end of the capture shows: sessions left open.
@@ -643,6 +723,7 @@ public final class BITSSessionTracker {
                 }
             }
         }
+        if let missing = oneSidedConnections[connection.id] { markOneSided(session, missing: missing) }
         if sessions[session].lastTime < record.time { sessions[session].lastTime = record.time }
         return appendRequest(record, to: session)
     }

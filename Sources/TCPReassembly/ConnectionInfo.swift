@@ -84,6 +84,9 @@ public struct ConnectionSummary: Hashable, Sendable {
     public var serverToClient: DirectionStatistics
     /// How it ended.
     public var end: ConnectionEnd
+    /// The direction the capture lacks entirely, when the other one proved the peer sent
+    /// (see ``StreamConsumer/directionNotCaptured(_:time:)``).
+    public var missingDirection: FlowDirection?
 
     /// Creates a summary.
     public init(

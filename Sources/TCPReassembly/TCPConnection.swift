@@ -27,6 +27,10 @@ final class TCPConnection {
     @exclusivity(unchecked) var endReason: ConnectionEnd?
     /// Whether `limit-reassembly-connection` was already reported for this connection.
     var connectionLimitReported = false
+    /// The direction the capture lacks entirely, once proved (see ``noteAcknowledgment(_:from:time:)``).
+    @exclusivity(unchecked) var missingDirection: FlowDirection?
+    /// The first acknowledgment number each direction sent while the other had no packet.
+    @exclusivity(unchecked) private var firstLoneAcknowledgment: [UInt32?] = [nil, nil]
 
     init(key: ConnectionKey, info: ConnectionInfo, consumer: (any StreamConsumer)?) {
         self.key = key
@@ -76,6 +80,7 @@ final class TCPConnection {
         // lost) before this packet's own payload, so both directions reach the consumer in the order
         // the peers saw them (a request's lost tail before the response that followed it).
         if segment.flags.contains(.ack) {
+            if missingDirection == nil { noteAcknowledgment(segment.acknowledgmentNumber, from: direction, time: time) }
             skipHolesAcknowledged(by: segment.acknowledgmentNumber, direction: direction.reversed, time: time)
         }
         if segment.payloadLength > 0 {
@@ -308,6 +313,23 @@ final class TCPConnection {
         return true
     }
 
+    /// Proves a one-sided capture: while the other direction has no packet at all, this one's
+    /// acknowledgment number moved forward, so the peer sent bytes the capture lacks. (A first packet
+    /// with an ACK proves nothing: the capture may have started mid-connection, before the peer spoke.)
+    private func noteAcknowledgment(_ acknowledgment: UInt32, from direction: FlowDirection, time: CaptureTimestamp) {
+        let index = direction.rawValue
+        guard halves[1 - index].statistics.packets == 0 else { return }
+        guard let first = firstLoneAcknowledgment[index] else {
+            firstLoneAcknowledgment[index] = acknowledgment
+            return
+        }
+        // Forward within a window's reach; `&-` is the intended modular distance.
+        let advance = Int64(Int32(bitPattern: acknowledgment &- first))
+        guard advance > 0, advance <= Self.maxAcknowledgedJump else { return }
+        missingDirection = direction.reversed
+        consumer?.directionNotCaptured(direction.reversed, time: time)
+    }
+
     /// The furthest an acknowledgment may reach past the delivery point and still be believed: the
     /// largest TCP window (65,535 << 14, RFC 7323 §2.3). A larger jump is a corrupt or unrelated ACK
     /// number, not proof of lost bytes.
@@ -378,13 +400,14 @@ final class TCPConnection {
     /// Ends both directions and returns the final summary; the connection is then dropped.
     func close(reason: ConnectionEnd) -> ConnectionSummary {
         for direction in FlowDirection.allCases { endDirection(direction, time: lastTime) }
-        let summary = ConnectionSummary(
+        var summary = ConnectionSummary(
             info: info,
             lastTime: lastTime,
             clientToServer: halves[0].statistics,
             serverToClient: halves[1].statistics,
             end: endReason ?? reason
         )
+        summary.missingDirection = missingDirection
         consumer?.connectionClosed(summary)
         return summary
     }

@@ -104,6 +104,19 @@ public final class TCPReassembler {
         ))
     }
 
+    /// One `capture-one-sided` notice per connection whose capture holds one direction only.
+    private func reportOneSided(_ summary: ConnectionSummary, missing: FlowDirection) {
+        statistics.oneSidedConnections += 1
+        let info = summary.info
+        let (present, absent) = missing == .serverToClient ? ("client", "server") : ("server", "client")
+        findings?.report(Finding(
+            code: .captureOneSided, severity: .notice, connection: info.id, time: info.firstTime,
+            message: "connection \(info.id) \(info.client) -> \(info.server): only the \(present)'s packets are in "
+                + "the capture, none of the \(absent)'s (\(absent) to \(present) not captured: a tap or SPAN port "
+                + "mirroring one direction?); what needs the \(absent)'s side is unknown, not reported"
+        ))
+    }
+
     /// A share with two decimals, e.g. `0.25%` (`<0.01%` when below that but not zero).
     private static func percent(_ value: Double) -> String {
         if value > 0 && value < 0.01 { return "<0.01%" }
@@ -153,6 +166,7 @@ public final class TCPReassembler {
     private func remove(_ connection: TCPConnection, reason: ConnectionEnd) {
         heldTotal -= connection.heldBytes  // Closing delivers or drops everything the connection held.
         let summary = connection.close(reason: reason)
+        if let missing = summary.missingDirection { reportOneSided(summary, missing: missing) }
         for (index, direction) in [summary.clientToServer, summary.serverToClient].enumerated() {
             statistics.acknowledgedBytes[index] &+= direction.acknowledgedBytes
             statistics.acknowledgedGapBytes[index] &+= direction.acknowledgedGapBytes

@@ -7,6 +7,8 @@ extension FindingCode {
     public static let captureSnaplenCut = FindingCode(rawValue: "capture-snaplen-cut")
     /// Receivers acknowledged bytes that are in no captured packet: the capture dropped packets.
     public static let captureLoss = FindingCode(rawValue: "capture-loss")
+    /// A connection of which the capture holds one direction only (the other acknowledged unseen bytes).
+    public static let captureOneSided = FindingCode(rawValue: "capture-one-sided")
     /// The connection table was full; the least recently active connections were ended early.
     public static let limitConnections = FindingCode(rawValue: "limit-connections")
     /// One connection held more out-of-order bytes than allowed; the hole was declared a gap.
