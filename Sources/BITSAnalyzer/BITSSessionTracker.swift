@@ -70,12 +70,13 @@ public final class BITSSessionTracker {
     private var activeSessionByConnection: [Int: Int] = [:]
     /// Open connections of which the capture lacks one direction, and which.
     private var oneSidedConnections: [Int: FlowDirection] = [:]
-    /// Sessions whose Create-Session went out on a connection without the server's side, still
-    /// without an ID, newest last (at most ``maxUnnamedOneSided``).
-    private var unnamedOneSidedSessions: [Int] = []
-    /// How many unnamed sessions of one-sided connections wait for a request to name them: a
+    /// Sessions whose Create-Session Ack, which names them, is not in the capture (a connection
+    /// without the server's side, or capture loss), still without an ID, newest last (at most
+    /// ``maxAwaitingUnseenID``).
+    private var sessionsAwaitingUnseenID: [Int] = []
+    /// How many sessions whose naming Ack the capture lacks wait for a request to name them: a
     /// client has one or a few uploads starting at once; older ones stay unnamed.
-    static let maxUnnamedOneSided = 64
+    static let maxAwaitingUnseenID = 64
     private var waitingByConnection: [Int: [WaitingRequest]] = [:]
     /// Where waiting requests went once a session claimed them: serial → (session, list index).
     private var placedWaiting: [Int: (session: Int, index: Int?)] = [:]
@@ -488,7 +489,19 @@ public final class BITSSessionTracker {
             sessions[session].outstandingFragments -= 1
         }
         if responseLost {
-            if record.type == .fragment, let session = handle.session { sessions[session].offsetUnknown = true }
+            guard let session = handle.session else { return }
+            switch record.type {
+            case .fragment:
+                sessions[session].offsetUnknown = true
+            case .createSession:
+                awaitUnseenID(session)
+            case .closeSession where sessions[session].missingDirection == nil:
+                // A failed Close-Session is sent again (reference §2.3: 5xx, the client retries), so
+                // one whose Ack the capture lost and that was not repeated was accepted.
+                sessions[session].closed = true
+            default:
+                break
+            }
             return
         }
         reportOrDefer(.missingAck, handle: &handle, session: handle.session, connection: record.connection, time: time,
@@ -555,10 +568,7 @@ public final class BITSSessionTracker {
     private func markOneSided(_ session: Int, missing: FlowDirection) {
         if sessions[session].missingDirection == nil {
             sessions[session].missingDirection = missing
-            if missing == .serverToClient, sessions[session].awaitingID {
-                unnamedOneSidedSessions.append(session)
-                if unnamedOneSidedSessions.count > Self.maxUnnamedOneSided { unnamedOneSidedSessions.removeFirst() }
-            }
+            if missing == .serverToClient { awaitUnseenID(session) }
         }
         // Without the server's Acks the offset it expects is never known.
         if missing == .serverToClient { sessions[session].offsetUnknown = true }
@@ -570,18 +580,24 @@ public final class BITSSessionTracker {
     private func adoptIDOfUnseenAck(_ id: String, connection: BITSConnectionInfo) {
         guard sessionByID[id.lowercased()] == nil else { return }
         var candidate: Int?
-        if let active = activeSessionByConnection[connection.id], sessions[active].awaitingID,
-           sessions[active].missingDirection == .serverToClient {
+        if let active = activeSessionByConnection[connection.id], sessionsAwaitingUnseenID.contains(active) {
             candidate = active
         } else {
-            candidate = unnamedOneSidedSessions.last { sessions[$0].client.address == connection.client.address }
+            candidate = sessionsAwaitingUnseenID.last { sessions[$0].client.address == connection.client.address }
         }
         guard let active = candidate, sessions[active].awaitingID else { return }
-        unnamedOneSidedSessions.removeAll { $0 == active }
+        sessionsAwaitingUnseenID.removeAll { $0 == active }
         sessions[active].sessionID = id
         sessions[active].awaitingID = false
         sessionByID[id.lowercased()] = active
         releaseHeldFindings(active)
+    }
+
+    /// Lets a later request name `session`, whose Create-Session Ack the capture lacks.
+    private func awaitUnseenID(_ session: Int) {
+        guard sessions[session].awaitingID, !sessionsAwaitingUnseenID.contains(session) else { return }
+        sessionsAwaitingUnseenID.append(session)
+        if sessionsAwaitingUnseenID.count > Self.maxAwaitingUnseenID { sessionsAwaitingUnseenID.removeFirst() }
     }
 
     /// Without the client's side, a session is known from its Acks: the first Ack naming an unknown

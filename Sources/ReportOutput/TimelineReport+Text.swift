@@ -55,6 +55,10 @@ extension TimelineReport {
             }.joined(separator: ", ")
         }
         out += "\n"
+        if let unknown = byState[.unknown] {
+            out += "\(unknown.count) session\(unknown.count == 1 ? "" : "s") with outcome unknown: one direction of "
+                + "their traffic is not in the capture (capture-one-sided)\n"
+        }
         for severity in Severity.allCases.reversed() {
             let group = findings.filter { $0.severity == severity }
             guard !group.isEmpty else { continue }

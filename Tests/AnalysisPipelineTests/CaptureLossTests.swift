@@ -16,6 +16,8 @@ import TrafficSynthesis
         case bodyMiddle = "body middle"
         case bodyTail = "body tail"
         case ackHead = "the Ack's segment"
+        case createAck = "the Create-Session Ack"
+        case closeAck = "the Close-Session Ack"
         var description: String { rawValue }
         /// Whether the lost bytes are inside a request body, which a known length lets HTTP skip.
         var isInsideBody: Bool { self == .bodyMiddle || self == .bodyTail }
@@ -28,21 +30,28 @@ import TrafficSynthesis
         BITSScenarioRecipe(name: "capture-loss", summary: "capture loss at the \(position)") { builder in
             builder.makeFile(length: 10_000)
             let first = builder.connect()
+            if position == .createAck {
+                builder.captureMisses(on: first, .serverToClient, byte: builder.bytesSent(on: first, .serverToClient))
+            }
             builder.createSession(on: first)
             let requestStart = builder.bytesSent(on: first, .clientToServer)
             let ackStart = builder.bytesSent(on: first, .serverToClient)
             builder.fragment(on: first, 0..<5_000)
             let requestEnd = builder.bytesSent(on: first, .clientToServer)
-            let lost: (FlowDirection, Int)
+            let lost: (FlowDirection, Int)?
             switch position {
             case .requestHead: lost = (.clientToServer, requestStart)
             case .bodyMiddle: lost = (.clientToServer, (requestStart + requestEnd) / 2)
             case .bodyTail: lost = (.clientToServer, requestEnd - 1)
             case .ackHead: lost = (.serverToClient, ackStart)
+            case .createAck, .closeAck: lost = nil
             }
-            builder.captureMisses(on: first, lost.0, byte: lost.1)
+            if let lost { builder.captureMisses(on: first, lost.0, byte: lost.1) }
             let next = nextOnNewConnection ? builder.connect() : first
             builder.fragment(on: next, 5_000..<10_000)
+            if position == .closeAck {
+                builder.captureMisses(on: next, .serverToClient, byte: builder.bytesSent(on: next, .serverToClient))
+            }
             builder.closeSession(on: next)
             if nextOnNewConnection { builder.expectFindings(["session-multi-connection"]) }
         }
@@ -67,7 +76,7 @@ import TrafficSynthesis
                 #expect(session.totalLength == wanted.totalLength, "\(context): total length")
                 // Only the lost head hides a request from HTTP; every other loss leaves all of them.
                 let types = session.requests.map { $0.type.description }
-                if position.isInsideBody || position == .ackHead {
+                if position != .requestHead {
                     #expect(types == wanted.requests.map(\.type), "\(context): requests \(types)")
                 }
                 #expect(types.last == "close-session", "\(context): requests in wire order \(types)")

@@ -156,6 +156,7 @@ struct HTMLSessionRows {
             ("First / last", "\(context.clock(session.firstTime)) / \(context.clock(session.lastTime)) "
                 + "(\(HumanUnits.duration(session.lastTime.seconds(since: session.firstTime))))"),
         ]
+        if let reason = session.stateReason { lines.insert(("Outcome unknown", reason), at: 0) }
         if let name = session.contentName { lines.append(("Content-Name", name)) }
         if let reply = session.replyURL {
             lines.append(("Reply URL", reply + (session.replyFetched ? " (fetched)" : " (not fetched)")))
