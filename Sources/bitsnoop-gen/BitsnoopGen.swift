@@ -26,7 +26,7 @@ struct Samples: ParsableCommand {
         let directory = URL(fileURLWithPath: output)
         let expected = directory.appendingPathComponent("expected")
         try FileManager.default.createDirectory(at: expected, withIntermediateDirectories: true)
-        for sample in StreamSamples.all() + BITSSamples.all() {
+        for sample in StreamSamples.all() + BITSSamples.all() + FieldSamples.all() {
             try Data(sample.bytes).write(to: directory.appendingPathComponent(sample.fileName))
             try Data(sample.expectedJSON.utf8).write(to: expected.appendingPathComponent(sample.fileName + ".json"))
             print("\(sample.fileName)  \(sample.bytes.count) bytes  \(sample.summary)")

@@ -97,6 +97,9 @@ struct HTMLSessionRows {
 
     private func progress(_ session: BITSSession) -> String {
         let acknowledged = session.bytesAcknowledged ?? 0
+        if session.missingDirection == .serverToClient {
+            return "? / " + (session.totalLength.map { HumanUnits.bytes($0) } ?? "?")
+        }
         guard let total = session.totalLength else {
             return session.bytesAcknowledged.map { HumanUnits.bytes($0) } ?? "no data"
         }
