@@ -57,7 +57,7 @@ let package = Package(
         // Text and JSON renderings of analysis results.
         .target(
             name: "ReportOutput",
-            dependencies: ["AnalyzerCore", "AnalysisPipeline", "TCPReassembly", "BITSAnalyzer", "UploadExtraction"],
+            dependencies: ["AnalyzerCore", "AnalysisPipeline", "TCPReassembly", "BITSAnalyzer"],
             swiftSettings: strictSettings
         ),
         // Rebuilds uploaded files from their fragments into a folder (`analyze --extract`): the only

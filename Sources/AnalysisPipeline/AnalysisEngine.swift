@@ -15,6 +15,8 @@ public final class AnalysisEngine {
     // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
     // object's own methods touch these properties, on one thread, and no callee can reach back.
     @exclusivity(unchecked) private var finished = false
+    /// Checks, in debug builds, that no consumer or sink calls back into the engine.
+    @exclusivity(unchecked) private var reentry = ReentryGuard()
 
     /// Counters of packets read before decoding.
     @exclusivity(unchecked) public private(set) var capture = CaptureStatistics()
@@ -37,6 +39,8 @@ public final class AnalysisEngine {
 
     /// Processes one packet. Its bytes need to stay valid only for the duration of the call.
     public func process(_ packet: CapturedPacket) {
+        reentry.enter("AnalysisEngine.process")
+        defer { reentry.leave() }
         capture.record(packet)
         if case .tcp(let segment) = decoder.decode(packet) {
             reassembler.process(segment)
@@ -46,6 +50,8 @@ public final class AnalysisEngine {
     /// Ends the analysis as at the end of a capture: every connection is flushed and closed.
     /// Calling it again does nothing.
     public func finish() {
+        reentry.enter("AnalysisEngine.finish")
+        defer { reentry.leave() }
         guard !finished else { return }
         finished = true
         reassembler.finish()

@@ -22,6 +22,9 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// other protocols) are not reported, to keep findings about HTTP traffic.
     @exclusivity(unchecked) private var sawHTTP = false
     private var reportedAnomalies: Set<String> = []
+    /// Checks, in debug builds, that nothing called from here calls back in (what makes the
+    /// unchecked state above sound).
+    @exclusivity(unchecked) private var reentry = ReentryGuard()
     /// The direction the capture lacks on this connection, once the reassembler proved it.
     private var missingDirection: FlowDirection?
     /// A response without a request, held until the connection ends: in a capture of the server's
@@ -54,10 +57,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
         /// Body bytes and missing bytes so far: the offset of the next body byte (saturating; gap
         /// lengths come from the wire).
-        var bodyOffset: UInt64 {
-            let (sum, overflow) = bytes.addingReportingOverflow(gapBytes)
-            return overflow ? .max : sum
-        }
+        var bodyOffset: UInt64 { bytes.saturatingAdding(gapBytes) }
     }
 
     /// Creates the analyzer of one connection.
@@ -75,6 +75,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// Notes a BITS request (and pipelining), or a GET/HEAD that may fetch a reply.
     public func requestHead(_ head: HTTPRequestHead, index: Int, time: CaptureTimestamp) {
+        reentry.enter("BITSConnectionAnalyzer.requestHead")
+        defer { reentry.leave() }
         sawHTTP = true
         if Self.isBITS(head) {
             if outstandingBITSRequests > 0, missingDirection != .serverToClient {
@@ -106,6 +108,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// Counts body bytes (never kept), forwarding a Fragment's to the body observer.
     public func requestBody(_ bytes: UnsafeRawBufferPointer, index: Int, time: CaptureTimestamp) {
+        reentry.enter("BITSConnectionAnalyzer.requestBody")
+        defer { reentry.leave() }
         guard index == streamingBody.index else { return }
         if streamingBody.observed, let bodyObserver {
             bodyObserver.fragmentBody(bytes, bodyOffset: streamingBody.bodyOffset,
@@ -116,18 +120,21 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// Counts body bytes missing from the capture (and tells the body observer).
     public func requestBodyGap(length: UInt64, index: Int, time: CaptureTimestamp) {
+        reentry.enter("BITSConnectionAnalyzer.requestBodyGap")
+        defer { reentry.leave() }
         guard index == streamingBody.index else { return }
         if streamingBody.observed, let bodyObserver {
             bodyObserver.fragmentBodyGap(length: length, bodyOffset: streamingBody.bodyOffset,
                                          request: BITSRequestKey(connection: connection.id, index: index))
         }
         // Saturating: gap lengths come from the wire.
-        let (sum, overflow) = streamingBody.gapBytes.addingReportingOverflow(length)
-        streamingBody.gapBytes = overflow ? .max : sum
+        streamingBody.gapBytes = streamingBody.gapBytes.saturatingAdding(length)
     }
 
     /// Hands the finished request to the tracker.
     public func requestEnd(_ end: HTTPMessageEnd, index: Int, time: CaptureTimestamp) {
+        reentry.enter("BITSConnectionAnalyzer.requestEnd")
+        defer { reentry.leave() }
         guard var request = pending[index], request.handle == nil else { return }
         let key = BITSRequestKey(connection: connection.id, index: index)
         if index == streamingBody.index, streamingBody.observed { bodyObserver?.fragmentBodyEnded(key) }
@@ -145,6 +152,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// Hands an Ack (or other answer) to the tracker.
     public func responseHead(_ head: HTTPResponseHead, requestIndex: Int?, time: CaptureTimestamp) {
+        reentry.enter("BITSConnectionAnalyzer.responseHead")
+        defer { reentry.leave() }
         sawHTTP = true
         guard !head.isInterim else { return }
         guard let index = requestIndex else {
@@ -172,11 +181,15 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// A request that will never be answered: the tracker reports `missing-ack`.
     public func unanswered(requestIndex: Int, time: CaptureTimestamp) {
+        reentry.enter("BITSConnectionAnalyzer.unanswered")
+        defer { reentry.leave() }
         giveUp(requestIndex: requestIndex, responseLost: false, time: time)
     }
 
     /// A request whose answer fell in a gap of the capture: not reported as unanswered.
     public func responseLost(requestIndex: Int, time: CaptureTimestamp) {
+        reentry.enter("BITSConnectionAnalyzer.responseLost")
+        defer { reentry.leave() }
         giveUp(requestIndex: requestIndex, responseLost: true, time: time)
     }
 
@@ -203,6 +216,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// (head limits at once: they are hit only after a valid start-line prefix, so a head that never
     /// ends is reported rather than dropped silently).
     public func anomaly(_ anomaly: HTTPAnomaly, direction: FlowDirection, time: CaptureTimestamp) {
+        reentry.enter("BITSConnectionAnalyzer.anomaly")
+        defer { reentry.leave() }
         if case .responseWithoutRequest = anomaly, missingDirection == nil {
             if heldResponseWithoutRequest == nil { heldResponseWithoutRequest = (anomaly, time) }
             return
@@ -221,6 +236,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// The reassembler proved that the capture lacks every packet of `direction` on this connection.
     public func directionNotCaptured(_ direction: FlowDirection, time: CaptureTimestamp) {
+        reentry.enter("BITSConnectionAnalyzer.directionNotCaptured")
+        defer { reentry.leave() }
         guard missingDirection == nil else { return }
         missingDirection = direction
         tracker.connectionOneSided(connection.id, missing: direction)
@@ -229,6 +246,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// The connection left the table (after the HTTP parser finished): a held response without a
     /// request is reported unless the capture proved one-sided meanwhile.
     public func connectionClosed() {
+        reentry.enter("BITSConnectionAnalyzer.connectionClosed")
+        defer { reentry.leave() }
         if let held = heldResponseWithoutRequest, missingDirection == nil {
             heldResponseWithoutRequest = nil
             report(held.anomaly, direction: .serverToClient, time: held.time)

@@ -1,3 +1,5 @@
+import AnalyzerCore
+
 /// A `Content-Range: bytes first-last/total` value of a Fragment (0-based, inclusive).
 public struct ContentRange: Hashable, Sendable {
     /// Offset of the first byte.
@@ -18,8 +20,7 @@ public struct ContentRange: Hashable, Sendable {
     /// `0-18446744073709551615`, whose 2^64 bytes do not fit the type.
     public var length: UInt64 {
         guard last >= first else { return 0 }
-        let (length, overflow) = (last - first).addingReportingOverflow(1)
-        return overflow ? .max : length
+        return (last - first).saturatingAdding(1)
     }
 
     /// Parses `bytes F-L/T` (unit case-insensitive, white space around parts tolerated).
@@ -56,16 +57,10 @@ public struct ContentRange: Hashable, Sendable {
     /// `decimal` over UTF-8 bytes: header values are parsed in place, without intermediate strings.
     static func decimal(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
         let digits = trimmed(bytes)
-        guard !digits.isEmpty, digits.count <= 40 else { return nil }
-        var value: UInt64 = 0
-        for byte in digits {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            let (scaled, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = scaled.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
-            if overflow1 || overflow2 { return nil }
-            value = sum
-        }
-        return value
+        // Forty digits are past any 64-bit value even with leading zeros: longer runs are refused
+        // unread, however many zeros they start with.
+        guard digits.count <= 40 else { return nil }
+        return DecimalText.parse(digits)
     }
 
     /// Runs `body` over the UTF-8 bytes of `text` (in place for native strings).

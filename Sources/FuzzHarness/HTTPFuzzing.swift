@@ -141,8 +141,5 @@ final class CheckingHTTPDelegate: HTTPConnectionDelegate {
         }
     }
 
-    private static func sum(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let (total, overflow) = a.addingReportingOverflow(b)
-        return overflow ? .max : total
-    }
+    private static func sum(_ a: UInt64, _ b: UInt64) -> UInt64 { a.saturatingAdding(b) }
 }

@@ -74,13 +74,13 @@ struct DirectionParser {
                 let slice = UnsafeRawBufferPointer(rebasing: input[index..<(index + take)])
                 index += take
                 remainingBody -= UInt64(take)
-                bodyBytes = Self.saturatingSum(bodyBytes, UInt64(take))
+                bodyBytes = bodyBytes.saturatingAdding(UInt64(take))
                 sink.bodyData(slice, direction: direction, time: time)
                 if remainingBody == 0 { finishMessage(complete: true, time: time, sink: sink) }
             case .untilCloseBody:
                 let slice = UnsafeRawBufferPointer(rebasing: input[index...])
                 index = input.count
-                bodyBytes = Self.saturatingSum(bodyBytes, UInt64(slice.count))
+                bodyBytes = bodyBytes.saturatingAdding(UInt64(slice.count))
                 sink.bodyData(slice, direction: direction, time: time)
             case .chunkedBody:
                 consumeChunked(input, at: &index, time: time, sink: sink)
@@ -119,7 +119,7 @@ struct DirectionParser {
         case .fixedBody:
             let skipped = min(length, remainingBody)
             remainingBody -= skipped
-            bodyGapBytes = Self.saturatingSum(bodyGapBytes, skipped)
+            bodyGapBytes = bodyGapBytes.saturatingAdding(skipped)
             sink.bodyGap(length: skipped, direction: direction, time: time)
             guard remainingBody == 0 else { return }
             finishMessage(complete: true, time: time, sink: sink)
@@ -132,11 +132,11 @@ struct DirectionParser {
         case .chunkedBody:
             switch chunked.skipGap(length: length) {
             case .skipped:
-                bodyGapBytes = Self.saturatingSum(bodyGapBytes, length)
+                bodyGapBytes = bodyGapBytes.saturatingAdding(length)
                 sink.bodyGap(length: length, direction: direction, time: time)
             case .lostFraming(let dataBytes):
                 if dataBytes > 0 {
-                    bodyGapBytes = Self.saturatingSum(bodyGapBytes, dataBytes)
+                    bodyGapBytes = bodyGapBytes.saturatingAdding(dataBytes)
                     sink.bodyGap(length: dataBytes, direction: direction, time: time)
                 }
                 finishMessage(complete: false, time: time, sink: sink)
@@ -145,7 +145,7 @@ struct DirectionParser {
                 loseSync(discarding: 0, atLineStart: true, messageLost: false, time: time, sink: sink)
             }
         case .untilCloseBody:
-            bodyGapBytes = Self.saturatingSum(bodyGapBytes, length)
+            bodyGapBytes = bodyGapBytes.saturatingAdding(length)
             sink.bodyGap(length: length, direction: direction, time: time)
         case .head where resyncing:
             // The candidate line is cut; whatever follows the gap may start a line.
@@ -314,7 +314,7 @@ struct DirectionParser {
     ) {
         switch chunked.step(input, at: &index) {
         case .data(let slice):
-            bodyBytes = Self.saturatingSum(bodyBytes, UInt64(slice.count))
+            bodyBytes = bodyBytes.saturatingAdding(UInt64(slice.count))
             sink.bodyData(slice, direction: direction, time: time)
         case .needMore:
             break
@@ -368,16 +368,10 @@ struct DirectionParser {
 
     /// Counts discarded bytes; gives the search up once the scan budget is used.
     private mutating func addSkipped<Sink: DirectionParserSink>(_ count: UInt64, time: CaptureTimestamp, sink: Sink) {
-        skippedBytes = Self.saturatingSum(skippedBytes, count)
+        skippedBytes = skippedBytes.saturatingAdding(count)
         guard skippedBytes >= UInt64(max(0, limits.maxResyncScanBytes)) else { return }
         head.reset()
         state = .abandoned
         sink.anomaly(.resyncAbandoned(scannedBytes: skippedBytes), direction: direction, time: time)
-    }
-
-    /// `a + b`, or `UInt64.max` if that overflows (counters of hostile streams must not trap).
-    private static func saturatingSum(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        return overflow ? .max : sum
     }
 }

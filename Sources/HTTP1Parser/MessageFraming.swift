@@ -1,3 +1,5 @@
+import AnalyzerCore
+
 /// Decides how a message body is delimited (RFC 9112 §6.3), from the head and, for a response,
 /// the request it answers.
 enum MessageFraming {
@@ -100,16 +102,5 @@ enum MessageFraming {
     }
 
     /// `1*DIGIT` as a `UInt64`; `nil` when empty, not all digits, or too large.
-    static func parseDecimal(_ digits: ArraySlice<UInt8>) -> UInt64? {
-        guard !digits.isEmpty else { return nil }
-        var value: UInt64 = 0
-        for byte in digits {
-            guard let digit = ASCII.decimalValue(byte) else { return nil }
-            let (scaled, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = scaled.addingReportingOverflow(UInt64(digit))
-            guard !overflow1, !overflow2 else { return nil }
-            value = sum
-        }
-        return value
-    }
+    static func parseDecimal(_ digits: ArraySlice<UInt8>) -> UInt64? { DecimalText.parse(digits) }
 }

@@ -1,6 +1,5 @@
 import AnalyzerCore
 import BITSAnalyzer
-import UploadExtraction
 
 extension TimelineReport {
     /// The readable summary, plain: one line per session, then findings grouped by severity.
@@ -82,8 +81,7 @@ extension TimelineReport {
             var state = file.complete ? "complete" : "partial"
             if !file.missing.isEmpty {
                 let missingBytes = file.missing.reduce(UInt64(0)) { sum, range in
-                    let (total, overflow) = sum.addingReportingOverflow(range.upperBound - range.lowerBound + 1)
-                    return overflow ? .max : total
+                    sum.saturatingAdding((range.upperBound - range.lowerBound).saturatingAdding(1))
                 }
                 state += ", missing \(HumanUnits.bytes(missingBytes)) in \(file.missing.count) range"
                     + (file.missing.count == 1 ? "" : "s")

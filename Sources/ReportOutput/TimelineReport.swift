@@ -1,7 +1,6 @@
 import AnalysisPipeline
 import AnalyzerCore
 import BITSAnalyzer
-import UploadExtraction
 
 /// The BITS timeline: every session with its requests, every finding, the counters. Rendered as
 /// the JSON document of `docs/timeline-schema.md` or as the readable summary of `bitsnoop analyze`.

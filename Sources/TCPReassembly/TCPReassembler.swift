@@ -21,6 +21,9 @@ public final class TCPReassembler {
     @exclusivity(unchecked) private var heldTotal = 0
     @exclusivity(unchecked) private var clock = CaptureTimestamp.zero
     @exclusivity(unchecked) private var lastSweep: CaptureTimestamp?
+    /// Checks, in debug builds, that no consumer calls back into the reassembler (what makes the
+    /// unchecked state above sound).
+    @exclusivity(unchecked) private var reentry = ReentryGuard()
     private var totalLimitReported = false
     private var connectionLimitReported = false
     /// Recently used connections, direct-mapped by ``ConnectionKey/cacheSlot``: most packets find
@@ -53,6 +56,8 @@ public final class TCPReassembler {
 
     /// Processes one segment (in capture order).
     public func process(_ segment: TCPSegment) {
+        reentry.enter("TCPReassembler.process")
+        defer { reentry.leave() }
         statistics.segments += 1
         if clock < segment.timestamp { clock = segment.timestamp }
         sweepIfDue()
@@ -78,6 +83,8 @@ public final class TCPReassembler {
     /// Ends every connection as at the end of the capture: holes become gaps, held bytes are
     /// delivered, and each consumer hears its end. Connections close in the order they opened.
     public func finish() {
+        reentry.enter("TCPReassembler.finish")
+        defer { reentry.leave() }
         let remaining = table.values.sorted { $0.info.id < $1.info.id }
         for connection in remaining { remove(connection, reason: .captureEnd) }
         reportCaptureLoss()

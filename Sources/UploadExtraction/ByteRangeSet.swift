@@ -1,3 +1,5 @@
+import AnalyzerCore
+
 /// A set of upload offsets kept as sorted, disjoint, non-adjacent half-open ranges.
 ///
 /// Uploads arrive mostly in order, so a set is usually one range and adding to its end costs
@@ -15,10 +17,7 @@ struct ByteRangeSet: Sendable {
     /// Number of offsets in the set (saturating at `UInt64.max`).
     var byteCount: UInt64 {
         var total: UInt64 = 0
-        for range in ranges {
-            let (sum, overflow) = total.addingReportingOverflow(UInt64(range.count))
-            total = overflow ? .max : sum
-        }
+        for range in ranges { total = total.saturatingAdding(UInt64(range.count)) }
         return total
     }
 

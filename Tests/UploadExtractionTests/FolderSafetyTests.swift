@@ -1,4 +1,5 @@
 import AnalyzerCore
+import BITSAnalyzer
 import Foundation
 import Testing
 import UploadExtraction

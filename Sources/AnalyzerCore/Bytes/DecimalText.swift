@@ -1,6 +1,23 @@
 /// Decimal numbers written straight into a byte buffer, for output built as UTF-8 bytes (the JSON
-/// timeline, RFC 3339 timestamps) without an intermediate `String` per number.
+/// timeline, RFC 3339 timestamps) without an intermediate `String` per number, and read from wire
+/// bytes (Content-Length, Content-Range, BITS-Received-Content-Range) without one either.
 public enum DecimalText {
+    /// Parses `1*DIGIT`, the whole of `digits`, as a `UInt64`; `nil` when empty, when any byte is not
+    /// an ASCII digit, or when the value does not fit (the one decimal parser of wire values).
+    @inlinable
+    public static func parse<Digits: Collection<UInt8>>(_ digits: Digits) -> UInt64? {
+        guard !digits.isEmpty else { return nil }
+        var value: UInt64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (scaled, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = scaled.addingReportingOverflow(UInt64(byte &- UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+        }
+        return value
+    }
+
     /// Appends `magnitude` in decimal, zero-padded to at least `minimumDigits` digits.
     public static func append(_ magnitude: UInt64, minimumDigits: Int = 1, to text: inout [UInt8]) {
         var count = 1

@@ -1,8 +1,10 @@
-/// A file written by extraction: what the server holds of one session's upload.
+/// A file written by extraction: what the server holds of one session's upload. Written by
+/// `UploadExtraction`, it lives here, beside the session it describes, so that the renderings of a
+/// session (text, JSON, HTML) need not depend on the module that writes files.
 public struct ExtractedFile: Hashable, Sendable {
     /// Its name inside the extraction folder (one path component).
     public var path: String
-    /// Its length: the offset the server acknowledged (cut at ``ExtractionLimits/maxFileBytes``).
+    /// Its length: the offset the server acknowledged (cut at `ExtractionLimits.maxFileBytes`).
     public var bytes: UInt64
     /// SHA-256 of its bytes, lower-case hex.
     public var sha256: String
