@@ -25,6 +25,12 @@ public struct Impairments: Hashable, Sendable {
     public var ipFragmentPayload: Int?
     /// When set, every frame is cut to this many bytes as a capture with that snaplen would store it.
     public var snapshotLength: Int?
+    /// When set, the capture was taken on the client with segmentation offload (TSO/GSO, and GRO for
+    /// what it receives): segments carry up to this many payload bytes (capped at the generator's
+    /// largest MSS, 65,000) instead of the MSS, and every second IPv4 data segment the client sends
+    /// whose datagram is over 1,500 bytes carries a total length of 0, as captures before the NIC
+    /// fills it in show. Counted in ``GeneratedStatistics/zeroLengthSegments``.
+    public var offloadSegmentSize: Int?
 
     /// Creates a set of impairments; the defaults impair nothing.
     public init(
@@ -34,7 +40,8 @@ public struct Impairments: Hashable, Sendable {
         lossCount: Int = 0,
         dropHandshake: Bool = false,
         ipFragmentPayload: Int? = nil,
-        snapshotLength: Int? = nil
+        snapshotLength: Int? = nil,
+        offloadSegmentSize: Int? = nil
     ) {
         self.reorderProbability = reorderProbability
         self.duplicateProbability = duplicateProbability
@@ -43,6 +50,7 @@ public struct Impairments: Hashable, Sendable {
         self.dropHandshake = dropHandshake
         self.ipFragmentPayload = ipFragmentPayload
         self.snapshotLength = snapshotLength
+        self.offloadSegmentSize = offloadSegmentSize
     }
 
     /// No impairment: the conversation is captured exactly as sent.
