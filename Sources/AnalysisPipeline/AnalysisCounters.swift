@@ -35,6 +35,7 @@ public enum AnalysisCounters {
             ("reassembly_total_limit_hits", reassembly.totalLimitHits),
             ("peak_held_bytes", reassembly.peakHeldBytes),
             ("offloaded_segments", decode.offloadedSegments),
+            ("undecoded_packets", decode.undecoded),
         ]
         return [("captured_bytes", capture.capturedBytes)] + pairs.map { ($0.0, UInt64(max(0, $0.1))) }
     }

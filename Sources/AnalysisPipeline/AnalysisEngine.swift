@@ -52,8 +52,9 @@ public final class AnalysisEngine {
     }
 
     /// Reads `source` to its end, processes every packet, reports each interruption of the source
-    /// as a `capture-truncated` finding and packets cut by the snapshot length as one
-    /// `capture-snaplen-cut` finding, and finishes.
+    /// as a `capture-truncated` finding, packets cut by the snapshot length as one
+    /// `capture-snaplen-cut` finding and packets it could not decode as one `capture-undecoded`
+    /// finding, and finishes.
     /// - Throws: what the source throws for an error that stops it; what was read is still finished.
     public func run(_ source: inout some PacketSource) throws {
         defer {
@@ -65,6 +66,7 @@ public final class AnalysisEngine {
                 ))
             }
             reportSnapshotCuts()
+            reportUndecoded()
             finish()
         }
         while let packet = try source.nextPacket() {
@@ -83,6 +85,19 @@ extension AnalysisEngine {
             message: "\(capture.cutBySnapshotLength) of \(capture.packets) packets were cut by the capture's "
                 + "snapshot length: \(capture.uncapturedBytes) bytes seen on the wire were not captured and count "
                 + "as gaps, so messages in them may be missing from the analysis (capture with a larger -s)"
+        ))
+    }
+
+    /// One notice for all packets of link types or encapsulations the decoder cannot open, naming each
+    /// (up to ``UndecodedTable/capacity``) with its packet count: their connections are missing from
+    /// the analysis, and without it a capture of only such packets would analyse to silence.
+    private func reportUndecoded() {
+        let table = decoder.statistics.undecodedEncapsulations
+        guard !table.isEmpty else { return }
+        findings.report(Finding(
+            code: .captureUndecoded, severity: .notice, time: capture.lastTime,
+            message: "\(table.totalPackets) of \(capture.packets) packets could not be decoded and were not "
+                + "analysed: \(table.summary)"
         ))
     }
 }

@@ -36,8 +36,8 @@ enum PPPDecoder {
         guard try frame.byte(at: start) == 0x11, try frame.byte(at: start + 1) == 0 else { throw .notIP }
         // The length counts the PPP protocol and payload; Ethernet padding may follow it.
         let length = Int(try frame.uint16(at: start + 4))
-        guard length >= 2 else { throw .malformed(.linkHeaderLength) }
-        try frame.require(start + 6 + length, within: end, else: .linkHeaderLength)
+        // Checked against the wire only: the snapshot length may have cut the payload.
+        guard length >= 2, start + 6 + length <= end else { throw .malformed(.linkHeaderLength) }
         return try network(try frame.uint16(at: start + 6), payloadAt: start + 8)
     }
 
