@@ -88,6 +88,20 @@ extension AnalysisEngine {
         ))
     }
 
+    /// When packets were read but none decoded to IP: e.g. `0 of 512 packets could be decoded (link
+    /// type 147: 512 packets)`, for the one stderr line the CLI prints; `nil` otherwise.
+    public var nothingDecodedSummary: String? {
+        let decode = decoder.statistics
+        guard capture.packets > 0, decode.tcpSegments + decode.nonTCP + decode.ipFragments == 0 else { return nil }
+        var reasons: [String] = []
+        if !decode.undecodedEncapsulations.isEmpty { reasons.append(decode.undecodedEncapsulations.summary) }
+        if decode.nonIP > 0 { reasons.append("\(decode.nonIP) not IP") }
+        if decode.malformed > 0 { reasons.append("\(decode.malformed) malformed") }
+        let cut = decode.truncated - decode.truncatedPayloads
+        if cut > 0 { reasons.append("\(cut) cut inside a header by the snapshot length") }
+        return "0 of \(capture.packets) packets could be decoded (\(reasons.joined(separator: "; ")))"
+    }
+
     /// One notice for all packets of link types or encapsulations the decoder cannot open, naming each
     /// (up to ``UndecodedTable/capacity``) with its packet count: their connections are missing from
     /// the analysis, and without it a capture of only such packets would analyse to silence.
