@@ -27,6 +27,10 @@ struct IPv4Header {
 
     /// Protocol number of TCP.
     static let tcpProtocol: UInt8 = 6
+    /// The longest packet a total length of 0 is taken to announce: libpcap's largest snapshot length
+    /// (`MAXIMUM_SNAPLEN`), above the 64 KiB of TSO and most of Linux BIG TCP. It keeps the segment
+    /// length the reassembler sees bounded when a record claims an absurd length on the wire.
+    static let maxOffloadedLength = 262_144
 
     /// Reads and checks the header at `start`; `limit` is where the enclosing layer ends on the wire
     /// (the wire length, or a tunnel's payload end).
@@ -34,7 +38,8 @@ struct IPv4Header {
     /// The total length must fit before `limit`; bytes after it (Ethernet padding, a trailing FCS) are
     /// ignored. Options are skipped, not interpreted. A total length of 0 on an unfragmented TCP
     /// packet is what a capture on the sending host shows before segmentation offload (TSO) fills the
-    /// field in; as Wireshark does, the packet is then taken to run to `limit`.
+    /// field in; as Wireshark does, the packet is then taken to run to `limit` (at most
+    /// ``maxOffloadedLength`` bytes).
     /// - Throws: `.malformed` for a wrong version, a header length below 20, or a total length that is
     ///   shorter than the header or longer than the wire allows; `.truncated` when the header was cut.
     static func parse(_ frame: FrameBytes, at start: Int, limit: Int) throws(DecodeStop) -> IPv4Header {
@@ -50,7 +55,7 @@ struct IPv4Header {
         let fragmentField = try frame.uint16(at: start + 6)
         var lengthFromCapture = false
         if totalLength == 0, protocolNumber == tcpProtocol, fragmentField & 0x3FFF == 0 {
-            totalLength = limit - start
+            totalLength = min(limit - start, maxOffloadedLength)
             lengthFromCapture = true
         }
         guard totalLength >= headerLength, start + totalLength <= limit else {

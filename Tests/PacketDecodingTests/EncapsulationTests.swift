@@ -173,5 +173,45 @@ struct EncapsulationTests {
         let tunnelled = B.ipv4(protocolNumber: 4, payload: packet)
         #expect(decoder.decode(tunnelled, linkType: .raw) == .tcp(expectedSegment()))
         #expect(decoder.statistics.offloadedSegments == 2)
+        // A record claiming an absurd wire length: the segment is bounded, the rest uncaptured.
+        let absurd = decoder.decode(packet, linkType: .raw, originalLength: Int.max)
+        #expect(absurd.segment?.payloadLength == 262_144 - 40)
+        #expect(absurd.segment?.payload == B.payload)
+    }
+}
+
+@Suite("Hostile tunnels")
+struct TunnelRandomInputTests {
+    @Test("random damage to tunnelled frames never traps and every packet is counted once",
+          arguments: EncapsulationStack.catalog)
+    func randomDamage(_ stack: EncapsulationStack) {
+        var generator = SeededGenerator(seed: UInt64(stack.name.utf8.count) &* 0x9E37 &+ UInt64(stack.layers.count))
+        let linkType = LinkType(rawValue: Int32(stack.linkTypeValue))
+        let tcp = B.tcp(options: [2, 4, 5, 0xB4, 1, 3, 3, 7])
+        let inner = [(B.ipv4(payload: tcp), false), (B.ipv6(payload: tcp), true)]
+            + B.split(tcp, size: 16).map { (B.ipv4Fragment(offset: $0.offset, bytes: $0.bytes, isLast: $0.isLast), false) }
+        let valid = inner.map { stack.frame(ipPacket: $0.0, isIPv6: $0.1, from: .v4(1), to: .v4(2)) }
+        let decoder = PacketDecoder(findings: FindingCollector())
+        for _ in 0..<2_000 {
+            var bytes = valid.randomElement(using: &generator)!
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+            }
+            if Bool.random(using: &generator) { bytes = Array(bytes.prefix(Int.random(in: 0...bytes.count, using: &generator))) }
+            let originalLength: Int = switch Int.random(in: 0..<4, using: &generator) {
+            case 0: bytes.count
+            case 1: bytes.count + Int.random(in: 1...2_000, using: &generator)
+            case 2: Int.max
+            default: Int.random(in: Int.min...bytes.count, using: &generator)
+            }
+            if case .tcp(let segment) = decoder.decode(bytes, linkType: linkType, originalLength: originalLength) {
+                #expect(segment.payload.count <= segment.payloadLength)
+                #expect(segment.payloadLength <= 262_144)
+            }
+        }
+        #expect(decoder.statistics.packets == 2_000)
+        #expect(decoder.statistics.outcomesAddUp)
+        // The damage must leave many packets decodable, or this test would prove little.
+        #expect(decoder.statistics.tcpSegments > 100, "\(stack)")
     }
 }
