@@ -4,15 +4,27 @@ import AnalyzerCore
 struct EncapsulationWriter {
     /// What the bytes so far are, which decides the protocol number the next layer writes.
     enum Kind {
-        case ipv4, ipv6, ethernet, mpls, pppoe, gre, udp
+        /// An IPv4 or IPv6 packet.
+        case ipv4, ipv6
+        /// A frame that starts with an Ethernet header (or, once a link framing is applied, a finished frame).
+        case ethernet
+        /// An MPLS label stack and its payload.
+        case mpls
+        /// A PPPoE session header and its payload.
+        case pppoe
+        /// A GRE header and its payload, for an outer IP header.
+        case gre
+        /// A UDP datagram, for an outer IP header.
+        case udp
     }
 
     /// The packet as wrapped so far.
     var bytes: [UInt8]
     /// What `bytes` is.
     var kind: Kind
-    /// The innermost IP addresses, for MAC addresses.
+    /// The innermost source address, for MAC addresses.
     let source: IPAddress
+    /// The innermost destination address, for MAC addresses.
     let destination: IPAddress
 
     /// Wraps `bytes` in `layer`. A layer that cannot carry the current kind is a programming error.
