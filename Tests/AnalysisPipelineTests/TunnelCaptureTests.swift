@@ -18,16 +18,20 @@ import TrafficSynthesis
 
     @Test("every encapsulation delivers exactly the bytes the generator says", arguments: stacks)
     func deliversExpectedBytes(stack: EncapsulationStack) throws {
-        for (seed, preset) in [(UInt64(1), GeneratedCaptureTests.Preset.clean), (2, .reordered)] {
+        // Clean, reordered, and with the inner datagrams IP-fragmented inside the tunnel.
+        for (seed, preset) in [(UInt64(1), GeneratedCaptureTests.Preset.clean), (2, .reordered), (3, .fragmented)] {
             let scenario = GeneratedCaptureTests.scenario(.stack(stack), preset, seed: seed)
-            let file = seed == 1 ? scenario.pcapFile() : scenario.pcapngFile()
-            let path = try GeneratedCaptureTests.temporaryFile(file, suffix: seed == 1 ? ".pcap" : ".pcapng")
+            let file = seed == 2 ? scenario.pcapngFile() : scenario.pcapFile()
+            let path = try GeneratedCaptureTests.temporaryFile(file, suffix: seed == 2 ? ".pcapng" : ".pcap")
             defer { try? FileManager.default.removeItem(atPath: path) }
             let (factory, engine, findings) = try GeneratedCaptureTests.analyse(path: path)
             #expect(factory.consumers.count == scenario.conversations.count, "\(stack) seed \(seed)")
             #expect(engine.decodeStatistics.malformed == 0, "\(stack)")
             #expect(engine.decodeStatistics.undecoded == 0, "\(stack)")
-            #expect(engine.decodeStatistics.tcpSegments == scenario.packets.count, "\(stack): every packet decoded")
+            let fragments = engine.decodeStatistics.fragmentsHeld
+            #expect(engine.decodeStatistics.tcpSegments + fragments == scenario.packets.count,
+                    "\(stack): every packet decoded")
+            #expect(preset == .fragmented ? fragments > 0 : fragments == 0, "\(stack)")
             #expect(findings.findings.isEmpty, "\(stack): \(findings.findings.map(\.message))")
             for conversation in scenario.conversations {
                 let label = "\(stack) seed \(seed) \(conversation.client)"

@@ -71,6 +71,17 @@ struct EncapsulationTests {
         #expect(decoder.statistics.malformed == 1)
     }
 
+    @Test("a fragmented outer tunnel packet is reassembled, then decoded to the inner segment")
+    func fragmentedOuterTunnel() {
+        let gre = [UInt8](arrayLiteral: 0, 0, 0x08, 0x00) + B.ipv4(payload: B.tcp())
+        let first = B.ipv4(protocolNumber: 47, identification: 77, flagsAndOffset: 0x2000, payload: Array(gre[0..<24]))
+        let second = B.ipv4(protocolNumber: 47, identification: 77, flagsAndOffset: 3, payload: Array(gre[24...]))
+        let decoder = PacketDecoder()
+        #expect(decoder.decode(B.ethernet(first, etherType: 0x0800), linkType: .ethernet) == .fragmentHeld)
+        #expect(decoder.decode(B.ethernet(second, etherType: 0x0800), linkType: .ethernet) == .tcp(expectedSegment()))
+        #expect(decoder.statistics.datagramsReassembled == 1)
+    }
+
     /// An IPv4 GRE packet whose GRE header and body are `gre`.
     static func greFrame(_ gre: [UInt8]) -> [UInt8] { B.ipv4(protocolNumber: 47, payload: gre) }
 

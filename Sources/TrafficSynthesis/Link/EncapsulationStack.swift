@@ -99,6 +99,9 @@ extension EncapsulationStack {
             EncapsulationStack("ppp-serial", [.pppSerial]),
             EncapsulationStack("cisco-hdlc", [.ciscoHDLC]),
             EncapsulationStack("nflog-le", [.nflog(.little)]),
+            // TLVs in big-endian order, as a big-endian host writes them. libpcap swaps NFLOG TLVs to
+            // the reading host's order only when the file's byte order differs from it, so in the
+            // little-endian files written here this checks the decoder's byte-order detection.
             EncapsulationStack("nflog-be", [.nflog(.big)]),
             EncapsulationStack("wifi", [.wifi(WifiFraming(radio: .none))]),
             EncapsulationStack("wifi-radiotap-qos", [.wifi(WifiFraming(radio: .radiotap(fcs: true), qos: true))]),
