@@ -20,17 +20,17 @@ public struct Impairments: Hashable, Sendable {
     /// Start the capture mid-stream: the handshake and the packets up to and including the second
     /// data segment (fewer when there are fewer) are not captured.
     public var dropHandshake: Bool
-    /// When set, every IP packet whose IP payload carries TCP data and is longer than this is
-    /// fragmented into pieces of at most this many bytes (rounded down to a multiple of 8).
-    public var ipFragmentPayload: Int?
-    /// When set, every frame is cut to this many bytes as a capture with that snaplen would store it.
-    public var snapshotLength: Int?
     /// When set, the capture was taken on the client with segmentation offload (TSO/GSO, and GRO for
     /// what it receives): segments carry up to this many payload bytes (capped at the generator's
     /// largest MSS, 65,000) instead of the MSS, and every second IPv4 data segment the client sends
     /// whose datagram is over 1,500 bytes carries a total length of 0, as captures before the NIC
     /// fills it in show. Counted in ``GeneratedStatistics/zeroLengthSegments``.
     public var offloadSegmentSize: Int?
+    /// When set, every IP packet whose IP payload carries TCP data and is longer than this is
+    /// fragmented into pieces of at most this many bytes (rounded down to a multiple of 8).
+    public var ipFragmentPayload: Int?
+    /// When set, every frame is cut to this many bytes as a capture with that snaplen would store it.
+    public var snapshotLength: Int?
 
     /// Creates a set of impairments; the defaults impair nothing.
     public init(
