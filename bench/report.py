@@ -48,6 +48,11 @@ def main():
         parser.add_argument("--" + name, required=True)
     for name in ("sessions", "small-sessions", "runs"):
         parser.add_argument("--" + name, type=int, required=True)
+    # The busy workload, when it was run.
+    parser.add_argument("--busy")
+    parser.add_argument("--timeline-busy")
+    parser.add_argument("--busy-sessions", type=int)
+    parser.add_argument("--busy-runs", type=int)
     args = parser.parse_args()
 
     runs = load_times(args.times)
@@ -76,16 +81,23 @@ def main():
         "tools": tools,
         "ratios": {
             "bitsnoop/floor": ratio("bitsnoop", "floor"),
-            "bitsnoop/floor-64k": ratio("bitsnoop", "floor-64k"),
+            "bitsnoop/floor-every-byte": ratio("bitsnoop", "floor-every-byte"),
             "tshark/bitsnoop": ratio("tshark", "bitsnoop"),
             "tcpflow/bitsnoop": ratio("tcpflow", "bitsnoop"),
             "(extract - bitsnoop)/write-copy": extract_cost(tools),
+            "busy: bitsnoop/floor": ratio("bitsnoop-busy", "floor-busy"),
+            "busy: tshark/bitsnoop": ratio("tshark-busy", "bitsnoop-busy"),
+            "busy: tcpflow/bitsnoop": ratio("tcpflow-busy", "bitsnoop-busy"),
         },
         "bitsnoop_result": {
             "large": check_timeline(args.timeline, args.sessions),
             "small": check_timeline(args.timeline_small, args.small_sessions),
         },
     }
+    if args.busy:
+        results["captures"]["busy"] = {"path": args.busy, "bytes": os.path.getsize(args.busy),
+                                       "sessions": args.busy_sessions, "runs": args.busy_runs}
+        results["bitsnoop_result"]["busy"] = check_timeline(args.timeline_busy, args.busy_sessions)
     with open(args.output, "w") as handle:
         json.dump(results, handle, indent=2)
         handle.write("\n")
@@ -93,6 +105,9 @@ def main():
     mib = 1024 * 1024
     print(f"large capture: {results['captures']['large']['bytes'] / mib:.0f} MiB, {args.sessions} sessions; "
           f"small: {results['captures']['small']['bytes'] / mib:.0f} MiB; {args.runs} runs each")
+    if args.busy:
+        print(f"busy capture: {results['captures']['busy']['bytes'] / mib:.0f} MiB, {args.busy_sessions} sessions; "
+              f"{args.busy_runs} runs each")
     print(f"{'tool':<18}{'capture':<9}{'median s':>10}{'peak RSS MiB':>14}")
     for name, tool in tools.items():
         print(f"{name:<18}{tool['capture']:<9}{tool['median_seconds']:>10.3f}{tool['peak_rss_kib'] / 1024:>14.1f}")

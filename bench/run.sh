@@ -1,27 +1,33 @@
 #!/usr/bin/env bash
 # The speed and memory benchmark of bitsnoop (see bench/README.md). Not part of `swift test`.
 #
-#   bash bench/run.sh [--runs N] [--sessions N] [--out DIR] [--no-peers]
+#   bash bench/run.sh [--runs N] [--sessions N] [--busy-sessions N] [--busy-runs N] [--out DIR] [--no-peers]
 #
-# Builds bitsnoop and the generator in release mode and the libpcap floor (bench/floor.c), writes a
-# large capture of concurrent BITS uploads and one four times smaller, then times, alternately and
-# N times on the same warm file: the floor, `bitsnoop analyze --json` (also with `--extract`, beside
-# a `dd` writing as many bytes as the uploads hold), `tshark -q -z http,tree` and `tcpflow -o DIR`.
-# Prints medians, ratios and peak RSS, and writes them to OUT/results.json.
+# Builds bitsnoop and the generator in release mode and the libpcap floors (bench/floor.c), writes the
+# bulk workload (large concurrent BITS uploads, and a capture four times smaller) and the busy one
+# (many small uploads, one per connection), then times, alternately and N times on the same warm
+# file: the floor, `bitsnoop analyze --json` (on the bulk capture also with `--extract`, beside a `dd`
+# writing as many bytes as the uploads hold), `tshark -q -z http,tree` and `tcpflow -o DIR`. Prints
+# medians, ratios and peak RSS, and writes them to OUT/results.json. --busy-sessions 0 skips the busy
+# workload.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runs=5
 sessions=240
+busy_sessions=1000000
+busy_runs=3
 out=bench/out
 peers=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="$2"; shift 2 ;;
         --sessions) sessions="$2"; shift 2 ;;
+        --busy-sessions) busy_sessions="$2"; shift 2 ;;
+        --busy-runs) busy_runs="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
         --no-peers) peers=0; shift ;;
-        -h|--help) sed -n 2,9p "$0"; exit 0 ;;
+        -h|--help) sed -n 2,12p "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -48,16 +54,21 @@ echo "== building (release)" >&2
 swift build -c release --product bitsnoop >&2
 swift build -c release --product bitsnoop-gen >&2
 bin="$(swift build -c release --show-bin-path)"
-# -O3 vectorises the byte loop: the floor is as fast as a libpcap reader can be.
+# The floor: pcap_next_ex through bitsnoop's 64 KiB stdio buffer, one byte touched per packet.
 cc -O3 -o "$out/floor" bench/floor.c -lpcap
-# The same with bitsnoop's 64 KiB stdio read buffer (PcapHandle.fileReadBufferBytes).
-cc -O3 -DREAD_BUFFER=65536 -o "$out/floor-64k" bench/floor.c -lpcap
+# The floor of earlier figures, for comparison: every byte of every packet summed (-O3 vectorises it).
+cc -O3 -DEVERY_BYTE -o "$out/floor-every-byte" bench/floor.c -lpcap
 
 # --- Captures ------------------------------------------------------------------------------------
 large="$out/bench-$sessions.pcap"
 small="$out/bench-$small_sessions.pcap"
 [ -s "$large" ] || "$bin/bitsnoop-gen" bench --output "$large" --sessions "$sessions" --seed 1 >&2
 [ -s "$small" ] || "$bin/bitsnoop-gen" bench --output "$small" --sessions "$small_sessions" --seed 2 >&2
+busy="$out/busy-$busy_sessions.pcap"
+if [ "$busy_sessions" -gt 0 ]; then
+    [ -s "$busy" ] || "$bin/bitsnoop-gen" bench --profile busy --output "$busy" --sessions "$busy_sessions" \
+        --seed 3 >&2
+fi
 cat "$large" "$small" >/dev/null  # Warm the page cache: every tool reads the same cached file.
 
 # --- Runs ----------------------------------------------------------------------------------------
@@ -80,7 +91,7 @@ measure() {
 for run in $(seq 1 "$runs"); do
     echo "== run $run of $runs" >&2
     measure floor large "$out/floor" "$large"
-    measure floor-64k large "$out/floor-64k" "$large"
+    measure floor-every-byte large "$out/floor-every-byte" "$large"
     measure bitsnoop large "$bin/bitsnoop" analyze "$large" --json "$out/timeline.json"
     measure bitsnoop small "$bin/bitsnoop" analyze "$small" --json "$out/timeline-small.json"
     rm -rf "$out/extract"
@@ -99,7 +110,25 @@ for run in $(seq 1 "$runs"); do
     fi
 done
 
+if [ "$busy_sessions" -gt 0 ]; then
+    cat "$busy" >/dev/null
+    for run in $(seq 1 "$busy_runs"); do
+        echo "== busy run $run of $busy_runs" >&2
+        measure floor busy "$out/floor" "$busy"
+        measure bitsnoop busy "$bin/bitsnoop" analyze "$busy" --json "$out/timeline-busy.json"
+        if [ "$peers" = 1 ]; then
+            measure tshark busy tshark -r "$busy" -q -z http,tree
+            rm -rf "$out/tcpflow" && mkdir -p "$out/tcpflow"
+            measure tcpflow busy tcpflow -r "$busy" -o "$out/tcpflow"
+            rm -rf "$out/tcpflow"
+        fi
+    done
+fi
+
 # --- Report --------------------------------------------------------------------------------------
+busy_args=()
+[ "$busy_sessions" -gt 0 ] && busy_args=(--busy "$busy" --busy-sessions "$busy_sessions" \
+    --timeline-busy "$out/timeline-busy.json" --busy-runs "$busy_runs")
 python3 bench/report.py --times "$times" --timeline "$out/timeline.json" \
     --timeline-small "$out/timeline-small.json" --sessions "$sessions" --small-sessions "$small_sessions" \
-    --large "$large" --small "$small" --runs "$runs" --output "$out/results.json"
+    --large "$large" --small "$small" --runs "$runs" --output "$out/results.json" "${busy_args[@]}"

@@ -37,6 +37,13 @@ public enum AnalysisCounters {
             ("offloaded_segments", decode.offloadedSegments),
             ("undecoded_packets", decode.undecoded),
         ]
-        return [("captured_bytes", capture.capturedBytes)] + pairs.map { ($0.0, UInt64(max(0, $0.1))) }
+        let loss: [(String, UInt64)] = [
+            ("acknowledged_bytes_client_to_server", reassembly.acknowledgedBytes[0]),
+            ("acknowledged_bytes_server_to_client", reassembly.acknowledgedBytes[1]),
+            ("capture_loss_bytes_client_to_server", reassembly.acknowledgedGapBytes[0]),
+            ("capture_loss_bytes_server_to_client", reassembly.acknowledgedGapBytes[1]),
+            ("connections_one_sided", UInt64(max(0, reassembly.oneSidedConnections))),
+        ]
+        return [("captured_bytes", capture.capturedBytes)] + pairs.map { ($0.0, UInt64(max(0, $0.1))) } + loss
     }
 }

@@ -61,7 +61,12 @@ final class HTTPStreamConsumer: StreamConsumer {
         parser.end(direction: direction, time: time)
     }
 
+    func directionNotCaptured(_ direction: FlowDirection, time: CaptureTimestamp) {
+        analyzer.directionNotCaptured(direction, time: time)
+    }
+
     func connectionClosed(_ summary: ConnectionSummary) {
         parser.finish(time: summary.lastTime)
+        analyzer.connectionClosed()
     }
 }

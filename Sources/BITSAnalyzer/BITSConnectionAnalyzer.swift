@@ -22,6 +22,11 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// other protocols) are not reported, to keep findings about HTTP traffic.
     @exclusivity(unchecked) private var sawHTTP = false
     private var reportedAnomalies: Set<String> = []
+    /// The direction the capture lacks on this connection, once the reassembler proved it.
+    private var missingDirection: FlowDirection?
+    /// A response without a request, held until the connection ends: in a capture of the server's
+    /// side only it is the rule, which the proof may come after.
+    private var heldResponseWithoutRequest: (anomaly: HTTPAnomaly, time: CaptureTimestamp)?
     /// The request whose body is streaming (bodies arrive one request at a time), kept out of
     /// `pending` so that each chunk costs an add, not a dictionary update of a large value.
     @exclusivity(unchecked) private var streamingBody = StreamingBody(index: -1)
@@ -72,7 +77,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     public func requestHead(_ head: HTTPRequestHead, index: Int, time: CaptureTimestamp) {
         sawHTTP = true
         if Self.isBITS(head) {
-            if outstandingBITSRequests > 0 {
+            if outstandingBITSRequests > 0, missingDirection != .serverToClient {
                 tracker.pipelined(connection: connection.id, session: head.headers["BITS-Session-Id"], time: time)
             }
             outstandingBITSRequests += 1
@@ -141,7 +146,12 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// Hands an Ack (or other answer) to the tracker.
     public func responseHead(_ head: HTTPResponseHead, requestIndex: Int?, time: CaptureTimestamp) {
         sawHTTP = true
-        guard !head.isInterim, let index = requestIndex, let request = pending[index] else { return }
+        guard !head.isInterim else { return }
+        guard let index = requestIndex else {
+            // Its request was lost from the capture (or never seen): the Ack may still move the session on.
+            return tracker.responseToLostRequest(head, connection: connection, time: time)
+        }
+        guard let request = pending[index] else { return }
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
         if let handle = request.handle {
             tracker.response(head, time: time, to: handle)
@@ -162,6 +172,15 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// A request that will never be answered: the tracker reports `missing-ack`.
     public func unanswered(requestIndex: Int, time: CaptureTimestamp) {
+        giveUp(requestIndex: requestIndex, responseLost: false, time: time)
+    }
+
+    /// A request whose answer fell in a gap of the capture: not reported as unanswered.
+    public func responseLost(requestIndex: Int, time: CaptureTimestamp) {
+        giveUp(requestIndex: requestIndex, responseLost: true, time: time)
+    }
+
+    private func giveUp(requestIndex: Int, responseLost: Bool, time: CaptureTimestamp) {
         guard let request = pending.removeValue(forKey: requestIndex) else { return }
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
         let streamed = requestIndex == streamingBody.index ? streamingBody : StreamingBody(index: requestIndex)
@@ -172,6 +191,9 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         ))
         if let early = request.earlyResponse {
             tracker.response(early.head, time: early.time, to: handle)
+        } else if responseLost || missingDirection == .serverToClient {
+            // Without the server's side, an Ack not seen is no evidence of an Ack not sent.
+            tracker.responseLost(handle, time: time)
         } else {
             tracker.unanswered(handle, time: time)
         }
@@ -181,11 +203,37 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// (head limits at once: they are hit only after a valid start-line prefix, so a head that never
     /// ends is reported rather than dropped silently).
     public func anomaly(_ anomaly: HTTPAnomaly, direction: FlowDirection, time: CaptureTimestamp) {
+        if case .responseWithoutRequest = anomaly, missingDirection == nil {
+            if heldResponseWithoutRequest == nil { heldResponseWithoutRequest = (anomaly, time) }
+            return
+        }
+        if missingDirection == .clientToServer, direction == .serverToClient { return }
+        report(anomaly, direction: direction, time: time)
+    }
+
+    private func report(_ anomaly: HTTPAnomaly, direction: FlowDirection, time: CaptureTimestamp) {
         guard sawHTTP || Self.isHeadLimit(anomaly), reportedAnomalies.insert(anomaly.code).inserted else { return }
         findings.report(Finding(
             code: FindingCode(rawValue: anomaly.code), severity: anomaly.severity, connection: connection.id,
             time: time, message: "\(direction == .clientToServer ? "client" : "server"): \(anomaly.message)"
         ))
+    }
+
+    /// The reassembler proved that the capture lacks every packet of `direction` on this connection.
+    public func directionNotCaptured(_ direction: FlowDirection, time: CaptureTimestamp) {
+        guard missingDirection == nil else { return }
+        missingDirection = direction
+        tracker.connectionOneSided(connection.id, missing: direction)
+    }
+
+    /// The connection left the table (after the HTTP parser finished): a held response without a
+    /// request is reported unless the capture proved one-sided meanwhile.
+    public func connectionClosed() {
+        if let held = heldResponseWithoutRequest, missingDirection == nil {
+            heldResponseWithoutRequest = nil
+            report(held.anomaly, direction: .serverToClient, time: held.time)
+        }
+        tracker.connectionEnded(connection.id)
     }
 
     private static func isHeadLimit(_ anomaly: HTTPAnomaly) -> Bool {

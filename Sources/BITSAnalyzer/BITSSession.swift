@@ -12,6 +12,9 @@ public enum BITSSessionState: String, Sendable, CaseIterable {
     case uploadedNotClosed = "uploaded-not-closed"
     /// Neither closed nor cancelled, and not every byte acknowledged.
     case orphaned
+    /// The outcome cannot be told: the capture holds one direction of the session's traffic only
+    /// (``BITSSession/stateReason`` says which).
+    case unknown
     /// Create-Session failed: no session was made.
     case rejected
 }
@@ -114,10 +117,14 @@ public struct BITSSession: Sendable {
     public var cancelled = false
     /// Whether the reply URL was fetched with GET or HEAD.
     public var replyFetched = false
+    /// The direction the capture lacks on a connection of the session (`capture-one-sided`), if any.
+    public var missingDirection: FlowDirection?
 
     // Tracking state, not output.
     /// The offset the server said the next fragment must start at after a 416 or a short Ack.
     var resyncOffset: UInt64?
+    /// Whether an Ack lost from the capture left the server's offset unknown until the next Ack.
+    var offsetUnknown = false
     /// Fragments sent and not yet answered (more than one only when pipelined).
     var outstandingFragments = 0
     /// The offset the outstanding fragments will bring the server to, if accepted.
@@ -147,10 +154,19 @@ public struct BITSSession: Sendable {
         return acknowledged >= total
     }
 
+    /// Why the state is ``BITSSessionState/unknown``; `nil` for every other state.
+    public var stateReason: String? {
+        guard state == .unknown, let missing = missingDirection else { return nil }
+        return missing == .serverToClient
+            ? "capture-one-sided: the server's packets are not in the capture, so its Acks are unknown"
+            : "capture-one-sided: the client's packets are not in the capture, so its requests are unknown"
+    }
+
     /// The state at the end of the capture.
     public var state: BITSSessionState {
         if rejected { return .rejected }
         if cancelled { return .cancelled }
+        if missingDirection != nil { return .unknown }
         if closed { return fullyAcknowledged ? .completed : .closedPartial }
         return fullyAcknowledged ? .uploadedNotClosed : .orphaned
     }

@@ -68,6 +68,15 @@ public final class BITSSessionTracker {
     public private(set) var sessions: [BITSSession] = []
     private var sessionByID: [String: Int] = [:]
     private var activeSessionByConnection: [Int: Int] = [:]
+    /// Open connections of which the capture lacks one direction, and which.
+    private var oneSidedConnections: [Int: FlowDirection] = [:]
+    /// Sessions whose Create-Session Ack, which names them, is not in the capture (a connection
+    /// without the server's side, or capture loss), still without an ID, newest last (at most
+    /// ``maxAwaitingUnseenID``).
+    private var sessionsAwaitingUnseenID: [Int] = []
+    /// How many sessions whose naming Ack the capture lacks wait for a request to name them: a
+    /// client has one or a few uploads starting at once; older ones stay unnamed.
+    static let maxAwaitingUnseenID = 64
     private var waitingByConnection: [Int: [WaitingRequest]] = [:]
     /// Where waiting requests went once a session claimed them: serial → (session, list index).
     private var placedWaiting: [Int: (session: Int, index: Int?)] = [:]
@@ -129,6 +138,7 @@ public final class BITSSessionTracker {
                 if let name = record.contentName { sessions[session].contentName = name }
             }
         case .fragment, .closeSession, .cancelSession:
+            if let sessionID { adoptIDOfUnseenAck(sessionID, connection: connection) }
             if let sessionID {
                 session = existingOrNewSession(id: sessionID, record: record, connection: connection)
             } else {
@@ -181,6 +191,7 @@ public final class BITSSessionTracker {
     /// The server's next expected offset for a session, as far as the capture tells; while
     /// fragments are outstanding (pipelined), the offset they will have brought it to.
     private func expectedOffset(_ session: Int) -> UInt64? {
+        if sessions[session].offsetUnknown { return nil }
         if sessions[session].outstandingFragments > 0, let projected = sessions[session].projectedOffset {
             return projected
         }
@@ -245,6 +256,8 @@ public final class BITSSessionTracker {
 
     private func checkClose(_ record: BITSRequestRecord, session: Int) {
         let state = sessions[session]
+        // Without the server's side, how much it acknowledged is unknown.
+        guard state.missingDirection != .serverToClient else { return }
         let fragments = state.requests.contains { $0.type == .fragment }
         if let total = state.totalLength {
             let acknowledged = state.bytesAcknowledged ?? 0
@@ -332,6 +345,35 @@ public final class BITSSessionTracker {
         }
     }
 
+    /// An Ack whose request the capture lost (its head fell in a gap, so HTTP paired the response
+    /// with a placeholder): the request cannot be listed, but a 200 Ack's BITS-Received-Content-Range
+    /// still says how far the session of this connection got, so the next Fragment, sent from
+    /// there, is not taken for a gap. Nothing is reported: the `capture-loss` and `http-desync`
+    /// notices already say why the request is missing.
+    func responseToLostRequest(_ head: HTTPResponseHead, connection: BITSConnectionInfo, time: CaptureTimestamp) {
+        guard head.status == 200, BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") == .ack else {
+            return
+        }
+        let oneSided = lacksClientSide(connection.id)
+        var found = activeSessionByConnection[connection.id]
+        if let id = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace(), !id.isEmpty {
+            // Without the client's side, the Acks are all there is to know a session by.
+            found = sessionIndex(forID: id) ?? (oneSided ? sessionFromAck(id: id, head: head, connection: connection, time: time) : nil)
+        }
+        guard let session = found else { return }
+        if oneSided {
+            if !sessions[session].connections.contains(connection.id) { sessions[session].connections.append(connection.id) }
+            if !sessions[session].servers.contains(connection.server) { sessions[session].servers.append(connection.server) }
+            activeSessionByConnection[connection.id] = session
+            if sessions[session].lastTime < time { sessions[session].lastTime = time }
+        }
+        guard let received = head.headers["BITS-Received-Content-Range"].flatMap({ ContentRange.decimal(Substring($0)) })
+        else { return }
+        sessions[session].offsetUnknown = false
+        guard received > (sessions[session].bytesAcknowledged ?? 0) else { return }
+        sessions[session].bytesAcknowledged = received
+    }
+
     private func acknowledgeCreate(
         _ head: HTTPResponseHead, success: Bool, session: Int, record: BITSRequestRecord, time: CaptureTimestamp
     ) {
@@ -398,6 +440,7 @@ public final class BITSSessionTracker {
             if nextPast64Bits || received < next { sessions[session].resyncOffset = received }
         }
         sessions[session].bytesAcknowledged = received
+        sessions[session].offsetUnknown = false
         let refused = record.errorCode.map { !$0.isNoError } ?? false
         guard head.status == 200, !refused, let range = record.range else { return nil }
         // First copy wins: bytes below the offset expected before the request were already stored.
@@ -425,6 +468,17 @@ public final class BITSSessionTracker {
 
     /// A request that will never be answered.
     func unanswered(_ handle: RequestHandle, time: CaptureTimestamp) {
+        giveUp(handle, responseLost: false, time: time)
+    }
+
+    /// A request whose response the capture lost (the other direction has a gap where it was due):
+    /// it was answered, but how is unknown. Not `missing-ack`; after a Fragment the server's offset
+    /// is unknown until the next Ack, so the next Fragment is not checked for a gap.
+    func responseLost(_ handle: RequestHandle, time: CaptureTimestamp) {
+        giveUp(handle, responseLost: true, time: time)
+    }
+
+    private func giveUp(_ handle: RequestHandle, responseLost: Bool, time: CaptureTimestamp) {
         var handle = resolved(handle)
         var record = handle.record
         record.unanswered = true
@@ -433,6 +487,22 @@ public final class BITSSessionTracker {
         if let session = handle.session { announce(record, in: session, time: time) }
         if record.type == .fragment, let session = handle.session, sessions[session].outstandingFragments > 0 {
             sessions[session].outstandingFragments -= 1
+        }
+        if responseLost {
+            guard let session = handle.session else { return }
+            switch record.type {
+            case .fragment:
+                sessions[session].offsetUnknown = true
+            case .createSession:
+                awaitUnseenID(session)
+            case .closeSession where sessions[session].missingDirection == nil:
+                // A failed Close-Session is sent again (reference §2.3: 5xx, the client retries), so
+                // one whose Ack the capture lost and that was not repeated was accepted.
+                sessions[session].closed = true
+            default:
+                break
+            }
+            return
         }
         reportOrDefer(.missingAck, handle: &handle, session: handle.session, connection: record.connection, time: time,
                       "\(record.type) sent at \(record.time.rfc3339(precision: .microseconds)) was never answered")
@@ -476,6 +546,69 @@ public final class BITSSessionTracker {
             let reply = ReplyURL.resolve(sessions[index].replyURL!, against: sessions[index].url)
             if reply == fetched { sessions[index].replyFetched = true }
         }
+    }
+
+    // MARK: - One-sided captures
+
+    /// The capture lacks every packet of `missing` on connection `id`: its sessions' outcomes are
+    /// unknown, and the rules that need that side no longer apply to them.
+    func connectionOneSided(_ id: Int, missing: FlowDirection) {
+        oneSidedConnections[id] = missing
+        if let session = activeSessionByConnection[id] { markOneSided(session, missing: missing) }
+    }
+
+    /// Connection `id` left the table.
+    func connectionEnded(_ id: Int) {
+        oneSidedConnections[id] = nil
+    }
+
+    /// Whether the capture lacks the client's side of connection `id`.
+    func lacksClientSide(_ id: Int) -> Bool { oneSidedConnections[id] == .clientToServer }
+
+    private func markOneSided(_ session: Int, missing: FlowDirection) {
+        if sessions[session].missingDirection == nil {
+            sessions[session].missingDirection = missing
+            if missing == .serverToClient { awaitUnseenID(session) }
+        }
+        // Without the server's Acks the offset it expects is never known.
+        if missing == .serverToClient { sessions[session].offsetUnknown = true }
+    }
+
+    /// Without the server's side, the Create-Session Ack that named a session is not in the capture:
+    /// the first request naming an unknown ID names the session its Create-Session began, on that
+    /// connection or, from the same client, the newest such session (the upload moved connections).
+    private func adoptIDOfUnseenAck(_ id: String, connection: BITSConnectionInfo) {
+        guard sessionByID[id.lowercased()] == nil else { return }
+        var candidate: Int?
+        if let active = activeSessionByConnection[connection.id], sessionsAwaitingUnseenID.contains(active) {
+            candidate = active
+        } else {
+            candidate = sessionsAwaitingUnseenID.last { sessions[$0].client.address == connection.client.address }
+        }
+        guard let active = candidate, sessions[active].awaitingID else { return }
+        sessionsAwaitingUnseenID.removeAll { $0 == active }
+        sessions[active].sessionID = id
+        sessions[active].awaitingID = false
+        sessionByID[id.lowercased()] = active
+        releaseHeldFindings(active)
+    }
+
+    /// Lets a later request name `session`, whose Create-Session Ack the capture lacks.
+    private func awaitUnseenID(_ session: Int) {
+        guard sessions[session].awaitingID, !sessionsAwaitingUnseenID.contains(session) else { return }
+        sessionsAwaitingUnseenID.append(session)
+        if sessionsAwaitingUnseenID.count > Self.maxAwaitingUnseenID { sessionsAwaitingUnseenID.removeFirst() }
+    }
+
+    /// Without the client's side, a session is known from its Acks: the first Ack naming an unknown
+    /// BITS-Session-Id starts it, on the connection's client and server.
+    private func sessionFromAck(id: String, head: HTTPResponseHead, connection: BITSConnectionInfo,
+                                time: CaptureTimestamp) -> Int? {
+        let placeholder = BITSRequestRecord(type: .ack, method: "", url: "", host: nil, time: time, connection: connection.id)
+        guard let session = newSession(id: id, record: placeholder, connection: connection) else { return nil }
+        sessions[session].chosenProtocol = head.headers["BITS-Protocol"]?.trimmingASCIIWhitespace()
+        markOneSided(session, missing: .clientToServer)
+        return session
     }
 
     // MARK: - End
@@ -606,6 +739,7 @@ public final class BITSSessionTracker {
                 }
             }
         }
+        if let missing = oneSidedConnections[connection.id] { markOneSided(session, missing: missing) }
         if sessions[session].lastTime < record.time { sessions[session].lastTime = record.time }
         return appendRequest(record, to: session)
     }

@@ -24,7 +24,7 @@ public enum ReassemblyFuzzing {
         check(reassembler.heldBytes == 0, "bytes held after finish")
         factory.checkAllClosed()
         let codes = Set(findings.findings.map(\.code))
-        check(codes.isSubset(of: [.limitConnections, .limitReassemblyConnection, .limitReassemblyTotal]),
+        check(codes.isSubset(of: [.limitConnections, .limitReassemblyConnection, .limitReassemblyTotal, .captureLoss]),
               "unexpected findings \(codes)")
     }
 }
@@ -51,6 +51,10 @@ final class CheckingConsumerFactory: StreamConsumerFactory {
             return check(false, "connection \(id) closed without a consumer")
         }
         consumer.verify(summary)
+        for direction in [summary.clientToServer, summary.serverToClient] {
+            check(direction.acknowledgedGapBytes <= direction.gapBytes,
+                  "connection \(id): \(direction.acknowledgedGapBytes) lost acknowledged bytes, \(direction.gapBytes) gap bytes")
+        }
     }
 
     func checkAllClosed() {

@@ -100,6 +100,18 @@ struct DirectionParser {
         }
     }
 
+    /// The other direction finished a final response head while this one (the requests) searches
+    /// for a start line. A client that waited for that answer sends its next request after it, and
+    /// that request need not follow a line feed (the lost request's body may be binary), so the
+    /// search restarts here as at a line start, with a fresh budget. Bytes of a pipelined request
+    /// already under way only make the candidate fail and the search go on as before.
+    mutating func restartSearchAtPeerBoundary() {
+        guard resyncing, state == .head || state == .skippingLine || state == .abandoned else { return }
+        head.reset()
+        state = .head
+        skippedBytes = 0
+    }
+
     /// `length` bytes of the direction are missing.
     mutating func receiveGap<Sink: DirectionParserSink>(length: UInt64, time: CaptureTimestamp, sink: Sink) {
         guard length > 0 else { return }

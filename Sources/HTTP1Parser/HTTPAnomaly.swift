@@ -111,10 +111,11 @@ public enum HTTPAnomaly: Hashable, Sendable {
         switch self {
         case .headerBlockTooLarge, .tooManyHeaders, .resyncAbandoned, .pendingRequestsLimit,
              .resynchronized, .responseToLostRequest, .obsoleteLineFolding, .contentLengthWithChunked,
-             .incompleteMessageAtEnd, .dataAfterEnd:
+             .incompleteMessageAtEnd, .dataAfterEnd, .desynchronized:
+            // A desynchronisation always follows a gap: damage to the capture, not to the protocol.
             return .notice
         case .malformedStartLine, .malformedHeader, .invalidContentLength, .conflictingContentLength,
-             .unsupportedTransferEncoding, .badChunkSize, .badChunkDelimiter, .desynchronized,
+             .unsupportedTransferEncoding, .badChunkSize, .badChunkDelimiter,
              .responseWithoutRequest:
             return .warning
         }

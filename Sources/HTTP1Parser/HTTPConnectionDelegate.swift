@@ -27,6 +27,16 @@ public protocol HTTPConnectionDelegate: AnyObject {
     /// Request `requestIndex` will never be paired with a response: the connection ended, too many
     /// requests were waiting, or its response was lost from the capture.
     func unanswered(requestIndex: Int, time: CaptureTimestamp)
+    /// Request `requestIndex` was answered, but the response fell in a gap of the capture.
+    /// (Delegates that do not tell the two apart need not implement it: it defaults to `unanswered`.)
+    func responseLost(requestIndex: Int, time: CaptureTimestamp)
     /// Something unusual in one direction.
     func anomaly(_ anomaly: HTTPAnomaly, direction: FlowDirection, time: CaptureTimestamp)
+}
+
+extension HTTPConnectionDelegate {
+    /// By default a lost response is one more unanswered request.
+    public func responseLost(requestIndex: Int, time: CaptureTimestamp) {
+        unanswered(requestIndex: requestIndex, time: time)
+    }
 }

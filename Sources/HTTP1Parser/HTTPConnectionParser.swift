@@ -130,6 +130,7 @@ extension HTTPConnectionParser: DirectionParserSink {
     func responseHeadParsed(_ head: HTTPResponseHead, time: CaptureTimestamp) -> Bool {
         // An interim response leaves its request waiting for the final one.
         let entry = head.isInterim ? pending.first : pending.removeFirst()
+        if !head.isInterim { requestParser.restartSearchAtPeerBoundary() }
         currentResponseRequestIndex = entry?.index
         delegate?.responseHead(head, requestIndex: entry?.index, time: time)
         if entry == nil {
@@ -174,7 +175,7 @@ extension HTTPConnectionParser: DirectionParserSink {
         case .serverToClient:
             // The lost response answered the oldest waiting request.
             if let entry = pending.removeFirst(), let index = entry.index {
-                delegate?.unanswered(requestIndex: index, time: time)
+                delegate?.responseLost(requestIndex: index, time: time)
             }
         }
     }

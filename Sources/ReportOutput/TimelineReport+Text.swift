@@ -17,7 +17,10 @@ extension TimelineReport {
         for session in sessions {
             let acknowledged = session.bytesAcknowledged ?? 0
             let progress: String
-            if let total = session.totalLength {
+            if session.missingDirection == .serverToClient {
+                // No Ack is in the capture: how much the server holds is unknown.
+                progress = "? / " + (session.totalLength.map { HumanUnits.bytes($0) } ?? "?")
+            } else if let total = session.totalLength {
                 progress = "\(HumanUnits.bytes(acknowledged)) / \(HumanUnits.bytes(total)) "
                     + "(\(HumanUnits.percent(acknowledged, of: total))%)"
             } else {
@@ -25,7 +28,7 @@ extension TimelineReport {
             }
             rows.append([
                 session.sessionID ?? "(none)",
-                session.url,
+                session.url.isEmpty ? "-" : session.url,
                 session.client.address.description,
                 session.state.rawValue,
                 progress,
@@ -55,6 +58,10 @@ extension TimelineReport {
             }.joined(separator: ", ")
         }
         out += "\n"
+        if let unknown = byState[.unknown] {
+            out += "\(unknown.count) session\(unknown.count == 1 ? "" : "s") with outcome unknown: one direction of "
+                + "their traffic is not in the capture (capture-one-sided)\n"
+        }
         for severity in Severity.allCases.reversed() {
             let group = findings.filter { $0.severity == severity }
             guard !group.isEmpty else { continue }

@@ -91,6 +91,7 @@ public struct TimelineReport {
             ("servers", .array(session.servers.map { .string($0.description) })),
             ("connections", .array(session.connections.map { .int(Int64($0)) })),
             ("state", .string(session.state.rawValue)),
+            ("state_reason", .optional(session.stateReason)),
             ("protocol", .optional(session.chosenProtocol)),
             ("supported_protocols", .array(session.supportedProtocols.map { .string($0) })),
             ("total_length", number(session.totalLength)),

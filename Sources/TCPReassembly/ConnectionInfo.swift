@@ -59,6 +59,12 @@ public struct DirectionStatistics: Hashable, Sendable {
     public var uncapturedBytes: UInt64 = 0
     /// Number of gaps declared.
     public var gaps = 0
+    /// Payload bytes the receiver acknowledged (its highest TCP ACK, from the first byte seen in
+    /// this direction; SYN and FIN not counted): the bytes the sender is known to have delivered.
+    public var acknowledgedBytes: UInt64 = 0
+    /// Of the gap bytes, those the receiver had acknowledged: sent and received, but not in the
+    /// capture (capture loss, as Zeek's `capture_loss` counts it), never the snapshot length's cuts.
+    public var acknowledgedGapBytes: UInt64 = 0
     /// Whether this direction ended with a FIN.
     public var finSeen = false
 
@@ -78,6 +84,9 @@ public struct ConnectionSummary: Hashable, Sendable {
     public var serverToClient: DirectionStatistics
     /// How it ended.
     public var end: ConnectionEnd
+    /// The direction the capture lacks entirely, when the other one proved the peer sent
+    /// (see ``StreamConsumer/directionNotCaptured(_:time:)``).
+    public var missingDirection: FlowDirection?
 
     /// Creates a summary.
     public init(

@@ -32,6 +32,8 @@ struct HalfStream {
     var finOffset: Int64?
     /// Offset a RST points at, once seen: the sender had sent everything before it.
     var resetOffset: Int64?
+    /// The highest stream offset the receiver acknowledged (exclusive), once an ACK covered data.
+    var acknowledgedOffset: Int64 = 0
     /// Whether `streamEnded` was delivered for this direction.
     var ended = false
     /// Out-of-order segments, sorted by offset, never overlapping each other, all past `nextOffset`.

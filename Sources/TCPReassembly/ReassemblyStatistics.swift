@@ -16,6 +16,14 @@ public struct ReassemblyStatistics: Hashable, Sendable {
     public var peakHeldBytes = 0
     /// The most connections tracked at once.
     public var peakConnections = 0
+    /// Connections of which the capture holds one direction only (see `capture-one-sided`).
+    public var oneSidedConnections = 0
+    /// Payload bytes the receivers acknowledged, over all removed connections, indexed by
+    /// ``FlowDirection/rawValue`` (see ``DirectionStatistics/acknowledgedBytes``).
+    public var acknowledgedBytes: [UInt64] = [0, 0]
+    /// Of those, bytes the capture lacks (capture loss), indexed by ``FlowDirection/rawValue`` (see
+    /// ``DirectionStatistics/acknowledgedGapBytes``).
+    public var acknowledgedGapBytes: [UInt64] = [0, 0]
 
     /// All zeros.
     public init() {}

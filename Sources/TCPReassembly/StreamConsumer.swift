@@ -23,8 +23,18 @@ public protocol StreamConsumer: AnyObject {
     /// One direction is finished: a FIN was reached, a RST was seen, or the connection is being removed.
     func streamEnded(direction: FlowDirection, time: CaptureTimestamp)
 
+    /// The capture lacks every packet of `direction`: the other direction acknowledged bytes the
+    /// peer sent while no packet of the peer was ever seen (a tap or SPAN port mirroring one way).
+    /// Called at most once, before the bytes of the packet that proved it.
+    func directionNotCaptured(_ direction: FlowDirection, time: CaptureTimestamp)
+
     /// The connection left the table; final counters and how it ended.
     func connectionClosed(_ summary: ConnectionSummary)
+}
+
+extension StreamConsumer {
+    /// By default a one-sided connection is consumed like any other.
+    public func directionNotCaptured(_ direction: FlowDirection, time: CaptureTimestamp) {}
 }
 
 /// Makes one consumer per connection.

@@ -27,6 +27,10 @@ final class TCPConnection {
     @exclusivity(unchecked) var endReason: ConnectionEnd?
     /// Whether `limit-reassembly-connection` was already reported for this connection.
     var connectionLimitReported = false
+    /// The direction the capture lacks entirely, once proved (see ``noteAcknowledgment(_:from:time:)``).
+    @exclusivity(unchecked) var missingDirection: FlowDirection?
+    /// The first acknowledgment number each direction sent while the other had no packet.
+    @exclusivity(unchecked) private var firstLoneAcknowledgment: [UInt32?] = [nil, nil]
 
     init(key: ConnectionKey, info: ConnectionInfo, consumer: (any StreamConsumer)?) {
         self.key = key
@@ -72,6 +76,13 @@ final class TCPConnection {
         }
 
         let dataStart = halves[index].offset(of: segment.sequenceNumber) + (isSyn ? 1 : 0)
+        // The ACK first: bytes of the other direction it proves received are delivered (or declared
+        // lost) before this packet's own payload, so both directions reach the consumer in the order
+        // the peers saw them (a request's lost tail before the response that followed it).
+        if segment.flags.contains(.ack) {
+            if missingDirection == nil { noteAcknowledgment(segment.acknowledgmentNumber, from: direction, time: time) }
+            skipHolesAcknowledged(by: segment.acknowledgmentNumber, direction: direction.reversed, time: time)
+        }
         if segment.payloadLength > 0 {
             if halves[index].ended {
                 // Data after the direction ended (FIN reached or RST) is not part of the stream.
@@ -86,9 +97,6 @@ final class TCPConnection {
                 halves[index].finOffset = dataStart + Int64(segment.payloadLength)
             }
             endIfComplete(direction, time: time)
-        }
-        if segment.flags.contains(.ack) {
-            skipHolesAcknowledged(by: segment.acknowledgmentNumber, direction: direction.reversed, time: time)
         }
         if segment.flags.contains(.rst) {
             if endReason == nil { endReason = .reset }
@@ -262,6 +270,8 @@ final class TCPConnection {
                             time: time)
         halves[index].statistics.gapBytes += UInt64(length)
         halves[index].statistics.gaps += 1
+        let acknowledgedPart = min(Int64(length), halves[index].acknowledgedOffset - halves[index].nextOffset)
+        if !uncaptured, acknowledgedPart > 0 { halves[index].statistics.acknowledgedGapBytes += UInt64(acknowledgedPart) }
         if uncaptured { halves[index].statistics.uncapturedBytes += UInt64(length) }
         halves[index].advance(by: length)
     }
@@ -303,17 +313,57 @@ final class TCPConnection {
         return true
     }
 
-    /// The receiver acknowledged bytes past a hole: it has them, so no retransmission will come and
-    /// the hole is lost from the capture for good.
+    /// Proves a one-sided capture: while the other direction has no packet at all, this one's
+    /// acknowledgment number moved forward, so the peer sent bytes the capture lacks. (A first packet
+    /// with an ACK proves nothing: the capture may have started mid-connection, before the peer spoke.)
+    private func noteAcknowledgment(_ acknowledgment: UInt32, from direction: FlowDirection, time: CaptureTimestamp) {
+        let index = direction.rawValue
+        guard halves[1 - index].statistics.packets == 0 else { return }
+        guard let first = firstLoneAcknowledgment[index] else {
+            firstLoneAcknowledgment[index] = acknowledgment
+            return
+        }
+        // Forward within a window's reach; `&-` is the intended modular distance.
+        let advance = Int64(Int32(bitPattern: acknowledgment &- first))
+        guard advance > 0, advance <= Self.maxAcknowledgedJump else { return }
+        missingDirection = direction.reversed
+        consumer?.directionNotCaptured(direction.reversed, time: time)
+    }
+
+    /// The furthest an acknowledgment may reach past the delivery point and still be believed: the
+    /// largest TCP window (65,535 << 14, RFC 7323 §2.3). A larger jump is a corrupt or unrelated ACK
+    /// number, not proof of lost bytes.
+    static let maxAcknowledgedJump: Int64 = 65_535 << 14
+
+    /// The receiver acknowledged bytes up to `acknowledgment`: it has them, so they will never be
+    /// sent again and any of them the capture lacks is lost for good (Zeek's rule). Holes before
+    /// held bytes become gaps and the held bytes are delivered; a hole at the tail, past everything
+    /// captured, becomes a gap too. One sequence number past the data may be a FIN the capture
+    /// missed, so a tail of one byte waits for more evidence (data beyond it, or the connection's end).
     private func skipHolesAcknowledged(
         by acknowledgment: UInt32,
         direction: FlowDirection,
         time: CaptureTimestamp) {
         let index = direction.rawValue
-        guard halves[index].synchronized else { return }
-        let acknowledged = halves[index].offset(of: acknowledgment)
+        guard halves[index].synchronized, !halves[index].ended else { return }
+        var acknowledged = halves[index].offset(of: acknowledgment)
+        let next = halves[index].nextOffset
+        guard acknowledged - next <= Self.maxAcknowledgedJump else { return }
+        if let fin = halves[index].finOffset { acknowledged = min(acknowledged, fin) }
+        if acknowledged > halves[index].acknowledgedOffset {
+            // Offsets start at 0 and the stored offset never goes below it: the difference is positive.
+            halves[index].statistics.acknowledgedBytes += UInt64(acknowledged - halves[index].acknowledgedOffset)
+            halves[index].acknowledgedOffset = acknowledged
+        }
+        guard acknowledged > next else { return }
         while let first = halves[index].held.first, first.offset <= acknowledged {
             skipFirstHole(direction, time: time)
+            if halves[index].ended { return }
+        }
+        let tail = acknowledged - halves[index].nextOffset
+        if tail > 1 || tail == 1 && halves[index].finOffset != nil {
+            deliverGap(Int(tail), direction: direction, time: time, uncaptured: false)
+            endIfComplete(direction, time: time)
         }
     }
 
@@ -350,13 +400,14 @@ final class TCPConnection {
     /// Ends both directions and returns the final summary; the connection is then dropped.
     func close(reason: ConnectionEnd) -> ConnectionSummary {
         for direction in FlowDirection.allCases { endDirection(direction, time: lastTime) }
-        let summary = ConnectionSummary(
+        var summary = ConnectionSummary(
             info: info,
             lastTime: lastTime,
             clientToServer: halves[0].statistics,
             serverToClient: halves[1].statistics,
             end: endReason ?? reason
         )
+        summary.missingDirection = missingDirection
         consumer?.connectionClosed(summary)
         return summary
     }

@@ -80,6 +80,49 @@ public final class TCPReassembler {
     public func finish() {
         let remaining = table.values.sorted { $0.info.id < $1.info.id }
         for connection in remaining { remove(connection, reason: .captureEnd) }
+        reportCaptureLoss()
+    }
+
+    /// One `capture-loss` notice for the whole capture when receivers acknowledged bytes that the
+    /// capture lacks (the capturing host dropped them, not the network): how many, and their share
+    /// of the acknowledged bytes, per direction. Their streams have gaps there, so an analysis of
+    /// them may be missing messages or body bytes.
+    private func reportCaptureLoss() {
+        let lost = statistics.acknowledgedGapBytes
+        guard lost.contains(where: { $0 > 0 }) else { return }
+        let parts = FlowDirection.allCases.map { direction in
+            let missing = lost[direction.rawValue]
+            let acknowledged = statistics.acknowledgedBytes[direction.rawValue]
+            let share = acknowledged == 0 ? 0 : Double(missing) / Double(acknowledged) * 100
+            let label = direction == .clientToServer ? "client to server" : "server to client"
+            return "\(label) \(missing) of \(acknowledged) acknowledged bytes (\(Self.percent(share)))"
+        }
+        findings?.report(Finding(
+            code: .captureLoss, severity: .notice, time: clock,
+            message: "the capture lacks bytes the receivers acknowledged: " + parts.joined(separator: ", ")
+                + "; the packets were dropped by the capture, not the network, and their bytes are gaps"
+        ))
+    }
+
+    /// One `capture-one-sided` notice per connection whose capture holds one direction only.
+    private func reportOneSided(_ summary: ConnectionSummary, missing: FlowDirection) {
+        statistics.oneSidedConnections += 1
+        let info = summary.info
+        let (present, absent) = missing == .serverToClient ? ("client", "server") : ("server", "client")
+        findings?.report(Finding(
+            code: .captureOneSided, severity: .notice, connection: info.id, time: info.firstTime,
+            message: "connection \(info.id) \(info.client) -> \(info.server): only the \(present)'s packets are in "
+                + "the capture, none of the \(absent)'s (\(absent) to \(present) not captured: a tap or SPAN port "
+                + "mirroring one direction?); what needs the \(absent)'s side is unknown, not reported"
+        ))
+    }
+
+    /// A share with two decimals, e.g. `0.25%` (`<0.01%` when below that but not zero).
+    private static func percent(_ value: Double) -> String {
+        if value > 0 && value < 0.01 { return "<0.01%" }
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)%"
     }
 
     // MARK: - Table
@@ -123,6 +166,11 @@ public final class TCPReassembler {
     private func remove(_ connection: TCPConnection, reason: ConnectionEnd) {
         heldTotal -= connection.heldBytes  // Closing delivers or drops everything the connection held.
         let summary = connection.close(reason: reason)
+        if let missing = summary.missingDirection { reportOneSided(summary, missing: missing) }
+        for (index, direction) in [summary.clientToServer, summary.serverToClient].enumerated() {
+            statistics.acknowledgedBytes[index] &+= direction.acknowledgedBytes
+            statistics.acknowledgedGapBytes[index] &+= direction.acknowledgedGapBytes
+        }
         table[connection.key] = nil
         if recent[connection.key.cacheSlot] === connection { recent[connection.key.cacheSlot] = nil }
         factory?.connectionClosed(summary: summary)

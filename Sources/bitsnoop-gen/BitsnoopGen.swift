@@ -26,7 +26,7 @@ struct Samples: ParsableCommand {
         let directory = URL(fileURLWithPath: output)
         let expected = directory.appendingPathComponent("expected")
         try FileManager.default.createDirectory(at: expected, withIntermediateDirectories: true)
-        for sample in StreamSamples.all() + BITSSamples.all() {
+        for sample in StreamSamples.all() + BITSSamples.all() + FieldSamples.all() {
             try Data(sample.bytes).write(to: directory.appendingPathComponent(sample.fileName))
             try Data(sample.expectedJSON.utf8).write(to: expected.appendingPathComponent(sample.fileName + ".json"))
             print("\(sample.fileName)  \(sample.bytes.count) bytes  \(sample.summary)")
@@ -43,8 +43,11 @@ struct Bench: ParsableCommand {
     @Option(help: "The pcap file to write.")
     var output: String
 
-    @Option(help: "Uploads in the capture (240 make about 540 MiB).")
+    @Option(help: "Uploads in the capture (bulk: 240 make about 570 MiB; busy: 1,000,000 about 2.3 GB).")
     var sessions = 240
+
+    @Option(help: "bulk: large files, 16 at a time; busy: small files, one connection each, 1,000 at a time.")
+    var profile = "bulk"
 
     @Option(help: "Seed of every random choice.")
     var seed: UInt64 = 1
@@ -58,7 +61,13 @@ struct Bench: ParsableCommand {
         defer { try? file.close() }
         var pending: [UInt8] = []
         pending.reserveCapacity(8 << 20)
-        let summary = try BenchmarkWorkload(sessions: sessions, seed: seed).write { bytes in
+        let workload: BenchmarkWorkload
+        switch profile {
+        case "bulk": workload = BenchmarkWorkload(sessions: sessions, seed: seed)
+        case "busy": workload = .busy(sessions: sessions, seed: seed)
+        default: throw ValidationError("--profile must be bulk or busy, not \(profile)")
+        }
+        let summary = try workload.write { bytes in
             pending += bytes
             if pending.count >= 8 << 20 {
                 try file.write(contentsOf: pending)

@@ -24,4 +24,21 @@ import TrafficSynthesis
         #expect(acknowledged == summary.uploadedBytes)
         #expect(Set(sessions.compactMap(\.sessionID)).count == 20)
     }
+
+    @Test("a small busy-server capture: one small upload per connection, 1,000 at a time, all completed")
+    func smallBusyWorkload() throws {
+        // 1,500 uploads: one full wave of 1,000 connections in flight and a partial one.
+        var bytes: [UInt8] = []
+        let summary = BenchmarkWorkload.busy(sessions: 1_500, seed: 3).write { bytes += $0 }
+        #expect(summary.sessions == 1_500)
+        #expect(summary.uploadedBytes >= 1_500 * 256 && summary.uploadedBytes <= 1_500 * 640)
+
+        let (bits, findings) = try BITSScenarioTests.analyse(bytes)
+        let sessions = bits.tracker.sessions
+        #expect(sessions.count == 1_500)
+        #expect(sessions.allSatisfy { $0.state == .completed && $0.requests.count == 3 })
+        #expect(findings.findings.isEmpty, "\(findings.findings.prefix(3).map(\.message))")
+        let acknowledged = sessions.reduce(UInt64(0)) { $0 + ($1.bytesAcknowledged ?? 0) }
+        #expect(acknowledged == summary.uploadedBytes)
+    }
 }

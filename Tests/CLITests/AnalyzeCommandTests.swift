@@ -3,7 +3,7 @@ import Testing
 import TrafficSynthesis
 
 @Suite struct AnalyzeCommandTests {
-    static let bitsSamples = BITSSamples.all().map(\.fileName)
+    static let bitsSamples = (BITSSamples.all() + FieldSamples.all()).map(\.fileName)
 
     /// A JSON value as a comparable string.
     static func text(_ value: Any?) -> String {
@@ -15,7 +15,7 @@ import TrafficSynthesis
         }
     }
 
-    @Test("analyze --json gives, for every BITS sample, the sessions and findings the generator expects",
+    @Test("analyze --json gives, for every BITS and field sample, the sessions and findings the generator expects",
           arguments: bitsSamples)
     func sampleMatchesExpected(name: String) throws {
         let result = try CLIRunner.run(["analyze", "--json", "-", "samples/\(name)"])
@@ -51,7 +51,7 @@ import TrafficSynthesis
     @Test("the checked-in BITS samples are exactly what `bitsnoop-gen samples` writes")
     func samplesAreRegenerable() throws {
         let folder = CLIRunner.repositoryRoot.appendingPathComponent("samples")
-        for sample in BITSSamples.all() {
+        for sample in BITSSamples.all() + FieldSamples.all() {
             let onDisk = try Data(contentsOf: folder.appendingPathComponent(sample.fileName))
             #expect(onDisk == Data(sample.bytes), "\(sample.fileName) differs: run `swift run bitsnoop-gen samples`")
             let expected = try String(contentsOf: folder.appendingPathComponent("expected/\(sample.fileName).json"),

@@ -36,7 +36,7 @@ import TrafficSynthesis
     @Test("timeline documents validate against docs/timeline.schema.json",
           .enabled(if: validatorAvailable, "needs python3 with the jsonschema package (pip install jsonschema)"))
     func documentsValidate() throws {
-        let samples = (BITSSamples.all() + StreamSamples.all()).map(\.fileName)
+        let samples = (BITSSamples.all() + FieldSamples.all() + StreamSamples.all()).map(\.fileName)
         #expect(samples.count > 30)
         for sample in samples {
             let result = try CLIRunner.run(["analyze", "--json", "-", "samples/\(sample)"])

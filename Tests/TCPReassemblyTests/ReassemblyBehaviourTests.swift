@@ -100,6 +100,71 @@ import Testing
         ])
     }
 
+    @Test("an acknowledgment past everything captured declares the lost tail a gap at once, and counts it")
+    func acknowledgedTailIsGap() {
+        let isn: UInt32 = 100
+        let exchange = Exchange(clientISN: isn, serverISN: 5_000, clientData: [], serverData: [])
+        let (factory, findings, reassembler) = run(exchange.handshake + [
+            TestSegment(fromClient: true, sequence: isn + 1, flags: [.ack], payload: [UInt8](repeating: 1, count: 10)),
+            // bytes 10..<30 (the request's tail) are lost from the capture; nothing is held behind them
+            TestSegment(fromClient: false, sequence: 5_001, acknowledgment: isn + 31, flags: [.ack]),
+        ], finish: false)
+        #expect(factory.consumers[0].events == [
+            .data(.clientToServer, offset: 0, [UInt8](repeating: 1, count: 10)),
+            .gap(.clientToServer, offset: 10, length: 20),
+        ])
+        reassembler.finish()
+        #expect(reassembler.statistics.acknowledgedBytes == [30, 0])
+        #expect(reassembler.statistics.acknowledgedGapBytes == [20, 0])
+        #expect(findings.findings.map(\.code) == [.captureLoss])
+        #expect(findings.findings.first?.message.contains("client to server 20 of 30 acknowledged bytes (66.67%)") == true)
+    }
+
+    @Test("bytes an acknowledgment proves received reach the consumer before the acknowledging packet's payload")
+    func acknowledgedBytesBeforeOwnPayload() {
+        let isn: UInt32 = 100
+        let exchange = Exchange(clientISN: isn, serverISN: 5_000, clientData: [], serverData: [])
+        let (factory, _, _) = run(exchange.handshake + [
+            TestSegment(fromClient: true, sequence: isn + 1, flags: [.ack], payload: [UInt8](repeating: 1, count: 10)),
+            // bytes 10..<20 lost; 20..<30 (the next request) held behind the hole
+            TestSegment(fromClient: true, sequence: isn + 21, flags: [.ack], payload: [UInt8](repeating: 3, count: 10)),
+            // the server's answer acknowledges everything: the held bytes come before its own payload
+            TestSegment(fromClient: false, sequence: 5_001, acknowledgment: isn + 31, flags: [.ack],
+                        payload: [UInt8](repeating: 9, count: 5)),
+        ], finish: false)
+        #expect(factory.consumers[0].events == [
+            .data(.clientToServer, offset: 0, [UInt8](repeating: 1, count: 10)),
+            .gap(.clientToServer, offset: 10, length: 10),
+            .data(.clientToServer, offset: 20, [UInt8](repeating: 3, count: 10)),
+            .data(.serverToClient, offset: 0, [UInt8](repeating: 9, count: 5)),
+        ])
+    }
+
+    @Test("one sequence number acknowledged past the data may be a FIN the capture missed: no gap for it")
+    func acknowledgedLostFINIsNoGap() {
+        let isn: UInt32 = 100
+        let exchange = Exchange(clientISN: isn, serverISN: 5_000, clientData: [], serverData: [])
+        let (factory, findings, reassembler) = run(exchange.handshake + [
+            TestSegment(fromClient: true, sequence: isn + 1, flags: [.ack], payload: [UInt8](repeating: 1, count: 10)),
+            // the client's FIN (sequence isn + 11) is not in the capture; the server acknowledges it
+            TestSegment(fromClient: false, sequence: 5_001, acknowledgment: isn + 12, flags: [.ack]),
+        ], finish: false)
+        #expect(factory.consumers[0].gaps(.clientToServer).isEmpty)
+        reassembler.finish()
+        #expect(findings.findings.isEmpty)
+    }
+
+    @Test("an acknowledgment number absurdly far ahead is not taken for lost bytes")
+    func absurdAcknowledgmentIsIgnored() {
+        let isn: UInt32 = 100
+        let exchange = Exchange(clientISN: isn, serverISN: 5_000, clientData: [], serverData: [])
+        let (factory, _, _) = run(exchange.handshake + [
+            TestSegment(fromClient: true, sequence: isn + 1, flags: [.ack], payload: [UInt8](repeating: 1, count: 10)),
+            TestSegment(fromClient: false, sequence: 5_001, acknowledgment: isn &+ 0x7000_0000, flags: [.ack]),
+        ], finish: false)
+        #expect(factory.consumers[0].gaps(.clientToServer).isEmpty)
+    }
+
     @Test("the per-connection limit turns the hole into a gap, reports once, and analysis goes on")
     func perConnectionLimit() {
         var limits = Limits.Reassembly()

@@ -5,6 +5,10 @@ extension FindingCode {
     public static let captureTruncated = FindingCode(rawValue: "capture-truncated")
     /// Packets were cut by the capture's snapshot length: the bytes past it are gaps in the streams.
     public static let captureSnaplenCut = FindingCode(rawValue: "capture-snaplen-cut")
+    /// Receivers acknowledged bytes that are in no captured packet: the capture dropped packets.
+    public static let captureLoss = FindingCode(rawValue: "capture-loss")
+    /// A connection of which the capture holds one direction only (the other acknowledged unseen bytes).
+    public static let captureOneSided = FindingCode(rawValue: "capture-one-sided")
     /// The connection table was full; the least recently active connections were ended early.
     public static let limitConnections = FindingCode(rawValue: "limit-connections")
     /// One connection held more out-of-order bytes than allowed; the hole was declared a gap.

@@ -97,6 +97,9 @@ struct HTMLSessionRows {
 
     private func progress(_ session: BITSSession) -> String {
         let acknowledged = session.bytesAcknowledged ?? 0
+        if session.missingDirection == .serverToClient {
+            return "? / " + (session.totalLength.map { HumanUnits.bytes($0) } ?? "?")
+        }
         guard let total = session.totalLength else {
             return session.bytesAcknowledged.map { HumanUnits.bytes($0) } ?? "no data"
         }
@@ -156,6 +159,7 @@ struct HTMLSessionRows {
             ("First / last", "\(context.clock(session.firstTime)) / \(context.clock(session.lastTime)) "
                 + "(\(HumanUnits.duration(session.lastTime.seconds(since: session.firstTime))))"),
         ]
+        if let reason = session.stateReason { lines.insert(("Outcome unknown", reason), at: 0) }
         if let name = session.contentName { lines.append(("Content-Name", name)) }
         if let reply = session.replyURL {
             lines.append(("Reply URL", reply + (session.replyFetched ? " (fetched)" : " (not fetched)")))

@@ -151,6 +151,18 @@ public struct BITSScenarioBuilder: Sendable {
         finishStep(on: index, packets: packets)
     }
 
+    /// Bytes the `direction` side has sent on connection `index` so far: the payload offset of the
+    /// next byte it sends.
+    public func bytesSent(on index: Int, _ direction: FlowDirection) -> Int {
+        connections[index].conversation.payload(of: direction).count
+    }
+
+    /// Makes the capture miss the data segment of connection `index` that carries byte `offset` of
+    /// the `direction` stream (capture loss: the peer received it).
+    public mutating func captureMisses(on index: Int, _ direction: FlowDirection, byte offset: Int) {
+        connections[index].missed.append(MissedSegment(direction, offset: offset))
+    }
+
     /// Lets `milliseconds` of capture time pass before the next step.
     public mutating func pause(milliseconds: Int) {
         now += Int64(max(0, milliseconds)) * 1_000
@@ -245,6 +257,7 @@ public struct BITSScenarioBuilder: Sendable {
         let conversations = builder.connections.enumerated().map { index, connection in
             var connectionImpairments = impairments
             if connection.midstream { connectionImpairments.dropHandshake = true }
+            connectionImpairments.missedSegments += connection.missed
             // Each connection draws its impairments from its own generator, so that adding one
             // connection to a script does not change how the others are impaired.
             var random = SeededGenerator(seed: seed ^ (0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1)))
@@ -327,4 +340,6 @@ struct ScriptedConnection: Sendable {
     var requestCount = 0
     /// Ledger positions of its requests still waiting for an answer, oldest first.
     var unanswered: [Int] = []
+    /// Data segments the capture misses on it.
+    var missed: [MissedSegment] = []
 }

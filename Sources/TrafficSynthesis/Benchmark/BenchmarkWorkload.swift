@@ -1,9 +1,11 @@
 import AnalyzerCore
 
-/// The benchmark's capture: many BITS uploads, `concurrency` at a time on their own TCP connections,
-/// files of 256 KiB–4 MiB sent in fragments of 64–256 KiB, MSS 1460, Ethernet, classic pcap. Every
-/// upload is clean (created, fully acknowledged, closed), so a correct analysis reports exactly
-/// `sessions` completed sessions and no finding.
+/// The benchmark's captures: many BITS uploads, `concurrency` at a time on their own TCP connections,
+/// MSS 1460, Ethernet, classic pcap. The bulk workload (the defaults) sends files of 256 KiB–4 MiB in
+/// fragments of 64–256 KiB, 16 at a time; the busy one (``busy(sessions:seed:)``) is a management
+/// point's day: small files of 256–640 bytes in one fragment each, 1,000 at a time. Every upload is
+/// clean (created, fully acknowledged, closed), so a correct analysis reports exactly `sessions`
+/// completed sessions and no finding.
 ///
 /// It is written wave by wave, so memory holds one wave of conversations, never the whole file.
 public struct BenchmarkWorkload: Sendable {
@@ -22,6 +24,16 @@ public struct BenchmarkWorkload: Sendable {
     public init(sessions: Int, seed: UInt64 = 1) {
         self.sessions = max(1, sessions)
         self.seed = seed
+    }
+
+    /// A busy server's workload: `sessions` small uploads (256–640 bytes, one Fragment each), each on
+    /// its own connection, 1,000 in flight at once.
+    public static func busy(sessions: Int, seed: UInt64 = 1) -> BenchmarkWorkload {
+        var workload = BenchmarkWorkload(sessions: sessions, seed: seed)
+        workload.concurrency = 1_000
+        workload.fileSizes = 256...640
+        workload.fragmentSizes = 640...640
+        return workload
     }
 
     /// What was written.
@@ -48,10 +60,12 @@ public struct BenchmarkWorkload: Sendable {
         var start = CaptureTimestamp(seconds: 1_800_000_000, nanoseconds: 0)
         var index = 0
         while index < sessions {
-            let wave = min(concurrency, sessions - index)
+            let wave = min(max(1, concurrency), sessions - index)
             var conversations: [RenderedConversation] = []
             for slot in 0..<wave {
-                let offset = CaptureTimestamp(seconds: start.seconds, nanoseconds: UInt32(slot) * 1_000_000)
+                // The uploads of a wave start a millisecond apart.
+                let offset = CaptureTimestamp(
+                    seconds: start.seconds + Int64(slot / 1_000), nanoseconds: UInt32(slot % 1_000) * 1_000_000)
                 let (conversation, fileLength) = upload(number: index + slot, start: offset, random: &random)
                 conversations.append(conversation)
                 summary.uploadedBytes += UInt64(fileLength)

@@ -30,9 +30,11 @@ struct ImpairmentApplier {
                 }
             }
         }
-        let lost = loseSegments(&packets, random: &random, statistics: &statistics)
+        var lost = loseSegments(&packets, random: &random, statistics: &statistics)
+        missSegments(&packets, lost: &lost, statistics: &statistics)
         reorder(&packets, random: &random, statistics: &statistics)
         addRetransmissions(&packets, lost: lost, anchors: anchors, random: &random, statistics: &statistics)
+        if let kept = impairments.capturedDirection { packets.removeAll { $0.direction != kept } }
         return (packets, dropped)
     }
 
@@ -80,6 +82,25 @@ struct ImpairmentApplier {
             statistics[packet.direction.rawValue].lostBytes += packet.payloadRange.count
         }
         return lost
+    }
+
+    /// Removes the original data segments that carry a byte named in ``Impairments/missedSegments``
+    /// and adds their ranges to `lost`.
+    private func missSegments(
+        _ packets: inout [PlannedPacket],
+        lost: inout [[Range<Int>]],
+        statistics: inout [GeneratedStatistics]
+    ) {
+        for missed in impairments.missedSegments {
+            let side = missed.direction.rawValue
+            guard let index = packets.firstIndex(where: {
+                $0.direction == missed.direction && $0.role == .data && $0.payloadRange.contains(missed.offset)
+            }) else { continue }
+            let packet = packets.remove(at: index)
+            lost[side].append(packet.payloadRange)
+            statistics[side].lostSegments += 1
+            statistics[side].lostBytes += packet.payloadRange.count
+        }
     }
 
     /// Swaps adjacent data segments of one direction, keeping each position's capture time.

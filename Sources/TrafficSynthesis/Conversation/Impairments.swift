@@ -1,3 +1,5 @@
+import AnalyzerCore
+
 /// What to do to a rendered TCP conversation on its way into the capture, as networks and capture
 /// points do. Every choice is drawn from the random generator given to
 /// ``TCPConversation/render(encapsulation:impairments:random:)``, so a seed reproduces it exactly.
@@ -31,6 +33,13 @@ public struct Impairments: Hashable, Sendable {
     public var ipFragmentPayload: Int?
     /// When set, every frame is cut to this many bytes as a capture with that snaplen would store it.
     public var snapshotLength: Int?
+    /// Data segments the capture misses for good, chosen by a byte they carry: the peer got them (its
+    /// ACKs cover them), as with ``lossCount``, but at exactly these places (a request's head, the
+    /// tail of a body, an Ack), including a direction's last segment.
+    public var missedSegments: [MissedSegment] = []
+    /// When set, only the packets travelling this way are captured (a tap or SPAN port that
+    /// mirrors one direction).
+    public var capturedDirection: FlowDirection?
 
     /// Creates a set of impairments; the defaults impair nothing.
     public init(
@@ -53,6 +62,27 @@ public struct Impairments: Hashable, Sendable {
         self.offloadSegmentSize = offloadSegmentSize
     }
 
+    /// Impairments that only miss `segments`.
+    public static func missing(_ segments: [MissedSegment]) -> Impairments {
+        var impairments = Impairments()
+        impairments.missedSegments = segments
+        return impairments
+    }
+
     /// No impairment: the conversation is captured exactly as sent.
     public static let none = Impairments()
+}
+
+/// A data segment the capture misses: the one carrying byte `offset` of the `direction` stream.
+public struct MissedSegment: Hashable, Sendable {
+    /// The direction whose stream the byte belongs to.
+    public var direction: FlowDirection
+    /// The byte's payload offset (0 is the first byte that side sent).
+    public var offset: Int
+
+    /// Names the segment carrying byte `offset` of `direction`.
+    public init(_ direction: FlowDirection, offset: Int) {
+        self.direction = direction
+        self.offset = offset
+    }
 }
