@@ -34,6 +34,8 @@ public enum AnalysisCounters {
             ("reassembly_connection_limit_hits", reassembly.connectionLimitHits),
             ("reassembly_total_limit_hits", reassembly.totalLimitHits),
             ("peak_held_bytes", reassembly.peakHeldBytes),
+            ("offloaded_segments", decode.offloadedSegments),
+            ("undecoded_packets", decode.undecoded),
         ]
         let loss: [(String, UInt64)] = [
             ("acknowledged_bytes_client_to_server", reassembly.acknowledgedBytes[0]),

@@ -58,8 +58,9 @@ public final class AnalysisEngine {
     }
 
     /// Reads `source` to its end, processes every packet, reports each interruption of the source
-    /// as a `capture-truncated` finding and packets cut by the snapshot length as one
-    /// `capture-snaplen-cut` finding, and finishes.
+    /// as a `capture-truncated` finding, packets cut by the snapshot length as one
+    /// `capture-snaplen-cut` finding and packets it could not decode as one `capture-undecoded`
+    /// finding, and finishes.
     /// - Throws: what the source throws for an error that stops it; what was read is still finished.
     public func run(_ source: inout some PacketSource) throws {
         defer {
@@ -71,6 +72,7 @@ public final class AnalysisEngine {
                 ))
             }
             reportSnapshotCuts()
+            reportUndecoded()
             finish()
         }
         while let packet = try source.nextPacket() {
@@ -89,6 +91,33 @@ extension AnalysisEngine {
             message: "\(capture.cutBySnapshotLength) of \(capture.packets) packets were cut by the capture's "
                 + "snapshot length: \(capture.uncapturedBytes) bytes seen on the wire were not captured and count "
                 + "as gaps, so messages in them may be missing from the analysis (capture with a larger -s)"
+        ))
+    }
+
+    /// When packets were read but none decoded to IP: e.g. `0 of 512 packets could be decoded (link
+    /// type 147: 512 packets)`, for the one stderr line the CLI prints; `nil` otherwise.
+    public var nothingDecodedSummary: String? {
+        let decode = decoder.statistics
+        guard capture.packets > 0, decode.tcpSegments + decode.nonTCP + decode.ipFragments == 0 else { return nil }
+        var reasons: [String] = []
+        if !decode.undecodedEncapsulations.isEmpty { reasons.append(decode.undecodedEncapsulations.summary) }
+        if decode.nonIP > 0 { reasons.append("\(decode.nonIP) not IP") }
+        if decode.malformed > 0 { reasons.append("\(decode.malformed) malformed") }
+        let cut = decode.truncated - decode.truncatedPayloads
+        if cut > 0 { reasons.append("\(cut) cut inside a header by the snapshot length") }
+        return "0 of \(capture.packets) packets could be decoded (\(reasons.joined(separator: "; ")))"
+    }
+
+    /// One notice for all packets of link types or encapsulations the decoder cannot open, naming each
+    /// (up to ``UndecodedTable/capacity``) with its packet count: their connections are missing from
+    /// the analysis, and without it a capture of only such packets would analyse to silence.
+    private func reportUndecoded() {
+        let table = decoder.statistics.undecodedEncapsulations
+        guard !table.isEmpty else { return }
+        findings.report(Finding(
+            code: .captureUndecoded, severity: .notice, time: capture.lastTime,
+            message: "\(table.totalPackets) of \(capture.packets) packets could not be decoded and were not "
+                + "analysed: \(table.summary)"
         ))
     }
 }

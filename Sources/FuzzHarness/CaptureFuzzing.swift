@@ -2,6 +2,7 @@ import AnalysisPipeline
 import AnalyzerCore
 import BITSAnalyzer
 import CaptureIO
+import PacketDecoding
 import ReportOutput
 
 #if canImport(Glibc)
@@ -70,6 +71,12 @@ public enum CaptureFuzzing {
         /// Finishes the BITS analysis and renders both reports both ways.
         func render(captures: [String], precision: TimestampPrecision) {
             bits.finish()
+            // Every packet lands in exactly one decoding outcome, tunnels and undecoded ones included.
+            let decode = engine.decodeStatistics
+            let outcomes = decode.tcpSegments + decode.nonIP + decode.nonTCP + decode.fragmentsHeld + decode.malformed
+                + decode.unsupportedLinkType + decode.undecoded + (decode.truncated - decode.truncatedPayloads)
+            check(decode.packets == outcomes, "decoding outcomes do not add up to the packets")
+            _ = engine.nothingDecodedSummary
             let counters = AnalysisCounters.list(for: engine)
             let streams = StreamsReport(captures: captures, precision: precision, connections: catalog.summaries,
                                         findings: findings.findings, counters: counters)

@@ -7,10 +7,12 @@ import AnalyzerCore
 /// (seconds to advance), the captured length (little-endian `UInt16`), the bytes sent but not
 /// captured (little-endian `UInt16`), then the captured bytes (fewer if the input ends).
 public struct PacketScriptReader {
-    /// Every link type the decoder knows, and one it does not.
+    /// Every link type the decoder knows, and one it does not. New ones go at the end, so that the
+    /// index bytes of saved inputs keep their meaning.
     public static let linkTypes: [LinkType] = [
         .ethernet, .raw, .linuxSLL, .linuxSLL2, .null, .loop, .ipv4, .ipv6, .rawOpenBSD, .linktypeRaw,
         LinkType(rawValue: 147),
+        .ppp, .pppSerial, .ciscoHDLC, .ieee80211, .ieee80211Radiotap, .ppi, .nflog,
     ]
 
     private var reader: ByteReader

@@ -17,4 +17,6 @@ public enum DecodeOutcome {
     case malformed(MalformedReason)
     /// The link-layer type is not one the decoder knows.
     case unsupportedLinkType
+    /// A link layer or tunnel the decoder recognises but cannot open (see ``UndecodedEncapsulation``).
+    case undecoded(UndecodedEncapsulation)
 }

@@ -1,8 +1,8 @@
 /// Counters of everything a ``PacketDecoder`` has decoded.
 ///
 /// Every call to ``PacketDecoder/decode(_:)`` counts once in ``packets`` and once in exactly one of
-/// ``tcpSegments``, ``nonIP``, ``nonTCP``, ``fragmentsHeld``, ``malformed``, ``unsupportedLinkType`` or
-/// (`truncated - truncatedPayloads`). The other counters give detail.
+/// ``tcpSegments``, ``nonIP``, ``nonTCP``, ``fragmentsHeld``, ``malformed``, ``unsupportedLinkType``,
+/// ``undecoded`` or (`truncated - truncatedPayloads`). The other counters give detail.
 public struct DecodeStatistics: Sendable, Hashable {
     /// Packets handed to the decoder.
     public var packets = 0
@@ -37,6 +37,15 @@ public struct DecodeStatistics: Sendable, Hashable {
     public var fragmentDatagramsExpired = 0
     /// Fragments that overlapped held bytes with different content (the first copy was kept).
     public var fragmentOverlapConflicts = 0
+    /// IPv4 TCP packets with a total length of 0, read as running to the end of the frame: segments
+    /// captured on the sending host before segmentation offload (TSO) set the length.
+    public var offloadedSegments = 0
+    /// Packets of a recognised link layer or tunnel the decoder could not open (an unknown GRE protocol,
+    /// an encrypted 802.11 frame, ...); see ``undecodedEncapsulations``.
+    public var undecoded = 0
+    /// What could not be decoded, with packet counts: the ``undecoded`` packets and those of an
+    /// unsupported link type.
+    public var undecodedEncapsulations = UndecodedTable()
 
     /// All counters zero.
     public init() {}

@@ -13,4 +13,7 @@ enum DecodeStop: Error {
     case unsupportedLinkType
     /// The packet was an IP fragment and the reassembler took it.
     case fragmentHeld
+    /// A link layer or tunnel the decoder recognises but cannot follow (an unknown GRE protocol, an
+    /// encrypted 802.11 frame, ...).
+    case undecoded(UndecodedEncapsulation)
 }

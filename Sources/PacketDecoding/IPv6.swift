@@ -14,12 +14,13 @@ struct IPv6Header {
     /// Length of the fixed header.
     static let fixedLength = 40
 
-    /// Reads and checks the fixed header at `start`.
+    /// Reads and checks the fixed header at `start`; `limit` is where the enclosing layer ends on the
+    /// wire (the wire length, or a tunnel's payload end).
     /// - Throws: `.malformed` for a wrong version, a jumbogram, or a payload longer than the wire
     ///   allows; `.truncated` when the fixed header was cut.
-    static func parse(_ frame: FrameBytes, at start: Int) throws(DecodeStop) -> IPv6Header {
-        // `start` is a link-header length and the payload length is 16 bits: the sums cannot overflow.
-        try frame.require(start + fixedLength, within: frame.wireLength, else: .ipv6HeaderLength)
+    static func parse(_ frame: FrameBytes, at start: Int, limit: Int) throws(DecodeStop) -> IPv6Header {
+        // `start` is an offset in the frame and the payload length is 16 bits: the sums cannot overflow.
+        try frame.require(start + fixedLength, within: limit, else: .ipv6HeaderLength)
         guard try frame.byte(at: start) >> 4 == 6 else { throw .malformed(.ipVersion) }
         let payloadLength = Int(try frame.uint16(at: start + 4))
         let nextHeader = try frame.byte(at: start + 6)
@@ -27,7 +28,7 @@ struct IPv6Header {
         // is in a Hop-by-Hop option. Jumbograms need links with MTUs above 64 KiB; not supported.
         if payloadLength == 0 && nextHeader == IPv6ExtensionWalker.hopByHop { throw .malformed(.ipv6Jumbogram) }
         let payloadEnd = start + fixedLength + payloadLength
-        guard payloadEnd <= frame.wireLength else { throw .malformed(.ipv6PayloadLength) }
+        guard payloadEnd <= limit else { throw .malformed(.ipv6PayloadLength) }
         return IPv6Header(
             source: try frame.ipv6Address(at: start + 8),
             destination: try frame.ipv6Address(at: start + 24),
@@ -55,6 +56,8 @@ struct IPv6FragmentHeader {
 enum IPv6Transport {
     /// A TCP header at this offset.
     case tcp(Int)
+    /// A tunnel at this offset: IPv4 (4), IPv6 (41), GRE (47) or UDP (17), the protocol given first.
+    case tunnel(UInt8, Int)
     /// The packet is a fragment; the rest of the chain is in the reassembled datagram.
     case fragment(IPv6FragmentHeader)
 }
@@ -81,7 +84,7 @@ enum IPv6ExtensionWalker {
     /// the experimental values 253/254 share the `(length + 1) * 8` layout; AH (51) counts 4-byte units,
     /// plus 2 (RFC 4302 §2.2). A Fragment header with offset 0 and M clear is an atomic fragment
     /// (RFC 6946) and is stepped over like any other header.
-    /// - Throws: `.notTCP` for No Next Header, ESP or any other upper layer; `.malformed(.ipv6ExtensionChain)`
+    /// - Throws: `.notTCP` for No Next Header, ESP or any upper layer other than TCP and the tunnels; `.malformed(.ipv6ExtensionChain)`
     ///   when a header reaches past the payload or the chain is too long; `.truncated` when it was cut.
     static func walk(_ frame: FrameBytes, header: IPv6Header, start: Int) throws(DecodeStop) -> IPv6Transport {
         var nextHeader = header.nextHeader
@@ -92,6 +95,8 @@ enum IPv6ExtensionWalker {
             switch nextHeader {
             case tcp:
                 return .tcp(position)
+            case 4, 41, TunnelDecoder.greProtocol, TunnelDecoder.udpProtocol:
+                return .tunnel(nextHeader, position)
             case fragment:
                 try frame.require(position + 8, within: end, else: .ipv6ExtensionChain)
                 let field = try frame.uint16(at: position + 2)

@@ -32,6 +32,14 @@ public enum MalformedReason: String, Sendable, Hashable, CaseIterable, CustomStr
     case fragmentOverlapConflict = "fragment-overlap-conflict"
     /// A reassembled datagram is itself a fragment (a nested IPv6 Fragment header).
     case fragmentNested = "fragment-nested"
+    /// More nested layers (tunnels, MPLS labels) than ``Encapsulation/maxDepth``.
+    case encapsulationDepth = "encapsulation-depth"
+    /// A tunnel header (GRE, ERSPAN, UDP, VXLAN, GENEVE, MPLS) reaches past the packet that carries it.
+    case tunnelHeaderLength = "tunnel-header-length"
+    /// A UDP length field below 8 or past the end of the IP payload.
+    case udpLength = "udp-length"
+    /// An NFLOG TLV shorter than its own header or reaching past the packet.
+    case nflogTLV = "nflog-tlv"
 
     /// The stable short name.
     public var description: String { rawValue }

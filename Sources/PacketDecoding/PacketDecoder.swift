@@ -39,9 +39,14 @@ public final class PacketDecoder {
         reassembler.expireIfDue(now: packet.timestamp, statistics: &statistics)
         let frame = FrameBytes(bytes: packet.bytes, originalLength: packet.originalLength)
         do throws(DecodeStop) {
-            let start = try LinkLayerDecoder.networkLayer(in: frame, linkType: packet.linkType)
-            return try decodeNetworkLayer(start, in: frame, timestamp: packet.timestamp, reassembled: false)
+            var end = frame.wireLength
+            let first = try LinkLayerDecoder.firstLayer(in: frame, linkType: packet.linkType, end: &end)
+            return try decodeLayers(first, end: end, in: frame, timestamp: packet.timestamp, reassembled: false)
         } catch {
+            if case .unsupportedLinkType = error {
+                statistics.undecodedEncapsulations.count(
+                    UndecodedEncapsulation(.linkType, UInt32(truncatingIfNeeded: packet.linkType.rawValue)))
+            }
             return outcome(for: error)
         }
     }
@@ -72,68 +77,89 @@ public final class PacketDecoder {
         case .fragmentHeld:
             statistics.fragmentsHeld += 1
             return .fragmentHeld
+        case .undecoded(let encapsulation):
+            statistics.undecoded += 1
+            statistics.undecodedEncapsulations.count(encapsulation)
+            return .undecoded(encapsulation)
         }
     }
 
-    /// Decodes the IP packet at `start`; `reassembled` marks a datagram from the reassembler, which
-    /// must not be a fragment again.
-    private func decodeNetworkLayer(
-        _ start: NetworkLayerStart, in frame: FrameBytes, timestamp: CaptureTimestamp, reassembled: Bool
+    /// Decodes `first` and the layers nested in it, up to ``Encapsulation/maxDepth`` of them, until
+    /// the innermost IP packet carrying TCP; `end` is where `first` ends on the wire. `reassembled`
+    /// marks a datagram from the reassembler, which must not hold a fragment again.
+    private func decodeLayers(
+        _ first: Layer, end firstEnd: Int, in frame: FrameBytes, timestamp: CaptureTimestamp, reassembled: Bool
     ) throws(DecodeStop) -> DecodeOutcome {
-        switch start {
-        case .ipv4(let offset):
-            let header = try IPv4Header.parse(frame, at: offset)
-            let payloadStart = offset + header.headerLength
-            let end = offset + header.totalLength
-            if header.isFragment {
-                guard !reassembled else { throw .malformed(.fragmentNested) }
-                statistics.ipFragments += 1
-                let fragment = IPFragment(
-                    key: .v4(
-                        source: header.source,
-                        destination: header.destination,
-                        protocolNumber: header.protocolNumber,
-                        identification: header.identification
-                    ),
-                    offset: header.fragmentOffset,
-                    data: try capturedWhole(frame, from: payloadStart, to: end),
-                    isLast: !header.moreFragments,
-                    header: try frame.slice(from: offset, to: payloadStart),
-                    nextHeader: header.protocolNumber
-                )
-                return try reassemble(fragment, timestamp: timestamp)
-            }
-            guard header.protocolNumber == IPv4Header.tcpProtocol else { throw .notTCP }
-            return try decodeTCP(
-                frame, at: payloadStart, end: end, source: header.source, destination: header.destination,
-                timestamp: timestamp
-            )
-        case .ipv6(let offset):
-            let header = try IPv6Header.parse(frame, at: offset)
-            switch try IPv6ExtensionWalker.walk(frame, header: header, start: offset) {
-            case .tcp(let tcpStart):
-                return try decodeTCP(
-                    frame, at: tcpStart, end: header.payloadEnd, source: header.source,
-                    destination: header.destination, timestamp: timestamp
-                )
-            case .fragment(let fragmentHeader):
-                guard !reassembled else { throw .malformed(.fragmentNested) }
-                statistics.ipFragments += 1
-                let fragment = IPFragment(
-                    key: .v6(
-                        source: header.source,
-                        destination: header.destination,
-                        identification: fragmentHeader.identification
-                    ),
-                    offset: fragmentHeader.offset,
-                    data: try capturedWhole(frame, from: fragmentHeader.dataStart, to: header.payloadEnd),
-                    isLast: !fragmentHeader.moreFragments,
-                    header: try frame.slice(from: offset, to: offset + IPv6Header.fixedLength),
-                    nextHeader: fragmentHeader.nextHeader
-                )
-                return try reassemble(fragment, timestamp: timestamp)
+        var layer = first
+        var end = firstEnd
+        for _ in 0..<Encapsulation.maxDepth {
+            switch layer {
+            case .ipv4(let offset):
+                let header = try IPv4Header.parse(frame, at: offset, limit: end)
+                let payloadStart = offset + header.headerLength
+                end = offset + header.totalLength
+                if header.isFragment {
+                    guard !reassembled else { throw .malformed(.fragmentNested) }
+                    statistics.ipFragments += 1
+                    let fragment = IPFragment(
+                        key: .v4(
+                            source: header.source,
+                            destination: header.destination,
+                            protocolNumber: header.protocolNumber,
+                            identification: header.identification
+                        ),
+                        offset: header.fragmentOffset,
+                        data: try capturedWhole(frame, from: payloadStart, to: end),
+                        isLast: !header.moreFragments,
+                        header: try frame.slice(from: offset, to: payloadStart),
+                        nextHeader: header.protocolNumber
+                    )
+                    return try reassemble(fragment, timestamp: timestamp)
+                }
+                if header.protocolNumber == IPv4Header.tcpProtocol {
+                    let outcome = try decodeTCP(
+                        frame, at: payloadStart, end: end, source: header.source, destination: header.destination,
+                        timestamp: timestamp
+                    )
+                    if header.lengthFromCapture { statistics.offloadedSegments += 1 }
+                    return outcome
+                }
+                layer = try TunnelDecoder.ipPayload(header.protocolNumber, frame, at: payloadStart, end: &end)
+            case .ipv6(let offset):
+                let header = try IPv6Header.parse(frame, at: offset, limit: end)
+                end = header.payloadEnd
+                switch try IPv6ExtensionWalker.walk(frame, header: header, start: offset) {
+                case .tcp(let tcpStart):
+                    return try decodeTCP(
+                        frame, at: tcpStart, end: end, source: header.source,
+                        destination: header.destination, timestamp: timestamp
+                    )
+                case .tunnel(let protocolNumber, let start):
+                    layer = try TunnelDecoder.ipPayload(protocolNumber, frame, at: start, end: &end)
+                case .fragment(let fragmentHeader):
+                    guard !reassembled else { throw .malformed(.fragmentNested) }
+                    statistics.ipFragments += 1
+                    let fragment = IPFragment(
+                        key: .v6(
+                            source: header.source,
+                            destination: header.destination,
+                            identification: fragmentHeader.identification
+                        ),
+                        offset: fragmentHeader.offset,
+                        data: try capturedWhole(frame, from: fragmentHeader.dataStart, to: end),
+                        isLast: !fragmentHeader.moreFragments,
+                        header: try frame.slice(from: offset, to: offset + IPv6Header.fixedLength),
+                        nextHeader: fragmentHeader.nextHeader
+                    )
+                    return try reassemble(fragment, timestamp: timestamp)
+                }
+            case .ethernet(let offset):
+                layer = try LinkLayerDecoder.ethernet(frame, at: offset, end: end)
+            case .mpls(let offset):
+                layer = try TunnelDecoder.mpls(frame, at: offset, end: end)
             }
         }
+        throw .malformed(.encapsulationDepth)
     }
 
     /// A fragment's data, which must have been captured whole to be of use.
@@ -154,8 +180,8 @@ public final class PacketDecoder {
         case .complete(let datagram):
             // The whole datagram is in memory: its wire length is its length.
             let whole = FrameBytes(bytes: datagram, originalLength: datagram.count)
-            let start: NetworkLayerStart = fragment.key.isV6 ? .ipv6(0) : .ipv4(0)
-            return try decodeNetworkLayer(start, in: whole, timestamp: timestamp, reassembled: true)
+            let start: Layer = fragment.key.isV6 ? .ipv6(0) : .ipv4(0)
+            return try decodeLayers(start, end: whole.wireLength, in: whole, timestamp: timestamp, reassembled: true)
         }
     }
 

@@ -23,7 +23,7 @@ struct IPv4DecodingTests {
         #expect(decoder.decode(empty + [0, 0, 0, 0, 0, 0], linkType: .ethernet) == .tcp(expectedSegment(payload: [])))
     }
 
-    @Test("protocols other than TCP are not TCP", arguments: [UInt8(1), 17, 47, 50, 4])
+    @Test("protocols other than TCP and the tunnels are not TCP", arguments: [UInt8(1), 17, 50, 58, 132])
     func otherProtocols(_ protocolNumber: UInt8) {
         let decoder = PacketDecoder()
         let packet = PacketBuilder.ipv4(protocolNumber: protocolNumber, payload: PacketBuilder.tcp())

@@ -25,6 +25,20 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     public static let ipv6 = LinkType(rawValue: 229)
     /// Linux cooked capture v2 (`tcpdump -i any` with libpcap 1.10 and later).
     public static let linuxSLL2 = LinkType(rawValue: 276)
+    /// PPP (RFC 1661), with or without the RFC 1662 address and control bytes `FF 03`.
+    public static let ppp = LinkType(rawValue: 9)
+    /// PPP in HDLC-like framing (`LINKTYPE_PPP_HDLC` 50, libpcap's `DLT_PPP_SERIAL`); may hold Cisco HDLC.
+    public static let pppSerial = LinkType(rawValue: 50)
+    /// Cisco HDLC (`LINKTYPE_C_HDLC` 104): address, control, then an EtherType.
+    public static let ciscoHDLC = LinkType(rawValue: 104)
+    /// IEEE 802.11 frames with no radio header (`LINKTYPE_IEEE802_11` 105).
+    public static let ieee80211 = LinkType(rawValue: 105)
+    /// IEEE 802.11 frames after a radiotap header (`LINKTYPE_IEEE802_11_RADIOTAP` 127).
+    public static let ieee80211Radiotap = LinkType(rawValue: 127)
+    /// A Per-Packet Information header, then a frame of the link type it names (`LINKTYPE_PPI` 192).
+    public static let ppi = LinkType(rawValue: 192)
+    /// Linux netfilter log records (`LINKTYPE_NFLOG` 239): a header, then TLVs, one holding the packet.
+    public static let nflog = LinkType(rawValue: 239)
 
     /// A short name, e.g. `EN10MB`, as tcpdump prints it, or `DLT n` for others.
     public var description: String {
@@ -37,6 +51,13 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
         case .ipv4: return "IPV4"
         case .ipv6: return "IPV6"
         case .linuxSLL2: return "LINUX_SLL2"
+        case .ppp: return "PPP"
+        case .pppSerial: return "PPP_SERIAL"
+        case .ciscoHDLC: return "C_HDLC"
+        case .ieee80211: return "IEEE802_11"
+        case .ieee80211Radiotap: return "IEEE802_11_RADIO"
+        case .ppi: return "PPI"
+        case .nflog: return "NFLOG"
         default: return "DLT \(rawValue)"
         }
     }

@@ -21,4 +21,6 @@ extension FindingCode {
     public static let limitSessions = FindingCode(rawValue: "limit-sessions")
     /// A session with more requests than `bits.maxRequestsPerSession`; later ones are not listed.
     public static let limitSessionRequests = FindingCode(rawValue: "limit-session-requests")
+    /// Packets of a link type or encapsulation bitsnoop cannot decode; they were not analysed.
+    public static let captureUndecoded = FindingCode(rawValue: "capture-undecoded")
 }

@@ -22,6 +22,8 @@ public struct GeneratedStatistics: Hashable, Sendable {
     public var fragmentedPackets = 0
     /// Frames of this direction cut by the snapshot length.
     public var truncatedFrames = 0
+    /// IPv4 segments written with a total length of 0 (``Impairments/offloadSegmentSize``).
+    public var zeroLengthSegments = 0
 
     /// All zero.
     public init() {}

@@ -22,6 +22,12 @@ public struct Impairments: Hashable, Sendable {
     /// Start the capture mid-stream: the handshake and the packets up to and including the second
     /// data segment (fewer when there are fewer) are not captured.
     public var dropHandshake: Bool
+    /// When set, the capture was taken on the client with segmentation offload (TSO/GSO, and GRO for
+    /// what it receives): segments carry up to this many payload bytes (capped at the generator's
+    /// largest MSS, 65,000) instead of the MSS, and every second IPv4 data segment the client sends
+    /// whose datagram is over 1,500 bytes carries a total length of 0, as captures before the NIC
+    /// fills it in show. Counted in ``GeneratedStatistics/zeroLengthSegments``.
+    public var offloadSegmentSize: Int?
     /// When set, every IP packet whose IP payload carries TCP data and is longer than this is
     /// fragmented into pieces of at most this many bytes (rounded down to a multiple of 8).
     public var ipFragmentPayload: Int?
@@ -43,7 +49,8 @@ public struct Impairments: Hashable, Sendable {
         lossCount: Int = 0,
         dropHandshake: Bool = false,
         ipFragmentPayload: Int? = nil,
-        snapshotLength: Int? = nil
+        snapshotLength: Int? = nil,
+        offloadSegmentSize: Int? = nil
     ) {
         self.reorderProbability = reorderProbability
         self.duplicateProbability = duplicateProbability
@@ -52,6 +59,7 @@ public struct Impairments: Hashable, Sendable {
         self.dropHandshake = dropHandshake
         self.ipFragmentPayload = ipFragmentPayload
         self.snapshotLength = snapshotLength
+        self.offloadSegmentSize = offloadSegmentSize
     }
 
     /// Impairments that only miss `segments`.

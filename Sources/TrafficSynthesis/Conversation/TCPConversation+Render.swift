@@ -13,7 +13,9 @@ extension TCPConversation {
         random: inout some RandomNumberGenerator
     ) -> RenderedConversation {
         let payloads = [payload(of: .clientToServer), payload(of: .serverToClient)]
-        let ideal = ConversationPlanner.plan(self)
+        var offloaded = self
+        if let size = impairments.offloadSegmentSize { offloaded.mss = size }  // offload: segments past the MSS
+        let ideal = ConversationPlanner.plan(offloaded)
         var statistics = [GeneratedStatistics(), GeneratedStatistics()]
         for side in 0..<2 { statistics[side].payloadBytes = payloads[side].count }
         for packet in ideal where packet.role == .data { statistics[packet.direction.rawValue].dataSegments += 1 }
@@ -67,6 +69,8 @@ private struct FrameWriter {
     private var nextIdentification: [UInt16]
     private var nextFragmentIdentification: UInt32
     private var lastTime: Int64 = -1
+    /// Large offloaded IPv4 segments the client has sent, to zero the total length of every second one.
+    private var offloadedSegments = 0
 
     init(conversation: TCPConversation, encapsulation: LinkEncapsulation, impairments: Impairments) {
         self.conversation = conversation
@@ -91,7 +95,7 @@ private struct FrameWriter {
             acknowledgmentNumber: packet.acknowledgmentNumber, flags: packet.flags, options: packet.options,
             payload: payload
         )
-        let datagram: [UInt8]
+        var datagram: [UInt8]
         var fragmentIdentification: UInt32
         if conversation.isIPv6 {
             datagram = IPPacketBuilder.ipv6(
@@ -110,6 +114,7 @@ private struct FrameWriter {
             )
             fragmentIdentification = UInt32(identification)
         }
+        datagram = zeroingTotalLength(of: datagram, packet, statistics: &statistics)
         var pieces = [datagram]
         if let limit = impairments.ipFragmentPayload, packet.isData {
             pieces = IPPacketBuilder.fragment(
@@ -156,6 +161,30 @@ private struct FrameWriter {
             visible: visible, isSYN: packet.isSYN, isClose: packet.isClose, offset: packet.payloadRange.lowerBound,
             wireLength: payload.count, capturedLength: capturedPayload
         ))
+    }
+
+    /// `datagram`, with a total length of 0 when the capture host's offload would leave it so: every
+    /// second IPv4 data segment over 1,500 bytes the client sends (see ``Impairments/offloadSegmentSize``).
+    private mutating func zeroingTotalLength(
+        of datagram: [UInt8], _ packet: PlannedPacket, statistics: inout GeneratedStatistics
+    ) -> [UInt8] {
+        guard impairments.offloadSegmentSize != nil, !conversation.isIPv6, packet.isData,
+              packet.direction == .clientToServer, datagram.count > 1_500
+        else { return datagram }
+        offloadedSegments += 1
+        guard offloadedSegments % 2 == 0 else { return datagram }
+        var zeroed = datagram
+        zeroed[2] = 0
+        zeroed[3] = 0
+        // The header checksum covers the length: recompute it (bytes 10-11) so only the length is odd.
+        let headerLength = Int(zeroed[0] & 0x0F) * 4
+        zeroed[10] = 0
+        zeroed[11] = 0
+        let checksum = InternetChecksum.checksum(Array(zeroed[0..<headerLength]))
+        zeroed[10] = UInt8(checksum >> 8)
+        zeroed[11] = UInt8(checksum & 0xFF)
+        statistics.zeroLengthSegments += 1
+        return zeroed
     }
 
     /// The conversation's start moved on by `microseconds`.

@@ -20,6 +20,8 @@ public enum LinkEncapsulation: Hashable, Sendable {
     /// OpenBSD loopback (`LINKTYPE_LOOP`, 108): the address family in network byte order
     /// (AF_INET 2, AF_INET6 24).
     case loop
+    /// Tunnels, label stacks or another link framing around the IP packet (see ``EncapsulationStack``).
+    case stack(EncapsulationStack)
 
     /// Interface index written in Linux cooked v2 headers.
     public static let cookedInterfaceIndex: UInt32 = 2
@@ -39,6 +41,7 @@ public enum LinkEncapsulation: Hashable, Sendable {
         case .raw: return 101
         case .null: return 0
         case .loop: return 108
+        case .stack(let stack): return stack.linkTypeValue
         }
     }
 
@@ -50,6 +53,7 @@ public enum LinkEncapsulation: Hashable, Sendable {
         case .linuxSLL2: return 20
         case .raw: return 0
         case .null, .loop: return 4
+        case .stack(let stack): return stack.headerLength
         }
     }
 
@@ -102,6 +106,8 @@ public enum LinkEncapsulation: Hashable, Sendable {
             header.append(isIPv6 ? (order == .big ? 24 : 30) : 2, endianness: order)
         case .loop:
             header.appendBigEndian(UInt32(isIPv6 ? 24 : 2))
+        case .stack(let stack):
+            return stack.frame(ipPacket: ipPacket, isIPv6: isIPv6, from: source, to: destination)
         }
         return header + ipPacket
     }

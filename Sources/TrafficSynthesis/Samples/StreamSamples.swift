@@ -24,7 +24,30 @@ public enum StreamSamples {
                    .null(.little), Impairments(snapshotLength: 96), format: .pcap(.little, .microseconds), seed: 6),
             sample("streams-sll-reset.pcap", "Linux cooked v1 with one connection reset by the client",
                    .linuxSLL, .none, format: .pcap(.little, .microseconds), seed: 7, reset: true),
+        ] + tunnelled()
+    }
+
+    /// Mirrored and tunnelled traffic, one sample per encapsulation family group (the capture fuzz
+    /// target's seeds are made from the samples, so these also seed its tunnel decoders).
+    static func tunnelled() -> [SampleCapture] {
+        let stacks: [(String, String, String)] = [
+            ("streams-tunnel-vxlan.pcap", "vxlan", "VXLAN (UDP 4789) between two VTEPs, inner Ethernet"),
+            ("streams-tunnel-geneve.pcap", "geneve-ip-options", "GENEVE with options over IPv6, inner IP"),
+            ("streams-tunnel-erspan.pcap", "erspan-iii-platform",
+             "ERSPAN type III with a platform subheader in GRE over IPv6"),
+            ("streams-tunnel-gre-key.pcap", "gre-key-sequence", "GRE with checksum, key and sequence number"),
+            ("streams-tunnel-mpls-pw.pcap", "mpls-pseudowire",
+             "Ethernet over an MPLS pseudowire (two labels, control word)"),
+            ("streams-tunnel-pppoe-qinq.pcap", "pppoe-qinq", "PPPoE session behind QinQ tags"),
+            ("streams-link-ppp.pcap", "ppp-hdlc", "PPP link type with HDLC-like framing"),
+            ("streams-link-nflog.pcap", "nflog-le", "Linux NFLOG records (little-endian TLVs)"),
+            ("streams-link-wifi.pcap", "wifi-radiotap-qos", "802.11 QoS data frames after radiotap, with FCS"),
         ]
+        return stacks.enumerated().map { index, entry in
+            let stack = EncapsulationStack.named(entry.1)!  // names from the catalogue above
+            return sample(entry.0, entry.2, .stack(stack), .none, format: .pcap(.little, .microseconds),
+                          seed: 20 + UInt64(index))
+        }
     }
 
     /// How a sample's file is written.

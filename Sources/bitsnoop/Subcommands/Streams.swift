@@ -81,6 +81,7 @@ struct Streams: ParsableCommand {
             printError("\(error)")
             throw ExitStatus.inputError
         }
+        printNothingDecoded(engine, captures: input.captures)
         for finding in findings.findings where finding.code == .captureTruncated {
             printError("warning: \(finding.message)")
         }

@@ -37,6 +37,7 @@ struct BITSAnalysisRun {
             throw ExitStatus.inputError
         }
         meter?.finish()
+        printNothingDecoded(engine, captures: captures)
         bits.finish()
         var files: [Int: ExtractedFile] = [:]
         if let extractor {

@@ -1,3 +1,4 @@
+import AnalysisPipeline
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -74,4 +75,11 @@ nonisolated(unsafe) private let processStandardError: UnsafeMutablePointer<FILE>
 /// Writes one line to standard error, prefixed with `bitsnoop: `.
 func printError(_ message: String) {
     fputs("bitsnoop: \(message)\n", processStandardError)
+}
+
+/// Prints the one line saying that a run read packets but could decode none of them, and why
+/// (e.g. `bitsnoop: capture.pcap: 0 of 512 packets could be decoded (link type 147: 512 packets)`).
+func printNothingDecoded(_ engine: AnalysisEngine, captures: [String]) {
+    guard let summary = engine.nothingDecodedSummary else { return }
+    printError("\(captures.joined(separator: ", ")): \(summary)")
 }

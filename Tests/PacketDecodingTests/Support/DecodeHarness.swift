@@ -26,6 +26,7 @@ enum Outcome: Equatable {
     case truncated
     case malformed(MalformedReason)
     case unsupportedLinkType
+    case undecoded(UndecodedEncapsulation)
 
     var isMalformed: Bool {
         if case .malformed = self { return true }
@@ -64,6 +65,7 @@ extension PacketDecoder {
             case .truncated: return .truncated
             case .malformed(let reason): return .malformed(reason)
             case .unsupportedLinkType: return .unsupportedLinkType
+            case .undecoded(let encapsulation): return .undecoded(encapsulation)
             }
         }
     }
@@ -84,7 +86,7 @@ extension PacketDecoder {
 extension DecodeStatistics {
     /// Whether every packet was counted in exactly one outcome counter.
     var outcomesAddUp: Bool {
-        packets == tcpSegments + nonIP + nonTCP + fragmentsHeld + malformed + unsupportedLinkType
+        packets == tcpSegments + nonIP + nonTCP + fragmentsHeld + malformed + unsupportedLinkType + undecoded
             + (truncated - truncatedPayloads)
     }
 }

@@ -128,6 +128,11 @@ enum TestDecoder {
             let value = be32(frame, 0)
             guard value == 2 || value == 24 else { return nil }
             return (value == 24, Array(frame[4...]))
+        case .stack(let stack):
+            // The inner packet sits between the stack's headers and its trailer.
+            let start = stack.headerLength - stack.trailerLength
+            guard frame.count > stack.headerLength else { return nil }
+            return (frame[start] >> 4 == 6, Array(frame[start..<(frame.count - stack.trailerLength)]))
         }
     }
 
