@@ -166,14 +166,14 @@ public final class OfflineCapture: PacketSource {
 
     private static func openSlot(_ input: CaptureInput, keepOpen: Bool) throws(CaptureError) -> Slot {
         let (descriptor, probe) = try input.open()
-        let handle = try PcapHandle.openOffline(adopting: descriptor, name: input.name)
+        let handle = try PcapHandle.openOffline(adopting: descriptor, name: input.name, probe: probe)
         // Only a regular file named by path can be opened again; anything else stays open.
         var isReopenable = false
         if case .path = input { isReopenable = probe.isRegularFile }
         return Slot(
             input: input, size: probe.size, startOffset: probe.startOffset,
             linkType: handle.linkType, snapshotLength: handle.snapshotLength,
-            declaredPrecision: probe.declaredPrecision,
+            declaredPrecision: probe.declaredPrecision ?? handle.streamDeclaredPrecision,
             handle: keepOpen || !isReopenable ? handle : nil)
     }
 
@@ -186,7 +186,7 @@ public final class OfflineCapture: PacketSource {
         do {
             let opened = try slots[index].input.open()
             probe = opened.probe
-            handle = try PcapHandle.openOffline(adopting: opened.descriptor, name: slots[index].input.name)
+            handle = try PcapHandle.openOffline(adopting: opened.descriptor, name: slots[index].input.name, probe: probe)
         } catch {
             interrupt(reason: "could not open it again: " + error.reason)
             return nil
@@ -198,7 +198,9 @@ public final class OfflineCapture: PacketSource {
         slots[index].linkType = handle.linkType
         slots[index].snapshotLength = handle.snapshotLength
         slots[index].handle = handle
-        if let declared = probe.declaredPrecision, declared > timestampPrecision { timestampPrecision = declared }
+        if let declared = probe.declaredPrecision ?? handle.streamDeclaredPrecision, declared > timestampPrecision {
+            timestampPrecision = declared
+        }
         return handle
     }
 

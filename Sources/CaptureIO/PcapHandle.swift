@@ -52,6 +52,12 @@ final class PcapHandle {
     private var waitMilliseconds: Int32 = 100
     /// The stdio buffer a savefile is read through, freed after the handle (and its FILE) closes.
     private var fileReadBuffer: UnsafeMutablePointer<CChar>?
+    /// The reader behind the `FILE` of a compressed capture or a stream; `nil` for a plain file.
+    private var streamReader: DecompressingReader?
+    /// The timestamp resolution a compressed capture declares (read from its decompressed head).
+    private(set) var streamDeclaredPrecision: TimestampPrecision?
+    /// Whether the reader's position is a place in a regular file.
+    private var streamPositionKnown = false
 
     /// Takes ownership of an opened (and, for live captures, activated) `pcap_t`.
     init(adopting pcap: OpaquePointer, name: String) {
@@ -76,8 +82,28 @@ final class PcapHandle {
     /// - Throws: ``CaptureError`` `.notACapture` with libpcap's reason when the bytes are not a
     ///   readable capture (unknown format, cut inside the file header, empty); `.readFailed` when
     ///   reading the header failed.
-    static func openOffline(adopting fileDescriptor: Int32, name: String) throws(CaptureError) -> PcapHandle {
-        guard let file = fdopen(fileDescriptor, "rb") else {
+    ///
+    /// A regular uncompressed file is read by stdio directly; anything else (gzip or zstd, told by
+    /// `probe` or by the first bytes of a stream, and any stream) through a ``DecompressingReader``.
+    static func openOffline(
+        adopting fileDescriptor: Int32, name: String, probe: CaptureFileProbe
+    ) throws(CaptureError) -> PcapHandle {
+        var reader: DecompressingReader?
+        var streamPrecision: TimestampPrecision?
+        let opened: UnsafeMutablePointer<FILE>?
+        if probe.isRegularFile && probe.compression == .none {
+            opened = fdopen(fileDescriptor, "rb")
+        } else {
+            let made = try DecompressingReader.open(adopting: fileDescriptor, name: name, probe: probe)
+            if made.compression != .none {
+                // The declared resolution is inside the compressed bytes: read it from the head.
+                let head = made.peekHead(upTo: CaptureFileProbe.headLimit)
+                streamPrecision = DeclaredTimestampResolution.precision(fileStart: head)
+            }
+            opened = made.makeFile()
+            reader = made
+        }
+        guard let file = opened else {
             let code = errno
             close(fileDescriptor)
             throw CaptureError(code: .readFailed, capture: name, reason: systemErrorMessage(code))
@@ -95,10 +121,18 @@ final class PcapHandle {
             // On failure libpcap leaves the FILE to its caller.
             fclose(file)
             readBuffer?.deallocate()
-            throw openError(message: string(fromErrorBuffer: errorBuffer), name: name)
+            if let reader, reader.compression != .none {
+                let reason = reader.failure ?? string(fromErrorBuffer: errorBuffer)
+                throw CaptureError(
+                    code: .notACapture, capture: name, reason: "not a capture file (\(reader.compression.name): \(reason))")
+            }
+            throw openError(message: reader?.failure ?? string(fromErrorBuffer: errorBuffer), name: name)
         }
         let handle = PcapHandle(adopting: pcap, name: name)
         handle.fileReadBuffer = readBuffer
+        handle.streamReader = reader
+        handle.streamDeclaredPrecision = streamPrecision
+        handle.streamPositionKnown = probe.isRegularFile
         return handle
     }
 
@@ -124,7 +158,7 @@ final class PcapHandle {
             }
             return .noPacketYet
         case PCAP_ERROR_BREAK: return .end  // -2: end of a savefile
-        default: return .failed(lastError)
+        default: return .failed(streamReader?.failure ?? lastError)
         }
         guard let record = header?.pointee else { return .failed("libpcap returned a packet without a header") }
         guard let captured = Int(exactly: record.caplen), let original = Int(exactly: record.len) else {
@@ -192,6 +226,9 @@ final class PcapHandle {
     /// Bytes of the capture file consumed so far (`ftell`), or `nil` when that is unknown (a pipe,
     /// a live capture).
     var filePosition: Int64? {
+        // Through a reader: compressed bytes consumed (stdio cannot tell the position of a cookie).
+        // A pipe's position is not counted, as for plain files (progress has no total for it).
+        if let streamReader { return streamPositionKnown ? streamReader.position : nil }
         guard let file = pcap_file(pcap) else { return nil }
         let position = ftell(file)
         return position < 0 ? nil : Int64(position)
