@@ -19,7 +19,9 @@ public final class OfflineCapture: PacketSource {
         var snapshotLength: Int
         var declaredPrecision: TimestampPrecision?
         /// Open while the capture is being read, and from the check on when it cannot be reopened.
-        var handle: PcapHandle?
+        var handle: OfflineReader?
+        /// The link types a filter must compile for (several for a multi-interface pcapng file).
+        var linkTypes: [LinkType]
     }
 
     /// The captures in reading order: paths as given, `-` for standard input.
@@ -83,8 +85,9 @@ public final class OfflineCapture: PacketSource {
     public var currentCapture: String { slots[index].input.name }
     /// The link type of the capture being read (`pcap_datalink`); each packet carries its own too.
     public var linkType: LinkType { slots[index].linkType }
-    /// The snapshot length of the capture being read (`pcap_snapshot`).
-    public var snapshotLength: Int { slots[index].snapshotLength }
+    /// The snapshot length of the capture being read (`pcap_snapshot`; for a pcapng file with
+    /// interfaces of several snapshot lengths, the largest seen).
+    public var snapshotLength: Int { slots[index].handle?.snapshotLength ?? slots[index].snapshotLength }
 
     /// How far reading has got, in captures and bytes. Cheap (one `ftell`), but not meant per packet.
     public var progress: CaptureProgress {
@@ -140,10 +143,13 @@ public final class OfflineCapture: PacketSource {
     ///   message, when it does not compile for any capture's link type; the filter in force is then
     ///   unchanged.
     public func setFilter(_ expression: String) throws(CaptureError) {
-        for (position, slot) in slots.enumerated()
-        where !slots[..<position].contains(where: { $0.linkType == slot.linkType }) {
-            try PcapHandle.checkFilter(
-                expression, linkType: slot.linkType, snapshotLength: slot.snapshotLength, name: slot.input.name)
+        var checked: [LinkType] = []
+        for slot in slots {
+            for linkType in slot.linkTypes where !checked.contains(linkType) {
+                try PcapHandle.checkFilter(
+                    expression, linkType: linkType, snapshotLength: slot.snapshotLength, name: slot.input.name)
+                checked.append(linkType)
+            }
         }
         for slot in slots { try slot.handle?.setFilter(expression) }
         filterExpression = expression
@@ -166,27 +172,27 @@ public final class OfflineCapture: PacketSource {
 
     private static func openSlot(_ input: CaptureInput, keepOpen: Bool) throws(CaptureError) -> Slot {
         let (descriptor, probe) = try input.open()
-        let handle = try PcapHandle.openOffline(adopting: descriptor, name: input.name, probe: probe)
+        let handle = try OfflineReader.open(adopting: descriptor, name: input.name, probe: probe)
         // Only a regular file named by path can be opened again; anything else stays open.
         var isReopenable = false
         if case .path = input { isReopenable = probe.isRegularFile }
         return Slot(
             input: input, size: probe.size, startOffset: probe.startOffset,
             linkType: handle.linkType, snapshotLength: handle.snapshotLength,
-            declaredPrecision: probe.declaredPrecision ?? handle.streamDeclaredPrecision,
-            handle: keepOpen || !isReopenable ? handle : nil)
+            declaredPrecision: probe.declaredPrecision ?? handle.declaredPrecision,
+            handle: keepOpen || !isReopenable ? handle : nil, linkTypes: handle.linkTypes)
     }
 
     /// The open handle of the current capture, opening it again if needed; `nil` when that failed
     /// (recorded as an interruption, and the capture is finished).
-    private func currentHandle() throws(CaptureError) -> PcapHandle? {
+    private func currentHandle() throws(CaptureError) -> OfflineReader? {
         if let handle = slots[index].handle { return handle }
-        let handle: PcapHandle
+        let handle: OfflineReader
         let probe: CaptureFileProbe
         do {
             let opened = try slots[index].input.open()
             probe = opened.probe
-            handle = try PcapHandle.openOffline(adopting: opened.descriptor, name: slots[index].input.name, probe: probe)
+            handle = try OfflineReader.open(adopting: opened.descriptor, name: slots[index].input.name, probe: probe)
         } catch {
             interrupt(reason: "could not open it again: " + error.reason)
             return nil
@@ -196,9 +202,10 @@ public final class OfflineCapture: PacketSource {
         slots[index].size = probe.size
         slots[index].startOffset = probe.startOffset
         slots[index].linkType = handle.linkType
+        slots[index].linkTypes = handle.linkTypes
         slots[index].snapshotLength = handle.snapshotLength
         slots[index].handle = handle
-        if let declared = probe.declaredPrecision ?? handle.streamDeclaredPrecision, declared > timestampPrecision {
+        if let declared = probe.declaredPrecision ?? handle.declaredPrecision, declared > timestampPrecision {
             timestampPrecision = declared
         }
         return handle
