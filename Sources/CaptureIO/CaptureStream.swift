@@ -71,7 +71,14 @@ final class CaptureStream {
     /// - Throws: ``CaptureError`` `.readFailed` when the descriptor cannot become a `FILE` or its
     ///   first bytes cannot be read.
     static func open(adopting descriptor: Int32, name: String, probe: CaptureFileProbe) throws(CaptureError) -> CaptureStream {
-        if probe.isRegularFile && probe.compression == .none {
+        #if canImport(Glibc)
+        let direct = probe.isRegularFile && probe.compression == .none
+        #else
+        // Without glibc's fopencookie streams are not peeked (read as libpcap reads them) and
+        // compressed files are refused below, by makeFile().
+        let direct = probe.compression == .none
+        #endif
+        if direct {
             guard let file = fdopen(descriptor, "rb") else {
                 let code = errno
                 close(descriptor)
@@ -88,7 +95,10 @@ final class CaptureStream {
         let precision = reader.compression == .none ? nil : DeclaredTimestampResolution.precision(fileStart: head)
         guard let file = reader.makeFile() else {
             reader.closeDescriptor()
-            throw CaptureError(code: .readFailed, capture: name, reason: "cannot make a stream of the capture")
+            let reason = reader.compression == .none
+                ? "cannot make a stream of the capture"
+                : "\(reader.compression.name)-compressed captures cannot be read on this platform"
+            throw CaptureError(code: .readFailed, capture: name, reason: reason)
         }
         return CaptureStream(
             file: file, reader: reader, compression: reader.compression,
