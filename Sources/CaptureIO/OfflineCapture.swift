@@ -223,6 +223,11 @@ public final class OfflineCapture: PacketSource {
     /// packet returned last (whose bytes the closed handle held) is already out of use.
     private func finishCapture() {
         finishedBytes = Self.saturatingSum(finishedBytes, slots[index].size ?? 0)
+        // An interface finer than a microsecond met by the own pcapng reader past the head counts
+        // even when no packet of it showed sub-microsecond digits.
+        if case .pcapng(let reader)? = slots[index].handle, reader.finerThanMicroseconds {
+            timestampPrecision = .nanoseconds
+        }
         slots[index].handle = nil
         packetsReadInCapture = 0
         lastTimestampInCapture = nil
