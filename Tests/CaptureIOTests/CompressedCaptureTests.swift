@@ -117,6 +117,27 @@ struct CompressedCaptureTests {
         #expect(interruption.packetsRead == read.count)
     }
 
+    @Test("a BPF filter applies to a compressed capture as to the plain file", arguments: Format.allCases)
+    func filtered(format: Format) throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(format.compress(PcapFileWriter(linkType: 1).file(Self.packets)), to: "f")
+        let capture = try OfflineCapture(paths: [path])
+        try capture.setFilter("greater 100")
+        let wanted = ReadPacket.expected(Self.packets, linkType: .ethernet, precision: .microseconds)
+            .filter { $0.originalLength >= 100 }
+        #expect(try capture.readAll() == wanted)
+        #expect(!wanted.isEmpty && wanted.count < Self.packets.count)
+    }
+
+    @Test("a stream shorter than any magic is not a capture", arguments: [0, 1, 3])
+    func tinyStream(length: Int) throws {
+        let descriptor = try #require(Pipes.carrying([UInt8](repeating: 0x1F, count: length)))
+        let error = #expect(throws: CaptureError.self) {
+            try OfflineCapture(inputs: [.fileDescriptor(descriptor, name: "-")])
+        }
+        #expect(error?.code == .notACapture)
+    }
+
     @Test("garbage after the gzip magic fails at open with the decompressor's reason")
     func garbageAfterMagic() throws {
         let directory = try TemporaryDirectory()

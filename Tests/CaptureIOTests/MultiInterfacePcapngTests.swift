@@ -79,6 +79,23 @@ struct MultiInterfacePcapngTests {
         #expect(zipped.interruptions.isEmpty && piped.interruptions.isEmpty)
     }
 
+    @Test("an interface finer than a microsecond described past the head still makes the capture nanosecond")
+    func lateFineInterface() throws {
+        // Interfaces of two link types up front (so the own reader reads it), both microseconds;
+        // packets past the 64 KiB head, then a third, nanosecond interface with no packet.
+        let writer = Writer(interfaces: [.init(linkType: 1), .init(linkType: 113)])
+        let packets = SamplePackets.make(count: 60).map { SyntheticPacket(timestamp: $0.timestamp, bytes: [UInt8](repeating: 7, count: 1_400)) }
+        var file = writer.file(packets.enumerated().map { .init(interface: $0.offset % 2, packet: $0.element) })
+        #expect(file.count > CaptureFileProbe.headLimit)
+        file += PcapngBlocks.interfaceDescription(linkType: 101, resolution: 9)
+        let directory = try TemporaryDirectory()
+        let capture = try OfflineCapture(paths: [try directory.write(file, to: "late.pcapng")])
+        #expect(capture.timestampPrecision == .microseconds)
+        #expect(try capture.readAll().count == 60)
+        #expect(capture.timestampPrecision == .nanoseconds)
+        #expect(capture.interruptions.isEmpty)
+    }
+
     @Test("a filter is compiled for each interface's link type")
     func filter() throws {
         let writer = Writer(interfaces: Self.interfaces)
