@@ -1,6 +1,8 @@
 import AnalyzerCore
 
-/// Capture files (pcap or pcapng, read by libpcap) delivered in order as one continuous capture.
+/// Capture files (pcap or pcapng, read by libpcap; gzip- or zstd-compressed ones decompressed on the
+/// way, pcapng files libpcap refuses read by ``PcapngBlockReader``) delivered in order as one
+/// continuous capture.
 ///
 /// Every file is checked when the capture is made — it exists, can be read, and libpcap opens it —
 /// so a bad file fails before analysis starts. Regular files are then closed and opened again when

@@ -4,7 +4,9 @@ import AnalyzerCore
 /// files libpcap refuses. An enum rather than a protocol, so that reading a packet is a switch, not
 /// a dynamic call.
 enum OfflineReader {
+    /// Read by libpcap (pcap, and pcapng it accepts).
     case libpcap(PcapHandle)
+    /// Read by our own pcapng reader (interfaces of several link types or snapshot lengths).
     case pcapng(PcapngBlockReader)
 
     /// Opens the capture on `descriptor` (adopted: closed with the reader, or before this throws).

@@ -25,8 +25,11 @@ final class PcapngBlockReader {
     /// The most interfaces one section may describe; more is damage.
     static let maxInterfaces = 4_096
 
+    /// The Section Header Block's type (the same in either byte order).
     static let sectionHeaderType: UInt32 = 0x0A0D_0D0A
+    /// The Interface Description Block's type.
     static let interfaceDescriptionType: UInt32 = 1
+    /// The byte-order magic after a section header's length, as written in the section's order.
     static let byteOrderMagic: UInt32 = 0x1A2B_3C4D
     private static let packetType: UInt32 = 2
     private static let simplePacketType: UInt32 = 3
