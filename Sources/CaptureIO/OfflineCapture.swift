@@ -1,5 +1,13 @@
 import AnalyzerCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Capture files (pcap or pcapng, read by libpcap; gzip- or zstd-compressed ones decompressed on the
 /// way, pcapng files libpcap refuses read by ``PcapngBlockReader``) delivered in order as one
 /// continuous capture.
@@ -130,6 +138,9 @@ public final class OfflineCapture: PacketSource {
             case .end:
                 finishCapture()
             case .failed(let message):
+                if case .libpcap = handle, PcapngHeadInterfaces.isLibpcapRefusal(message), switchToOwnPcapngReader() {
+                    continue
+                }
                 interrupt(reason: message)
             case .noPacketYet:
                 // Savefiles never time out; treat it as damage rather than spin.
@@ -211,6 +222,33 @@ public final class OfflineCapture: PacketSource {
             timestampPrecision = declared
         }
         return handle
+    }
+
+    /// libpcap stopped at an interface description past the head that differs from the first:
+    /// reads the file again with ``PcapngBlockReader`` (same filter), skipping the packets already
+    /// delivered, and goes on from there. Only for a regular file named by path (compressed or not);
+    /// a stream cannot be read twice. Returns false when that cannot be done.
+    private func switchToOwnPcapngReader() -> Bool {
+        guard case .path = slots[index].input else { return false }
+        let reader: PcapngBlockReader
+        do {
+            let (descriptor, probe) = try slots[index].input.open()
+            guard probe.isRegularFile else {
+                close(descriptor)
+                return false
+            }
+            let stream = try CaptureStream.open(adopting: descriptor, name: slots[index].input.name, probe: probe)
+            reader = try PcapngBlockReader(stream: stream, name: slots[index].input.name, headLinkTypes: stream.headLinkTypes)
+            if let filterExpression { try reader.setFilter(filterExpression) }
+        } catch {
+            return false
+        }
+        // The same filter accepts the same packets, so the first ones are those already delivered.
+        for _ in 0..<packetsReadInCapture {
+            guard case .packet = reader.next() else { return false }
+        }
+        slots[index].handle = .pcapng(reader)
+        return true
     }
 
     private func interrupt(reason: String) {

@@ -46,6 +46,13 @@ enum PcapngHeadInterfaces {
         return interfaces
     }
 
+    /// Whether `message`, libpcap's reason for stopping, is its refusal of an interface that
+    /// differs from the first (met past the head, so not foreseen at open).
+    static func isLibpcapRefusal(_ message: String) -> Bool {
+        message.contains("different from the type of the first interface")
+            || message.contains("different from the snapshot length of the first interface")
+    }
+
     /// Whether libpcap would refuse the file `bytes` starts: pcapng whose interfaces differ in link
     /// type or snapshot length.
     static func libpcapRefuses(fileStart bytes: UnsafeRawBufferPointer) -> Bool {

@@ -96,6 +96,36 @@ struct MultiInterfacePcapngTests {
         #expect(capture.interruptions.isEmpty)
     }
 
+    @Test("an interface of another link type first described past the head: the file is read again by the own reader",
+          arguments: [false, true])
+    func lateOtherLinkType(compressed: Bool) throws {
+        // One Ethernet interface (libpcap reads it), packets past the 64 KiB head, then a Linux
+        // cooked interface and packets on it.
+        let writer = Writer(interfaces: [.init(linkType: 1), .init(linkType: 113)])
+        let packets = SamplePackets.make(count: 80).map {
+            SyntheticPacket(timestamp: $0.timestamp, bytes: [UInt8](repeating: 7, count: 1_400))
+        }
+        let placed = packets.enumerated().map { Writer.Placed(interface: $0.offset < 60 ? 0 : 1, packet: $0.element) }
+        let full = writer.file(placed)
+        // Move the second interface description after the 60th packet.
+        let sectionHeader = 28, interface = 24  // block lengths: no options but opt_endofopt
+        let firstInterface = Array(full[sectionHeader..<(sectionHeader + interface)])
+        let secondInterface = Array(full[(sectionHeader + interface)..<(sectionHeader + 2 * interface)])
+        let packetBlocks = Array(full[(sectionHeader + 2 * interface)...])
+        let blockLength = packetBlocks.count / 80
+        var file = Array(full[..<sectionHeader]) + firstInterface + Array(packetBlocks[..<(60 * blockLength)])
+        file += secondInterface + Array(packetBlocks[(60 * blockLength)...])
+        #expect(60 * blockLength > CaptureFileProbe.headLimit)
+        let head = Array(file.prefix(CaptureFileProbe.headLimit))
+        #expect(!head.withUnsafeBytes { PcapngHeadInterfaces.libpcapRefuses(fileStart: $0) }, "libpcap is tried first")
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(compressed ? TestCompression.gzip(file) : file, to: "late.pcapng")
+        let capture = try OfflineCapture(paths: [path])
+        let read = try capture.readAll()
+        #expect(read == Self.expected(writer, placed))
+        #expect(capture.interruptions.isEmpty, "\(capture.interruptions)")
+    }
+
     @Test("a filter is compiled for each interface's link type")
     func filter() throws {
         let writer = Writer(interfaces: Self.interfaces)
