@@ -36,10 +36,18 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"]), .brew(["libpcap"])]
         ),
+        // zlib, for gzip-compressed captures (read by CaptureIO). Debian: zlib1g-dev.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // glibc's fopencookie(3), hidden from Swift's Glibc module: a FILE whose reads decompress.
+        .systemLibrary(name: "CStdioCookie"),
+        // libzstd, for zstd-compressed captures (read by CaptureIO). Debian: libzstd-dev.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
         // Shared vocabulary: bytes, time, addresses, limits, findings. No dependencies.
         .target(name: "AnalyzerCore", swiftSettings: strictSettings),
         // Reading captures (files, stdin, later interfaces) through libpcap.
-        .target(name: "CaptureIO", dependencies: ["AnalyzerCore", "CPcap"], swiftSettings: strictSettings),
+        .target(
+            name: "CaptureIO", dependencies: ["AnalyzerCore", "CPcap", "CZlib", "CZstd", "CStdioCookie"], swiftSettings: strictSettings
+        ),
         // Link, network and transport decoding, IP fragment reassembly. Pure.
         .target(name: "PacketDecoding", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
         // TCP stream reassembly and the connection table. Pure.
@@ -69,8 +77,12 @@ let package = Package(
         ),
         // Our own traffic generator: frames, TCP conversations with impairments, pcap/pcapng writers.
         .target(name: "TrafficSynthesis", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
-        // Helpers shared by test targets only (recording stream consumers, headless Chromium).
-        .target(name: "TestSupport", dependencies: ["AnalyzerCore", "TCPReassembly"], swiftSettings: strictSettings),
+        // Helpers shared by test targets only (recording stream consumers, headless Chromium,
+        // gzip/zstd compression of generated captures).
+        .target(
+            name: "TestSupport", dependencies: ["AnalyzerCore", "TCPReassembly", "CZlib", "CZstd"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "bitsnoop",
             dependencies: [
@@ -110,7 +122,7 @@ let package = Package(
         .testTarget(name: "AnalyzerCoreTests", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "CaptureIOTests",
-            dependencies: ["CaptureIO", "AnalyzerCore", "TrafficSynthesis"],
+            dependencies: ["CaptureIO", "AnalyzerCore", "TrafficSynthesis", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

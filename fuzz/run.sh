@@ -42,7 +42,10 @@ echo "== building bitsnoop-fuzz (seed writer)"
 seed_tool="$(cd "$root" && swift build --show-bin-path)/bitsnoop-fuzz"
 for target in "${targets[@]}"; do
     rm -rf "$out/seeds/$target"
-    "$seed_tool" "$target" --seeds "$out/seeds/$target" "$root"/samples/*.pcap "$root"/samples/*.pcapng
+    # The capture target also starts from a multi-link-type pcapng (the own reader), plain and compressed.
+    extra=()
+    [ "$target" = capture ] && extra=("$root"/fuzz/regressions/capture/*multi-linktype)
+    "$seed_tool" "$target" --seeds "$out/seeds/$target" "$root"/samples/*.pcap "$root"/samples/*.pcapng "${extra[@]}"
     mkdir -p "$out/corpus/$target" "$out/artifacts/$target" "$out/logs"
 done
 

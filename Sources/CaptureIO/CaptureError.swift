@@ -23,7 +23,8 @@ public struct CaptureError: Error, CustomStringConvertible, Equatable {
         /// The capture exists but this process may not read it.
         public static let permissionDenied = Code(.permissionDenied)
         /// The input is not a pcap or pcapng capture (unknown format, cut inside its file header,
-        /// empty, or a directory).
+        /// empty, or a directory), also once decompressed (or its compressed data is damaged from
+        /// the start), or a pcapng file our own reader cannot start (bad section header).
         public static let notACapture = Code(.notACapture)
         /// The operating system failed to read the input.
         public static let readFailed = Code(.readFailed)

@@ -26,6 +26,10 @@ struct CaptureFileProbe {
     /// The resolution the head declares, or `nil` when it could not be told (not a regular file,
     /// unknown format, no interface description within the head).
     var declaredPrecision: TimestampPrecision?
+    /// The compression the head starts with (regular files only; `.none` when not known).
+    var compression: CaptureCompression = .none
+    /// The pcapng interfaces the head describes (regular files only), to tell whether libpcap can read it.
+    var pcapngInterfaces: [PcapngHeadInterfaces.Interface] = []
 
     /// Opens `path` read-only; the caller owns the returned descriptor.
     /// - Throws: ``CaptureError`` `.fileNotFound` (no such file), `.permissionDenied`, or
@@ -63,12 +67,16 @@ struct CaptureFileProbe {
         }
         let start = max(0, Int64(lseek(fileDescriptor, 0, SEEK_CUR)))
         let size = max(0, Int64(status.st_size) - start)
-        let precision = withUnsafeTemporaryAllocation(byteCount: headLimit, alignment: 8) { buffer in
+        let (precision, compression, interfaces) = withUnsafeTemporaryAllocation(byteCount: headLimit, alignment: 8) {
+            buffer in
             let count = readHead(fileDescriptor, from: start, into: UnsafeMutableRawBufferPointer(buffer))
             let head = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[..<count])
-            return DeclaredTimestampResolution.precision(fileStart: head)
+            return (DeclaredTimestampResolution.precision(fileStart: head), CaptureCompression.detect(head),
+                    PcapngHeadInterfaces.interfaces(fileStart: head) ?? [])
         }
-        return CaptureFileProbe(isRegularFile: true, size: size, startOffset: start, declaredPrecision: precision)
+        return CaptureFileProbe(
+            isRegularFile: true, size: size, startOffset: start, declaredPrecision: precision, compression: compression,
+            pcapngInterfaces: interfaces)
     }
 
     /// Fills `buffer` from `offset` with `pread` until it is full or the file ends; returns the count

@@ -1,6 +1,16 @@
 import AnalyzerCore
 
-/// Capture files (pcap or pcapng, read by libpcap) delivered in order as one continuous capture.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Capture files (pcap or pcapng, read by libpcap; gzip- or zstd-compressed ones decompressed on the
+/// way, pcapng files libpcap refuses read by ``PcapngBlockReader``) delivered in order as one
+/// continuous capture.
 ///
 /// Every file is checked when the capture is made — it exists, can be read, and libpcap opens it —
 /// so a bad file fails before analysis starts. Regular files are then closed and opened again when
@@ -19,7 +29,9 @@ public final class OfflineCapture: PacketSource {
         var snapshotLength: Int
         var declaredPrecision: TimestampPrecision?
         /// Open while the capture is being read, and from the check on when it cannot be reopened.
-        var handle: PcapHandle?
+        var handle: OfflineReader?
+        /// The link types a filter must compile for (several for a multi-interface pcapng file).
+        var linkTypes: [LinkType]
     }
 
     /// The captures in reading order: paths as given, `-` for standard input.
@@ -83,8 +95,9 @@ public final class OfflineCapture: PacketSource {
     public var currentCapture: String { slots[index].input.name }
     /// The link type of the capture being read (`pcap_datalink`); each packet carries its own too.
     public var linkType: LinkType { slots[index].linkType }
-    /// The snapshot length of the capture being read (`pcap_snapshot`).
-    public var snapshotLength: Int { slots[index].snapshotLength }
+    /// The snapshot length of the capture being read (`pcap_snapshot`; for a pcapng file with
+    /// interfaces of several snapshot lengths, the largest seen).
+    public var snapshotLength: Int { slots[index].handle?.snapshotLength ?? slots[index].snapshotLength }
 
     /// How far reading has got, in captures and bytes. Cheap (one `ftell`), but not meant per packet.
     public var progress: CaptureProgress {
@@ -125,6 +138,9 @@ public final class OfflineCapture: PacketSource {
             case .end:
                 finishCapture()
             case .failed(let message):
+                if case .libpcap = handle, PcapngHeadInterfaces.isLibpcapRefusal(message), switchToOwnPcapngReader() {
+                    continue
+                }
                 interrupt(reason: message)
             case .noPacketYet:
                 // Savefiles never time out; treat it as damage rather than spin.
@@ -140,10 +156,13 @@ public final class OfflineCapture: PacketSource {
     ///   message, when it does not compile for any capture's link type; the filter in force is then
     ///   unchanged.
     public func setFilter(_ expression: String) throws(CaptureError) {
-        for (position, slot) in slots.enumerated()
-        where !slots[..<position].contains(where: { $0.linkType == slot.linkType }) {
-            try PcapHandle.checkFilter(
-                expression, linkType: slot.linkType, snapshotLength: slot.snapshotLength, name: slot.input.name)
+        var checked: [LinkType] = []
+        for slot in slots {
+            for linkType in slot.linkTypes where !checked.contains(linkType) {
+                try PcapHandle.checkFilter(
+                    expression, linkType: linkType, snapshotLength: slot.snapshotLength, name: slot.input.name)
+                checked.append(linkType)
+            }
         }
         for slot in slots { try slot.handle?.setFilter(expression) }
         filterExpression = expression
@@ -166,27 +185,27 @@ public final class OfflineCapture: PacketSource {
 
     private static func openSlot(_ input: CaptureInput, keepOpen: Bool) throws(CaptureError) -> Slot {
         let (descriptor, probe) = try input.open()
-        let handle = try PcapHandle.openOffline(adopting: descriptor, name: input.name)
+        let handle = try OfflineReader.open(adopting: descriptor, name: input.name, probe: probe)
         // Only a regular file named by path can be opened again; anything else stays open.
         var isReopenable = false
         if case .path = input { isReopenable = probe.isRegularFile }
         return Slot(
             input: input, size: probe.size, startOffset: probe.startOffset,
             linkType: handle.linkType, snapshotLength: handle.snapshotLength,
-            declaredPrecision: probe.declaredPrecision,
-            handle: keepOpen || !isReopenable ? handle : nil)
+            declaredPrecision: probe.declaredPrecision ?? handle.declaredPrecision,
+            handle: keepOpen || !isReopenable ? handle : nil, linkTypes: handle.linkTypes)
     }
 
     /// The open handle of the current capture, opening it again if needed; `nil` when that failed
     /// (recorded as an interruption, and the capture is finished).
-    private func currentHandle() throws(CaptureError) -> PcapHandle? {
+    private func currentHandle() throws(CaptureError) -> OfflineReader? {
         if let handle = slots[index].handle { return handle }
-        let handle: PcapHandle
+        let handle: OfflineReader
         let probe: CaptureFileProbe
         do {
             let opened = try slots[index].input.open()
             probe = opened.probe
-            handle = try PcapHandle.openOffline(adopting: opened.descriptor, name: slots[index].input.name)
+            handle = try OfflineReader.open(adopting: opened.descriptor, name: slots[index].input.name, probe: probe)
         } catch {
             interrupt(reason: "could not open it again: " + error.reason)
             return nil
@@ -196,10 +215,40 @@ public final class OfflineCapture: PacketSource {
         slots[index].size = probe.size
         slots[index].startOffset = probe.startOffset
         slots[index].linkType = handle.linkType
+        slots[index].linkTypes = handle.linkTypes
         slots[index].snapshotLength = handle.snapshotLength
         slots[index].handle = handle
-        if let declared = probe.declaredPrecision, declared > timestampPrecision { timestampPrecision = declared }
+        if let declared = probe.declaredPrecision ?? handle.declaredPrecision, declared > timestampPrecision {
+            timestampPrecision = declared
+        }
         return handle
+    }
+
+    /// libpcap stopped at an interface description past the head that differs from the first:
+    /// reads the file again with ``PcapngBlockReader`` (same filter), skipping the packets already
+    /// delivered, and goes on from there. Only for a regular file named by path (compressed or not);
+    /// a stream cannot be read twice. Returns false when that cannot be done.
+    private func switchToOwnPcapngReader() -> Bool {
+        guard case .path = slots[index].input else { return false }
+        let reader: PcapngBlockReader
+        do {
+            let (descriptor, probe) = try slots[index].input.open()
+            guard probe.isRegularFile else {
+                close(descriptor)
+                return false
+            }
+            let stream = try CaptureStream.open(adopting: descriptor, name: slots[index].input.name, probe: probe)
+            reader = try PcapngBlockReader(stream: stream, name: slots[index].input.name, headLinkTypes: stream.headLinkTypes)
+            if let filterExpression { try reader.setFilter(filterExpression) }
+        } catch {
+            return false
+        }
+        // The same filter accepts the same packets, so the first ones are those already delivered.
+        for _ in 0..<packetsReadInCapture {
+            guard case .packet = reader.next() else { return false }
+        }
+        slots[index].handle = .pcapng(reader)
+        return true
     }
 
     private func interrupt(reason: String) {
@@ -214,6 +263,11 @@ public final class OfflineCapture: PacketSource {
     /// packet returned last (whose bytes the closed handle held) is already out of use.
     private func finishCapture() {
         finishedBytes = Self.saturatingSum(finishedBytes, slots[index].size ?? 0)
+        // An interface finer than a microsecond met by the own pcapng reader past the head counts
+        // even when no packet of it showed sub-microsecond digits.
+        if case .pcapng(let reader)? = slots[index].handle, reader.finerThanMicroseconds {
+            timestampPrecision = .nanoseconds
+        }
         slots[index].handle = nil
         packetsReadInCapture = 0
         lastTimestampInCapture = nil

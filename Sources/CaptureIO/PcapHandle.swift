@@ -50,8 +50,10 @@ final class PcapHandle {
     // For a live handle in non-blocking mode: the descriptor to wait on, and for how long.
     private var waitDescriptor: Int32?
     private var waitMilliseconds: Int32 = 100
-    /// The stdio buffer a savefile is read through, freed after the handle (and its FILE) closes.
-    private var fileReadBuffer: UnsafeMutablePointer<CChar>?
+    /// The stream a savefile is read from (its FILE is libpcap's once opened); `nil` for a live capture.
+    private var stream: CaptureStream?
+    /// The resolution a compressed capture's head declares (see ``CaptureStream/declaredPrecision``).
+    var streamDeclaredPrecision: TimestampPrecision? { stream?.declaredPrecision }
 
     /// Takes ownership of an opened (and, for live captures, activated) `pcap_t`.
     init(adopting pcap: OpaquePointer, name: String) {
@@ -65,40 +67,28 @@ final class PcapHandle {
     deinit {
         // For a savefile this also closes its FILE (and so the descriptor it was opened on).
         pcap_close(pcap)
-        fileReadBuffer?.deallocate()
+        // The stream (and the read buffer its FILE used) goes after, with the stored properties.
     }
 
-    /// Bytes of the stdio buffer a savefile is read through (one `read(2)` per buffer-full).
-    static let fileReadBufferBytes = 64 << 10
-
-    /// Opens a pcap or pcapng capture on `fileDescriptor`, which the handle adopts: it is closed when
-    /// the handle is, or before this throws.
+    /// Opens a pcap or pcapng capture on `stream`, whose `FILE` libpcap takes over (closed with the
+    /// handle); when this throws the stream still owns it.
     /// - Throws: ``CaptureError`` `.notACapture` with libpcap's reason when the bytes are not a
-    ///   readable capture (unknown format, cut inside the file header, empty); `.readFailed` when
-    ///   reading the header failed.
-    static func openOffline(adopting fileDescriptor: Int32, name: String) throws(CaptureError) -> PcapHandle {
-        guard let file = fdopen(fileDescriptor, "rb") else {
-            let code = errno
-            close(fileDescriptor)
-            throw CaptureError(code: .readFailed, capture: name, reason: systemErrorMessage(code))
-        }
-        // libpcap reads savefiles through stdio, whose default buffer (4 KiB here) costs a read(2)
-        // per 4 KiB. glibc takes a larger size only with a caller's buffer, which must outlive the
-        // FILE: the handle frees it after closing. Best effort: without it reading is only slower.
-        var readBuffer: UnsafeMutablePointer<CChar>? = .allocate(capacity: fileReadBufferBytes)
-        if setvbuf(file, readBuffer, _IOFBF, fileReadBufferBytes) != 0 {
-            readBuffer?.deallocate()
-            readBuffer = nil
-        }
+    ///   readable capture (unknown format, cut inside the file header, empty; for compressed bytes
+    ///   also damaged data, with the decompressor's reason); `.readFailed` when reading failed.
+    static func openOffline(stream: CaptureStream, name: String) throws(CaptureError) -> PcapHandle {
         var errorBuffer = [CChar](repeating: 0, count: Int(PCAP_ERRBUF_SIZE))
-        guard let pcap = pcap_fopen_offline_with_tstamp_precision(file, requestedPrecision, &errorBuffer) else {
-            // On failure libpcap leaves the FILE to its caller.
-            fclose(file)
-            readBuffer?.deallocate()
-            throw openError(message: string(fromErrorBuffer: errorBuffer), name: name)
+        guard let pcap = pcap_fopen_offline_with_tstamp_precision(stream.file, requestedPrecision, &errorBuffer) else {
+            // On failure libpcap leaves the FILE to its caller: the stream closes it.
+            let message = stream.failure ?? string(fromErrorBuffer: errorBuffer)
+            if stream.compression != .none {
+                throw CaptureError(
+                    code: .notACapture, capture: name, reason: "not a capture file (\(stream.compression.name): \(message))")
+            }
+            throw openError(message: message, name: name)
         }
+        stream.handOver()
         let handle = PcapHandle(adopting: pcap, name: name)
-        handle.fileReadBuffer = readBuffer
+        handle.stream = stream
         return handle
     }
 
@@ -124,7 +114,7 @@ final class PcapHandle {
             }
             return .noPacketYet
         case PCAP_ERROR_BREAK: return .end  // -2: end of a savefile
-        default: return .failed(lastError)
+        default: return .failed(stream?.failure ?? lastError)
         }
         guard let record = header?.pointee else { return .failed("libpcap returned a packet without a header") }
         guard let captured = Int(exactly: record.caplen), let original = Int(exactly: record.len) else {
@@ -191,11 +181,7 @@ final class PcapHandle {
 
     /// Bytes of the capture file consumed so far (`ftell`), or `nil` when that is unknown (a pipe,
     /// a live capture).
-    var filePosition: Int64? {
-        guard let file = pcap_file(pcap) else { return nil }
-        let position = ftell(file)
-        return position < 0 ? nil : Int64(position)
-    }
+    var filePosition: Int64? { stream?.position }
 
     private var lastError: String { Self.string(fromC: pcap_geterr(pcap)) }
 

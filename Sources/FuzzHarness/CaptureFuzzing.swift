@@ -15,10 +15,35 @@ import Darwin
 /// script (``PacketScriptReader``) fed to the decoder directly; each analysed as `bitsnoop analyze`
 /// and `bitsnoop streams` would, and rendered as text and JSON.
 public enum CaptureFuzzing {
-    /// Runs one input both ways.
+    /// Runs one input both ways, and through bitsnoop's own decoders (pcapng reader, gzip and
+    /// zstd decompression) whatever its first bytes say.
     public static func run(_ input: UnsafeRawBufferPointer) {
         runAsFile(input)
         runAsPackets(input)
+        runThroughOwnDecoders(input)
+    }
+
+    /// The input read by the own pcapng reader (as for a file libpcap refuses) and decompressed as
+    /// gzip and as zstd; checks what each hands out.
+    public static func runThroughOwnDecoders(_ input: UnsafeRawBufferPointer) {
+        let path = scratchPath()
+        guard writeFile(input, to: path) else { fatalError("cannot write the scratch file \(path)") }
+        defer { unlink(path) }
+        var visited = 0
+        let count = OwnDecoderFuzzing.readAsPcapng(path: path) { packet in
+            visited += 1
+            check(packet.bytes.count <= input.count, "a packet larger than the file")
+            check(packet.originalLength >= packet.bytes.count, "original length below captured length")
+            check(packet.timestamp.nanoseconds < 1_000_000_000, "nanoseconds out of range")
+        }
+        check(count == nil || count == visited, "packets counted and visited differ")
+        for zstd in [false, true] {
+            // Any length is possible, so only reaching the end, a failure or the bound (a small
+            // input can expand a thousandfold) without a trap is checked.
+            if let result = OwnDecoderFuzzing.decompress(path: path, zstd: zstd, limit: 8 << 20) {
+                check(result.bytes >= 0, "negative decompressed length")
+            }
+        }
     }
 
     /// Writes the input to a scratch file and analyses it if libpcap opens it, with `limits`.

@@ -10,8 +10,8 @@ struct Bitsnoop: ParsableCommand {
         commandName: "bitsnoop",
         abstract: "Analyze Microsoft BITS uploads (BITS_POST over HTTP/1.1) in packet captures.",
         discussion: """
-            Reads pcap and pcapng captures (several files are one continuous capture; '-' is standard \
-            input), reassembles TCP and reports what it finds.
+            Reads pcap and pcapng captures, plain or gzip/zstd-compressed (several files are one \
+            continuous capture; '-' is standard input), reassembles TCP and reports what it finds.
 
             Exit status: 0 success; 2 a capture could not be read (missing, unreadable, not a capture) \
             or a bad filter; 64 a usage error.

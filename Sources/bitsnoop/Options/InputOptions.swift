@@ -5,7 +5,7 @@ import CaptureIO
 /// Where packets come from, shared by every subcommand that reads captures.
 struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
-        "Capture files (pcap or pcapng), read in order as one capture; '-' reads standard input.",
+        "Capture files (pcap or pcapng, also gzip or zstd), read in order as one capture; '-' reads standard input.",
         valueName: "file"))
     var files: [String] = []
 
