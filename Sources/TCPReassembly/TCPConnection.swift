@@ -31,6 +31,9 @@ final class TCPConnection {
     @exclusivity(unchecked) var missingDirection: FlowDirection?
     /// The first acknowledgment number each direction sent while the other had no packet.
     @exclusivity(unchecked) private var firstLoneAcknowledgment: [UInt32?] = [nil, nil]
+    /// Whether both directions have had a packet: from then on the connection cannot prove
+    /// one-sided, and the per-packet check is one load.
+    @exclusivity(unchecked) private var bothDirectionsSeen = false
 
     init(key: ConnectionKey, info: ConnectionInfo, consumer: (any StreamConsumer)?) {
         self.key = key
@@ -80,7 +83,13 @@ final class TCPConnection {
         // lost) before this packet's own payload, so both directions reach the consumer in the order
         // the peers saw them (a request's lost tail before the response that followed it).
         if segment.flags.contains(.ack) {
-            if missingDirection == nil { noteAcknowledgment(segment.acknowledgmentNumber, from: direction, time: time) }
+            if !bothDirectionsSeen, missingDirection == nil {
+                if halves[0].statistics.packets > 0, halves[1].statistics.packets > 0 {
+                    bothDirectionsSeen = true
+                } else {
+                    noteAcknowledgment(segment.acknowledgmentNumber, from: direction, time: time)
+                }
+            }
             skipHolesAcknowledged(by: segment.acknowledgmentNumber, direction: direction.reversed, time: time)
         }
         if segment.payloadLength > 0 {
@@ -347,6 +356,8 @@ final class TCPConnection {
         let index = direction.rawValue
         guard halves[index].synchronized, !halves[index].ended else { return }
         var acknowledged = halves[index].offset(of: acknowledgment)
+        // Most ACKs acknowledge what an earlier one did, or delivered bytes only: nothing to skip.
+        guard acknowledged > halves[index].acknowledgedOffset else { return }
         let next = halves[index].nextOffset
         guard acknowledged - next <= Self.maxAcknowledgedJump else { return }
         if let fin = halves[index].finOffset { acknowledged = min(acknowledged, fin) }
