@@ -21,7 +21,10 @@ struct OutputStyleOptions: ParsableArguments {
     var quiet = false
 
     /// The text style for standard output.
-    func textStyle() -> TextStyle {
+    func textStyle() -> TextStyle { Self.textStyle(color: color) }
+
+    /// The text style for standard output with `color`: the one rule for `analyze`, `streams` and `live`.
+    static func textStyle(color: ColorChoice) -> TextStyle {
         let environment = Terminal.environment
         return TextStyle(colors: Terminal.usesColor(color, fd: 1, environment: environment),
                          width: Terminal.width(of: 1, environment: environment))

@@ -25,14 +25,19 @@ struct Analyze: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: ArgumentHelp("Write the timeline as JSON to this path ('-' for standard output).", valueName: "path"))
+    @Option(help: ArgumentHelp("Write the timeline as JSON to this path ('-' for standard output).", valueName: "path"),
+            completion: .file())
     var json: String?
 
-    @Option(help: ArgumentHelp("Write the HTML report to this path ('-' for standard output).", valueName: "path"))
+    @Option(name: [.long, .customShort("o"), .customLong("output")],
+            help: ArgumentHelp("Write the HTML report to this path ('-' for standard output); -o and --output as "
+                               + "in `report`.", valueName: "path"),
+            completion: .file())
     var html: String?
 
-    @Option(help: ArgumentHelp("Rebuild each upload into this folder (created if missing); never writes outside "
-                               + "it nor replaces a file.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Rebuild each upload into this folder (created if missing; its parent must exist); "
+                               + "never writes outside it nor replaces a file.", valueName: "dir"),
+            completion: .directory)
     var extract: String?
 
     @Option(help: ArgumentHelp("Exit with status 1 when a finding of this severity or higher exists "
