@@ -51,7 +51,7 @@ struct HTMLSessionRows {
     private func axis() -> String {
         let scale = context.scale
         var out = "<nav class=\"zoom\" aria-label=\"Time axis zoom\">Time axis: "
-            + "<button type=\"button\" id=\"zoom-in\" title=\"Zoom in (or drag across the axis)\">＋ Zoom in</button> "
+            + "<button type=\"button\" id=\"zoom-in\" title=\"Zoom in (or drag across the axis)\">+ Zoom in</button> "
             + "<button type=\"button\" id=\"zoom-out\">− Zoom out</button> "
             + "<button type=\"button\" id=\"zoom-left\" title=\"Earlier\">◀</button> "
             + "<button type=\"button\" id=\"zoom-right\" title=\"Later\">▶</button> "
