@@ -144,6 +144,7 @@ import Glibc
         let text = String(decoding: live.output, as: UTF8.self)
         #expect(text.contains("\u{1B}[1mcreated\u{1B}[0m: /upload/"), "\(text)")
         #expect(text.contains("ended: \u{1B}[32mcompleted\u{1B}[0m"), "\(text)")
+        #expect(text.contains("session: \u{1B}[32m1 completed\u{1B}[0m"), "the summary: \(text)")
         let plain = try LoopbackProcess(Self.bitsnoop, ["live", "-i", "lo", "--color", "never", "--duration", "1",
                                                         "-f", "tcp port 9"])
         try plain.wait(timeout: 20)

@@ -118,7 +118,9 @@ struct Live: ParsableCommand {
             report.writeJSON(to: jsonOutput.write)
             jsonOutput.flush()
         }
-        outputs.summary.write(Self.summary(engine: engine, bits: bits, findings: events.collector.findings, libpcap: libpcap))
+        let summaryStyle = OutputStyleOptions.textStyle(color: color, fd: outputs.summary.isStandardOutput ? 1 : 2)
+        outputs.summary.write(Self.summary(engine: engine, bits: bits, findings: events.collector.findings, libpcap: libpcap,
+                                           style: summaryStyle))
         outputs.summary.flush()
         if let failure {
             printError("\(capture.interface): \(failure)")
@@ -208,16 +210,16 @@ struct Live: ParsableCommand {
         ]
     }
 
-    /// The summary printed when the capture stops.
+    /// The summary printed when the capture stops, states and severities in `style`'s colours.
     static func summary(engine: AnalysisEngine, bits: BITSStreamAnalysis, findings: [Finding],
-                        libpcap: LiveCaptureStatistics?) -> String {
+                        libpcap: LiveCaptureStatistics?, style: TextStyle = .plain) -> String {
         let states = Dictionary(grouping: bits.tracker.sessions, by: \.state)
         let stateText = BITSSessionState.allCases.compactMap { state in
-            states[state].map { "\($0.count) \(state.rawValue)" }
+            states[state].map { style.paint("\($0.count) \(state.rawValue)", state: state) }
         }.joined(separator: ", ")
         let severities = Severity.allCases.reversed().compactMap { severity -> String? in
             let count = findings.filter { $0.severity == severity }.count
-            return count > 0 ? "\(count) \(severity)" : nil
+            return count > 0 ? style.paint("\(count) \(severity)", severity: severity) : nil
         }.joined(separator: ", ")
         var out = "\n\(engine.capture.packets) packets captured"
         if let libpcap {
