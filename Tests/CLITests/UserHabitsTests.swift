@@ -176,6 +176,12 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), "\(name)")
         }
         #expect(try CLIRunner.run(["report", "-"], in: folder).status == 64, "standard input has no name")
+        // A capture named like its page is not overwritten.
+        let capture = folder.appendingPathComponent("trace.html")
+        try FileManager.default.copyItem(atPath: Self.sample(), toPath: capture.path)
+        let clash = try CLIRunner.run(["report", "trace.html"], in: folder)
+        #expect(clash.status == 64 && clash.standardError.contains("name the page with -o"), "\(clash.standardError)")
+        #expect(try Data(contentsOf: capture) == Data(contentsOf: URL(fileURLWithPath: Self.sample())))
     }
 
     @Test("live -r points to analyze; live -c takes tcpdump's count; usage errors are status 64")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `bitsnoop report`: the HTML timeline report of a capture.
 struct Report: ParsableCommand {
@@ -25,8 +26,12 @@ struct Report: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        if output == nil, input.captures.first == "-" {
-            throw ValidationError("Name the page with -o when the capture is read from standard input.")
+        guard output == nil, let first = input.captures.first else { return }
+        if first == "-" { throw ValidationError("Name the page with -o when the capture is read from standard input.") }
+        // `report trace.html` would otherwise write its page over the capture it reads.
+        let page = URL(fileURLWithPath: Self.defaultPath(for: first)).standardizedFileURL.resolvingSymlinksInPath()
+        if input.captures.contains(where: { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath() == page }) {
+            throw ValidationError("The default page \(page.lastPathComponent) is a capture read; name the page with -o.")
         }
     }
 
