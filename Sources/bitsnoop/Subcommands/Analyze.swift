@@ -15,7 +15,7 @@ struct Analyze: ParsableCommand {
         discussion: """
             Prints one line per session (ID, URL, client, state, bytes acknowledged of the total, requests, \
             duration), then the findings grouped by severity. --json writes the timeline document \
-            (docs/timeline-schema.md), --html the HTML report (docs/report.md). --extract DIR rebuilds every \
+            (docs/timeline-schema.md), --html (or -o, --output, as in report) the HTML report (docs/report.md). --extract DIR rebuilds every \
             upload into DIR as the server holds it (docs/extraction.md): complete files by name, others with a \
             .partial suffix. While reading, a progress line is shown on standard error when it is a terminal \
             (--quiet hides it). Exit status: 0, or 1 with --fail-on when a finding at or above that severity \
