@@ -12,4 +12,4 @@ shot() {  # shot SAMPLE FRAGMENT WIDTH HEIGHT OUTPUT
         --window-size="$3,$4" --screenshot="$5" "file://$work/page.html$2" 2>/dev/null
 }
 shot bits-three-connections.pcap "" 1280 900 docs/report-three-connections.png
-shot bits-gap-416-fixed.pcap "#s1" 1280 1360 docs/report-gap-416-fixed.png
+shot bits-gap-416-fixed.pcap "#s1" 1280 1560 docs/report-gap-416-fixed.png

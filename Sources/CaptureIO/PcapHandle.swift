@@ -259,7 +259,9 @@ final class PcapHandle {
     /// - Throws: ``CaptureError`` `.readFailed` with libpcap's message (e.g. a folder that does not exist).
     func openDumper(path: String) throws(CaptureError) -> OpaquePointer {
         guard let dumper = pcap_dump_open(pcap, path) else {
-            throw CaptureError(code: .readFailed, capture: path, reason: "cannot write: \(lastError)")
+            // libpcap's message starts with the path already; said once.
+            let reason = lastError.hasPrefix(path + ": ") ? String(lastError.dropFirst(path.count + 2)) : lastError
+            throw CaptureError(code: .readFailed, capture: path, reason: "cannot write: \(reason)")
         }
         return dumper
     }
@@ -324,7 +326,9 @@ final class PcapHandle {
         if message.hasPrefix("error reading dump file") {
             return CaptureError(code: .readFailed, capture: name, reason: message)
         }
-        return CaptureError(code: .notACapture, capture: name, reason: "not a capture file (\(message))")
+        // Not one header byte: say "empty file" rather than libpcap's "truncated … only got 0".
+        let empty = message.hasPrefix("truncated dump file;") && message.hasSuffix("header bytes, only got 0")
+        return CaptureError(code: .notACapture, capture: name, reason: "not a capture file (\(empty ? "empty file" : message))")
     }
 
     private static func filterError(expression: String, message: String, name: String) -> CaptureError {

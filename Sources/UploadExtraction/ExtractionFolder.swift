@@ -25,22 +25,19 @@ final class ExtractionFolder {
     let workName: String
     private var closed = false
 
-    /// Opens `path`, creating it (and missing parents, mode 0700) if needed, and makes a work folder
-    /// inside it. Throws when the folder cannot be made, opened or written into.
+    /// Opens `path`, creating it (mode 0700) if needed, and makes a work folder inside it. Throws
+    /// when the folder cannot be made, opened or written into. Like every output of the CLI, the
+    /// folder's parent must exist: only the last component is created (docs/cli.md, output paths).
     init(path: String) throws {
         self.path = path
         var isDirectory: ObjCBool = false
         if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
-                )
-            } catch {
-                throw ExtractionError("cannot create \(path): \(error.localizedDescription)")
+            guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
+                throw ExtractionError.system("\(path): cannot create folder", errno)
             }
         }
         let directory = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard directory >= 0 else { throw ExtractionError.system("cannot open folder \(path)", errno) }
+        guard directory >= 0 else { throw ExtractionError.system("\(path): cannot open folder", errno) }
         var made: String?
         for attempt in 0..<1_000 {
             let name = ".bitsnoop-extract-\(getpid())-\(attempt)"

@@ -13,8 +13,9 @@ struct Bitsnoop: ParsableCommand {
             Reads pcap and pcapng captures, plain or gzip/zstd-compressed (several files are one \
             continuous capture; '-' is standard input), reassembles TCP and reports what it finds.
 
-            Exit status: 0 success; 2 a capture could not be read (missing, unreadable, not a capture) \
-            or a bad filter; 64 a usage error.
+            Exit status: 0 success; 1 analyze --fail-on found a finding at or above that severity; 2 a \
+            capture could not be read (missing, unreadable, not a capture), a bad filter, or an output \
+            could not be written; 64 a usage error.
             """,
         version: version,
         subcommands: [Analyze.self, Report.self, Live.self, Streams.self]

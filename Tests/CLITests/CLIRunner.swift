@@ -29,15 +29,16 @@ enum CLIRunner {
         var text: String { String(decoding: standardOutput, as: UTF8.self) }
     }
 
-    /// Runs `bitsnoop` with `arguments`, feeding `input` on standard input.
-    static func run(_ arguments: [String], input: Data? = nil) throws -> Result {
+    /// Runs `bitsnoop` with `arguments`, feeding `input` on standard input, in `directory` (the
+    /// repository's root by default).
+    static func run(_ arguments: [String], input: Data? = nil, in directory: URL? = nil) throws -> Result {
         let path = executable.path
         try #require(FileManager.default.isExecutableFile(atPath: path),
                      "bitsnoop is not built at \(path): run `swift build --build-tests` first")
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
+        process.currentDirectoryURL = directory ?? repositoryRoot
         let output = Pipe()
         let error = Pipe()
         let stdin = Pipe()

@@ -55,13 +55,16 @@ struct OpenErrorTests {
         #expect(error.description == "\(path): not a capture file (is a directory)")
     }
 
-    @Test("an empty file is not a capture, as tcpdump sees it")
+    @Test("an empty file is not a capture, said in those words (not libpcap's truncated header)")
     func emptyFile() throws {
         let directory = try TemporaryDirectory()
         let path = try directory.write([], to: "empty.pcap")
         let error = try #require(openError([path]))
         #expect(error.code == .notACapture)
-        #expect(error.reason.hasPrefix("not a capture file (truncated dump file"), "\(error.reason)")
+        #expect(error.reason == "not a capture file (empty file)", "\(error.reason)")
+        // Two bytes are a header cut short, not an empty file.
+        let short = try directory.write([0xD4, 0xC3], to: "short.pcap")
+        #expect(try #require(openError([short])).reason.hasPrefix("not a capture file (truncated dump file"))
     }
 
     @Test("a file cut inside its file header is not a capture", arguments: [3, 10, 23])

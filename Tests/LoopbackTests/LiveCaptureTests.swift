@@ -80,7 +80,7 @@ import Glibc
         _ = try server.stop()
     }
 
-    @Test("--count and --duration stop by themselves with status 0",
+    @Test("-c (tcpdump's count, --count) and --duration stop by themselves with status 0",
           .enabled(if: unavailable == nil, Comment(rawValue: unavailable ?? "")))
     func stopConditions() throws {
         let byDuration = try LoopbackProcess(Self.bitsnoop, ["live", "-i", "lo", "--duration", "1", "-f", "tcp port 9"])
@@ -91,7 +91,7 @@ import Glibc
         let server = try LoopbackServer()
         defer { server.terminate() }
         let byCount = try LoopbackProcess(Self.bitsnoop, [
-            "live", "-i", "lo", "-f", "tcp port \(server.port)", "--count", "5", "--json-lines", "-",
+            "live", "-i", "lo", "-f", "tcp port \(server.port)", "-c", "5", "--json-lines", "-",
             "--duration", "60",
         ])
         defer { byCount.terminate() }
@@ -110,11 +110,45 @@ import Glibc
         #expect(unknown.status == 2)
         let lines = unknown.errorText.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].contains("nosuchif0"), "\(unknown.errorText)")
+        #expect(lines.first?.contains("list them with 'bitsnoop live -D'") == true, "\(unknown.errorText)")
 
         let list = try LoopbackProcess(Self.bitsnoop, ["live", "-D"])
         try list.wait(timeout: 20)
         #expect(list.status == 0)
         #expect(String(decoding: list.output, as: UTF8.self).contains(".lo"))
+    }
+
+    @Test("-w into a missing folder: one line naming the path once, with the system's reason; status 2",
+          .enabled(if: unavailable == nil, Comment(rawValue: unavailable ?? "")))
+    func writeIntoMissingFolder() throws {
+        let path = "/nonexistent-\(UUID().uuidString)/live.pcap"
+        let run = try LoopbackProcess(Self.bitsnoop, ["live", "-i", "lo", "-w", path, "--duration", "1"])
+        try run.wait(timeout: 20)
+        #expect(run.status == 2)
+        #expect(run.errorText == "bitsnoop: \(path): cannot write: No such file or directory\n", "\(run.errorText)")
+    }
+
+    @Test("live's lines are coloured with --color always, as analyze's: states and severities in colour",
+          .enabled(if: unavailable == nil, Comment(rawValue: unavailable ?? "")))
+    func colouredLines() throws {
+        let server = try LoopbackServer()
+        defer { server.terminate() }
+        let live = try LoopbackProcess(Self.bitsnoop, [
+            "live", "-i", "lo", "-f", "tcp port \(server.port)", "--color", "always", "--duration", "60",
+        ])
+        defer { live.terminate() }
+        #expect(LoopbackProcess.poll(for: 30) { live.errorText.contains("listening on lo") || !live.isRunning })
+        _ = try LoopbackCapture.runClient(port: server.port, scenario: "clean")
+        #expect(LoopbackProcess.poll(for: 20) { String(decoding: live.output, as: UTF8.self).contains("ended: ") })
+        try live.stop(signal: SIGINT, timeout: 10)
+        let text = String(decoding: live.output, as: UTF8.self)
+        #expect(text.contains("\u{1B}[1mcreated\u{1B}[0m: /upload/"), "\(text)")
+        #expect(text.contains("ended: \u{1B}[32mcompleted\u{1B}[0m"), "\(text)")
+        #expect(text.contains("session: \u{1B}[32m1 completed\u{1B}[0m"), "the summary: \(text)")
+        let plain = try LoopbackProcess(Self.bitsnoop, ["live", "-i", "lo", "--color", "never", "--duration", "1",
+                                                        "-f", "tcp port 9"])
+        try plain.wait(timeout: 20)
+        #expect(!String(decoding: plain.output, as: UTF8.self).contains("\u{1B}["))
     }
 
     @Test("without capture privileges: one line saying what to do, status 2",

@@ -84,11 +84,64 @@ import Testing
         #expect(page.contains("<a href=\"#f1\"><path class=\"finding sev-warning\" data-code=\"x-one\""))
         #expect(page.contains("<tr id=\"f1\"") && page.contains("<tr id=\"f2\""))
         #expect(page.contains("<a href=\"#s2\">{B}</a>"))
-        #expect(page.contains("class=\"frag failed\""), "the 416 is drawn as a failed Ack")
+        #expect(page.contains("class=\"frag resync\""), "the 416 is drawn as a resynchronisation")
         #expect(page.contains("class=\"mark create ok\"") && page.contains("class=\"mark close ok\""))
         #expect(page.contains("#2") && page.contains("#3"), "both connections of {B} are labelled")
         #expect(!page.contains("http://") && !page.contains("https://"), "nothing is fetched")
     }
+
+    @Test("a 416 Ack is a resynchronisation, not a failure: its own class, colour, legend and table row")
+    func resyncDrawing() {
+        let session = F.session(id: "{R}", requests: [
+            F.fragment(0, 9, of: 30, at: 1), F.fragment(20, 29, of: 30, at: 2, status: 416, received: 10),
+            F.fragment(10, 19, of: 30, at: 3, status: 500),
+        ])
+        let page = HTMLReport(timeline: F.report([session])).render()
+        // The legend's swatch, the overview and the own-scale drawing.
+        #expect(Self.count("<rect class=\"frag resync\" x=", in: page) == 3)
+        #expect(Self.count("<rect class=\"frag failed\" x=", in: page) == 3, "the 500 stays a failure")
+        #expect(page.contains("<tr class=\"resync\"><td>2</td>") && page.contains("<tr class=\"failed\"><td>3</td>"))
+        #expect(page.contains("416 Ack: the server asks the client to resume at its offset (resynchronise)"))
+        #expect(page.contains(".frag.resync, .mark.resync { fill: var(--resync); }"))
+        #expect(page.contains("(the server asks the client to resume at its received offset)"))
+    }
+
+    @Test("a session with 17 connections: the overview's shared lanes list theirs; opened, a lane per connection")
+    func manyConnectionLabels() {
+        let requests = (1...17).map { F.fragment(UInt64($0 - 1) * 10, UInt64($0) * 10 - 1, of: 170, at: Int64($0),
+                                                 connection: $0) }
+        let page = HTMLReport(timeline: F.report([F.session(requests: requests)])).render()
+        #expect(page.contains("<title>connections #1, #7, #13</title>#1 +2</text>"))
+        #expect(page.contains("<title>connections #6, #12</title>#6 #12</text>"))
+        for connection in 1...17 {
+            #expect(page.contains("<title>connection #\(connection)</title>#\(connection)</text>"), "lane of #\(connection)")
+        }
+    }
+
+    @Test("an opened session has its own time scale: a short session late in a long capture fills the width")
+    func ownTimeScale() throws {
+        let early = F.session(id: "{E}", requests: [F.fragment(0, 9, of: 10, at: 0)])
+        // 100 s later, 10 ms long: 0.01 % of the capture's axis.
+        let late = F.session(id: "{L}", requests: [F.fragment(0, 4, of: 10, at: 100_000), F.fragment(5, 9, of: 10, at: 100_005)])
+        let page = HTMLReport(timeline: F.report([early, late])).render()
+        let row = try #require(page.components(separatedBy: "id=\"s2\"").last)
+        let overview = try #require(row.components(separatedBy: "class=\"track own-scale\"").first)
+        let own = try #require(row.components(separatedBy: "class=\"track own-scale\"").last)
+        // Overview: both bars near the right end (x ≈ 994). Own scale: the first at the left edge,
+        // the second half way, and the axis in milliseconds.
+        #expect(Self.xs(of: "frag ok", in: overview).allSatisfy { $0 > 990 })
+        #expect(Self.xs(of: "frag ok", in: own) == [44, 519])
+        #expect(row.contains("Its own time scale: +0 is "))
+        #expect(row.contains(">+10 ms</text>"))
+    }
+
+    /// The x attributes of the `<rect class="…">` elements of `kind` in `markup`.
+    static func xs(of kind: String, in markup: String) -> [Double] {
+        markup.components(separatedBy: "<rect class=\"\(kind)\" x=\"").dropFirst()
+            .compactMap { Double($0.prefix { $0 != "\"" }) }
+    }
+
+    static func count(_ needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
 
     @Test("sessions past maxSessions are counted, not drawn; requests past the limit are not drawn")
     func limits() {

@@ -50,6 +50,31 @@ import Testing
         #expect(map.missingAtClose == nil, "not closed")
     }
 
+    @Test("bytes sent again after a 416 refused them are re-sent, not duplicate")
+    func resentAfter416() {
+        let map = SessionByteMap(session: F.session(requests: [
+            F.fragment(0, 999, of: 3000, at: 10),
+            // Out of order: the server keeps its offset at 1000 and asks the client to resume there.
+            F.fragment(2000, 2999, of: 3000, at: 20, status: 416, received: 1000),
+            F.fragment(1000, 1999, of: 3000, at: 30),
+            F.fragment(2000, 2999, of: 3000, at: 40),
+        ]))
+        #expect(Self.describe(map.spans) == ["acknowledged 0-3000"])
+        #expect(Self.describe(map.events) == ["skipped 1000-2000", "resent 2000-3000"])
+    }
+
+    @Test("a range over bytes accepted before and bytes refused before is part overlap, part re-sent")
+    func resentAndOverlap() {
+        let map = SessionByteMap(session: F.session(requests: [
+            F.fragment(0, 999, of: 3000, at: 10),
+            F.fragment(1000, 1999, of: 3000, at: 20, status: 500, received: 1000),
+            F.fragment(500, 2999, of: 3000, at: 30),
+            // Accepted once now: a third copy is a duplicate.
+            F.fragment(500, 2999, of: 3000, at: 40),
+        ]))
+        #expect(Self.describe(map.events) == ["overlap 500-1000", "resent 1000-2000", "duplicate 500-3000"])
+    }
+
     @Test("fragments sent but never answered are unacknowledged; a range past the total widens the map")
     func unansweredAndPastTotal() {
         let map = SessionByteMap(session: F.session(requests: [

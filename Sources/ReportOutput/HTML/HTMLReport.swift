@@ -48,7 +48,7 @@ public struct HTMLReport {
         page += HTMLSessionRows(context: context, extraDetails: extraSessionDetails).render()
         page += HTMLFindingsTable(context: context).render()
         page += "<footer>Made by bitsnoop from \(HTMLText.escape(timeline.captures.joined(separator: ", "))).</footer>\n"
-        page += "<script>\(HTMLReportAssets.script)</script>\n</body>\n</html>\n"
+        page += "<script>\(HTMLReportAssets.zoomScript)\n\(HTMLReportAssets.script)</script>\n</body>\n</html>\n"
         return page
     }
 
@@ -90,6 +90,8 @@ public struct HTMLReport {
              "Fragment, from request to Ack (length: time to Ack)"),
             ("<rect class=\"frag failed\" x=\"1\" y=\"3\" width=\"22\" height=\"8\"/>",
              "Failed Ack (error status or BITS-Error)"),
+            ("<rect class=\"frag resync\" x=\"1\" y=\"3\" width=\"22\" height=\"8\"/>",
+             "416 Ack: the server asks the client to resume at its offset (resynchronise)"),
             ("<rect class=\"frag unanswered\" x=\"1\" y=\"3\" width=\"22\" height=\"8\"/>", "Never answered"),
             ("<rect class=\"mark create\" x=\"10\" y=\"1\" width=\"4\" height=\"12\"/>", "Create-Session"),
             ("<rect class=\"mark close\" x=\"10\" y=\"1\" width=\"4\" height=\"12\"/>", "Close-Session"),
@@ -105,16 +107,17 @@ public struct HTMLReport {
         }
         out += "</ul>\n<ul class=\"legend\">\n<li>Byte map:</li>\n"
         for kind in SessionByteMap.Kind.allCases {
-            let (y, height) = [.overlap, .duplicate, .skipped].contains(kind) ? (3.0, 6.0) : (1.0, 12.0)
+            let (y, height) = [.overlap, .duplicate, .skipped, .resent].contains(kind) ? (3.0, 6.0) : (1.0, 12.0)
             out += "<li><svg width=\"24\" height=\"14\" aria-hidden=\"true\"><rect class=\"bm-\(kind.rawValue)\" x=\"1\" "
                 + "y=\"\(HTMLText.number(y))\" width=\"22\" height=\"\(HTMLText.number(height))\"/></svg> "
                 + "\(kind.rawValue)</li>\n"
         }
         out += "<li><svg width=\"24\" height=\"14\" aria-hidden=\"true\"><rect class=\"bm-missing\" x=\"2\" y=\"2\" "
             + "width=\"20\" height=\"10\"/></svg> missing at Close</li>\n"
-        out += "</ul>\n<p class=\"hint\">Each row is one session on the shared time axis; its lanes are its TCP "
-            + "connections (labelled by number). Hover over a mark for its details; click a row for its byte map "
-            + "and requests.</p>\n"
+        out += "</ul>\n<p class=\"hint\">Each row is one session on the shared time axis (zoom it with the buttons "
+            + "above the rows or by dragging across the axis); its lanes are its TCP connections (labelled by "
+            + "number). Hover over a mark for its details; click a row for its own time scale, byte map and "
+            + "requests.</p>\n"
         // The codes found, with their count, most severe first: the legend of the markers.
         var codes: [(code: String, severity: Severity, count: Int, first: Int)] = []
         var position: [String: Int] = [:]

@@ -7,6 +7,8 @@ public struct HTMLReportLimits: Sendable {
     public var maxRequestsPerSession = 2_000
     /// Rows of the findings table; further findings are counted, not listed.
     public var maxFindings = 20_000
+    /// Lanes (connections) of an opened session's own drawing; further connections share lanes.
+    public var maxLanesPerSession = 32
     /// Session rows shown per page (the page's script pages through them; print shows all).
     public var sessionsPerPage = 100
 

@@ -22,6 +22,9 @@ public struct SessionByteMap: Sendable {
         /// Jumped over: a fragment started past every byte sent or acknowledged before it (whether
         /// or not the hole was filled later).
         case skipped
+        /// Sent again after every earlier copy of these bytes was refused (a 416 asking the client to
+        /// resynchronise, an error or a challenge): not a duplicate, the server never took them.
+        case resent
     }
 
     /// A half-open byte range `[start, end)` of one kind.
@@ -43,8 +46,8 @@ public struct SessionByteMap: Sendable {
     public let total: UInt64?
     /// `[0, extent)` cut into acknowledged, unacknowledged, gap and unsent spans, in order.
     public let spans: [Span]
-    /// What happened on the way, in the order sent: bytes sent more than once (overlap, duplicate)
-    /// and holes jumped over (skipped), each kind merged where adjacent.
+    /// What happened on the way, in the order sent: bytes sent more than once (overlap, duplicate,
+    /// resent) and holes jumped over (skipped), each kind merged where adjacent.
     public let events: [Span]
     /// `[acknowledged, total)` when a Close-Session was acknowledged before every byte was.
     public let missingAtClose: Span?
@@ -53,7 +56,7 @@ public struct SessionByteMap: Sendable {
 
     /// Builds the map of `session`, reading at most `fragmentLimit` fragments.
     public init(session: BITSSession, fragmentLimit: Int = HTMLReportLimits().maxRequestsPerSession) {
-        var ranges: [(start: UInt64, end: UInt64, expected: UInt64)] = []
+        var ranges: [(start: UInt64, end: UInt64, expected: UInt64, refused: Bool)] = []
         var truncated = false
         var receivedSoFar: UInt64 = 0
         for request in session.requests {
@@ -66,7 +69,7 @@ public struct SessionByteMap: Sendable {
             }
             // `last + 1` overflows only for last == UInt64.max; such a range ends at the maximum.
             let (end, overflow) = range.last.addingReportingOverflow(1)
-            ranges.append((range.first, overflow ? .max : end, receivedSoFar))
+            ranges.append((range.first, overflow ? .max : end, receivedSoFar, Self.refused(request)))
         }
         self.truncated = truncated
         self.total = session.totalLength
@@ -75,9 +78,11 @@ public struct SessionByteMap: Sendable {
         self.extent = extent
         let acknowledged = min(session.bytesAcknowledged ?? 0, extent)
 
-        // Coverage of everything sent, and what was sent twice.
+        // Coverage of everything sent, of what was sent in copies not refused, and what was sent twice.
         var covered = IntervalSet()
+        var accepted = IntervalSet()
         var events: [Span] = []
+        // Exact ranges sent in a copy that was not refused.
         var seenExactly = Set<[UInt64]>()
         for range in ranges {
             let sentFromZero = covered.intervals.first.map { $0.start == 0 ? $0.end : 0 } ?? 0
@@ -85,14 +90,24 @@ public struct SessionByteMap: Sendable {
             if range.start > expected {
                 Self.append(&events, Span(start: expected, end: range.start, kind: .skipped))
             }
-            if !seenExactly.insert([range.start, range.end]).inserted {
+            if seenExactly.contains([range.start, range.end]) {
                 Self.append(&events, Span(start: range.start, end: range.end, kind: .duplicate))
             } else {
-                for overlap in covered.intersections(range.start, range.end) {
+                for overlap in accepted.intersections(range.start, range.end) {
                     Self.append(&events, Span(start: overlap.start, end: overlap.end, kind: .overlap))
+                }
+                // Bytes sent before only in refused copies: sent again, as the server asked.
+                for sent in covered.intersections(range.start, range.end) {
+                    for part in accepted.complement(within: sent.start, sent.end) {
+                        Self.append(&events, Span(start: part.start, end: part.end, kind: .resent))
+                    }
                 }
             }
             covered.insert(range.start, range.end)
+            if !range.refused {
+                accepted.insert(range.start, range.end)
+                seenExactly.insert([range.start, range.end])
+            }
         }
         self.events = events
 
@@ -113,6 +128,14 @@ public struct SessionByteMap: Sendable {
         } else {
             missingAtClose = nil
         }
+    }
+
+    /// Whether the server refused the fragment's bytes: any answer outside 2xx (a 416 asking the
+    /// client to resynchronise, an error, a challenge) or a BITS error code. Unanswered is not refused.
+    static func refused(_ request: BITSRequestRecord) -> Bool {
+        if let code = request.errorCode, !code.isNoError { return true }
+        guard let status = request.status else { return false }
+        return !(200...299).contains(status)
     }
 
     /// Appends `span`, merging it into the last one of its kind when they touch or overlap.
@@ -139,6 +162,18 @@ struct IntervalSet {
             guard interval.start < end else { break }
             out.append((max(start, interval.start), min(end, interval.end)))
         }
+        return out
+    }
+
+    /// The parts of `[start, end)` not in the set, in order.
+    func complement(within start: UInt64, _ end: UInt64) -> [(start: UInt64, end: UInt64)] {
+        var out: [(start: UInt64, end: UInt64)] = []
+        var cursor = start
+        for inside in intersections(start, end) {
+            if inside.start > cursor { out.append((cursor, inside.start)) }
+            cursor = inside.end
+        }
+        if cursor < end { out.append((cursor, end)) }
         return out
     }
 

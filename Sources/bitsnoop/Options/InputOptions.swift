@@ -6,12 +6,12 @@ import CaptureIO
 struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp(
         "Capture files (pcap or pcapng, also gzip or zstd), read in order as one capture; '-' reads standard input.",
-        valueName: "file"))
+        valueName: "file"), completion: .file())
     var files: [String] = []
 
     @Option(name: [.customShort("r"), .customLong("read")], help: ArgumentHelp(
         "A capture file to read, as tcpdump's -r (repeatable; adds to the files given as arguments).",
-        valueName: "file"))
+        valueName: "file"), completion: .file())
     var readFiles: [String] = []
 
     @Option(name: [.customShort("f"), .customLong("filter")], help: ArgumentHelp(

@@ -21,10 +21,14 @@ struct OutputStyleOptions: ParsableArguments {
     var quiet = false
 
     /// The text style for standard output.
-    func textStyle() -> TextStyle {
+    func textStyle() -> TextStyle { Self.textStyle(color: color) }
+
+    /// The text style for descriptor `fd` (standard output by default) with `color`: the one rule
+    /// for `analyze`, `streams` and `live`.
+    static func textStyle(color: ColorChoice, fd: Int32 = 1) -> TextStyle {
         let environment = Terminal.environment
-        return TextStyle(colors: Terminal.usesColor(color, fd: 1, environment: environment),
-                         width: Terminal.width(of: 1, environment: environment))
+        return TextStyle(colors: Terminal.usesColor(color, fd: fd, environment: environment),
+                         width: Terminal.width(of: fd, environment: environment))
     }
 
     /// The progress line on standard error, counting `noun`s (sessions, connections), or `nil` when

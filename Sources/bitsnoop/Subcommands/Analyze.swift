@@ -15,7 +15,7 @@ struct Analyze: ParsableCommand {
         discussion: """
             Prints one line per session (ID, URL, client, state, bytes acknowledged of the total, requests, \
             duration), then the findings grouped by severity. --json writes the timeline document \
-            (docs/timeline-schema.md), --html the HTML report (docs/report.md). --extract DIR rebuilds every \
+            (docs/timeline-schema.md), --html (or -o, --output, as in report) the HTML report (docs/report.md). --extract DIR rebuilds every \
             upload into DIR as the server holds it (docs/extraction.md): complete files by name, others with a \
             .partial suffix. While reading, a progress line is shown on standard error when it is a terminal \
             (--quiet hides it). Exit status: 0, or 1 with --fail-on when a finding at or above that severity \
@@ -25,14 +25,19 @@ struct Analyze: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: ArgumentHelp("Write the timeline as JSON to this path ('-' for standard output).", valueName: "path"))
+    @Option(help: ArgumentHelp("Write the timeline as JSON to this path ('-' for standard output).", valueName: "path"),
+            completion: .file())
     var json: String?
 
-    @Option(help: ArgumentHelp("Write the HTML report to this path ('-' for standard output).", valueName: "path"))
+    @Option(name: [.long, .customShort("o"), .customLong("output")],
+            help: ArgumentHelp("Write the HTML report to this path ('-' for standard output); -o and --output as "
+                               + "in `report`.", valueName: "path"),
+            completion: .file())
     var html: String?
 
-    @Option(help: ArgumentHelp("Rebuild each upload into this folder (created if missing); never writes outside "
-                               + "it nor replaces a file.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Rebuild each upload into this folder (created if missing; its parent must exist); "
+                               + "never writes outside it nor replaces a file.", valueName: "dir"),
+            completion: .directory)
     var extract: String?
 
     @Option(help: ArgumentHelp("Exit with status 1 when a finding of this severity or higher exists "

@@ -31,21 +31,23 @@ struct Live: ParsableCommand {
     var filter = "tcp"
 
     @Option(help: ArgumentHelp("On stop, write the timeline as JSON to this path ('-' for standard output).",
-                               valueName: "path"))
+                               valueName: "path"), completion: .file())
     var json: String?
 
     @Option(name: .customLong("json-lines"), help: ArgumentHelp(
-        "Stream events as NDJSON to this path ('-' for standard output), one flushed line each.", valueName: "path"))
+        "Stream events as NDJSON to this path ('-' for standard output), one flushed line each.", valueName: "path"),
+            completion: .file())
     var jsonLines: String?
 
     @Option(help: ArgumentHelp("Stop after this many seconds.", valueName: "seconds"))
     var duration: Double?
 
-    @Option(help: ArgumentHelp("Stop after this many packets.", valueName: "packets"))
+    @Option(name: [.customShort("c"), .long], help: ArgumentHelp("Stop after this many packets (as tcpdump's -c).",
+                                                                 valueName: "packets"))
     var count: Int?
 
     @Option(name: [.customShort("w"), .customLong("write")], help: ArgumentHelp(
-        "Also save the raw packets to this pcap file (for a later `analyze`).", valueName: "file"))
+        "Also save the raw packets to this pcap file (for a later `analyze`).", valueName: "file"), completion: .file())
     var write: String?
 
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
@@ -64,10 +66,23 @@ struct Live: ParsableCommand {
     @Option(name: [.customShort("s"), .customLong("snaplen")], help: "Bytes kept of each packet.")
     var snaplen = 262_144
 
+    @Option(help: ArgumentHelp("Colour severities and states: auto (when standard output is a terminal and "
+                               + "NO_COLOR is unset), always, never; lines are fitted to the terminal's width "
+                               + "(or COLUMNS) as analyze's.", valueName: "when"))
+    var color: ColorChoice = .auto
+
     @Flag(name: [.customShort("p"), .customLong("no-promiscuous-mode")], help: "Do not put the interface in promiscuous mode.")
     var noPromiscuousMode = false
 
+    /// tcpdump's `-r FILE`, which `live` does not do: caught to point to `analyze`.
+    @Option(name: [.customShort("r"), .customLong("read")], help: .hidden, completion: .file())
+    var readFile: String?
+
     func validate() throws {
+        if let readFile {
+            throw ValidationError("live sniffs an interface; to read a capture file use "
+                                  + "'bitsnoop analyze \(readFile)' (or 'bitsnoop report \(readFile)').")
+        }
         if !listInterfaces, interface == nil { throw ValidationError("Name the interface to sniff with -i (list them with -D).") }
         if json == "-", jsonLines == "-" { throw ValidationError("--json - and --json-lines - both write to standard output.") }
         if let duration, !(duration > 0) { throw ValidationError("--duration must be positive.") }
@@ -80,7 +95,8 @@ struct Live: ParsableCommand {
         let capture = try openInterface()
         let outputs = try LiveOutputs(json: json, jsonLines: jsonLines, write: write, capture: capture)
         let events = LiveEventWriter(human: outputs.human, ndjson: outputs.ndjson,
-                                     precision: capture.timestampPrecision, progressSeconds: progressInterval)
+                                     precision: capture.timestampPrecision, progressSeconds: progressInterval,
+                                     style: OutputStyleOptions.textStyle(color: color))
         let bits = BITSStreamAnalysis(findings: events)
         bits.tracker.observer = events
         bits.tracker.retainsEndedSessions = json != nil
@@ -102,7 +118,9 @@ struct Live: ParsableCommand {
             report.writeJSON(to: jsonOutput.write)
             jsonOutput.flush()
         }
-        outputs.summary.write(Self.summary(engine: engine, bits: bits, findings: events.collector.findings, libpcap: libpcap))
+        let summaryStyle = OutputStyleOptions.textStyle(color: color, fd: outputs.summary.isStandardOutput ? 1 : 2)
+        outputs.summary.write(Self.summary(engine: engine, bits: bits, findings: events.collector.findings, libpcap: libpcap,
+                                           style: summaryStyle))
         outputs.summary.flush()
         if let failure {
             printError("\(capture.interface): \(failure)")
@@ -150,9 +168,16 @@ struct Live: ParsableCommand {
             try capture.setFilter(filter)
             return capture
         } catch {
-            printError(error.description)
+            printError(error.description + Self.interfaceHint(interface ?? ""))
             throw ExitStatus.inputError
         }
+    }
+
+    /// ` (no such interface; list them with 'bitsnoop live -D')` when `name` is not among the
+    /// interfaces libpcap lists, otherwise nothing.
+    static func interfaceHint(_ name: String) -> String {
+        let known = (try? LiveCapture.interfaces().map(\.name)) ?? []
+        return known.contains(name) ? "" : " (no such interface; list them with 'bitsnoop live -D')"
     }
 
     private func printInterfaces() throws {
@@ -185,16 +210,16 @@ struct Live: ParsableCommand {
         ]
     }
 
-    /// The summary printed when the capture stops.
+    /// The summary printed when the capture stops, states and severities in `style`'s colours.
     static func summary(engine: AnalysisEngine, bits: BITSStreamAnalysis, findings: [Finding],
-                        libpcap: LiveCaptureStatistics?) -> String {
+                        libpcap: LiveCaptureStatistics?, style: TextStyle = .plain) -> String {
         let states = Dictionary(grouping: bits.tracker.sessions, by: \.state)
         let stateText = BITSSessionState.allCases.compactMap { state in
-            states[state].map { "\($0.count) \(state.rawValue)" }
+            states[state].map { style.paint("\($0.count) \(state.rawValue)", state: state) }
         }.joined(separator: ", ")
         let severities = Severity.allCases.reversed().compactMap { severity -> String? in
             let count = findings.filter { $0.severity == severity }.count
-            return count > 0 ? "\(count) \(severity)" : nil
+            return count > 0 ? style.paint("\(count) \(severity)", severity: severity) : nil
         }.joined(separator: ", ")
         var out = "\n\(engine.capture.packets) packets captured"
         if let libpcap {

@@ -34,7 +34,7 @@ struct Streams: ParsableCommand {
     @OptionGroup var input: InputOptions
 
     @Option(help: ArgumentHelp("Write the connection list as JSON to this path ('-' for standard output).",
-                               valueName: "path"))
+                               valueName: "path"), completion: .file())
     var json: String?
 
     @Option(help: ArgumentHelp("Print the reassembled bytes of connection N instead of the list.", valueName: "N"))

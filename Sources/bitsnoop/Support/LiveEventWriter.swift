@@ -10,13 +10,16 @@ final class LiveEventWriter: BITSSessionObserver, FindingSink {
     private let ndjson: OutputFile?
     private let precision: TimestampPrecision
     private let progressSeconds: Double
+    private let lines: LiveEventLines
     private var lastProgress: [String: CaptureTimestamp] = [:]
     /// Every finding reported, in order.
     let collector = FindingCollector()
 
     /// Creates a writer. `progressSeconds` is the least capture time between two progress lines of
-    /// one session.
-    init(human: OutputFile?, ndjson: OutputFile?, precision: TimestampPrecision, progressSeconds: Double) {
+    /// one session; `style` colours and fits the human lines.
+    init(human: OutputFile?, ndjson: OutputFile?, precision: TimestampPrecision, progressSeconds: Double,
+         style: TextStyle = .plain) {
+        self.lines = LiveEventLines(style: style)
         self.human = human
         self.ndjson = ndjson
         self.precision = precision
@@ -35,10 +38,7 @@ final class LiveEventWriter: BITSSessionObserver, FindingSink {
     }
 
     func sessionStarted(_ session: BITSSession) {
-        let id = session.sessionID ?? "(no id)"
-        emit(LiveEvents.sessionCreated(session, precision: precision),
-             line: "\(LiveEvents.clock(session.firstTime))  session \(id) created: \(session.url) from "
-                + "\(session.client) to \(session.servers.first?.description ?? "?")")
+        emit(LiveEvents.sessionCreated(session, precision: precision), line: lines.created(session))
     }
 
     func requestFinished(_ request: BITSRequestRecord, in session: BITSSession) {
@@ -47,7 +47,7 @@ final class LiveEventWriter: BITSSessionObserver, FindingSink {
             let time = request.ackTime ?? request.time
             if lastProgress[id].map({ time.seconds(since: $0) >= progressSeconds }) ?? true {
                 lastProgress[id] = time
-                line = "\(LiveEvents.clock(time))  session \(id) progress: \(LiveEvents.progress(session))"
+                line = lines.progress(session, time: time)
             }
         }
         emit(LiveEvents.request(request, in: session, precision: precision), line: line)
@@ -55,17 +55,12 @@ final class LiveEventWriter: BITSSessionObserver, FindingSink {
 
     func sessionEnded(_ session: BITSSession, time: CaptureTimestamp) {
         if let id = session.sessionID { lastProgress[id] = nil }
-        emit(LiveEvents.sessionEnded(session, time: time, precision: precision),
-             line: "\(LiveEvents.clock(time))  session \(session.sessionID ?? "(no id)") ended: "
-                + "\(session.state.rawValue), \(LiveEvents.progress(session))")
+        emit(LiveEvents.sessionEnded(session, time: time, precision: precision), line: lines.ended(session, time: time))
     }
 
     func report(_ finding: Finding) {
         collector.report(finding)
-        let place = [finding.sessionID, finding.connection.map { "conn \($0)" }].compactMap { $0 }.joined(separator: " ")
-        emit(LiveEvents.finding(finding, precision: precision),
-             line: "\(finding.time.map(LiveEvents.clock) ?? "")  \(finding.severity) \(finding.code)"
-                + (place.isEmpty ? "" : " \(place)") + ": \(finding.message)")
+        emit(LiveEvents.finding(finding, precision: precision), line: lines.finding(finding))
     }
 
     /// Emits a `stats` event (NDJSON only: people get the summary at the end).
