@@ -88,6 +88,14 @@ measure() {
     printf '%s\t%s\t%s\t%s\n' "$name" "$capture" "$seconds" "$kib" >>"$times"
 }
 
+# measure_peers CAPTURE FILE: one timed run of tshark and of tcpflow on FILE.
+measure_peers() {
+    measure tshark "$1" tshark -r "$2" -q -z http,tree
+    rm -rf "$out/tcpflow" && mkdir -p "$out/tcpflow"
+    measure tcpflow "$1" tcpflow -r "$2" -o "$out/tcpflow"
+    rm -rf "$out/tcpflow"
+}
+
 for run in $(seq 1 "$runs"); do
     echo "== run $run of $runs" >&2
     measure floor large "$out/floor" "$large"
@@ -102,12 +110,7 @@ for run in $(seq 1 "$runs"); do
     # The cost of writing as many bytes as the extracted files hold, for comparison.
     measure write-copy large dd if="$large" of="$out/copy.bin" bs=1M count="$extracted_mib"
     rm -f "$out/copy.bin"
-    if [ "$peers" = 1 ]; then
-        measure tshark large tshark -r "$large" -q -z http,tree
-        rm -rf "$out/tcpflow" && mkdir -p "$out/tcpflow"
-        measure tcpflow large tcpflow -r "$large" -o "$out/tcpflow"
-        rm -rf "$out/tcpflow"
-    fi
+    if [ "$peers" = 1 ]; then measure_peers large "$large"; fi
 done
 
 if [ "$busy_sessions" -gt 0 ]; then
@@ -116,12 +119,7 @@ if [ "$busy_sessions" -gt 0 ]; then
         echo "== busy run $run of $busy_runs" >&2
         measure floor busy "$out/floor" "$busy"
         measure bitsnoop busy "$bin/bitsnoop" analyze "$busy" --json "$out/timeline-busy.json"
-        if [ "$peers" = 1 ]; then
-            measure tshark busy tshark -r "$busy" -q -z http,tree
-            rm -rf "$out/tcpflow" && mkdir -p "$out/tcpflow"
-            measure tcpflow busy tcpflow -r "$busy" -o "$out/tcpflow"
-            rm -rf "$out/tcpflow"
-        fi
+        if [ "$peers" = 1 ]; then measure_peers busy "$busy"; fi
     done
 fi
 

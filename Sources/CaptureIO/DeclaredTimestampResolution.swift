@@ -7,9 +7,6 @@ import AnalyzerCore
 /// `if_tsresol` option (code 9); libpcap converts timestamps but does not tell which resolution the
 /// file had, so the blocks are walked here (pcapng draft, sections 4.1 and 4.2).
 enum DeclaredTimestampResolution {
-    private static let sectionHeaderType: UInt32 = 0x0A0D_0D0A
-    private static let interfaceDescriptionType: UInt32 = 1
-    private static let byteOrderMagic: UInt32 = 0x1A2B_3C4D
     private static let timestampResolutionOption: UInt16 = 9
 
     /// The resolution declared by `bytes`, the start of a capture file, or `nil` when it cannot be
@@ -23,42 +20,24 @@ enum DeclaredTimestampResolution {
             return .microseconds
         case 0xA1B2_3C4D, 0x4D3C_B2A1:
             return .nanoseconds
-        case sectionHeaderType:
+        case PcapngBlockReader.sectionHeaderType:
             return pcapngPrecision(reader)
         default:
             return nil
         }
     }
 
-    /// Walks complete blocks within the head; stops at the first one that is cut off or malformed.
+    /// Walks the complete blocks within the head (``PcapngHeadBlocks``).
     private static func pcapngPrecision(_ reader: ByteReader) -> TimestampPrecision? {
-        var offset = 0
-        var endianness = Endianness.little
         var sawInterface = false
-        while let type = reader.getUInt32(at: offset, endianness: endianness) {
-            if type == sectionHeaderType {
-                // Each section sets its own byte order; the type itself reads the same either way.
-                guard let magic = reader.getUInt32(at: offset + 8, endianness: .little) else { break }
-                if magic == byteOrderMagic {
-                    endianness = .little
-                } else if magic == byteOrderMagic.byteSwapped {
-                    endianness = .big
-                } else {
-                    break
-                }
-            }
-            guard let rawLength = reader.getUInt32(at: offset + 4, endianness: endianness),
-                let length = Int(exactly: rawLength),
-                length >= 12, length % 4 == 0, length <= reader.bytes.count - offset
-            else { break }
-            if type == interfaceDescriptionType {
-                sawInterface = true
-                if interfaceIsFinerThanMicroseconds(reader, blockStart: offset, blockLength: length, endianness) {
-                    return .nanoseconds
-                }
-            }
-            offset += length  // length <= count - offset, so offset stays within the buffer
+        var finer = false
+        PcapngHeadBlocks.forEach(in: reader) { type, offset, length, endianness in
+            guard type == PcapngBlockReader.interfaceDescriptionType else { return true }
+            sawInterface = true
+            finer = interfaceIsFinerThanMicroseconds(reader, blockStart: offset, blockLength: length, endianness)
+            return !finer
         }
+        if finer { return .nanoseconds }
         return sawInterface ? .microseconds : nil
     }
 

@@ -18,30 +18,14 @@ enum PcapngHeadInterfaces {
         let reader = ByteReader(bytes)
         guard reader.getUInt32(at: 0, endianness: .little) == PcapngBlockReader.sectionHeaderType else { return nil }
         var interfaces: [Interface] = []
-        var offset = 0
-        var endianness = Endianness.little
-        while let type = reader.getUInt32(at: offset, endianness: endianness) {
-            if type == PcapngBlockReader.sectionHeaderType {
-                guard let magic = reader.getUInt32(at: offset + 8, endianness: .little) else { break }
-                if magic == PcapngBlockReader.byteOrderMagic {
-                    endianness = .little
-                } else if magic == PcapngBlockReader.byteOrderMagic.byteSwapped {
-                    endianness = .big
-                } else {
-                    break
-                }
-            }
-            guard let rawLength = reader.getUInt32(at: offset + 4, endianness: endianness),
-                let length = Int(exactly: rawLength),
-                length >= 12, length % 4 == 0, length <= reader.bytes.count - offset
-            else { break }
+        PcapngHeadBlocks.forEach(in: reader) { type, offset, _, endianness in
             if type == PcapngBlockReader.interfaceDescriptionType,
                 let linkType = reader.getUInt16(at: offset + 8, endianness: endianness),
                 let snapshotLength = reader.getUInt32(at: offset + 12, endianness: endianness)
             {
                 interfaces.append(Interface(linkType: linkType, snapshotLength: snapshotLength))
             }
-            offset += length  // length <= count - offset, so offset stays within the buffer
+            return true
         }
         return interfaces
     }

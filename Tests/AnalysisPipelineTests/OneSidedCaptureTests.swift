@@ -19,36 +19,40 @@ import TrafficSynthesis
 
     @Test("from the client's packets alone: sessions, IDs, requests and ranges, outcome unknown", arguments: names)
     func clientSideOnly(name: String) throws {
-        let scenario = try Self.build(name, keeping: .clientToServer, seed: 21)
-        let (bits, findings) = try BITSScenarioTests.analyse(scenario.captureScenario.pcapFile())
-        let expected = scenario.expected
-        let sessions = bits.tracker.sessions
-        try #require(sessions.count == expected.sessions.count, "\(name): \(sessions.map(\.sessionID))")
-        for (session, wanted) in zip(sessions, expected.sessions) {
-            #expect(session.sessionID == wanted.sessionID, "\(name): session ID")
-            #expect(session.state == .unknown, "\(name): \(session.state)")
+        try checkOneSided(name, keeping: .clientToServer, seed: 21) { session, wanted in
             #expect(session.stateReason?.contains("server's packets are not in the capture") == true, "\(name)")
             #expect(session.totalLength == wanted.totalLength, "\(name): total length")
             #expect(session.requests.map { $0.type.description } == wanted.requests.map(\.type), "\(name): requests")
             #expect(session.requests.allSatisfy { $0.status == nil }, "\(name): no Ack was captured")
             #expect(session.connections.count == wanted.connectionCount, "\(name): connections")
         }
-        try checkFindings(findings, connections: scenario.conversations.count, context: name)
     }
 
     @Test("from the server's packets alone: sessions from the Acks, bytes acknowledged, outcome unknown",
           arguments: names)
     func serverSideOnly(name: String) throws {
-        let scenario = try Self.build(name, keeping: .serverToClient, seed: 22)
-        let (bits, findings) = try BITSScenarioTests.analyse(scenario.captureScenario.pcapFile())
-        let expected = scenario.expected
-        let sessions = bits.tracker.sessions
-        try #require(sessions.count == expected.sessions.count, "\(name): \(sessions.map(\.sessionID))")
-        for (session, wanted) in zip(sessions, expected.sessions) {
-            #expect(session.sessionID == wanted.sessionID, "\(name): session ID")
-            #expect(session.state == .unknown, "\(name): \(session.state)")
+        try checkOneSided(name, keeping: .serverToClient, seed: 22) { session, wanted in
             #expect(session.stateReason?.contains("client's packets are not in the capture") == true, "\(name)")
             #expect(session.bytesAcknowledged == wanted.bytesAcknowledged, "\(name): bytes acknowledged")
+        }
+    }
+
+    /// Analyses scenario `name` captured in `direction` only: one session per expected session, each
+    /// with the expected ID and state `unknown` and what `check` asks of it, one `capture-one-sided`
+    /// notice per connection, and nothing of severity warning or above.
+    private func checkOneSided(
+        _ name: String, keeping direction: FlowDirection, seed: UInt64,
+        _ check: (BITSSession, ExpectedBITSSession) -> Void
+    ) throws {
+        let scenario = try Self.build(name, keeping: direction, seed: seed)
+        let (bits, findings) = try BITSScenarioTests.analyse(scenario.captureScenario.pcapFile())
+        let sessions = bits.tracker.sessions
+        let expected = scenario.expected.sessions
+        try #require(sessions.count == expected.count, "\(name): \(sessions.map(\.sessionID))")
+        for (session, wanted) in zip(sessions, expected) {
+            #expect(session.sessionID == wanted.sessionID, "\(name): session ID")
+            #expect(session.state == .unknown, "\(name): \(session.state)")
+            check(session, wanted)
         }
         try checkFindings(findings, connections: scenario.conversations.count, context: name)
     }
