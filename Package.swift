@@ -56,10 +56,12 @@ let package = Package(
         .target(name: "HTTP1Parser", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
         // The BITS dissector, session tracking and findings, over parsed HTTP. Pure.
         .target(name: "BITSAnalyzer", dependencies: ["AnalyzerCore", "HTTP1Parser"], swiftSettings: strictSettings),
+        // Recognises TLS by content and reads a ClientHello's server name. Pure.
+        .target(name: "TLSRecords", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
         // Wires a packet source through decoding and reassembly into stream consumers.
         .target(
             name: "AnalysisPipeline",
-            dependencies: ["AnalyzerCore", "PacketDecoding", "TCPReassembly", "HTTP1Parser", "BITSAnalyzer"],
+            dependencies: ["AnalyzerCore", "PacketDecoding", "TCPReassembly", "HTTP1Parser", "BITSAnalyzer", "TLSRecords"],
             swiftSettings: strictSettings
         ),
         // Text and JSON renderings of analysis results.
@@ -120,6 +122,10 @@ let package = Package(
         // Runs a command and writes its peak resident set size (see its main.swift for why a helper).
         .executableTarget(name: "peak-rss", swiftSettings: strictSettings),
         .testTarget(name: "AnalyzerCoreTests", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
+        .testTarget(
+            name: "TLSRecordsTests", dependencies: ["TLSRecords", "AnalyzerCore", "TrafficSynthesis"],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CaptureIOTests",
             dependencies: ["CaptureIO", "AnalyzerCore", "TrafficSynthesis", "TestSupport"],

@@ -2,16 +2,21 @@ import AnalyzerCore
 import BITSAnalyzer
 import HTTP1Parser
 import TCPReassembly
+import TLSRecords
 
 /// Analyses BITS on every TCP connection: each connection's streams feed an HTTP/1.1 parser whose
 /// messages feed a ``BITSConnectionAnalyzer``; one ``BITSSessionTracker`` follows sessions across
 /// all of them. BITS runs on any port, so every connection is parsed; connections that never speak
-/// HTTP cost a bounded resynchronisation scan and report nothing.
+/// HTTP cost a bounded resynchronisation scan and report nothing, except TLS, which is recognised
+/// by its first bytes, counted in ``tls`` and reported as `tls-not-decrypted`.
 public final class BITSStreamAnalysis: StreamConsumerFactory {
     /// The sessions and their findings.
     public let tracker: BITSSessionTracker
     private let httpLimits: Limits.HTTP
     private let findings: any FindingSink
+    /// The TLS connections seen, which cannot be read.
+    public let tls = TLSConnectionTally()
+    private var lastTime: CaptureTimestamp?
 
     /// Creates the analysis.
     public init(limits: Limits = .init(), findings: any FindingSink) {
@@ -26,38 +31,74 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
             connection: BITSConnectionInfo(id: connection.id, client: connection.client, server: connection.server),
             tracker: tracker, findings: findings
         )
-        return HTTPStreamConsumer(analyzer: analyzer, parser: HTTPConnectionParser(limits: httpLimits, delegate: analyzer))
+        return HTTPStreamConsumer(analyzer: analyzer, parser: HTTPConnectionParser(limits: httpLimits, delegate: analyzer),
+                                  server: connection.server, tls: tls)
     }
 
-    /// Nothing to do: the consumer already finished its parser.
-    public func connectionClosed(summary: ConnectionSummary) {}
+    /// Notes the time of the latest connection's end, for the end-of-run notices.
+    public func connectionClosed(summary: ConnectionSummary) {
+        if lastTime.map({ $0 < summary.lastTime }) ?? true { lastTime = summary.lastTime }
+    }
 
-    /// Reports what only the end shows (sessions left open). Call after the engine finished.
+    /// Reports what only the end shows (sessions left open, TLS not decrypted). Call after the
+    /// engine finished.
     public func finish() {
         tracker.finish()
+        if let notice = tls.finding(time: lastTime) { findings.report(notice) }
     }
 }
 
-/// Adapts the reassembler's stream events to an HTTP connection parser.
+/// Adapts the reassembler's stream events to an HTTP connection parser. The first bytes of the
+/// connection are looked at first: a TLS connection is counted and not parsed as HTTP.
 final class HTTPStreamConsumer: StreamConsumer {
+    /// Where the look at the connection's first bytes stands.
+    private enum Probe {
+        /// No byte yet, or a TLS handshake record still incomplete in `probeBuffer`.
+        case undecided
+        /// Not TLS: every byte goes to the HTTP parser.
+        case http
+        /// TLS: counted, nothing more to do.
+        case tls
+    }
+
     // The parser holds its delegate weakly; this consumer keeps it alive for the connection's life.
     private let analyzer: BITSConnectionAnalyzer
     private let parser: HTTPConnectionParser
+    private let server: Endpoint
+    private let tls: TLSConnectionTally
+    private var probe = Probe.undecided
+    /// The first bytes of `probeDirection` while they hold an incomplete TLS handshake record
+    /// (bounded by `TLSSniffer.maxProbeBytes`); empty otherwise.
+    private var probeBuffer: [UInt8] = []
+    private var probeDirection = FlowDirection.clientToServer
+    private var probeTime = CaptureTimestamp.zero
 
-    init(analyzer: BITSConnectionAnalyzer, parser: HTTPConnectionParser) {
+    init(analyzer: BITSConnectionAnalyzer, parser: HTTPConnectionParser, server: Endpoint, tls: TLSConnectionTally) {
         self.analyzer = analyzer
         self.parser = parser
+        self.server = server
+        self.tls = tls
     }
 
     func streamData(_ bytes: UnsafeRawBufferPointer, direction: FlowDirection, offset: UInt64, time: CaptureTimestamp) {
-        parser.receive(bytes, direction: direction, time: time)
+        switch probe {
+        case .http:
+            parser.receive(bytes, direction: direction, time: time)
+        case .tls:
+            return
+        case .undecided:
+            if !probeBuffer.isEmpty, direction != probeDirection { decideWithProbe() }
+            examine(bytes, direction: direction, time: time)
+        }
     }
 
     func streamGap(length: UInt64, direction: FlowDirection, offset: UInt64, time: CaptureTimestamp) {
-        parser.receiveGap(length: length, direction: direction, time: time)
+        if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
+        if probe != .tls { parser.receiveGap(length: length, direction: direction, time: time) }
     }
 
     func streamEnded(direction: FlowDirection, time: CaptureTimestamp) {
+        if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
         parser.end(direction: direction, time: time)
     }
 
@@ -66,7 +107,56 @@ final class HTTPStreamConsumer: StreamConsumer {
     }
 
     func connectionClosed(_ summary: ConnectionSummary) {
+        if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
         parser.finish(time: summary.lastTime)
         analyzer.connectionClosed()
+    }
+
+    /// Looks at the first bytes of a direction; HTTP goes on to the parser at once.
+    private func examine(_ bytes: UnsafeRawBufferPointer, direction: FlowDirection, time: CaptureTimestamp) {
+        guard probeBuffer.isEmpty else {
+            let room = max(0, TLSSniffer.maxProbeBytes - probeBuffer.count)
+            probeBuffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes.prefix(room)))
+            let full = probeBuffer.count >= TLSSniffer.maxProbeBytes
+            let verdict = probeBuffer.withUnsafeBytes { full ? TLSSniffer.classifyFinal($0) : TLSSniffer.classify($0) }
+            if verdict != .needMore { settle(verdict) }
+            // Bytes past the probe's room: HTTP after a false start, or nothing for TLS.
+            if probe == .http, bytes.count > room {
+                parser.receive(UnsafeRawBufferPointer(rebasing: bytes[room...]), direction: direction, time: time)
+            }
+            return
+        }
+        switch TLSSniffer.classify(bytes) {
+        case .notTLS:
+            probe = .http
+            parser.receive(bytes, direction: direction, time: time)
+        case .tls(let flight):
+            probe = .tls
+            tls.record(server: server, serverName: flight.serverName)
+        case .needMore:
+            // A handshake record continued in the next segment: keep its start (one copy per
+            // connection, bounded), decide when it is whole.
+            probeDirection = direction
+            probeTime = time
+            probeBuffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes.prefix(TLSSniffer.maxProbeBytes)))
+        }
+    }
+
+    /// Decides with the bytes collected, no more coming to the probe.
+    private func decideWithProbe() {
+        settle(probeBuffer.withUnsafeBytes { TLSSniffer.classifyFinal($0) })
+    }
+
+    /// Acts on a decision about the collected bytes: counts TLS, or hands the bytes to HTTP.
+    private func settle(_ verdict: TLSStreamStart) {
+        let collected = probeBuffer
+        probeBuffer = []
+        if case .tls(let flight) = verdict {
+            probe = .tls
+            tls.record(server: server, serverName: flight.serverName)
+        } else {
+            probe = .http
+            collected.withUnsafeBytes { parser.receive($0, direction: probeDirection, time: probeTime) }
+        }
     }
 }

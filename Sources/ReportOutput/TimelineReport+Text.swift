@@ -36,6 +36,13 @@ extension TimelineReport {
             ])
         }
         var out = ""
+        let tlsConnections = counters.first { $0.0 == "tls_connections" }?.1 ?? 0
+        if sessions.isEmpty, tlsConnections > 0 {
+            // Said first: otherwise this reads exactly like a capture without BITS.
+            out += style.bold("No BITS session seen, but \(tlsConnections) TLS connection"
+                + (tlsConnections == 1 ? " was" : "s were") + " not decrypted: BITS over HTTPS cannot be seen "
+                + "(tls-not-decrypted)") + "\n"
+        }
         if !rows.isEmpty {
             var table = TextTable(header: ["session", "url", "client", "state", "acknowledged", "requests", "duration"],
                                   rows: rows, rightAligned: [5, 6])

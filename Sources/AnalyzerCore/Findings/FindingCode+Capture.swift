@@ -9,6 +9,8 @@ extension FindingCode {
     public static let captureLoss = FindingCode(rawValue: "capture-loss")
     /// A connection of which the capture holds one direction only (the other acknowledged unseen bytes).
     public static let captureOneSided = FindingCode(rawValue: "capture-one-sided")
+    /// TLS connections (recognised by content, on any port) whose contents bitsnoop cannot read.
+    public static let tlsNotDecrypted = FindingCode(rawValue: "tls-not-decrypted")
     /// The connection table was full; the least recently active connections were ended early.
     public static let limitConnections = FindingCode(rawValue: "limit-connections")
     /// One connection held more out-of-order bytes than allowed; the hole was declared a gap.

@@ -204,6 +204,7 @@ struct Live: ParsableCommand {
         AnalysisCounters.list(for: engine) + [
             ("bits_sessions", UInt64(bits.tracker.sessions.count)),
             ("bits_untracked_requests", UInt64(bits.tracker.untrackedRequests)),
+            ("tls_connections", UInt64(bits.tls.connections)),
             ("pcap_received", libpcap?.received ?? 0),
             ("pcap_dropped", libpcap?.dropped ?? 0),
             ("pcap_interface_dropped", libpcap?.interfaceDropped ?? 0),

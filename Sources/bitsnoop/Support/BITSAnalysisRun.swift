@@ -56,6 +56,7 @@ struct BITSAnalysisRun {
             counters: AnalysisCounters.list(for: engine) + [
                 ("bits_sessions", UInt64(bits.tracker.sessions.count)),
                 ("bits_untracked_requests", UInt64(bits.tracker.untrackedRequests)),
+                ("tls_connections", UInt64(bits.tls.connections)),
             ] + (folder == nil ? [] : [("files_extracted", UInt64(files.count))]),
             extractionFolder: folder, files: files
         )
