@@ -41,6 +41,8 @@ public final class OfflineCapture: PacketSource {
     // object's own methods touch these properties, on one thread, and no callee can reach back.
     @exclusivity(unchecked) private var slots: [Slot]
     @exclusivity(unchecked) private var index = 0
+    /// Checks, in debug builds, that nothing re-enters the reader while it reads.
+    @exclusivity(unchecked) private var reentry = ReentryGuard()
     @exclusivity(unchecked) private var isFinished = false
     private var filterExpression: String?
     @exclusivity(unchecked) private var packetsReadInCapture = 0
@@ -124,6 +126,8 @@ public final class OfflineCapture: PacketSource {
     /// - Throws: ``CaptureError`` `.badFilter` only if the filter cannot be applied to a file opened
     ///   again whose link type has changed since it was checked.
     public func nextPacket() throws(CaptureError) -> CapturedPacket? {
+        reentry.enter("OfflineCapture.nextPacket")
+        defer { reentry.leave() }
         while !isFinished {
             guard let handle = try currentHandle() else { continue }
             switch handle.next() {

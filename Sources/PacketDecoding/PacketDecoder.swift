@@ -13,6 +13,8 @@ public final class PacketDecoder {
     // object's own methods touch these properties, on one thread, and no callee can reach back.
     /// Counters of everything decoded so far.
     @exclusivity(unchecked) public private(set) var statistics = DecodeStatistics()
+    /// Checks, in debug builds, that no caller re-enters the decoder from inside a decode.
+    @exclusivity(unchecked) private var reentry = ReentryGuard()
     /// The options of the segment in the last `.tcp` outcome (unspecified after other outcomes).
     @exclusivity(unchecked) public private(set) var lastTCPOptions = TCPOptions()
 
@@ -35,6 +37,8 @@ public final class PacketDecoder {
     /// Decodes one packet. A `.tcp` segment's payload borrows either the packet's bytes or a buffer
     /// owned by the decoder (a reassembled IP datagram); it is valid until the next decode call.
     public func decode(_ packet: CapturedPacket) -> DecodeOutcome {
+        reentry.enter("PacketDecoder.decode")
+        defer { reentry.leave() }
         statistics.packets += 1
         reassembler.expireIfDue(now: packet.timestamp, statistics: &statistics)
         let frame = FrameBytes(bytes: packet.bytes, originalLength: packet.originalLength)
