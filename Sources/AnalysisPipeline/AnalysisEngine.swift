@@ -148,8 +148,7 @@ public struct CaptureStatistics: Hashable, Sendable {
             cutBySnapshotLength += 1
             // Lengths are checked by the reader (captured at most the original); the sum saturates.
             let missing = UInt64(packet.originalLength - packet.bytes.count)
-            let (sum, overflow) = uncapturedBytes.addingReportingOverflow(missing)
-            uncapturedBytes = overflow ? .max : sum
+            uncapturedBytes = uncapturedBytes.saturatingAdding(missing)
         }
         if firstTime == nil { firstTime = packet.timestamp }
         if lastTime.map({ $0 < packet.timestamp }) ?? true { lastTime = packet.timestamp }

@@ -105,7 +105,7 @@ public final class OfflineCapture: PacketSource {
     public var progress: CaptureProgress {
         var bytesRead = finishedBytes
         if !isFinished, let handle = slots[index].handle, let position = handle.filePosition {
-            bytesRead = Self.saturatingSum(bytesRead, max(0, position - slots[index].startOffset))
+            bytesRead = bytesRead.saturatingAdding(max(0, position - slots[index].startOffset))
         }
         var total: Int64? = 0
         for slot in slots {
@@ -113,7 +113,7 @@ public final class OfflineCapture: PacketSource {
                 total = nil
                 break
             }
-            total = Self.saturatingSum(sum, size)
+            total = sum.saturatingAdding(size)
         }
         return CaptureProgress(captureIndex: index, captureCount: slots.count, bytesRead: bytesRead, totalBytes: total)
     }
@@ -266,7 +266,7 @@ public final class OfflineCapture: PacketSource {
     /// Closes the current capture and moves to the next. Called only from ``nextPacket()``, so the
     /// packet returned last (whose bytes the closed handle held) is already out of use.
     private func finishCapture() {
-        finishedBytes = Self.saturatingSum(finishedBytes, slots[index].size ?? 0)
+        finishedBytes = finishedBytes.saturatingAdding(slots[index].size ?? 0)
         // An interface finer than a microsecond met by the own pcapng reader past the head counts
         // even when no packet of it showed sub-microsecond digits.
         if case .pcapng(let reader)? = slots[index].handle, reader.finerThanMicroseconds {
@@ -280,10 +280,5 @@ public final class OfflineCapture: PacketSource {
         } else {
             isFinished = true
         }
-    }
-
-    private static func saturatingSum(_ a: Int64, _ b: Int64) -> Int64 {
-        let (sum, overflow) = a.addingReportingOverflow(b)
-        return overflow ? Int64.max : sum
     }
 }

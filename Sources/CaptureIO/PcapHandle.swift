@@ -313,8 +313,7 @@ final class PcapHandle {
             nanoseconds += 1_000_000_000
             carry -= 1
         }
-        let (sum, overflow) = seconds.addingReportingOverflow(carry)
-        let wholeSeconds = overflow ? (carry < 0 ? Int64.min : Int64.max) : sum
+        let wholeSeconds = seconds.saturatingAdding(carry)
         // 0 <= nanoseconds < 1e9 here, so the conversion cannot fail.
         return CaptureTimestamp(seconds: wholeSeconds, nanoseconds: UInt32(nanoseconds))
     }

@@ -333,8 +333,7 @@ final class PcapngBlockReader {
         // fraction < base, so fraction * 10^9 / base < 10^9: computed in 128 bits, it cannot overflow.
         let product = UInt64(1_000_000_000).multipliedFullWidth(by: fraction)
         let nanoseconds = base.dividingFullWidth(product).quotient
-        let (shifted, overflow) = Int64(clamping: seconds).addingReportingOverflow(interface.offsetSeconds)
-        let wholeSeconds = overflow ? (interface.offsetSeconds < 0 ? Int64.min : Int64.max) : shifted
+        let wholeSeconds = Int64(clamping: seconds).saturatingAdding(interface.offsetSeconds)
         return PcapHandle.timestamp(seconds: wholeSeconds, nanoseconds: Int64(nanoseconds))
     }
 
