@@ -81,13 +81,7 @@ public struct PcapngFileWriter: Sendable {
         let unitsPerSecond: Int64 = precision == .nanoseconds ? 1_000_000_000 : 1_000_000
         let fraction = Int64(precision == .nanoseconds ? packet.timestamp.nanoseconds : packet.timestamp.nanoseconds / 1000)
         let units = UInt64(bitPattern: packet.timestamp.seconds &* unitsPerSecond &+ fraction)
-        body.write(interface)
-        body.write(UInt32(truncatingIfNeeded: units >> 32))
-        body.write(UInt32(truncatingIfNeeded: units))
-        body.write(UInt32(truncatingIfNeeded: packet.bytes.count))
-        body.write(UInt32(truncatingIfNeeded: packet.originalLength))
-        body.write(packet.bytes)
-        body.padToFour()
+        body.writeEnhancedPacketBody(interface: interface, timestampUnits: units, packet: packet)
         return block(type: 0x0000_0006, body: body.bytes)
     }
 }

@@ -127,13 +127,7 @@ public struct PcapngMultiInterfaceWriter: Sendable {
         let packet = placed.packet.truncated(to: Int(interface.snapshotLength))
         let units = Self.units(packet.timestamp, interface)
         return block(type: 6) { body in
-            body.write(UInt32(placed.interface))
-            body.write(UInt32(truncatingIfNeeded: units >> 32))
-            body.write(UInt32(truncatingIfNeeded: units))
-            body.write(UInt32(truncatingIfNeeded: packet.bytes.count))
-            body.write(UInt32(truncatingIfNeeded: packet.originalLength))
-            body.write(packet.bytes)
-            body.padToFour()
+            body.writeEnhancedPacketBody(interface: UInt32(placed.interface), timestampUnits: units, packet: packet)
         }
     }
 

@@ -49,4 +49,16 @@ struct ByteWriter {
     mutating func padToFour() {
         while bytes.count % 4 != 0 { bytes.append(0) }
     }
+
+    /// The body of a pcapng Enhanced Packet Block: interface ID, the timestamp in the interface's
+    /// units (high word first), captured and original lengths, the bytes, padding.
+    mutating func writeEnhancedPacketBody(interface: UInt32, timestampUnits units: UInt64, packet: SyntheticPacket) {
+        write(interface)
+        write(UInt32(truncatingIfNeeded: units >> 32))
+        write(UInt32(truncatingIfNeeded: units))
+        write(UInt32(truncatingIfNeeded: packet.bytes.count))
+        write(UInt32(truncatingIfNeeded: packet.originalLength))
+        write(packet.bytes)
+        padToFour()
+    }
 }
