@@ -44,6 +44,7 @@ public enum LiveEvents {
             ("time", .string(time.rfc3339(precision: precision))),
             ("session_id", .optional(session.sessionID)),
             ("state", .string(session.state.rawValue)),
+            ("state_reason", .optional(session.stateReason)),
             ("total_length", session.totalLength.map { .uint($0) } ?? .null),
             ("bytes_acknowledged", session.bytesAcknowledged.map { .uint($0) } ?? .null),
             ("findings", .array(session.findingCodes.map { .string($0.rawValue) })),

@@ -1,4 +1,5 @@
 import AnalyzerCore
+import BITSAnalyzer
 import ReportOutput
 import Testing
 
@@ -18,5 +19,22 @@ import Testing
         let report = TimelineReport(captures: ["empty.pcap"], precision: .microseconds, sessions: [], findings: [],
                                     counters: [("packets", 40), ("tls_connections", 0)])
         #expect(!report.text().contains("TLS"))
+    }
+}
+
+/// The live stream says why a session's outcome is unknown, as the timeline does.
+@Suite struct LiveEventStateReasonTests {
+    typealias F = ReportFixtures
+
+    @Test("session-ended carries state_reason: null when known, the missing side when unknown")
+    func stateReason() {
+        var session = F.session(requests: [])
+        let known = LiveEvents.sessionEnded(session, time: F.time(1), precision: .microseconds).serialized(pretty: false)
+        #expect(known.contains("\"state_reason\":null"), "\(known)")
+        session.missingDirection = .serverToClient
+        let unknown = LiveEvents.sessionEnded(session, time: F.time(1), precision: .microseconds).serialized(pretty: false)
+        #expect(unknown.contains("\"state\":\"unknown\""), "\(unknown)")
+        #expect(unknown.contains("\"state_reason\":\"capture-one-sided: the server's packets are not in the capture"),
+                "\(unknown)")
     }
 }
