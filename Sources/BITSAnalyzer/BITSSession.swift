@@ -71,6 +71,10 @@ public struct BITSRequestRecord: Sendable {
 
 /// Everything known of one upload session, followed across connections and servers.
 public struct BITSSession: Sendable {
+    /// The session's number: 1 for the first session the capture shows, then counting up in the
+    /// order sessions are first seen. Never reused, so it names the session for extraction and the
+    /// reports after the tracker has let it go.
+    public var number: Int
     /// The BITS-Session-Id; `nil` for a rejected Create-Session.
     public var sessionID: String?
     /// The upload URL (request target of the first request).
@@ -119,6 +123,9 @@ public struct BITSSession: Sendable {
     public var replyFetched = false
     /// The direction the capture lacks on a connection of the session (`capture-one-sided`), if any.
     public var missingDirection: FlowDirection?
+    /// The file extracted from the session's fragments (`--extract`), set when the session leaves
+    /// the tracker; `nil` without extraction or when the session carried no fragment body.
+    public var file: ExtractedFile?
 
     // Tracking state, not output.
     /// The offset the server said the next fragment must start at after a 416 or a short Ack.
@@ -138,8 +145,9 @@ public struct BITSSession: Sendable {
     /// Whether the observer heard `sessionEnded`, and the end-of-session rules were applied.
     var endAnnounced = false
 
-    /// Creates a session first seen at `time`.
-    public init(sessionID: String?, url: String, host: String?, client: Endpoint, time: CaptureTimestamp) {
+    /// Creates session number `number`, first seen at `time`.
+    public init(number: Int, sessionID: String?, url: String, host: String?, client: Endpoint, time: CaptureTimestamp) {
+        self.number = number
         self.sessionID = sessionID
         self.url = url
         self.host = host

@@ -685,7 +685,7 @@ public final class BITSSessionTracker {
             }
             return nil
         }
-        sessions.append(BITSSession(sessionID: id, url: record.url, host: record.host, client: connection.client,
+        sessions.append(BITSSession(number: sessions.count + 1, sessionID: id, url: record.url, host: record.host, client: connection.client,
                                     time: record.time))
         if let id { sessionByID[id.lowercased()] = sessions.count - 1 }
         return sessions.count - 1

@@ -43,7 +43,8 @@ public enum BITSFuzzing {
         }
         let report = TimelineReport(captures: ["fuzz"], precision: .nanoseconds, sessions: tracker.sessions,
                                     findings: findings.findings, counters: [])
-        _ = report.json().serialized()
+        _ = TimelineDocumentWriter.document(captures: ["fuzz"], precision: .nanoseconds, sessions: report.sessions,
+                                            findings: report.findings, counters: [])
         _ = report.text()
     }
 }

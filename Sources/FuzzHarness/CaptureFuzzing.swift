@@ -109,7 +109,8 @@ public enum CaptureFuzzing {
             _ = streams.text()
             let timeline = TimelineReport(captures: captures, precision: precision, sessions: bits.tracker.sessions,
                                           findings: findings.findings, counters: counters)
-            _ = timeline.json().serialized()
+            _ = TimelineDocumentWriter.document(captures: captures, precision: precision, sessions: timeline.sessions,
+                                                findings: timeline.findings, counters: counters)
             _ = timeline.text()
             BITSInvariants.verify(bits.tracker, limits: limits.bits)
         }

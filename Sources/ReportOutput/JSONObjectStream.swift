@@ -11,6 +11,8 @@ public struct JSONObjectStream {
     private let emit: ([UInt8]) -> Void
     private var buffer: [UInt8] = []
     private var members = 0
+    /// Elements written to the array member open now.
+    private var arrayElements = 0
 
     /// Starts an object; `pretty` as in ``JSONValue/serialized(pretty:)``.
     public init(pretty: Bool = true, emit: @escaping ([UInt8]) -> Void) {
@@ -31,16 +33,38 @@ public struct JSONObjectStream {
     public mutating func arrayMember<Elements: Sequence>(
         _ key: String, _ elements: Elements, element: (Elements.Element) -> JSONValue
     ) {
+        beginArrayMember(key)
+        for item in elements { arrayElement(element(item)) }
+        endArrayMember()
+    }
+
+    /// Opens an array member whose elements come later, one ``arrayElement(_:)`` call each (the
+    /// timeline's sessions, written as they end); ``endArrayMember()`` closes it.
+    public mutating func beginArrayMember(_ key: String) {
         startMember(key)
         buffer.append(UInt8(ascii: "["))
-        var count = 0
-        for item in elements {
-            JSONValue.separate(index: count, to: &buffer, pretty: pretty, indent: 2)
-            element(item).write(to: &buffer, pretty: pretty, indent: 2)
-            count += 1
-            flushIfFull()
-        }
-        JSONValue.close(UInt8(ascii: "]"), empty: count == 0, to: &buffer, pretty: pretty, indent: 1)
+        arrayElements = 0
+    }
+
+    /// Writes the next element of the array member opened last.
+    public mutating func arrayElement(_ value: JSONValue) {
+        JSONValue.separate(index: arrayElements, to: &buffer, pretty: pretty, indent: 2)
+        value.write(to: &buffer, pretty: pretty, indent: 2)
+        arrayElements += 1
+        flushIfFull()
+    }
+
+    /// Closes the array member opened last.
+    public mutating func endArrayMember() {
+        JSONValue.close(UInt8(ascii: "]"), empty: arrayElements == 0, to: &buffer, pretty: pretty, indent: 1)
+    }
+
+    /// Hands on the text buffered so far (a streamed document written live, so that its readers see
+    /// each session as it ends).
+    public mutating func flush() {
+        guard !buffer.isEmpty else { return }
+        emit(buffer)
+        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Closes the object and hands on the rest of the text.

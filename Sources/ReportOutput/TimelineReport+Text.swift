@@ -81,10 +81,10 @@ extension TimelineReport {
 
     /// The list of extracted files: name, length, complete or what is missing, SHA-256.
     private func filesText(folder: String) -> String {
+        let files = sessions.compactMap(\.file)
         var out = "\n\(files.count) file\(files.count == 1 ? "" : "s") extracted to \(folder)"
         out += files.isEmpty ? "\n" : ":\n"
-        for index in files.keys.sorted() {
-            guard let file = files[index] else { continue }
+        for file in files {
             var state = file.complete ? "complete" : "partial"
             if !file.missing.isEmpty {
                 let missingBytes = file.missing.reduce(UInt64(0)) { sum, range in

@@ -37,7 +37,7 @@ enum ReportFixtures {
     /// A session with `requests`, its totals and end state taken from them.
     static func session(id: String? = "{11111111-2222-3333-4444-555555555555}", url: String = "/upload/file.bin",
                         requests: [BITSRequestRecord], closed: Bool = false) -> BITSSession {
-        var session = BITSSession(sessionID: id, url: url, host: "bits.example",
+        var session = BITSSession(number: 1, sessionID: id, url: url, host: "bits.example",
                                   client: Endpoint(address: .v4(0xC000_020A), port: 50_000),
                                   time: requests.first?.time ?? time(0))
         session.servers = [Endpoint(address: .v4(0xC633_6414), port: 80)]

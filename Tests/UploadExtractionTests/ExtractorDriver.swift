@@ -51,7 +51,7 @@ final class ExtractorDriver {
     /// A session as the tracker would end it.
     static func session(id: String?, acknowledged: UInt64?, total: UInt64?, contentName: String? = "report.zip",
                         url: String = "/upload/x.bin") -> BITSSession {
-        var session = BITSSession(sessionID: id, url: url, host: "bits.example",
+        var session = BITSSession(number: 1, sessionID: id, url: url, host: "bits.example",
                                   client: Endpoint(address: .v4(0xC000_020A), port: 50_000),
                                   time: CaptureTimestamp(seconds: 1_767_225_600, nanoseconds: 0))
         session.bytesAcknowledged = acknowledged

@@ -57,7 +57,10 @@ struct Analyze: ParsableCommand {
         let run = try BITSAnalysisRun(capture: capture, captures: input.captures, meter: style.progressMeter(),
                                       extractTo: extract)
         if let jsonOutput {
-            run.report.writeJSON(to: jsonOutput.write)
+            let report = run.report
+            jsonOutput.write(TimelineDocumentWriter.document(
+                captures: report.captures, precision: report.precision, sessions: report.sessions,
+                findings: report.findings, counters: report.counters, extractionFolder: report.extractionFolder))
             jsonOutput.flush()
         }
         if let htmlOutput { run.writeHTML(to: htmlOutput) }

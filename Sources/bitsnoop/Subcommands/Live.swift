@@ -112,10 +112,9 @@ struct Live: ParsableCommand {
         let counters = Self.counters(engine: engine, bits: bits, libpcap: libpcap)
         events.stats(time: engine.capture.lastTime, counters: counters)
         if let jsonOutput = outputs.json {
-            let report = TimelineReport(captures: [capture.interface], precision: capture.timestampPrecision,
-                                        sessions: bits.tracker.sessions, findings: events.collector.findings,
-                                        counters: counters)
-            report.writeJSON(to: jsonOutput.write)
+            jsonOutput.write(TimelineDocumentWriter.document(
+                captures: [capture.interface], precision: capture.timestampPrecision, sessions: bits.tracker.sessions,
+                findings: events.collector.findings, counters: counters))
             jsonOutput.flush()
         }
         let summaryStyle = OutputStyleOptions.textStyle(color: color, fd: outputs.summary.isStandardOutput ? 1 : 2)

@@ -50,24 +50,25 @@ struct BITSAnalysisRun {
             printError("warning: \(finding.message)")
         }
         findings = collector.findings
+        var sessions = bits.tracker.sessions
+        for (index, file) in files where index < sessions.count { sessions[index].file = file }
         report = TimelineReport(
-            captures: captures, precision: capture.timestampPrecision, sessions: bits.tracker.sessions,
+            captures: captures, precision: capture.timestampPrecision, sessions: sessions,
             findings: collector.findings,
             counters: AnalysisCounters.list(for: engine) + [
                 ("bits_sessions", UInt64(bits.tracker.sessions.count)),
                 ("bits_untracked_requests", UInt64(bits.tracker.untrackedRequests)),
                 ("tls_connections", UInt64(bits.tls.connections)),
             ] + (folder == nil ? [] : [("files_extracted", UInt64(files.count))]),
-            extractionFolder: folder, files: files
+            extractionFolder: folder
         )
     }
 
     /// Writes the HTML report to `output`.
     func writeHTML(to output: OutputFile) {
         var page = HTMLReport(timeline: report)
-        let files = report.files
-        page.extraSessionDetails = { index, _ in
-            guard let file = files[index] else { return [] }
+        page.extraSessionDetails = { _, session in
+            guard let file = session.file else { return [] }
             var lines = [(label: "file", value: file.path), (label: "file bytes", value: String(file.bytes)),
                          (label: "complete", value: file.complete ? "yes" : "no"), (label: "sha256", value: file.sha256)]
             if !file.missing.isEmpty {
