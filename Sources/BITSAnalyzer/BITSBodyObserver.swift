@@ -23,8 +23,8 @@ public struct BITSFragmentStart: Sendable {
     /// Its Content-Range. Body byte `p` (counted from 0) belongs at upload offset `range.first + p`;
     /// bytes past `range.length` belong nowhere.
     public var range: ContentRange
-    /// The tracker's index (in ``BITSSessionTracker/sessions``) of the session `sessionID` names, when
-    /// the tracker already knows it. The verdict at the Ack normally names the same session.
+    /// The number (``BITSSession/number``) of the session `sessionID` names, when the tracker already
+    /// follows it. The verdict at the Ack normally names the same session.
     public var knownSession: Int?
     /// When the request began.
     public var time: CaptureTimestamp
@@ -45,7 +45,7 @@ public struct BITSFragmentStart: Sendable {
 public struct BITSFragmentVerdict: Sendable {
     /// The request.
     public var request: BITSRequestKey
-    /// The session's index in ``BITSSessionTracker/sessions`` (stable for the whole run).
+    /// The session's number (``BITSSession/number``; never reused).
     public var session: Int
     /// The upload offsets whose bytes the server stored from this fragment:
     /// `[max(first, E), min(last + 1, received))`, E being the server's expected offset before the
@@ -91,4 +91,7 @@ public protocol BITSBodyObserver: AnyObject {
     /// The server refused the fragment (416, an error, a challenge), answered it without saying how
     /// far it got, or never answered it: none of its bytes were stored.
     func fragmentDiscarded(_ request: BITSRequestKey, time: CaptureTimestamp)
+    /// The session left the tracker, final: no verdict about it comes any more. Returns the file
+    /// rebuilt from its fragments, if it had any (the session then carries it in ``BITSSession/file``).
+    func sessionRetired(_ session: BITSSession) -> ExtractedFile?
 }

@@ -102,7 +102,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         streamingBody.observed = true
         observer.fragmentStarted(BITSFragmentStart(
             request: BITSRequestKey(connection: connection.id, index: index), sessionID: named, range: range,
-            knownSession: named.flatMap(tracker.sessionIndex(forID:)), time: time
+            knownSession: named.flatMap(tracker.sessionNumber(forID:)), time: time
         ))
     }
 

@@ -127,24 +127,6 @@ public struct BITSSession: Sendable {
     /// the tracker; `nil` without extraction or when the session carried no fragment body.
     public var file: ExtractedFile?
 
-    // Tracking state, not output.
-    /// The offset the server said the next fragment must start at after a 416 or a short Ack.
-    var resyncOffset: UInt64?
-    /// Whether an Ack lost from the capture left the server's offset unknown until the next Ack.
-    var offsetUnknown = false
-    /// Fragments sent and not yet answered (more than one only when pipelined).
-    var outstandingFragments = 0
-    /// The offset the outstanding fragments will bring the server to, if accepted.
-    var projectedOffset: UInt64?
-    /// Whether the Create-Session Ack (which names the session) is still to come.
-    var awaitingID = false
-    /// Findings about the session held until its ID is known.
-    var heldFindings: [Finding] = []
-    /// Whether the observer heard `sessionStarted` / `sessionEnded` for it.
-    var startAnnounced = false
-    /// Whether the observer heard `sessionEnded`, and the end-of-session rules were applied.
-    var endAnnounced = false
-
     /// Creates session number `number`, first seen at `time`.
     public init(number: Int, sessionID: String?, url: String, host: String?, client: Endpoint, time: CaptureTimestamp) {
         self.number = number

@@ -12,6 +12,8 @@ public enum BITSFuzzing {
         let limits = FuzzLimits.small
         let findings = FindingCollector()
         let tracker = BITSSessionTracker(limits: limits.bits, findings: findings)
+        let retired = BITSSessionList()
+        tracker.sink = retired
         var slots: [(parser: HTTPConnectionParser, analyzer: BITSConnectionAnalyzer)?] = [nil, nil, nil, nil]
         var nextConnection = 1
         func slot(_ index: Int) -> (parser: HTTPConnectionParser, analyzer: BITSConnectionAnalyzer) {
@@ -32,16 +34,20 @@ public enum BITSFuzzing {
         while let step = reader.next() {
             if let index = step.feed(time: reader.time, to: { slot($0).parser }) {
                 slots[index]?.parser.finish(time: reader.time)
+                slots[index]?.analyzer.connectionClosed()
                 slots[index] = nil
             }
         }
-        for case let open? in slots { open.parser.finish(time: reader.time) }
+        for case let open? in slots {
+            open.parser.finish(time: reader.time)
+            open.analyzer.connectionClosed()
+        }
         tracker.finish()
-        BITSInvariants.verify(tracker, limits: limits.bits)
+        BITSInvariants.verify(tracker, retired: retired, limits: limits.bits)
         for finding in findings.findings {
             check(!finding.message.isEmpty, "finding \(finding.code) without a message")
         }
-        let report = TimelineReport(captures: ["fuzz"], precision: .nanoseconds, sessions: tracker.sessions,
+        let report = TimelineReport(captures: ["fuzz"], precision: .nanoseconds, sessions: retired.sessions,
                                     findings: findings.findings, counters: [])
         _ = TimelineDocumentWriter.document(captures: ["fuzz"], precision: .nanoseconds, sessions: report.sessions,
                                             findings: report.findings, counters: [])

@@ -85,10 +85,12 @@ public enum CaptureFuzzing {
         let bits: BITSStreamAnalysis
         let catalog: ConnectionCatalog
         let engine: AnalysisEngine
+        let retired = BITSSessionList()
 
         init(limits: Limits) {
             self.limits = limits
             bits = BITSStreamAnalysis(limits: limits, findings: findings)
+            bits.tracker.sink = retired
             catalog = ConnectionCatalog(forwardingTo: bits)
             engine = AnalysisEngine(limits: limits, factory: catalog, findings: findings)
         }
@@ -107,12 +109,12 @@ public enum CaptureFuzzing {
                                         findings: findings.findings, counters: counters)
             _ = streams.json().serialized()
             _ = streams.text()
-            let timeline = TimelineReport(captures: captures, precision: precision, sessions: bits.tracker.sessions,
+            let timeline = TimelineReport(captures: captures, precision: precision, sessions: retired.sessions,
                                           findings: findings.findings, counters: counters)
             _ = TimelineDocumentWriter.document(captures: captures, precision: precision, sessions: timeline.sessions,
                                                 findings: timeline.findings, counters: counters)
             _ = timeline.text()
-            BITSInvariants.verify(bits.tracker, limits: limits.bits)
+            BITSInvariants.verify(bits.tracker, retired: retired, limits: limits.bits)
         }
     }
 

@@ -16,7 +16,7 @@ public enum FuzzLimits {
         limits.http.maxHeaderCount = 24
         limits.http.maxPendingRequests = 4
         limits.http.maxResyncScanBytes = 8_192
-        limits.bits.maxSessions = 6
+        limits.bits.maxOpenSessions = 6
         limits.bits.maxRequestsPerSession = 6
         return limits
     }()

@@ -4,7 +4,8 @@ import BITSAnalyzer
 /// Rebuilds every upload from its fragments into a folder, as the server holds it (`analyze --extract`).
 ///
 /// Set as the tracker's ``BITSSessionTracker/bodyObserver`` before the analysis runs; call
-/// ``finish(sessions:)`` once the tracker has finished. Body bytes go to disk as they arrive, through
+/// ``finish()`` once the tracker has finished; each session's file is put in place when the
+/// session leaves the tracker (``sessionRetired(_:)``). Body bytes go to disk as they arrive, through
 /// bounded write buffers: a fragment writes straight into its session's file (at offsets the server
 /// has not stored yet) when its session is known and no other fragment of it is doing so; otherwise
 /// into a spool file copied in at the verdict. Only the offsets a 200 Ack accepted are kept, the
@@ -22,7 +23,7 @@ public final class UploadExtractor: BITSBodyObserver {
     private var spooledBytes: UInt64 = 0
     private var rangesInUse = 0
     private var reportedLimits: Set<FindingCode> = []
-    /// The first write error (a full disk): extraction stops and ``finish(sessions:)`` throws it.
+    /// The first write error (a full disk): extraction stops and ``finish()`` throws it.
     private var failure: ExtractionError?
     private var finished = false
 
@@ -153,36 +154,41 @@ public final class UploadExtractor: BITSBodyObserver {
 
     // MARK: - End
 
-    /// Puts every session's file in the folder and returns what was written, by the session's index
-    /// in `sessions` (the tracker's list). A session gets a file when the capture shows a Fragment of
-    /// it with a body. Fragments still without a verdict are dropped. Throws ``ExtractionError`` when
-    /// a write failed during the analysis or now (a full disk), or a file cannot be placed.
-    public func finish(sessions: [BITSSession]) throws -> [Int: ExtractedFile] {
-        guard !finished else { return [:] }
+    /// Puts the session's file in the folder and returns what was written, or `nil` when the
+    /// capture shows no Fragment of it with a body. A fragment still writing into the file gets no
+    /// verdict any more and is dropped. A write error (a full disk) or a file that cannot be placed
+    /// stops extraction; ``finish()`` throws it.
+    public func sessionRetired(_ session: BITSSession) -> ExtractedFile? {
+        guard !finished, failure == nil else { return nil }
+        if let direct = sessionFiles[session.number]?.directFragment, let fragment = pending.removeValue(forKey: direct) {
+            discard(fragment, key: direct)
+        }
+        guard sessionFiles[session.number] != nil
+            || session.requests.contains(where: { $0.type == .fragment && $0.bodyBytes > 0 }) else { return nil }
+        do { return try finishFile(session) } catch {
+            fail(error)
+            return nil
+        }
+    }
+
+    /// Drops the fragments still without a verdict and closes the folder. Throws ``ExtractionError``
+    /// when a write failed during the analysis (a full disk) or a file could not be placed.
+    public func finish() throws {
+        guard !finished else { return }
         finished = true
         for key in pending.keys.sorted(by: { ($0.connection, $0.index) < ($1.connection, $1.index) }) {
             if let fragment = pending.removeValue(forKey: key) { discard(fragment, key: key) }
         }
+        writer.files.closeAll()
+        folder.close()
         if let failure { throw failure }
-        var indices = Set(sessionFiles.keys.filter { $0 < sessions.count })
-        for (index, session) in sessions.enumerated()
-        where session.requests.contains(where: { $0.type == .fragment && $0.bodyBytes > 0 }) {
-            indices.insert(index)
-        }
-        var result: [Int: ExtractedFile] = [:]
-        defer {
-            writer.files.closeAll()
-            folder.close()
-        }
-        for index in indices.sorted() {
-            result[index] = try finishFile(index, session: sessions[index])
-        }
-        return result
     }
 
     /// Cuts a session's file at the acknowledged offset, hashes it and puts it in place.
-    private func finishFile(_ index: Int, session: BITSSession) throws -> ExtractedFile {
-        var state = sessionFiles.removeValue(forKey: index) ?? SessionFileState()
+    private func finishFile(_ session: BITSSession) throws -> ExtractedFile {
+        var state = sessionFiles.removeValue(forKey: session.number) ?? SessionFileState()
+        // The session's ranges leave memory with it.
+        rangesInUse -= state.known.count + state.stored.count
         let acknowledged = session.bytesAcknowledged ?? 0
         if acknowledged > maxFileBytes {
             reportLimit(.limitExtractFileSize, time: session.lastTime,
@@ -191,12 +197,12 @@ public final class UploadExtractor: BITSBodyObserver {
         }
         let length = min(acknowledged, maxFileBytes)
         state.known.truncate(at: length)
-        let id = WorkFileID.session(index)
+        let id = WorkFileID.session(session.number)
         let sha256 = try writer.finish(id, length: length)
         let upload = max(acknowledged, session.totalLength ?? 0)
         let missing = state.known.gaps(in: 0..<upload).map { $0.lowerBound...($0.upperBound - 1) }
         let complete = (session.totalLength.map { acknowledged >= $0 } ?? false) && missing.isEmpty
-        let parts = SafeFileName.parts(sessionID: session.sessionID, sessionNumber: index + 1,
+        let parts = SafeFileName.parts(sessionID: session.sessionID, sessionNumber: session.number,
                                        contentName: session.contentName, url: session.url)
         let name = try folder.place(workFile: id.name, fd: writer.files.descriptor(id),
                                     attempts: limits.maxNameAttempts) { parts.name(attempt: $0, partial: !complete) }
@@ -270,7 +276,7 @@ public final class UploadExtractor: BITSBodyObserver {
         findings.report(Finding(code: code, severity: .notice, time: time, message: message))
     }
 
-    /// Stops extraction after a write error; ``finish(sessions:)`` throws it.
+    /// Stops extraction after a write error; ``finish()`` throws it.
     private func fail(_ error: any Error) {
         guard failure == nil else { return }
         failure = error as? ExtractionError ?? ExtractionError("\(error)")

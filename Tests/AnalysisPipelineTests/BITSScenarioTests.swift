@@ -23,6 +23,7 @@ import TrafficSynthesis
         var capture = try OfflineCapture(paths: [url.path])
         let findings = FindingCollector()
         let bits = BITSStreamAnalysis(findings: findings)
+        bits.keepSessions()
         let engine = AnalysisEngine(factory: bits, findings: findings)
         try engine.run(&capture)
         bits.finish()
@@ -37,7 +38,7 @@ import TrafficSynthesis
             let bytes = index % 2 == 0 ? scenario.captureScenario.pcapFile() : scenario.captureScenario.pcapngFile()
             let (bits, findings) = try Self.analyse(bytes)
             let context = "\(name) [\(label)]"
-            let sessions = bits.tracker.sessions
+            let sessions = bits.sessions
             let expected = scenario.expected
             #expect(sessions.count == expected.sessions.count, "\(context): session count")
             for (actual, wanted) in zip(sessions, expected.sessions) {
@@ -64,7 +65,7 @@ import TrafficSynthesis
                 let scenario = recipe.build(encapsulation: encapsulation, impairments: .none, seed: 7)
                 let (bits, findings) = try Self.analyse(scenario.captureScenario.pcapFile())
                 #expect(findings.findings.isEmpty, "\(name) \(encapsulation): \(findings.findings.map(\.code))")
-                #expect(bits.tracker.sessions.map(\.state) == [.completed])
+                #expect(bits.sessions.map(\.state) == [.completed])
             }
         }
     }

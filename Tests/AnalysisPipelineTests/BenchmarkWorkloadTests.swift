@@ -16,7 +16,7 @@ import TrafficSynthesis
         #expect(summary.fileBytes == UInt64(bytes.count))
 
         let (bits, findings) = try BITSScenarioTests.analyse(bytes)
-        let sessions = bits.tracker.sessions
+        let sessions = bits.sessions
         #expect(sessions.count == 20)
         #expect(sessions.allSatisfy { $0.state == .completed })
         #expect(findings.findings.isEmpty, "\(findings.findings.map(\.message))")
@@ -34,7 +34,7 @@ import TrafficSynthesis
         #expect(summary.uploadedBytes >= 1_500 * 256 && summary.uploadedBytes <= 1_500 * 640)
 
         let (bits, findings) = try BITSScenarioTests.analyse(bytes)
-        let sessions = bits.tracker.sessions
+        let sessions = bits.sessions
         #expect(sessions.count == 1_500)
         #expect(sessions.allSatisfy { $0.state == .completed && $0.requests.count == 3 })
         #expect(findings.findings.isEmpty, "\(findings.findings.prefix(3).map(\.message))")

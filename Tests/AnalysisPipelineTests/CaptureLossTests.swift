@@ -66,7 +66,7 @@ import TrafficSynthesis
                     .build(encapsulation: encapsulation, seed: UInt64(index + 11))
                 let (bits, findings) = try BITSScenarioTests.analyse(scenario.captureScenario.pcapFile())
                 let expected = scenario.expected
-                let sessions = bits.tracker.sessions
+                let sessions = bits.sessions
                 try #require(sessions.count == 1, "\(context): \(sessions.count) sessions")
                 let session = sessions[0]
                 let wanted = expected.sessions[0]

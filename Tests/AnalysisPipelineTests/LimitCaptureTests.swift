@@ -31,6 +31,7 @@ import TrafficSynthesis
         var capture = try OfflineCapture(paths: [url.path])
         let findings = FindingCollector()
         let bits = BITSStreamAnalysis(limits: limits, findings: findings)
+        bits.keepSessions()
         let engine = AnalysisEngine(limits: limits, factory: bits, findings: findings)
         try engine.run(&capture)
         bits.finish()
@@ -107,7 +108,7 @@ import TrafficSynthesis
         let notice = try #require(outcome.findings.first { $0.code.rawValue == "limit-http-header-block" })
         #expect(notice.message.contains("maxHeaderBlockBytes") && notice.message.contains("message abandoned"))
         // The Create-Session was lost, its session still found by the fragments that follow.
-        let session = try #require(outcome.bits.tracker.sessions.first)
+        let session = try #require(outcome.bits.sessions.first)
         #expect(session.requests.count == 3)
         #expect(session.closed)
     }
@@ -120,18 +121,18 @@ import TrafficSynthesis
         let outcome = try Self.analyse(Self.upload(fragments: 2, extraCreateHeaders: extra), limits: limits)
         let notice = try #require(outcome.findings.first { $0.code.rawValue == "limit-http-header-count" })
         #expect(notice.message.contains("maxHeaderCount") && notice.message.contains("message abandoned"))
-        #expect(outcome.bits.tracker.sessions.first?.requests.count == 3)
+        #expect(outcome.bits.sessions.first?.requests.count == 3)
     }
 
-    @Test("bits.maxSessions: further sessions are counted, not tracked")
+    @Test("bits.maxOpenSessions: sessions past it while the others are open are counted, not tracked")
     func sessions() throws {
         var limits = Limits()
-        limits.bits.maxSessions = 5
+        limits.bits.maxOpenSessions = 5
         let outcome = try Self.analyse(HostileCaptures.unclosedSessions(count: 12, perConnection: 4), limits: limits)
         let notice = try #require(outcome.with(.limitSessions).first)
         #expect(outcome.with(.limitSessions).count == 1)
-        #expect(notice.message.contains("maxSessions"))
-        #expect(outcome.bits.tracker.sessions.count == 5)
+        #expect(notice.message.contains("maxOpenSessions"))
+        #expect(outcome.bits.sessions.count == 5)
         #expect(outcome.bits.tracker.untrackedRequests == 7)
         // The tracked sessions are still judged at the end.
         #expect(outcome.findings.filter { $0.code.rawValue == "orphaned-session" }.count == 5)
@@ -144,7 +145,7 @@ import TrafficSynthesis
         let outcome = try Self.analyse(Self.upload(fragments: 10), limits: limits)
         let notice = try #require(outcome.with(.limitSessionRequests).first)
         #expect(notice.message.contains("maxRequestsPerSession"))
-        let session = try #require(outcome.bits.tracker.sessions.first)
+        let session = try #require(outcome.bits.sessions.first)
         #expect(session.requests.count == 4)
         #expect(session.bytesAcknowledged == 1_000)
         #expect(session.closed)

@@ -46,7 +46,7 @@ import TrafficSynthesis
     ) throws {
         let scenario = try Self.build(name, keeping: direction, seed: seed)
         let (bits, findings) = try BITSScenarioTests.analyse(scenario.captureScenario.pcapFile())
-        let sessions = bits.tracker.sessions
+        let sessions = bits.sessions
         let expected = scenario.expected.sessions
         try #require(sessions.count == expected.count, "\(name): \(sessions.map(\.sessionID))")
         for (session, wanted) in zip(sessions, expected) {

@@ -42,7 +42,7 @@ import TrafficSynthesis
         let bytes = CaptureScenario(encapsulation: .ethernet(vlanTags: []), conversations: conversations).pcapFile()
         let (bits, findings) = try BITSScenarioTests.analyse(bytes)
         #expect(bits.tls.connections == 3)
-        #expect(bits.tracker.sessions.map(\.state) == [.completed])
+        #expect(bits.sessions.map(\.state) == [.completed])
         #expect(findings.findings.map(\.code) == [.tlsNotDecrypted], "\(findings.findings.map(\.message))")
         let message = try #require(findings.findings.first?.message)
         #expect(message.hasPrefix("3 TLS connections (HTTPS) not decrypted: "), "\(message)")
@@ -58,7 +58,7 @@ import TrafficSynthesis
                                                 seed: 9, encapsulation: .linuxSLL)
         let bytes = CaptureScenario(encapsulation: .linuxSLL, conversations: [conversation]).pcapFile()
         let (bits, findings) = try BITSScenarioTests.analyse(bytes)
-        #expect(bits.tracker.sessions.isEmpty)
+        #expect(bits.sessions.isEmpty)
         #expect(findings.findings.map(\.code) == [.tlsNotDecrypted])
         #expect(findings.findings.first?.severity == .notice)
     }

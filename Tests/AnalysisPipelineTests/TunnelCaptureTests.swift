@@ -51,7 +51,7 @@ import TrafficSynthesis
             let recipe = try #require(BITSScenarioCatalog.named(name))
             let scenario = recipe.build(encapsulation: .stack(stack), seed: 3)
             let (bits, findings) = try BITSScenarioTests.analyse(scenario.captureScenario.pcapFile())
-            let sessions = bits.tracker.sessions
+            let sessions = bits.sessions
             #expect(sessions.count == scenario.expected.sessions.count, "\(stack) \(name)")
             for (actual, wanted) in zip(sessions, scenario.expected.sessions) {
                 #expect(actual.sessionID == wanted.sessionID, "\(stack) \(name)")

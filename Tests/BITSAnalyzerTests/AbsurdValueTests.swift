@@ -28,6 +28,6 @@ import Testing
         if expected.contains("ack-range-mismatch") {
             #expect(mismatch?.message.contains("expected 18446744073709551616") == true)
         }
-        #expect(harness.tracker.sessions.count == 1)
+        #expect(harness.sessions.count == 1)
     }
 }

@@ -78,7 +78,7 @@ import Testing
         harness.play(Array(TranscriptHarness.blocks(transcript).prefix(2)))
         harness.tracker.finish()
         #expect(harness.codes == ["error-header-name-variant", "server-error"])
-        let session = try #require(harness.tracker.sessions.first)
+        let session = try #require(harness.sessions.first)
         #expect(session.state == .rejected && session.sessionID == nil)
         #expect(session.requests.first?.errorCode?.name == "E_ACCESSDENIED")
         #expect(harness.findings.findings.last?.message.contains("0x80070005 (E_ACCESSDENIED)") == true)

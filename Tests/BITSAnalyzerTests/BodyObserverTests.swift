@@ -32,6 +32,11 @@ import Testing
         func fragmentDiscarded(_ request: BITSRequestKey, time: CaptureTimestamp) {
             events.append("discarded \(request.index)")
         }
+
+        func sessionRetired(_ session: BITSSession) -> ExtractedFile? {
+            events.append("retired \(session.number)")
+            return nil
+        }
     }
 
     static func fragment(_ first: Int, _ last: Int, total: Int = 200) -> String {
@@ -69,11 +74,11 @@ import Testing
         harness.tracker.bodyObserver = recorder
         harness.play(TranscriptHarness.blocks(Self.transcript), chunk: chunk)
         #expect(recorder.events == [
-            "start 1 0-99 session 0", "end 1", "accepted 1 0..<100 ack 100",
-            "start 2 50-149 session 0", "end 2", "accepted 2 100..<150 ack 150",
-            "start 3 180-199 session 0", "end 3", "discarded 3",
-            "start 4 150-199 session 0", "end 4", "accepted 4 150..<170 ack 170",
-            "start 5 170-199 session 0", "end 5", "discarded 5",
+            "start 1 0-99 session 1", "end 1", "accepted 1 0..<100 ack 100",
+            "start 2 50-149 session 1", "end 2", "accepted 2 100..<150 ack 150",
+            "start 3 180-199 session 1", "end 3", "discarded 3",
+            "start 4 150-199 session 1", "end 4", "accepted 4 150..<170 ack 170",
+            "start 5 170-199 session 1", "end 5", "discarded 5",
         ])
         let bodies = recorder.bodies.sorted { $0.key.index < $1.key.index }.map(\.value)
         #expect(bodies.map(\.count) == [100, 100, 20, 50, 30])
@@ -88,12 +93,17 @@ import Testing
         let recorder = Recorder()
         observed.tracker.bodyObserver = recorder
         observed.play(TranscriptHarness.blocks(Self.transcript))
+        plain.tracker.finish()
+        observed.tracker.finish()
         #expect(plain.codes == observed.codes)
         let summary = { (harness: TranscriptHarness) in
-            harness.tracker.sessions.flatMap(\.requests).map { "\($0.type) \($0.status ?? 0) \($0.received ?? 0)" }
+            harness.sessions.flatMap(\.requests).map { "\($0.type) \($0.status ?? 0) \($0.received ?? 0)" }
         }
         #expect(summary(plain) == summary(observed))
         #expect(summary(plain).count == 6)
         #expect(!recorder.events.isEmpty)
+        // The session leaves the tracker once, at the end, and the observer hears it last.
+        #expect(recorder.events.last == "retired 1")
+        #expect(recorder.events.filter { $0.hasPrefix("retired") }.count == 1)
     }
 }

@@ -10,8 +10,8 @@ import Testing
         harness.play(TranscriptHarness.blocks(canonicalExchange))
         harness.tracker.finish()
         #expect(harness.codes == [])
-        let session = try #require(harness.tracker.sessions.first)
-        #expect(harness.tracker.sessions.count == 1)
+        let session = try #require(harness.sessions.first)
+        #expect(harness.sessions.count == 1)
         #expect(session.sessionID == "{A0FF5911-4144-45B3-BF27-27AFC8EC8A67}")
         #expect(session.state == .completed)
         #expect(session.totalLength == 4892 && session.bytesAcknowledged == 4892)
@@ -34,7 +34,7 @@ import Testing
         pieces.tracker.finish()
         #expect(!whole.codes.isEmpty)
         #expect(pieces.codes == whole.codes)
-        #expect(pieces.tracker.sessions.map(\.state) == whole.tracker.sessions.map(\.state))
+        #expect(pieces.sessions.map(\.state) == whole.sessions.map(\.state))
         #expect(pieces.findings.findings == whole.findings.findings)
     }
 
@@ -51,7 +51,7 @@ import Testing
         #expect(harness.codes.contains("out-of-sync-416"))
         #expect(!harness.codes.contains("server-error"))
         #expect(harness.codes.contains("partial-file-close"))
-        #expect(harness.tracker.sessions.first?.state == .closedPartial)
+        #expect(harness.sessions.first?.state == .closedPartial)
     }
 
     @Test("a request never answered is a missing Ack; the session is orphaned")
@@ -62,7 +62,7 @@ import Testing
         harness.play(blocks)
         harness.tracker.finish()
         #expect(harness.codes == ["missing-ack", "orphaned-session"])
-        let session = try #require(harness.tracker.sessions.first)
+        let session = try #require(harness.sessions.first)
         #expect(session.state == .orphaned)
         #expect(session.requests.last?.unanswered == true)
         #expect(harness.findings.findings.allSatisfy { $0.sessionID == session.sessionID })
@@ -77,7 +77,7 @@ import Testing
         harness.play(blocks)
         harness.tracker.finish()
         #expect(harness.codes == ["pipelined-request"])
-        #expect(harness.tracker.sessions.first?.state == .completed)
+        #expect(harness.sessions.first?.state == .completed)
     }
 
     @Test("a fragment on a second connection continues the same session")
@@ -88,7 +88,7 @@ import Testing
         harness.play(Array(blocks[2...]), connection: 2)
         harness.tracker.finish()
         #expect(harness.codes == ["session-multi-connection"])
-        let session = try #require(harness.tracker.sessions.first)
+        let session = try #require(harness.sessions.first)
         #expect(session.connections == [1, 2])
         #expect(session.state == .completed)
     }

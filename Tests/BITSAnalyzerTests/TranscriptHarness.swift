@@ -13,8 +13,16 @@ struct TranscriptHarness {
 
     let tracker: BITSSessionTracker
     let findings = FindingCollector()
+    /// Every session the tracker let go.
+    let retired = BITSSessionList()
 
-    init() { tracker = BITSSessionTracker(findings: findings) }
+    init() {
+        tracker = BITSSessionTracker(findings: findings)
+        tracker.sink = retired
+    }
+
+    /// The sessions the tracker let go (all of them once it finished), in the order first seen.
+    var sessions: [BITSSession] { retired.sessions }
 
     /// Parses a transcript: lines `>>>` or `<<<` start a block; other lines belong to the current
     /// block and are joined with CRLF. `{BODY n}` stands for n bytes of body.

@@ -50,11 +50,16 @@ struct ExtractionRun {
         let bits = BITSStreamAnalysis(findings: findings)
         let extractor = try UploadExtractor(directory: folder.path, limits: limits, findings: findings)
         bits.tracker.bodyObserver = extractor
+        let retired = BITSSessionList()
+        bits.tracker.sink = retired
         let engine = AnalysisEngine(factory: bits, findings: findings)
         try engine.run(&capture)
         bits.finish()
-        let files = try extractor.finish(sessions: bits.tracker.sessions)
-        return ExtractionRun(sessions: bits.tracker.sessions, files: files, findings: findings.findings, folder: folder)
+        try extractor.finish()
+        let sessions = retired.sessions
+        var files: [Int: ExtractedFile] = [:]
+        for (index, session) in sessions.enumerated() { files[index] = session.file }
+        return ExtractionRun(sessions: sessions, files: files, findings: findings.findings, folder: folder)
     }
 
     /// Lower-case hex SHA-256 of `bytes`, computed here independently of the extractor's hashing.

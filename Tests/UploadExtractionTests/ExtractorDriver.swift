@@ -22,11 +22,11 @@ final class ExtractorDriver {
     }
 
     /// Fragment `request` for range `first...last` of `total` begins; `session` is the session index
-    /// when the analyzer already knows it.
+    /// (its number less one) when the analyzer already knows it.
     func start(_ request: Int, session: Int?, first: UInt64, last: UInt64, total: UInt64) {
         extractor.fragmentStarted(BITSFragmentStart(
             request: Self.key(request), sessionID: session.map { "{S\($0)}" },
-            range: ContentRange(first: first, last: last, total: total), knownSession: session, time: time
+            range: ContentRange(first: first, last: last, total: total), knownSession: session.map { $0 + 1 }, time: time
         ))
     }
 
@@ -41,7 +41,7 @@ final class ExtractorDriver {
     /// A 200 Ack: the server stored `accepted` of `request` and now expects `acknowledged`.
     func accept(_ request: Int, session: Int, _ accepted: Range<UInt64>, acknowledged: UInt64) {
         extractor.fragmentAccepted(BITSFragmentVerdict(
-            request: Self.key(request), session: session, accepted: accepted, acknowledged: acknowledged, time: time
+            request: Self.key(request), session: session + 1, accepted: accepted, acknowledged: acknowledged, time: time
         ))
     }
 
@@ -60,10 +60,23 @@ final class ExtractorDriver {
         return session
     }
 
+    /// Retires `sessions` (numbered by their place in the list, from 1) as the tracker would, then
+    /// finishes; returns the files by index in `sessions`.
+    func finishFiles(_ sessions: [BITSSession]) throws -> [Int: ExtractedFile] {
+        var files: [Int: ExtractedFile] = [:]
+        for (index, session) in sessions.enumerated() {
+            var numbered = session
+            numbered.number = index + 1
+            files[index] = extractor.sessionRetired(numbered)
+        }
+        try extractor.finish()
+        return files
+    }
+
     /// Finishes and returns the files with their bytes.
     func finish(_ sessions: [BITSSession]) throws -> [Int: (file: ExtractedFile, bytes: [UInt8])] {
         var result: [Int: (file: ExtractedFile, bytes: [UInt8])] = [:]
-        for (index, file) in try extractor.finish(sessions: sessions) {
+        for (index, file) in try finishFiles(sessions) {
             result[index] = (file, try [UInt8](Data(contentsOf: folder.appendingPathComponent(file.path))))
         }
         return result

@@ -40,7 +40,7 @@ import Glibc
         driver.body(1, [UInt8](repeating: 0x41, count: 100), at: 0)
         driver.end(1)
         driver.accept(1, session: 0, 0..<100, acknowledged: 100)
-        let files = try driver.extractor.finish(sessions: [
+        let files = try driver.finishFiles([
             ExtractorDriver.session(id: id, acknowledged: 100, total: 100, contentName: contentName, url: url),
         ])
         return try #require(files[0])

@@ -74,9 +74,22 @@ public struct Limits: Sendable {
 
     /// Bounds of BITS session tracking.
     public struct BITS: Sendable {
-        /// Sessions kept in the timeline (default 100,000). Requests of further sessions are
-        /// counted but not tracked, and `limit-sessions` is reported once.
-        public var maxSessions = 100_000
+        /// Sessions followed at once (default 100,000): sessions leave the tracker when they end,
+        /// so this bounds the sessions open together, not the sessions of the capture. Requests of
+        /// sessions beyond it are counted but not tracked, and `limit-sessions` is reported once.
+        public var maxOpenSessions = 100_000
+        /// Seconds of capture time a session may stay silent before it is ended as at the end of
+        /// the capture (`orphaned-session` or `complete-not-closed`) and leaves memory (default
+        /// 1,800: well above the 600 s a BITS job waits by default before it retries after an error,
+        /// so a job that retries keeps its session).
+        public var idleTimeoutSeconds: Int64 = 1_800
+        /// Seconds of capture time an ended session waits for its connections to close before it
+        /// leaves memory anyway (default 30). Requests on those connections until then (a Fragment
+        /// after the Close-Session) still count to it.
+        public var endedLingerSeconds: Int64 = 30
+        /// IDs of sessions that left memory remembered, so that a request naming one is known as
+        /// late rather than as a session never created (default 65,536; the oldest is forgotten).
+        public var maxRetiredIDs = 65_536
         /// Requests kept per session in the timeline (default 10,000). Later requests still update
         /// the session's state and findings but are not listed; `limit-session-requests` is
         /// reported once per session.

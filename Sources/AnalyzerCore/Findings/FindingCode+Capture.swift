@@ -19,7 +19,7 @@ extension FindingCode {
     public static let limitReassemblyTotal = FindingCode(rawValue: "limit-reassembly-total")
     /// Too many IP datagrams were being reassembled at once, or too many fragment bytes were held.
     public static let limitIPFragments = FindingCode(rawValue: "limit-ip-fragments")
-    /// More sessions than `bits.maxSessions`; later sessions are counted, not tracked.
+    /// More sessions open at once than `bits.maxOpenSessions`; further sessions are counted, not tracked.
     public static let limitSessions = FindingCode(rawValue: "limit-sessions")
     /// A session with more requests than `bits.maxRequestsPerSession`; later ones are not listed.
     public static let limitSessionRequests = FindingCode(rawValue: "limit-session-requests")

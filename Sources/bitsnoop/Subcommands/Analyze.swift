@@ -55,14 +55,7 @@ struct Analyze: ParsableCommand {
         let jsonOutput = try json.map(BITSAnalysisRun.open)
         let htmlOutput = try html.map(BITSAnalysisRun.open)
         let run = try BITSAnalysisRun(capture: capture, captures: input.captures, meter: style.progressMeter(),
-                                      extractTo: extract)
-        if let jsonOutput {
-            let report = run.report
-            jsonOutput.write(TimelineDocumentWriter.document(
-                captures: report.captures, precision: report.precision, sessions: report.sessions,
-                findings: report.findings, counters: report.counters, extractionFolder: report.extractionFolder))
-            jsonOutput.flush()
-        }
+                                      json: jsonOutput, extractTo: extract)
         if let htmlOutput { run.writeHTML(to: htmlOutput) }
         if jsonOutput?.isStandardOutput != true, htmlOutput?.isStandardOutput != true {
             OutputFile.standardOutput.write(run.report.text(style: style.textStyle()))

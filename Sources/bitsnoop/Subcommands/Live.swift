@@ -99,7 +99,17 @@ struct Live: ParsableCommand {
                                      style: OutputStyleOptions.textStyle(color: color))
         let bits = BITSStreamAnalysis(findings: events)
         bits.tracker.observer = events
-        bits.tracker.retainsEndedSessions = json != nil
+        bits.tracker.idleTimeoutSeconds = idleTimeout
+        // Sessions leave memory as they end; with --json each is written then.
+        let retired = RetiredSessionOutputs(
+            document: outputs.json.map { output in
+                TimelineDocumentWriter(captures: [capture.interface], precision: capture.timestampPrecision,
+                                       emit: output.write)
+            },
+            keepsSessions: false
+        )
+        retired.flushesEachSession = true
+        bits.tracker.sink = retired
         let engine = AnalysisEngine(factory: bits, findings: events)
         capture.stopOnSignals()
         printError("listening on \(capture.interface), link type \(capture.linkType), filter \"\(filter)\"")
@@ -111,15 +121,11 @@ struct Live: ParsableCommand {
         let libpcap = capture.statistics()
         let counters = Self.counters(engine: engine, bits: bits, libpcap: libpcap)
         events.stats(time: engine.capture.lastTime, counters: counters)
-        if let jsonOutput = outputs.json {
-            jsonOutput.write(TimelineDocumentWriter.document(
-                captures: [capture.interface], precision: capture.timestampPrecision, sessions: bits.tracker.sessions,
-                findings: events.collector.findings, counters: counters))
-            jsonOutput.flush()
-        }
+        retired.finishDocument(findings: events.collector.findings, counters: counters)
+        outputs.json?.flush()
         let summaryStyle = OutputStyleOptions.textStyle(color: color, fd: outputs.summary.isStandardOutput ? 1 : 2)
-        outputs.summary.write(Self.summary(engine: engine, bits: bits, findings: events.collector.findings, libpcap: libpcap,
-                                           style: summaryStyle))
+        outputs.summary.write(Self.summary(engine: engine, sessionsByState: retired.countsByState,
+                                           findings: events.collector.findings, libpcap: libpcap, style: summaryStyle))
         outputs.summary.flush()
         if let failure {
             printError("\(capture.interface): \(failure)")
@@ -201,7 +207,7 @@ struct Live: ParsableCommand {
     static func counters(engine: AnalysisEngine, bits: BITSStreamAnalysis,
                          libpcap: LiveCaptureStatistics?) -> [(String, UInt64)] {
         AnalysisCounters.list(for: engine) + [
-            ("bits_sessions", UInt64(bits.tracker.sessions.count)),
+            ("bits_sessions", UInt64(bits.tracker.sessionCount)),
             ("bits_untracked_requests", UInt64(bits.tracker.untrackedRequests)),
             ("tls_connections", UInt64(bits.tls.connections)),
             ("pcap_received", libpcap?.received ?? 0),
@@ -211,12 +217,12 @@ struct Live: ParsableCommand {
     }
 
     /// The summary printed when the capture stops, states and severities in `style`'s colours.
-    static func summary(engine: AnalysisEngine, bits: BITSStreamAnalysis, findings: [Finding],
+    static func summary(engine: AnalysisEngine, sessionsByState: [BITSSessionState: Int], findings: [Finding],
                         libpcap: LiveCaptureStatistics?, style: TextStyle = .plain) -> String {
-        let states = Dictionary(grouping: bits.tracker.sessions, by: \.state)
         let stateText = BITSSessionState.allCases.compactMap { state in
-            states[state].map { style.paint("\($0.count) \(state.rawValue)", state: state) }
+            sessionsByState[state].map { style.paint("\($0) \(state.rawValue)", state: state) }
         }.joined(separator: ", ")
+        let sessionCount = sessionsByState.values.reduce(0, +)
         let severities = Severity.allCases.reversed().compactMap { severity -> String? in
             let count = findings.filter { $0.severity == severity }.count
             return count > 0 ? style.paint("\(count) \(severity)", severity: severity) : nil
@@ -226,7 +232,7 @@ struct Live: ParsableCommand {
             out += "; \(libpcap.received) received by filter, \(libpcap.dropped) dropped by kernel, "
                 + "\(libpcap.interfaceDropped) dropped by interface"
         }
-        out += "\n\(bits.tracker.sessions.count) session\(bits.tracker.sessions.count == 1 ? "" : "s")"
+        out += "\n\(sessionCount) session\(sessionCount == 1 ? "" : "s")"
             + (stateText.isEmpty ? "" : ": \(stateText)") + "\n"
         out += "\(findings.count) finding\(findings.count == 1 ? "" : "s")" + (severities.isEmpty ? "" : ": \(severities)") + "\n"
         return out

@@ -13,11 +13,12 @@ struct BITSAnalysisRun {
     /// Every finding, in the order reported.
     let findings: [Finding]
 
-    /// Reads `capture` (opened from `captures`) to the end; with `extractTo`, rebuilds every upload
-    /// into that folder (`--extract`).
+    /// Reads `capture` (opened from `captures`) to the end, writing the JSON timeline to `json` as
+    /// sessions end; with `extractTo`, rebuilds every upload into that folder (`--extract`).
     /// - Throws: ``ExitStatus/inputError`` after printing one line, when an input cannot be read or
     ///   the extraction folder cannot be used or written.
-    init(capture: OfflineCapture, captures: [String], meter: ProgressMeter?, extractTo folder: String? = nil) throws {
+    init(capture: OfflineCapture, captures: [String], meter: ProgressMeter?, json: OutputFile? = nil,
+         extractTo folder: String? = nil) throws {
         let collector = FindingCollector()
         let bits = BITSStreamAnalysis(findings: collector)
         let extractor = try folder.map { folder in
@@ -26,9 +27,15 @@ struct BITSAnalysisRun {
                 throw ExitStatus.inputError
             }
         }
+        let document = json.map { output in
+            TimelineDocumentWriter(captures: captures, precision: capture.timestampPrecision,
+                                   extractionFolder: folder, emit: output.write)
+        }
+        let outputs = RetiredSessionOutputs(document: document, keepsSessions: true)
         bits.tracker.bodyObserver = extractor
+        bits.tracker.sink = outputs
         let engine = AnalysisEngine(factory: bits, findings: collector)
-        var source = ProgressingCapture(capture: capture, meter: meter) { bits.tracker.sessions.count }
+        var source = ProgressingCapture(capture: capture, meter: meter) { bits.tracker.sessionCount }
         do {
             try engine.run(&source)
         } catch {
@@ -39,9 +46,8 @@ struct BITSAnalysisRun {
         meter?.finish()
         printNothingDecoded(engine, captures: captures)
         bits.finish()
-        var files: [Int: ExtractedFile] = [:]
         if let extractor {
-            do { files = try extractor.finish(sessions: bits.tracker.sessions) } catch {
+            do { try extractor.finish() } catch {
                 printError("\(error)")
                 throw ExitStatus.inputError
             }
@@ -50,17 +56,16 @@ struct BITSAnalysisRun {
             printError("warning: \(finding.message)")
         }
         findings = collector.findings
-        var sessions = bits.tracker.sessions
-        for (index, file) in files where index < sessions.count { sessions[index].file = file }
+        let counters = AnalysisCounters.list(for: engine) + [
+            ("bits_sessions", UInt64(bits.tracker.sessionCount)),
+            ("bits_untracked_requests", UInt64(bits.tracker.untrackedRequests)),
+            ("tls_connections", UInt64(bits.tls.connections)),
+        ] + (folder == nil ? [] : [("files_extracted", UInt64(outputs.filesExtracted))])
+        outputs.finishDocument(findings: collector.findings, counters: counters)
+        json?.flush()
         report = TimelineReport(
-            captures: captures, precision: capture.timestampPrecision, sessions: sessions,
-            findings: collector.findings,
-            counters: AnalysisCounters.list(for: engine) + [
-                ("bits_sessions", UInt64(bits.tracker.sessions.count)),
-                ("bits_untracked_requests", UInt64(bits.tracker.untrackedRequests)),
-                ("tls_connections", UInt64(bits.tls.connections)),
-            ] + (folder == nil ? [] : [("files_extracted", UInt64(files.count))]),
-            extractionFolder: folder
+            captures: captures, precision: capture.timestampPrecision, sessions: outputs.sessionsInOrder,
+            findings: collector.findings, counters: counters, extractionFolder: folder
         )
     }
 

@@ -1,0 +1,119 @@
+import AnalyzerCore
+
+/// Names a session while it is in the tracker's table: a slot and the slot's generation, so that a
+/// handle kept past the session's retirement (by a request still waiting for its answer) is told
+/// apart from the session that reuses the slot.
+struct SessionHandle: Hashable {
+    var slot: Int32
+    var generation: UInt32
+}
+
+/// A session in the tracker: the snapshot the outputs get, and what following it needs.
+struct TrackedSession {
+    /// What the outputs see of the session.
+    var record: BITSSession
+    /// The offset the server said the next fragment must start at after a 416 or a short Ack.
+    var resyncOffset: UInt64?
+    /// Whether an Ack lost from the capture left the server's offset unknown until the next Ack.
+    var offsetUnknown = false
+    /// Fragments sent and not yet answered (more than one only when pipelined).
+    var outstandingFragments = 0
+    /// The offset the outstanding fragments will bring the server to, if accepted.
+    var projectedOffset: UInt64?
+    /// Whether the Create-Session Ack (which names the session) is still to come.
+    var awaitingID = false
+    /// Findings about the session held until its ID is known.
+    var heldFindings: [Finding] = []
+    /// Whether the observer heard `sessionStarted`.
+    var startAnnounced = false
+    /// When the session ended (the observer heard `sessionEnded`, the end rules were applied);
+    /// `nil` while it runs.
+    var endTime: CaptureTimestamp?
+    /// Connections of the session still in the reassembler's table: an ended session leaves the
+    /// tracker when the last one is gone (late requests on them still find it).
+    var openConnections = 0
+    /// Whether `limit-session-requests` was reported for it.
+    var requestLimitReported = false
+
+    init(record: BITSSession) { self.record = record }
+}
+
+/// The sessions the tracker follows now, by handle, and the index of their IDs.
+///
+/// Slots are reused once a session leaves (its handle's generation tells a stale handle), so the
+/// table grows with the sessions open at once, never with the sessions seen.
+struct BITSSessionTable {
+    private struct Slot {
+        var generation: UInt32 = 0
+        var session: TrackedSession?
+    }
+
+    private var slots: [Slot] = []
+    private var freeSlots: [Int32] = []
+    /// Sessions by BITS-Session-Id, lower-cased (IDs are GUIDs, compared without case).
+    private var byID: [String: SessionHandle] = [:]
+    /// Sessions in the table.
+    private(set) var count = 0
+    /// Sessions ever added: the last number handed out.
+    private(set) var numbered = 0
+
+    /// Adds a session (its number is given here) and returns its handle.
+    mutating func insert(_ make: (_ number: Int) -> TrackedSession) -> SessionHandle {
+        numbered += 1
+        let session = make(numbered)
+        count += 1
+        if let slot = freeSlots.popLast() {
+            slots[Int(slot)].session = session
+            return SessionHandle(slot: slot, generation: slots[Int(slot)].generation)
+        }
+        slots.append(Slot(session: session))
+        return SessionHandle(slot: Int32(slots.count - 1), generation: 0)
+    }
+
+    /// Whether `handle` names a session still in the table.
+    func contains(_ handle: SessionHandle) -> Bool {
+        let slot = Int(handle.slot)
+        return slot < slots.count && slots[slot].generation == handle.generation && slots[slot].session != nil
+    }
+
+    /// The session `handle` names; the handle must be valid (``contains(_:)``).
+    subscript(handle: SessionHandle) -> TrackedSession {
+        _read {
+            precondition(contains(handle), "stale session handle")
+            yield slots[Int(handle.slot)].session!
+        }
+        _modify {
+            precondition(contains(handle), "stale session handle")
+            yield &slots[Int(handle.slot)].session!
+        }
+    }
+
+    /// The session with BITS-Session-Id `id` (any case), if it is in the table.
+    func handle(forID id: String) -> SessionHandle? { byID[id.lowercased()] }
+
+    /// Makes `id` find `handle`.
+    mutating func index(_ handle: SessionHandle, byID id: String) { byID[id.lowercased()] = handle }
+
+    /// Takes the session out of the table and forgets its ID.
+    mutating func remove(_ handle: SessionHandle) -> TrackedSession {
+        precondition(contains(handle), "stale session handle")
+        let slot = Int(handle.slot)
+        let session = slots[slot].session!
+        slots[slot].session = nil
+        slots[slot].generation &+= 1
+        freeSlots.append(handle.slot)
+        count -= 1
+        if let id = session.record.sessionID, byID[id.lowercased()] == handle { byID[id.lowercased()] = nil }
+        return session
+    }
+
+    /// Every session in the table, in the order first seen.
+    var handlesInOrder: [SessionHandle] {
+        var found: [(number: Int, handle: SessionHandle)] = []
+        for (slot, entry) in slots.enumerated() {
+            guard let session = entry.session else { continue }
+            found.append((session.record.number, SessionHandle(slot: Int32(slot), generation: entry.generation)))
+        }
+        return found.sorted { $0.number < $1.number }.map(\.handle)
+    }
+}

@@ -1,0 +1,58 @@
+import AnalyzerCore
+
+/// Findings leave the tracker through one path: each code once per session (or, without a
+/// session, once per connection), held while the session's ID is still to come, released with it.
+extension BITSSessionTracker {
+    /// Reports a finding once per session (or, without a session, once per connection) and code.
+    /// A session that left the tracker meanwhile counts as none.
+    func report(
+        _ kind: BITSFindingKind, session: SessionHandle?, connection: Int?, time: CaptureTimestamp?, _ message: String
+    ) {
+        guard let session, sessions.contains(session) else {
+            if let connection {
+                guard !(connections[connection]?.reportedCodes.contains(kind.code) ?? false) else { return }
+                connections[connection, default: ConnectionSessions()].reportedCodes.append(kind.code)
+            } else {
+                guard reportedWithoutPlace.insert(kind.code).inserted else { return }
+            }
+            return findings.report(Finding(code: kind.code, severity: kind.severity, connection: connection,
+                                           time: time, message: message))
+        }
+        guard !sessions[session].record.findingCodes.contains(kind.code) else { return }
+        sessions[session].record.findingCodes.append(kind.code)
+        let finding = Finding(
+            code: kind.code, severity: kind.severity, sessionID: sessions[session].record.sessionID,
+            connection: connection, time: time, message: message
+        )
+        if sessions[session].awaitingID {
+            // The Create-Session Ack that names the session has not come yet: hold the finding.
+            sessions[session].heldFindings.append(finding)
+        } else {
+            findings.report(finding)
+        }
+    }
+
+    /// Reports a finding, or holds it with the request when the request still waits for a session.
+    func reportOrDefer(
+        _ kind: BITSFindingKind, handle: inout RequestHandle, session: SessionHandle?, connection: Int?,
+        time: CaptureTimestamp?, _ message: String
+    ) {
+        if session == nil, let serial = handle.waitingSerial, let connectionID = connection,
+           let position = connections[connectionID]?.waiting.firstIndex(where: { $0.serial == serial }) {
+            connections[connectionID]!.waiting[position].deferredFindings.append((kind, time, message))
+            return
+        }
+        report(kind, session: session, connection: connection, time: time, message)
+    }
+
+    /// Releases the findings held while a session's ID was unknown, with the ID if it now has one.
+    func releaseHeldFindings(_ session: SessionHandle) {
+        sessions[session].awaitingID = false
+        let held = sessions[session].heldFindings
+        sessions[session].heldFindings = []
+        for var finding in held {
+            finding.sessionID = sessions[session].record.sessionID
+            findings.report(finding)
+        }
+    }
+}

@@ -1,0 +1,330 @@
+import AnalyzerCore
+
+/// How sessions come into the tracker, what they are linked to, how they end and how they leave.
+///
+/// A session ends when a Close-Session or Cancel-Session is answered, its Create-Session is
+/// refused, it stays silent for ``BITSSessionTracker/idleTimeoutSeconds``, or the capture ends.
+/// An ended session leaves the tracker (goes to the ``BITSSessionTracker/sink``, its file to the
+/// body observer) as soon as none of its connections is open, or `bits.endedLingerSeconds` after it
+/// ended, whichever comes first; at the end of the capture all leave, in the order first seen.
+extension BITSSessionTracker {
+    // MARK: - Coming in
+
+    func newSession(id: String?, record: BITSRequestRecord, connection: BITSConnectionInfo) -> SessionHandle? {
+        guard sessions.count < limits.maxOpenSessions else {
+            untrackedRequests += 1
+            if !sessionLimitReported {
+                sessionLimitReported = true
+                findings.report(Finding(
+                    code: .limitSessions, severity: .notice, connection: connection.id, time: record.time,
+                    message: "more than \(limits.maxOpenSessions) sessions open at once (limit maxOpenSessions); "
+                        + "requests of further sessions are counted, not tracked"
+                ))
+            }
+            return nil
+        }
+        let session = sessions.insert { number in
+            TrackedSession(record: BITSSession(number: number, sessionID: id, url: record.url, host: record.host,
+                                               client: connection.client, time: record.time))
+        }
+        if let id { sessions.index(session, byID: id) }
+        return session
+    }
+
+    func existingOrNewSession(id: String, record: BITSRequestRecord, connection: BITSConnectionInfo) -> SessionHandle? {
+        if let known = sessions.handle(forID: id) {
+            if sessions[known].record.closed || sessions[known].record.cancelled {
+                report(.fragmentAfterClose, session: known, connection: connection.id, time: record.time,
+                       "\(record.type) for a session already \(sessions[known].record.closed ? "closed" : "cancelled")")
+            }
+            return known
+        }
+        guard let created = newSession(id: id, record: record, connection: connection) else { return nil }
+        if let earlier = retiredIDs.ending(of: id) {
+            // The session left the tracker (it ended, or went silent) and speaks again: a new record
+            // of the same session, not a session the capture never saw created.
+            if earlier != .running {
+                report(.fragmentAfterClose, session: created, connection: connection.id, time: record.time,
+                       "\(record.type) for a session already \(earlier == .closed ? "closed" : "cancelled")")
+            }
+            return created
+        }
+        report(.unknownSession, session: created, connection: connection.id, time: record.time,
+               "\(record.type) names a session whose Create-Session the capture does not contain")
+        return created
+    }
+
+    /// Adds a request to a session's list; returns its position, or `nil` past the request limit.
+    func attach(_ record: BITSRequestRecord, to session: SessionHandle, connection: BITSConnectionInfo) -> Int? {
+        let (newConnection, newServer) = link(session, to: connection)
+        if newConnection, sessions[session].record.connections.count == 2 {
+            report(.sessionMultiConnection, session: session, connection: connection.id, time: record.time,
+                   "session continues on connection \(connection.id) after connection "
+                       + "\(sessions[session].record.connections[0])")
+        }
+        if newServer, sessions[session].record.servers.count > 1 {
+            report(.sessionMovedServer, session: session, connection: connection.id, time: record.time,
+                   "session continues at server \(connection.server) (first server "
+                       + "\(sessions[session].record.servers[0]))"
+                       + (sessions[session].record.hostID.map { ", BITS-Host-Id \($0)" } ?? ""))
+        }
+        if connections[connection.id]?.active != session {
+            connections[connection.id, default: ConnectionSessions()].active = session
+            claimWaiting(on: connection.id, for: session)
+        }
+        if let missing = connections[connection.id]?.missing { markOneSided(session, missing: missing) }
+        if sessions[session].record.lastTime < record.time { sessions[session].record.lastTime = record.time }
+        return appendRequest(record, to: session)
+    }
+
+    /// Notes that `session` uses `connection` (and its server). Returns whether either is new to it.
+    @discardableResult
+    func link(_ session: SessionHandle, to connection: BITSConnectionInfo) -> (connection: Bool, server: Bool) {
+        var newConnection = false
+        if !sessions[session].record.connections.contains(connection.id) {
+            sessions[session].record.connections.append(connection.id)
+            sessions[session].openConnections += 1
+            connections[connection.id, default: ConnectionSessions()].sessions.append(session)
+            newConnection = true
+        }
+        guard !sessions[session].record.servers.contains(connection.server) else { return (newConnection, false) }
+        sessions[session].record.servers.append(connection.server)
+        return (newConnection, true)
+    }
+
+    /// Gives the requests waiting on connection `id` to the session that now claims it.
+    private func claimWaiting(on id: Int, for session: SessionHandle) {
+        guard let waitingList = connections[id]?.waiting, !waitingList.isEmpty else { return }
+        connections[id]!.waiting = []
+        for waiting in waitingList {
+            connections[id]!.placed[waiting.serial] = (session, appendRequest(waiting.record, to: session))
+            for finding in waiting.deferredFindings {
+                report(finding.kind, session: session, connection: waiting.record.connection, time: finding.time,
+                       finding.message)
+            }
+            // Already answered (or given up) while waiting: the observer hears of it now.
+            if waiting.record.status != nil || waiting.record.unanswered {
+                startIfNeeded(session)
+                observer?.requestFinished(waiting.record, in: sessions[session].record)
+            }
+        }
+    }
+
+    @discardableResult
+    func appendRequest(_ record: BITSRequestRecord, to session: SessionHandle) -> Int? {
+        if record.time < sessions[session].record.firstTime { sessions[session].record.firstTime = record.time }
+        guard sessions[session].record.requests.count < limits.maxRequestsPerSession else {
+            if !sessions[session].requestLimitReported {
+                sessions[session].requestLimitReported = true
+                findings.report(Finding(
+                    code: .limitSessionRequests, severity: .notice, sessionID: sessions[session].record.sessionID,
+                    connection: record.connection, time: record.time,
+                    message: "session has more than \(limits.maxRequestsPerSession) requests "
+                        + "(limit maxRequestsPerSession); later ones are not listed"
+                ))
+            }
+            return nil
+        }
+        sessions[session].record.requests.append(record)
+        return sessions[session].record.requests.count - 1
+    }
+
+    func update(_ handle: RequestHandle, with record: BITSRequestRecord, time: CaptureTimestamp?) {
+        guard let session = handle.session, sessions.contains(session) else {
+            if let serial = handle.waitingSerial,
+               let position = connections[record.connection]?.waiting.firstIndex(where: { $0.serial == serial }) {
+                connections[record.connection]!.waiting[position].record = record
+            }
+            return
+        }
+        if let index = handle.listIndex, index < sessions[session].record.requests.count {
+            sessions[session].record.requests[index] = record
+        }
+        if let time, sessions[session].record.lastTime < time { sessions[session].record.lastTime = time }
+    }
+
+    /// Files `session` under its reply URL, so that a GET of it is found without a scan.
+    func indexReply(of session: SessionHandle) {
+        guard let reply = sessions[session].record.replyURL, !sessions[session].record.replyFetched else { return }
+        let path = ReplyURL.resolve(reply, against: sessions[session].record.url)
+        if !(replyIndex[path]?.contains(session) ?? false) { replyIndex[path, default: []].append(session) }
+    }
+
+    // MARK: - Ending
+
+    /// Tells the observer a session started, once, when it first has something to show.
+    func startIfNeeded(_ session: SessionHandle) {
+        guard !sessions[session].startAnnounced, !sessions[session].awaitingID else { return }
+        sessions[session].startAnnounced = true
+        observer?.sessionStarted(sessions[session].record)
+    }
+
+    /// Tells the observer about an answered (or never answered) request, and ends the session when
+    /// the request ended it: a successful Close, a Cancel, or a refused Create-Session.
+    func announce(_ record: BITSRequestRecord, in session: SessionHandle, time: CaptureTimestamp) {
+        guard sessions.contains(session) else { return }
+        startIfNeeded(session)
+        observer?.requestFinished(record, in: sessions[session].record)
+        let state = sessions[session].record.state
+        if state == .completed || state == .closedPartial || state == .cancelled || state == .rejected {
+            end(session, time: time)
+        }
+    }
+
+    /// Applies what only a session's end shows (left open?), tells the observer, once, and lets the
+    /// session leave when no connection of it is open.
+    func end(_ session: SessionHandle, time: CaptureTimestamp) {
+        guard sessions[session].endTime == nil else { return }
+        let record = sessions[session].record
+        let acknowledged = record.bytesAcknowledged ?? 0
+        let total = record.totalLength.map(String.init) ?? "unknown"
+        switch record.state {
+        case .orphaned:
+            report(.orphanedSession, session: session, connection: record.connections.last, time: record.lastTime,
+                   "neither closed nor cancelled; \(acknowledged) of \(total) bytes acknowledged")
+        case .uploadedNotClosed:
+            report(.completeNotClosed, session: session, connection: record.connections.last,
+                   time: record.lastTime, "all \(total) bytes acknowledged but no Close-Session")
+        default:
+            break
+        }
+        sessions[session].endTime = time
+        startIfNeeded(session)
+        observer?.sessionEnded(sessions[session].record, time: time)
+        if sessions[session].openConnections == 0 {
+            retire(session)
+        } else {
+            lingering.append(session, endedAt: time)
+        }
+    }
+
+    /// Hands the session, final, to the body observer (for its file) and the sink, and forgets it.
+    func retire(_ session: SessionHandle) {
+        if sessions[session].awaitingID { releaseHeldFindings(session) }
+        var tracked = sessions.remove(session)
+        for id in tracked.record.connections where connections[id]?.active == session { connections[id]!.active = nil }
+        if let reply = tracked.record.replyURL {
+            let path = ReplyURL.resolve(reply, against: tracked.record.url)
+            replyIndex[path]?.removeAll { $0 == session }
+            if replyIndex[path]?.isEmpty ?? false { replyIndex[path] = nil }
+        }
+        if let id = tracked.record.sessionID {
+            let ending: RetiredIDs.Ending = tracked.record.closed ? .closed : tracked.record.cancelled ? .cancelled : .running
+            retiredIDs.remember(id, ending: ending, limit: limits.maxRetiredIDs)
+        }
+        if let bodyObserver { tracked.record.file = bodyObserver.sessionRetired(tracked.record) }
+        sink?.sessionRetired(tracked.record)
+    }
+
+    /// Connection `id` left the reassembler's table: its sessions count it no longer, and those
+    /// that ended and have no other connection open leave.
+    func connectionEnded(_ id: Int) {
+        guard let state = connections.removeValue(forKey: id) else { return }
+        for session in state.sessions where sessions.contains(session) {
+            sessions[session].openConnections -= 1
+            if sessions[session].openConnections == 0, sessions[session].endTime != nil { retire(session) }
+        }
+    }
+
+    // MARK: - Time
+
+    /// Moves the tracker's clock to `time` (capture time, never backwards) and lets go of the
+    /// sessions whose linger or idle time passed.
+    func advanceClock(_ time: CaptureTimestamp) {
+        guard clock < time else { return }
+        clock = time
+        while let (session, endedAt) = lingering.first, endedAt.adding(seconds: limits.endedLingerSeconds) <= time {
+            lingering.removeFirst()
+            if sessions.contains(session) { retire(session) }
+        }
+        // Looking for silent sessions costs a pass over the open ones: at most once per 1/16 of the
+        // idle timeout, so a session is ended at most that late.
+        let step = max(1, idleTimeoutSeconds / 16)
+        if lastIdleSweep.adding(seconds: step) <= time {
+            lastIdleSweep = time
+            expireIdle(now: time, idleSeconds: idleTimeoutSeconds)
+        }
+    }
+
+    /// Reports what only the end of the capture shows (sessions left open) and lets every session
+    /// go, in the order first seen.
+    public func finish() {
+        let open = sessions.handlesInOrder
+        for session in open where sessions[session].awaitingID { releaseHeldFindings(session) }
+        for session in open where sessions.contains(session) && sessions[session].endTime == nil {
+            end(session, time: sessions[session].record.lastTime)
+        }
+        for session in open where sessions.contains(session) { retire(session) }
+        lingering = RetirementQueue()
+    }
+
+    /// Ends the sessions silent for `idleSeconds` of capture time before `now`, as at the end of a
+    /// capture (live mode calls it once a second; analysis calls it as capture time passes). Such a
+    /// session leaves the tracker; if it speaks again, a new record of the same session begins.
+    public func expireIdle(now: CaptureTimestamp, idleSeconds: Int64) {
+        for session in sessions.handlesInOrder where sessions.contains(session) && sessions[session].endTime == nil {
+            guard sessions[session].record.lastTime.adding(seconds: idleSeconds) <= now else { continue }
+            if sessions[session].awaitingID { releaseHeldFindings(session) }
+            end(session, time: now)
+        }
+    }
+}
+
+/// Ended sessions waiting for their connections to close, oldest first: a queue whose storage is
+/// reused, bounded by the sessions open at once.
+struct RetirementQueue {
+    private var entries: [(session: SessionHandle, endedAt: CaptureTimestamp)] = []
+    private var head = 0
+
+    /// The oldest entry.
+    var first: (SessionHandle, CaptureTimestamp)? {
+        head < entries.count ? (entries[head].session, entries[head].endedAt) : nil
+    }
+
+    mutating func append(_ session: SessionHandle, endedAt: CaptureTimestamp) {
+        entries.append((session, endedAt))
+    }
+
+    mutating func removeFirst() {
+        head += 1
+        // Drop the consumed front once it is most of the storage, so the array does not creep.
+        if head >= 1_024, head * 2 >= entries.count {
+            entries.removeFirst(head)
+            head = 0
+        }
+    }
+}
+
+/// The IDs of sessions that left the tracker and how each had ended, so a later request naming one
+/// is known as late, not as a session never created. Bounded: past the limit the oldest is
+/// forgotten.
+struct RetiredIDs {
+    /// How a session stood when it left.
+    enum Ending {
+        case closed, cancelled
+        /// Neither: it went silent, was refused or the tracker let it go at its linger time.
+        case running
+    }
+
+    private var endings: [String: Ending] = [:]
+    private var order: [String] = []
+    private var oldest = 0
+
+    /// How the session with ID `id` (any case) had ended, if it left the tracker.
+    func ending(of id: String) -> Ending? { endings[id.lowercased()] }
+
+    mutating func remember(_ id: String, ending: Ending, limit: Int) {
+        guard limit > 0 else { return }
+        let key = id.lowercased()
+        if endings.updateValue(ending, forKey: key) != nil { return }
+        order.append(key)
+        if order.count - oldest > limit {
+            endings[order[oldest]] = nil
+            oldest += 1
+            if oldest * 2 >= order.count {
+                order.removeFirst(oldest)
+                oldest = 0
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import AnalyzerCore
+import BITSAnalyzer
+import ReportOutput
+
+/// Where sessions go when they leave the tracker: the JSON timeline, written as they come; the
+/// sessions kept for the summary and the HTML report; counts by state.
+final class RetiredSessionOutputs: BITSSessionSink {
+    /// The timeline document being written (`--json`), if any.
+    var document: TimelineDocumentWriter?
+    /// Whether each piece of the document is handed on at once (live mode: a reader following the
+    /// file sees each session as it ends).
+    var flushesEachSession = false
+    /// The sessions kept for the summary and the report.
+    private(set) var kept: [BITSSession] = []
+    /// Whether sessions are kept for the summary and the report.
+    let keepsSessions: Bool
+    /// Sessions retired, by state.
+    private(set) var countsByState: [BITSSessionState: Int] = [:]
+    /// Sessions retired.
+    private(set) var count = 0
+    /// Sessions retired with an extracted file.
+    private(set) var filesExtracted = 0
+
+    /// Creates the outputs; `keepsSessions` for a summary or report that lists sessions.
+    init(document: TimelineDocumentWriter?, keepsSessions: Bool) {
+        self.document = document
+        self.keepsSessions = keepsSessions
+    }
+
+    /// Writes the session to the document and keeps it for the summary.
+    func sessionRetired(_ session: BITSSession) {
+        count += 1
+        if session.file != nil { filesExtracted += 1 }
+        countsByState[session.state, default: 0] += 1
+        document?.append(session)
+        if flushesEachSession { document?.flush() }
+        if keepsSessions { kept.append(session) }
+    }
+
+    /// The kept sessions in the order first seen.
+    var sessionsInOrder: [BITSSession] { kept.sorted { $0.number < $1.number } }
+
+    /// Ends the document with the findings and counters.
+    func finishDocument(findings: [Finding], counters: [(String, UInt64)]) {
+        document?.finish(findings: findings, counters: counters)
+        document = nil
+    }
+}
