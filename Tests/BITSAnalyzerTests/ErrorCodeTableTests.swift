@@ -1,4 +1,5 @@
 @testable import BITSAnalyzer
+import Foundation
 import Testing
 
 /// The HRESULT and BITS-Error-Context tables: complete, consistent, and safe on hostile input.
@@ -145,6 +146,20 @@ import Testing
         #expect(Set(BITSErrorContext.namedContexts.compactMap(\.name)).count == 9)
         #expect(BITSErrorContext.remoteFile.description == "0x5")
         #expect(BITSErrorContext(0x1A).description == "0x1A")
+    }
+
+    @Test("docs/error-codes.md lists every named code and context with its meaning")
+    func documentationIsComplete() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("docs/error-codes.md"), encoding: .utf8)
+        for entry in BITSErrorCode.namedCodes {
+            let row = "| `\(BITSErrorCode(entry.value))` | `\(entry.name)` | \(entry.meaning.replacingOccurrences(of: "|", with: "\\|")) |"
+            #expect(text.contains(row), "\(entry.name) missing or different in docs/error-codes.md")
+        }
+        for context in BITSErrorContext.namedContexts {
+            #expect(text.contains("| `\(context)` | `\(context.name ?? "")` | \(context.meaning ?? "") |"), "\(context)")
+        }
     }
 
     @Test("hostile header values never trap either parser")
