@@ -9,9 +9,7 @@ public struct BITSErrorCode: Hashable, Sendable, CustomStringConvertible {
     /// Parses leniently, as the reference §4.5 advises: optional `0x` or `x` prefix, any case,
     /// surrounding spaces. Returns `nil` for anything that is not 1 to 8 hex digits.
     public init?(headerValue: String) {
-        var text = Substring(headerValue.trimmingASCIIWhitespace().lowercased())
-        if text.hasPrefix("0x") { text = text.dropFirst(2) } else if text.hasPrefix("x") { text = text.dropFirst() }
-        guard !text.isEmpty, text.count <= 8, let parsed = UInt32(text, radix: 16) else { return nil }
+        guard let parsed = Self.parseHex(headerValue) else { return nil }
         value = parsed
     }
 
@@ -21,12 +19,29 @@ public struct BITSErrorCode: Hashable, Sendable, CustomStringConvertible {
         return "0x" + String(repeating: "0", count: 8 - hex.count) + hex
     }
 
-    /// The HRESULT's symbolic name where known (reference §4.1–4.2), e.g. `BG_E_SESSION_NOT_FOUND`.
+    /// The HRESULT's symbolic name where known, e.g. `BG_E_SESSION_NOT_FOUND`, `E_ACCESSDENIED`,
+    /// `ERROR_WINHTTP_TIMEOUT`, or `BG_E_HTTP_ERROR_404` for 0x80190000 plus an HTTP status.
     public var name: String? {
-        if let known = Self.names[value] { return known }
-        // BG_E_HTTP_ERROR_<status> is 0x80190000 plus the HTTP status (reference §4.2).
-        if value >= 0x8019_0064, value <= 0x8019_0257 { return "BG_E_HTTP_ERROR_\(value - 0x8019_0000)" }
+        if let entry = Self.entry(for: value) { return entry.name }
+        if let status = httpStatus { return "BG_E_HTTP_ERROR_\(status)" }
         return nil
+    }
+
+    /// A one-line meaning where the code is known, e.g. "the server answered HTTP 404 Not Found".
+    public var meaning: String? {
+        if let entry = Self.entry(for: value) { return entry.meaning }
+        guard let status = httpStatus else { return nil }
+        var text = "the server answered HTTP \(status)"
+        if let phrase = HTTPStatusPhrase.phrase(for: status) { text += " " + phrase }
+        if let note = HTTPStatusPhrase.bitsNote(for: status) { text += " (" + note + ")" }
+        return text
+    }
+
+    /// For BG_E_HTTP_ERROR_<status> (0x80190000 plus a status of 100–599, how BITS reports an HTTP
+    /// answer it could not use; reference §4.2), the status; otherwise `nil`.
+    public var httpStatus: UInt32? {
+        guard value >= Self.httpErrorBase + 100, value <= Self.httpErrorBase + 599 else { return nil }
+        return value - Self.httpErrorBase
     }
 
     /// Whether the value means "no error" (`0`).
@@ -35,21 +50,64 @@ public struct BITSErrorCode: Hashable, Sendable, CustomStringConvertible {
     /// BG_E_SESSION_NOT_FOUND, the code that makes a client start over.
     public static let sessionNotFound = BITSErrorCode(0x8020_001F)
 
-    private static let names: [UInt32: String] = [
-        0x8020_001F: "BG_E_SESSION_NOT_FOUND",
-        0x8007_0005: "E_ACCESSDENIED",
-        0x8007_0057: "E_INVALIDARG",
-        0x8020_0020: "BG_E_TOO_LARGE",
-        0x8007_0070: "ERROR_DISK_FULL",
-        0x8007_0112: "ERROR_DISK_FULL (as the spec prints it)",
-        0x8020_001B: "BG_E_INVALID_SERVER_RESPONSE",
-        0x8020_001C: "BG_E_TOO_MANY_FILES",
-        0x8020_001D: "BG_E_LOCAL_FILE_CHANGED",
-        0x8020_001E: "BG_E_ERROR_CONTEXT_REMOTE_APPLICATION",
-        0x8020_0022: "BG_E_CLIENT_SERVER_PROTOCOL_MISMATCH",
-        0x8020_0023: "BG_E_SERVER_EXECUTE_ENABLE",
-        0x8020_0024: "BG_E_NO_PROGRESS",
-        0x8020_0005: "BG_E_PROTOCOL_NOT_AVAILABLE",
-        0x8007_2F0C: "ERROR_WINHTTP_CLIENT_AUTH_CERT_NEEDED",
-    ]
+    /// The base of the BG_E_HTTP_ERROR_<status> family.
+    public static let httpErrorBase: UInt32 = 0x8019_0000
+
+    /// One named HRESULT of the table.
+    public struct Entry: Sendable {
+        /// The HRESULT.
+        public let value: UInt32
+        /// Its symbolic name.
+        public let name: String
+        /// What it means, in one line.
+        public let meaning: String
+
+        init(_ value: UInt32, _ name: String, _ meaning: String) {
+            self.value = value
+            self.name = name
+            self.meaning = meaning
+        }
+
+        /// HRESULT_FROM_WIN32 of a Win32 (or WinHTTP) error code.
+        init(win32 code: UInt32, _ name: String, _ meaning: String) {
+            self.init(0x8007_0000 | (code & 0xFFFF), name, meaning)
+        }
+    }
+
+    /// Every named HRESULT, sorted by value: BITS's own (`bitsmsg.h`), and the COM, Win32 and
+    /// WinHTTP codes BITS reports. The computed BG_E_HTTP_ERROR_<status> family is not listed.
+    public static let namedCodes: [Entry] = (bitsTable + windowsTable).sorted { $0.value < $1.value }
+
+    /// The table entry for `value`, by binary search.
+    static func entry(for value: UInt32) -> Entry? {
+        let table = namedCodes
+        var low = 0
+        var high = table.count
+        while low < high {
+            let middle = (low + high) / 2
+            let candidate = table[middle].value
+            if candidate == value { return table[middle] }
+            if candidate < value { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
+
+    /// 1 to 8 hex digits after an optional `0x` or `x` (any case), surrounding white space ignored.
+    static func parseHex(_ text: String) -> UInt32? {
+        var digits = Substring(text.trimmingASCIIWhitespace())
+        if digits.hasPrefix("0x") || digits.hasPrefix("0X") {
+            digits = digits.dropFirst(2)
+        } else if digits.hasPrefix("x") || digits.hasPrefix("X") {
+            digits = digits.dropFirst()
+        }
+        guard !digits.isEmpty, digits.utf8.count <= 8, digits.utf8.allSatisfy(\.isASCIIHexDigit) else { return nil }
+        return UInt32(digits, radix: 16)
+    }
+}
+
+private extension UInt8 {
+    var isASCIIHexDigit: Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
+    }
 }

@@ -147,7 +147,9 @@ enum TimelineJSON {
             ("received", number(request.received)),
             ("error_code", .optional(request.errorCode?.description)),
             ("error_name", .optional(request.errorCode?.name)),
+            ("error_meaning", .optional(request.errorCode?.meaning)),
             ("error_context", .optional(request.errorContext)),
+            ("error_context_name", .optional(request.errorContext.flatMap { BITSErrorContext(headerValue: $0)?.name })),
             ("challenge", .bool(request.challenge)),
             ("answered", .bool(!request.unanswered && request.status != nil)),
         ])
