@@ -42,7 +42,10 @@ extension BITSSessionTracker {
         guard let created = newSession(id: id, record: record, connection: connection) else { return nil }
         if let earlier = retiredIDs.ending(of: id) {
             // The session left the tracker (it ended, or went silent) and speaks again: a new record
-            // of the same session, not a session the capture never saw created.
+            // of the same session, not a session the capture never saw created. It keeps the end it
+            // had, so the end rules do not judge it as left open.
+            sessions[created].record.closed = earlier == .closed
+            sessions[created].record.cancelled = earlier == .cancelled
             if earlier != .running {
                 report(.fragmentAfterClose, session: created, connection: connection.id, time: record.time,
                        "\(record.type) for a session already \(earlier == .closed ? "closed" : "cancelled")")

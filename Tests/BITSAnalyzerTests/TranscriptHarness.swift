@@ -42,8 +42,9 @@ struct TranscriptHarness {
         return blocks
     }
 
-    /// Plays blocks on connection `id`, each cut into pieces of at most `chunk` bytes.
-    func play(_ blocks: [Block], connection id: Int = 1, chunk: Int = .max, finish: Bool = true) {
+    /// Plays blocks on connection `id`, each cut into pieces of at most `chunk` bytes; with `close`,
+    /// the connection then leaves (as the reassembler removes it).
+    func play(_ blocks: [Block], connection id: Int = 1, chunk: Int = .max, finish: Bool = true, close: Bool = false) {
         let info = BITSConnectionInfo(
             id: id, client: Endpoint(address: .v4(0xC000_0205), port: 49_000 + UInt16(id)),
             server: Endpoint(address: .v4(0xC633_640A), port: 80)
@@ -67,6 +68,7 @@ struct TranscriptHarness {
             parser.end(direction: .serverToClient, time: time)
             parser.finish(time: time)
         }
+        if close { analyzer.connectionClosed() }
         withExtendedLifetime(analyzer) {}
     }
 

@@ -1,0 +1,113 @@
+import AnalyzerCore
+import Foundation
+@testable import BITSAnalyzer
+import Testing
+
+/// Sessions leave the tracker when they end: memory follows the sessions open at once.
+@Suite struct SessionLifecycleTests {
+    /// The canonical exchange with session ID number `n` (a Create-Session, a Fragment, a Ping, a
+    /// Close-Session, each acknowledged).
+    static func exchange(_ n: Int) -> [TranscriptHarness.Block] {
+        TranscriptHarness.blocks(canonicalExchange.replacingOccurrences(of: "A0FF5911", with: hex8(n)))
+    }
+
+    static func hex8(_ n: Int) -> String {
+        let digits = String(n, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+    }
+
+    /// The blocks of a Create-Session and its one Fragment of session `n` (every byte acknowledged),
+    /// never closed.
+    static func unfinished(_ n: Int) -> [TranscriptHarness.Block] { Array(exchange(n).prefix(4)) }
+
+    /// A lone Fragment of session `n` and its Ack.
+    static func lateFragment(_ n: Int) -> [TranscriptHarness.Block] { Array(exchange(n)[2..<4]) }
+
+    @Test("a closed session leaves as soon as its connection is gone, before the capture ends")
+    func leavesWithItsConnection() {
+        let harness = TranscriptHarness()
+        harness.play(Self.exchange(1), connection: 1, close: true)
+        #expect(harness.tracker.openSessionCount == 0)
+        #expect(harness.retired.retired.map(\.state) == [.completed])
+        harness.tracker.finish()
+        #expect(harness.retired.retired.count == 1, "left once")
+    }
+
+    @Test("a thousand sessions one after another never hold more than one open")
+    func flatMemory() {
+        let harness = TranscriptHarness()
+        var mostOpen = 0
+        for n in 1...1_000 {
+            harness.play(Self.exchange(n), connection: n, close: true)
+            mostOpen = max(mostOpen, harness.tracker.openSessionCount)
+        }
+        harness.tracker.finish()
+        #expect(mostOpen == 0)
+        #expect(harness.tracker.sessionCount == 1_000)
+        #expect(harness.retired.retired.map(\.number) == Array(1...1_000))
+        #expect(harness.retired.retired.allSatisfy { $0.state == .completed && $0.findingCodes.isEmpty })
+        #expect(harness.tracker.connections.isEmpty, "no connection state is left behind")
+        #expect(harness.codes.isEmpty)
+    }
+
+    @Test("an ended session on a connection still open stays for a late request, then leaves after its linger")
+    func lingerThenRemembered() throws {
+        let harness = TranscriptHarness()
+        // Closed, connection left open: a Fragment after the Close on it still counts to the session.
+        harness.play(Self.exchange(7) + Self.lateFragment(7), connection: 1)
+        #expect(harness.retired.retired.isEmpty)
+        // 100 s later (connection 2's clock) the linger (30 s) has passed: the session is gone, and
+        // a request naming it is a late one, not a session never created.
+        harness.play(Self.lateFragment(7), connection: 2)
+        let first = try #require(harness.retired.retired.first)
+        #expect(first.number == 1 && first.state == .completed)
+        #expect(first.findingCodes.map(\.rawValue).contains("fragment-after-close"))
+        harness.tracker.finish()
+        let second = try #require(harness.retired.retired.last)
+        #expect(harness.retired.retired.count == 2)
+        #expect(second.sessionID == first.sessionID && second.number == 2)
+        #expect(second.findingCodes.map(\.rawValue) == ["fragment-after-close"])
+        #expect(!harness.codes.contains("unknown-session"))
+    }
+
+    @Test("a session silent for the idle timeout is ended as at the end of the capture and leaves while it goes on")
+    func idleSessionLeaves() throws {
+        let harness = TranscriptHarness()
+        harness.play(Self.unfinished(1), connection: 1, close: true)
+        #expect(harness.tracker.openSessionCount == 1, "not ended: its connection closing is no end")
+        // Connection 30 speaks 2,900 s later, past the idle timeout of 1,800 s.
+        harness.play(Self.exchange(2), connection: 30, close: true)
+        let orphan = try #require(harness.retired.retired.first)
+        #expect(orphan.number == 1 && orphan.state == .uploadedNotClosed)
+        #expect(harness.retired.retired.map(\.number) == [1, 2])
+        #expect(harness.codes == ["complete-not-closed"])
+    }
+
+    @Test("every session is retired once at the end, in the order first seen")
+    func finishRetiresAll() {
+        let harness = TranscriptHarness()
+        for n in 1...5 { harness.play(Self.unfinished(n), connection: n) }
+        #expect(harness.retired.retired.isEmpty)
+        harness.tracker.finish()
+        #expect(harness.retired.retired.map(\.number) == [1, 2, 3, 4, 5])
+        #expect(harness.tracker.openSessionCount == 0)
+    }
+
+    @Test("the session table reuses slots and tells a stale handle")
+    func tableHandles() {
+        var table = BITSSessionTable()
+        let client = Endpoint(address: .v4(1), port: 1)
+        let make = { (number: Int) in
+            TrackedSession(record: BITSSession(number: number, sessionID: "{S\(number)}", url: "/", host: nil,
+                                               client: client, time: .zero))
+        }
+        let first = table.insert(make)
+        table.index(first, byID: "{S1}")
+        _ = table.remove(first)
+        let second = table.insert(make)
+        #expect(second.slot == first.slot && second != first)
+        #expect(!table.contains(first) && table.contains(second))
+        #expect(table.handle(forID: "{s1}") == nil, "the ID left with its session")
+        #expect(table[second].record.number == 2 && table.count == 1 && table.numbered == 2)
+    }
+}
