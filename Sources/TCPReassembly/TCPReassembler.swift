@@ -183,26 +183,28 @@ public final class TCPReassembler {
         factory?.connectionClosed(summary: summary)
     }
 
-    /// Makes room by ending the least recently active eighth of the table (lingering closed
-    /// connections first). Sorting once per eighth keeps the cost amortised O(log n) per connection.
+    /// Makes room for an eighth of the table: first by removing the connections that already ended
+    /// and only linger for late packets (as their linger would, without a notice), then, if that is
+    /// not enough, by ending the least recently active open ones (`limit-connections`). Sorting once
+    /// per eighth keeps the cost amortised O(log n) per connection.
     private func evictLeastActive(time: CaptureTimestamp) {
-        let ordered = table.values.sorted {
-            if $0.isClosing != $1.isClosing { return $0.isClosing }
-            return $0.lastTime != $1.lastTime ? $0.lastTime < $1.lastTime : $0.info.id < $1.info.id
+        let target = max(1, table.count / 8)
+        let byActivity: (TCPConnection, TCPConnection) -> Bool = {
+            $0.lastTime != $1.lastTime ? $0.lastTime < $1.lastTime : $0.info.id < $1.info.id
         }
-        let count = max(1, ordered.count / 8)
-        var evicted = 0
-        for connection in ordered.prefix(count) {
-            if !connection.isClosing { evicted += 1 }
-            remove(connection, reason: .evicted)
-        }
-        statistics.connectionsEvicted += evicted
+        let ended = table.values.filter(\.isClosing).sorted(by: byActivity)
+        for connection in ended { remove(connection, reason: connection.endReason ?? .fin) }
+        let needed = target - ended.count
+        guard needed > 0 else { return }
+        let open = table.values.sorted(by: byActivity).prefix(needed)
+        for connection in open { remove(connection, reason: .evicted) }
+        statistics.connectionsEvicted += open.count
         if !connectionLimitReported {
             connectionLimitReported = true
             findings?.report(Finding(
                 code: .limitConnections, severity: .notice, time: time,
                 message: "connection table full at \(limits.maxConnections) connections (limit maxConnections); "
-                    + "ended the \(count) least recently active; further evictions are counted in stats"
+                    + "ended the \(open.count) least recently active; further evictions are counted in stats"
             ))
         }
     }

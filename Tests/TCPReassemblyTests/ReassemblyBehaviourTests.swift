@@ -243,6 +243,31 @@ import Testing
         #expect(factory.summaries.count == 40)
     }
 
+    @Test("a full table of connections that already ended makes room by removing them, without a notice")
+    func endedConnectionsGoFirst() {
+        var limits = Limits.Reassembly()
+        limits.maxConnections = 16
+        let factory = RecordingFactory()
+        let findings = FindingCollector()
+        let reassembler = TCPReassembler(limits: limits, factory: factory, findings: findings)
+        for port in UInt16(2_000)..<2_040 {
+            let client = Endpoint(address: .v4(0x0A00_0001), port: port)
+            let time = CaptureTimestamp(seconds: 1_000, nanoseconds: UInt32(port))
+            for (flags, sequence) in [(TCPFlags.syn, UInt32(1)), (TCPFlags.rst, UInt32(2))] {
+                reassembler.process(TCPSegment(
+                    source: client, destination: serverEndpoint, sequenceNumber: sequence, acknowledgmentNumber: 0,
+                    flags: flags, window: 0, payload: UnsafeRawBufferPointer(start: nil, count: 0), payloadLength: 0,
+                    timestamp: time))
+            }
+            #expect(reassembler.activeConnections <= 16)
+        }
+        #expect(findings.findings.isEmpty)
+        #expect(reassembler.statistics.connectionsEvicted == 0)
+        #expect(!factory.summaries.contains { $0.end == .evicted })
+        reassembler.finish()
+        #expect(factory.summaries.count == 40)
+    }
+
     @Test("idle connections expire on capture time, not wall-clock time")
     func idleExpiry() {
         let isn: UInt32 = 10
