@@ -291,7 +291,9 @@ public final class BITSSessionTracker {
 
         if !success, !(head.status == 416 && handle.wasGap) {
             let code = record.errorCode.map { " \($0)" + ($0.name.map { " (\($0))" } ?? "") } ?? ""
-            let context = record.errorContext.map { ", context \($0)" } ?? ""
+            let context = record.errorContext.map { raw in
+                ", context \(raw)" + (BITSErrorContext(headerValue: raw)?.name.map { " (\($0))" } ?? "")
+            } ?? ""
             reportOrDefer(.serverError, handle: &handle, session: session, connection: id, time: time,
                    "\(record.type) answered \(head.status)\(code)\(context)")
         }
