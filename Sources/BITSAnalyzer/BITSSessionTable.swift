@@ -45,6 +45,9 @@ struct TrackedSession {
 struct BITSSessionTable {
     private struct Slot {
         var generation: UInt32 = 0
+        /// Whether `session` holds a session: checked without touching the session, since reading
+        /// an optional of a large struct to compare it with `nil` copies it (and retains its arrays).
+        var occupied = false
         var session: TrackedSession?
     }
 
@@ -64,16 +67,17 @@ struct BITSSessionTable {
         count += 1
         if let slot = freeSlots.popLast() {
             slots[Int(slot)].session = session
+            slots[Int(slot)].occupied = true
             return SessionHandle(slot: slot, generation: slots[Int(slot)].generation)
         }
-        slots.append(Slot(session: session))
+        slots.append(Slot(occupied: true, session: session))
         return SessionHandle(slot: Int32(slots.count - 1), generation: 0)
     }
 
     /// Whether `handle` names a session still in the table.
     func contains(_ handle: SessionHandle) -> Bool {
         let slot = Int(handle.slot)
-        return slot < slots.count && slots[slot].generation == handle.generation && slots[slot].session != nil
+        return slot < slots.count && slots[slot].generation == handle.generation && slots[slot].occupied
     }
 
     /// The session `handle` names; the handle must be valid (``contains(_:)``).
@@ -98,8 +102,8 @@ struct BITSSessionTable {
     mutating func remove(_ handle: SessionHandle) -> TrackedSession {
         precondition(contains(handle), "stale session handle")
         let slot = Int(handle.slot)
-        let session = slots[slot].session!
-        slots[slot].session = nil
+        let session = slots[slot].session.take()!
+        slots[slot].occupied = false
         slots[slot].generation &+= 1
         freeSlots.append(handle.slot)
         count -= 1
@@ -110,9 +114,9 @@ struct BITSSessionTable {
     /// Every session in the table, in the order first seen.
     var handlesInOrder: [SessionHandle] {
         var found: [(number: Int, handle: SessionHandle)] = []
-        for (slot, entry) in slots.enumerated() {
-            guard let session = entry.session else { continue }
-            found.append((session.record.number, SessionHandle(slot: Int32(slot), generation: entry.generation)))
+        for slot in slots.indices where slots[slot].occupied {
+            found.append((slots[slot].session!.record.number,
+                          SessionHandle(slot: Int32(slot), generation: slots[slot].generation)))
         }
         return found.sorted { $0.number < $1.number }.map(\.handle)
     }

@@ -54,6 +54,18 @@ public struct JSONObjectStream {
         flushIfFull()
     }
 
+    /// Writes the next element of the array member opened last straight into the text, through a
+    /// ``JSONTextWriter`` (no ``JSONValue`` tree); `write` must write exactly one value.
+    public mutating func arrayElement(writing write: (inout JSONTextWriter) -> Void) {
+        JSONValue.separate(index: arrayElements, to: &buffer, pretty: pretty, indent: 2)
+        var writer = JSONTextWriter(pretty: pretty, indent: 2)
+        swap(&writer.bytes, &buffer)  // The writer appends to the buffer itself: no copy.
+        write(&writer)
+        swap(&writer.bytes, &buffer)
+        arrayElements += 1
+        flushIfFull()
+    }
+
     /// Closes the array member opened last.
     public mutating func endArrayMember() {
         JSONValue.close(UInt8(ascii: "]"), empty: arrayElements == 0, to: &buffer, pretty: pretty, indent: 1)

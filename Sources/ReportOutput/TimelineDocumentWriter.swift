@@ -37,7 +37,8 @@ public struct TimelineDocumentWriter {
     /// Writes one session, final.
     public mutating func append(_ session: BITSSession) {
         precondition(sessionsOpen, "a session appended after the findings")
-        stream.arrayElement(TimelineJSON.session(session, precision: precision, withFile: withFiles))
+        let precision = precision, withFiles = withFiles
+        stream.arrayElement { TimelineJSON.write(session, precision: precision, withFile: withFiles, to: &$0) }
     }
 
     /// Hands on what is buffered, so that a reader following the file sees the sessions ended so far.
@@ -84,34 +85,47 @@ enum TimelineJSON {
         }.map(\.element)
     }
 
-    /// One session object.
-    static func session(_ session: BITSSession, precision: TimestampPrecision, withFile: Bool) -> JSONValue {
-        func time(_ value: CaptureTimestamp?) -> JSONValue { .optional(value?.rfc3339(precision: precision)) }
-        var members: [(String, JSONValue)] = [
-            ("session_id", .optional(session.sessionID)),
-            ("url", .string(session.url)),
-            ("host", .optional(session.host)),
-            ("client", .string(session.client.description)),
-            ("server", .optional(session.servers.first?.description)),
-            ("servers", .array(session.servers.map { .string($0.description) })),
-            ("connections", .array(session.connections.map { .int(Int64($0)) })),
-            ("state", .string(session.state.rawValue)),
-            ("state_reason", .optional(session.stateReason)),
-            ("protocol", .optional(session.chosenProtocol)),
-            ("supported_protocols", .array(session.supportedProtocols.map { .string($0) })),
-            ("total_length", number(session.totalLength)),
-            ("bytes_acknowledged", number(session.bytesAcknowledged)),
-            ("content_name", .optional(session.contentName)),
-            ("reply_url", .optional(session.replyURL)),
-            ("host_id", .optional(session.hostID)),
-            ("create_seen", .bool(session.createSeen)),
-            ("first_time", time(session.firstTime)),
-            ("last_time", time(session.lastTime)),
-            ("requests", .array(session.requests.map { request($0, precision: precision) })),
-            ("findings", .array(session.findingCodes.map { .string($0.rawValue) })),
-        ]
-        if withFile { members.append(("file", session.file.map(file) ?? .null)) }
-        return .object(members)
+    /// Writes one session object.
+    static func write(_ session: BITSSession, precision: TimestampPrecision, withFile: Bool,
+                      to json: inout JSONTextWriter) {
+        func time(_ value: CaptureTimestamp?) { json.string(value?.rfc3339(precision: precision)) }
+        json.beginObject()
+        json.key("session_id"); json.string(session.sessionID)
+        json.key("url"); json.string(session.url)
+        json.key("host"); json.string(session.host)
+        json.key("client"); json.string(session.client.description)
+        json.key("server"); json.string(session.servers.first?.description)
+        json.key("servers"); json.beginArray()
+        for server in session.servers { json.string(server.description) }
+        json.endArray()
+        json.key("connections"); json.beginArray()
+        for connection in session.connections { json.int(Int64(connection)) }
+        json.endArray()
+        json.key("state"); json.string(session.state.rawValue)
+        json.key("state_reason"); json.string(session.stateReason)
+        json.key("protocol"); json.string(session.chosenProtocol)
+        json.key("supported_protocols"); json.beginArray()
+        for offered in session.supportedProtocols { json.string(offered) }
+        json.endArray()
+        json.key("total_length"); json.uint(session.totalLength)
+        json.key("bytes_acknowledged"); json.uint(session.bytesAcknowledged)
+        json.key("content_name"); json.string(session.contentName)
+        json.key("reply_url"); json.string(session.replyURL)
+        json.key("host_id"); json.string(session.hostID)
+        json.key("create_seen"); json.bool(session.createSeen)
+        json.key("first_time"); time(session.firstTime)
+        json.key("last_time"); time(session.lastTime)
+        json.key("requests"); json.beginArray()
+        for request in session.requests { write(request, precision: precision, to: &json) }
+        json.endArray()
+        json.key("findings"); json.beginArray()
+        for code in session.findingCodes { json.string(code.rawValue) }
+        json.endArray()
+        if withFile {
+            json.key("file")
+            if let file = session.file { json.value(Self.file(file)) } else { json.null() }
+        }
+        json.endObject()
     }
 
     /// The `file` member of a session: where its upload was extracted, and what is missing.
@@ -125,33 +139,39 @@ enum TimelineJSON {
         ])
     }
 
-    private static func number(_ value: UInt64?) -> JSONValue { value.map { .uint($0) } ?? .null }
-
-    private static func request(_ request: BITSRequestRecord, precision: TimestampPrecision) -> JSONValue {
-        func time(_ value: CaptureTimestamp?) -> JSONValue { .optional(value?.rfc3339(precision: precision)) }
-        let range: JSONValue = request.range.map {
-            .object([("first", .uint($0.first)), ("last", .uint($0.last)), ("total", .uint($0.total))])
-        } ?? .null
-        return .object([
-            ("type", .string(request.type.description)),
-            ("method", .string(request.method)),
-            ("time", time(request.time)),
-            ("connection", .int(Int64(request.connection))),
-            ("host", .optional(request.host)),
-            ("status", request.status.map { .int(Int64($0)) } ?? .null),
-            ("ack_time", time(request.ackTime)),
-            ("range", range),
-            ("content_length", number(request.contentLength)),
-            ("body_bytes", .uint(request.bodyBytes)),
-            ("body_gap_bytes", .uint(request.bodyGapBytes)),
-            ("received", number(request.received)),
-            ("error_code", .optional(request.errorCode?.description)),
-            ("error_name", .optional(request.errorCode?.name)),
-            ("error_meaning", .optional(request.errorCode?.meaning)),
-            ("error_context", .optional(request.errorContext)),
-            ("error_context_name", .optional(request.errorContext.flatMap { BITSErrorContext(headerValue: $0)?.name })),
-            ("challenge", .bool(request.challenge)),
-            ("answered", .bool(!request.unanswered && request.status != nil)),
-        ])
+    private static func write(_ request: BITSRequestRecord, precision: TimestampPrecision,
+                              to json: inout JSONTextWriter) {
+        func time(_ value: CaptureTimestamp?) { json.string(value?.rfc3339(precision: precision)) }
+        json.beginObject()
+        json.key("type"); json.string(request.type.description)
+        json.key("method"); json.string(request.method)
+        json.key("time"); time(request.time)
+        json.key("connection"); json.int(Int64(request.connection))
+        json.key("host"); json.string(request.host)
+        json.key("status")
+        if let status = request.status { json.int(Int64(status)) } else { json.null() }
+        json.key("ack_time"); time(request.ackTime)
+        json.key("range")
+        if let range = request.range {
+            json.beginObject()
+            json.key("first"); json.uint(range.first)
+            json.key("last"); json.uint(range.last)
+            json.key("total"); json.uint(range.total)
+            json.endObject()
+        } else {
+            json.null()
+        }
+        json.key("content_length"); json.uint(request.contentLength)
+        json.key("body_bytes"); json.uint(request.bodyBytes)
+        json.key("body_gap_bytes"); json.uint(request.bodyGapBytes)
+        json.key("received"); json.uint(request.received)
+        json.key("error_code"); json.string(request.errorCode?.description)
+        json.key("error_name"); json.string(request.errorCode?.name)
+        json.key("error_meaning"); json.string(request.errorCode?.meaning)
+        json.key("error_context"); json.string(request.errorContext)
+        json.key("error_context_name"); json.string(request.errorContext.flatMap { BITSErrorContext(headerValue: $0)?.name })
+        json.key("challenge"); json.bool(request.challenge)
+        json.key("answered"); json.bool(!request.unanswered && request.status != nil)
+        json.endObject()
     }
 }
