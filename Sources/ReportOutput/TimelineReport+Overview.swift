@@ -30,8 +30,10 @@ extension TimelineReport {
         let codes = Self.codesBySeverity(digest.sessionsByFindingCode)
         if !codes.isEmpty {
             out += "\nsessions by finding code:\n"
+            let width = codes.map(\.0.rawValue.count).max() ?? 0
             for (code, count) in codes {
-                out += "  " + style.paint(code.rawValue, severity: SessionFindingSeverity.of(code))
+                let padding = String(repeating: " ", count: width - code.rawValue.count)
+                out += "  " + style.paint(code.rawValue, severity: SessionFindingSeverity.of(code)) + padding
                     + "  \(HTMLText.grouped(UInt64(count)))\n"
             }
         }

@@ -43,7 +43,10 @@ public struct SessionsOverTime: Sendable, Equatable {
             let key = milliseconds.floorDivided(by: bucketMilliseconds)
             let low = min(firstKey, key)
             let high = max(firstKey + Int64(counts.count) - 1, key)
-            if high - low < Int64(capacity) || bucketMilliseconds >= Int64.max / 4 {
+            let fits = high - low < Int64(capacity)
+            if fits || bucketMilliseconds >= Int64.max / 4 {
+                // At the widest buckets (times centuries apart: hostile) the key is clamped to the span.
+                let key = fits ? key : min(max(key, firstKey), firstKey + Int64(capacity) - 1)
                 if key < firstKey {
                     counts.insert(contentsOf: repeatElement(0, count: Int(firstKey - key)), at: 0)
                     firstKey = key
