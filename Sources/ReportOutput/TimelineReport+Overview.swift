@@ -6,7 +6,7 @@ extension TimelineReport {
     /// (in the order first seen); otherwise the worst kept sessions with findings, worst first,
     /// then the first kept others, as many as ``TextSummaryLimits`` allows.
     var listedSessions: [BITSSession] {
-        guard digest.sessionsLeftOut > 0 else { return sessions }
+        guard digest.sessionsLeftOut > 0 else { return keptSessions }
         let ranked = digest.keptSessionsWorstFirst
         let withFindings = ranked.filter { !$0.findingCodes.isEmpty }.prefix(max(summaryLimits.worstSessionRows, 0))
         let others = ranked.filter(\.findingCodes.isEmpty).prefix(max(summaryLimits.otherSessionRows, 0))

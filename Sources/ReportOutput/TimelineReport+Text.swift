@@ -86,10 +86,10 @@ extension TimelineReport {
 
     /// The list of extracted files: name, length, complete or what is missing, SHA-256.
     private func filesText(folder: String) -> String {
-        let files = sessions.compactMap(\.file)
+        let files = keptSessions.compactMap(\.file)
         var out = "\n\(files.count) file\(files.count == 1 ? "" : "s") extracted to \(folder)"
         if digest.sessionsLeftOut > 0 {
-            out += " from the \(sessions.count) sessions kept (the JSON timeline, --json, lists every file)"
+            out += " from the \(keptSessions.count) sessions kept (the JSON timeline, --json, lists every file)"
         }
         out += files.isEmpty ? "\n" : ":\n"
         for file in files {

@@ -37,10 +37,13 @@ public struct SessionDigest: Sendable {
 
     /// A session kept, with what ranks it.
     struct Kept: Sendable {
+        /// The session.
         let session: BITSSession
         /// Order of adding: the last tie-break, for sessions of the same number.
         let sequence: Int
+        /// The most severe of its finding codes; `nil` without findings.
         let severity: Severity?
+        /// How many distinct finding codes it has.
         let codes: Int
 
         /// First seen first.

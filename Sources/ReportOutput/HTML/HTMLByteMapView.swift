@@ -11,10 +11,16 @@ struct HTMLByteMapView {
     /// The heading, the SVG bar and the list.
     func render() -> String {
         var out = HTMLWriter()
+        render(into: &out)
+        return out.html
+    }
+
+    /// Writes the heading, the bar and the list to `out`.
+    func render(into out: inout HTMLWriter) {
         out.raw("<h4>Byte map</h4>\n")
         guard map.extent > 0 else {
             out.raw("<p class=\"empty\">No fragment with a range.</p>\n")
-            return out.html
+            return
         }
         let scale = Self.width / Double(map.extent)
         out.start("svg", ["class": "bytemap", "viewBox": "0 0 \(Int(Self.width)) 30",
@@ -40,7 +46,6 @@ struct HTMLByteMapView {
         }
         if map.truncated { out.raw("<li>(later fragments not drawn)</li>\n") }
         out.raw("</ul>\n")
-        return out.html
     }
 
     /// `bytes 4,096–8,191 (4.0 KiB)`.

@@ -8,12 +8,18 @@ struct HTMLFindingsTable {
 
     /// The section's markup (a sentence instead of the table when there is no finding).
     func render() -> String {
-        let findings = context.timeline.findings
         var out = HTMLWriter()
+        render(into: &out)
+        return out.html
+    }
+
+    /// Writes the section to `out`.
+    func render(into out: inout HTMLWriter) {
+        let findings = context.timeline.findings
         out.raw("<section id=\"findings\">\n<h2>Findings</h2>\n")
         guard !findings.isEmpty else {
             out.raw("<p class=\"empty\">No findings.</p>\n</section>\n")
-            return out.html
+            return
         }
         out.raw("<table class=\"findings\" id=\"findings-table\"><thead><tr>"
             + "<th><button type=\"button\" data-sort=\"severity\">severity</button></th>"
@@ -37,7 +43,6 @@ struct HTMLFindingsTable {
             out.raw("</p>\n")
         }
         out.raw("</section>\n")
-        return out.html
     }
 
     private func row(index: Int, finding: Finding, into out: inout HTMLWriter) {

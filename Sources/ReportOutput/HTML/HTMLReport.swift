@@ -11,7 +11,7 @@ public struct HTMLReport {
     /// Bounds on what is drawn.
     public let limits: HTMLReportLimits
     /// More label/value lines for a session's details (e.g. an extracted file), given the
-    /// session's row (0 for the first row drawn; the rows are ``TimelineReport/sessions`` in that
+    /// session's row (0 for the first row drawn; the rows are ``TimelineReport/keptSessions`` in that
     /// order unless the digest left sessions out, when those with findings come first). Values are
     /// escaped like every other string.
     public var extraSessionDetails: (_ index: Int, _ session: BITSSession) -> [(label: String, value: String)]
@@ -54,8 +54,8 @@ public struct HTMLReport {
         header(context, into: &page)
         legend(listedFindings: context.listedFindings, into: &page)
         if timeline.digest.sessionsLeftOut > 0 { HTMLOverview(context: context).render(into: &page) }
-        page.raw(HTMLSessionRows(context: context, extraDetails: extraSessionDetails).render())
-        page.raw(HTMLFindingsTable(context: context).render())
+        HTMLSessionRows(context: context, extraDetails: extraSessionDetails).render(into: &page)
+        HTMLFindingsTable(context: context).render(into: &page)
         page.element("footer", text: "Made by bitsnoop from \(captures).")
         page.raw("\n<script>\(HTMLReportAssets.zoomScript)\n\(HTMLReportAssets.script)</script>\n</body>\n</html>\n")
         return page.html

@@ -39,7 +39,7 @@ struct HTMLReportContext {
         self.timeline = timeline
         self.limits = limits
         let leftOut = timeline.digest.sessionsLeftOut > 0
-        rows = Array((leftOut ? timeline.digest.keptSessionsWorstFirst : timeline.sessions)
+        rows = Array((leftOut ? timeline.digest.keptSessionsWorstFirst : timeline.keptSessions)
             .prefix(max(limits.maxSessions, 0)))
         var first: CaptureTimestamp?
         var last: CaptureTimestamp?

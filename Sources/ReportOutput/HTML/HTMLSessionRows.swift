@@ -19,8 +19,14 @@ struct HTMLSessionRows {
 
     /// The section's markup.
     func render() -> String {
-        let digest = context.timeline.digest
         var out = HTMLWriter()
+        render(into: &out)
+        return out.html
+    }
+
+    /// Writes the section to `out`.
+    func render(into out: inout HTMLWriter) {
+        let digest = context.timeline.digest
         out.raw("<section id=\"timeline\">\n<h2>Sessions</h2>\n")
         out.raw("<nav class=\"pager\" aria-label=\"Session pages\">"
             + "<label>Show <select id=\"state-filter\"><option value=\"\">all sessions</option>"
@@ -39,7 +45,7 @@ struct HTMLSessionRows {
         for (index, session) in context.rows.enumerated() {
             row(index: index, session: session, into: &out)
         }
-        let kept = context.timeline.sessions.count
+        let kept = context.timeline.keptSessions.count
         if context.sessionsDrawn < kept {
             out.element("p", ["class": "note"], text: "\(kept - context.sessionsDrawn) more sessions are not drawn "
                 + "(limit: \(context.limits.maxSessions) rows).")
@@ -50,7 +56,6 @@ struct HTMLSessionRows {
             out.raw("\n")
         }
         out.raw("</div>\n</section>\n")
-        return out.html
     }
 
     /// The zoom controls and the time axis above the rows, with ticks in seconds from the start.
@@ -123,8 +128,8 @@ struct HTMLSessionRows {
         out.raw("</summary>\n<div class=\"detail\">\n")
         facts(index: index, session: session, into: &out)
         ownTimeline(index: index, session: session, findings: findings, into: &out)
-        out.raw(HTMLByteMapView(map: SessionByteMap(session: session, fragmentLimit: context.limits.maxRequestsPerSession))
-            .render())
+        HTMLByteMapView(map: SessionByteMap(session: session, fragmentLimit: context.limits.maxRequestsPerSession))
+            .render(into: &out)
         requestTable(session, into: &out)
         if !findings.isEmpty {
             out.raw("<h4>Findings</h4>\n<ul class=\"session-findings\">\n")
