@@ -17,11 +17,14 @@ extension TimelineReport {
     /// lists and where the others are, the sessions by finding code, and sessions over time.
     func overviewText(listed: [BITSSession], style: TextStyle) -> String {
         let withFindings = listed.filter { !$0.findingCodes.isEmpty }.count
-        var out = "Listed above: the \(withFindings) worst session\(withFindings == 1 ? "" : "s") with findings "
-            + "and the first \(listed.count - withFindings) other\(listed.count - withFindings == 1 ? "" : "s"); "
+        let others = listed.count - withFindings
+        var out = "Listed above: "
+            + (withFindings == 0 ? "" : "the \(withFindings) worst session\(withFindings == 1 ? "" : "s") with findings and ")
+            + "the first \(others) other\(others == 1 ? "" : "s"); "
             + "\(HTMLText.grouped(UInt64(digest.sessionCount - listed.count))) sessions are not listed "
             + "(the JSON timeline, --json, has every session).\n"
-        out += "\(HTMLText.grouped(UInt64(digest.sessionsWithFindings))) sessions with findings"
+        let count = digest.sessionsWithFindings
+        out += count == 0 ? "No session has findings" : "\(HTMLText.grouped(UInt64(count))) sessions with findings"
         let bySeverity = Severity.allCases.reversed().compactMap { severity in
             digest.sessionsByWorstSeverity[severity].map { "\(HTMLText.grouped(UInt64($0))) worst \(severity)" }
         }

@@ -84,6 +84,7 @@ import Testing
             #expect(digest.sessionsByFindingCode == inOrder.sessionsByFindingCode)
         }
         #expect(inOrder.keptSessions.count == 25)
+        #expect(inOrder.keptSelection == (worst: 10, others: 15))
         #expect(inOrder.sessionsOverTime.counts.count <= 8)
     }
 
@@ -93,6 +94,26 @@ import Testing
         let digest = SessionDigest(sessions: sessions.reversed())
         #expect(digest.keepsEverySession && digest.sessionsLeftOut == 0)
         #expect(digest.keptSessions.map(\.number) == Array(1...30))
+    }
+
+    @Test("beyond keepAllUpTo, places of the worst that no session with findings takes go to the first others")
+    func unusedWorstPlaces() {
+        var limits = SessionDigestLimits()
+        limits.keepAllUpTo = 20
+        limits.worstWithFindings = 10
+        limits.firstOthers = 5
+        // Sessions 1…100, of which 3 (those that are multiples of 30) carry findings.
+        let sessions = (1...100).map { number in
+            var session = Self.synthetic(number, base: Self.base)
+            session.findingCodes = number % 30 == 0 ? [BITSFindingKind.missingAck.code] : []
+            return session
+        }
+        var generator = SeededGenerator(seed: 7)
+        let digest = SessionDigest(sessions: sessions.shuffled(using: &generator), limits: limits)
+        #expect(digest.keptSelection == (worst: 3, others: 12))
+        #expect(digest.keptSessions.map(\.number) == Array(1...12) + [30, 60, 90])
+        #expect(digest.keptSessionsWorstFirst.map(\.number) == [30, 60, 90] + Array(1...12))
+        #expect(digest.sessionsLeftOut == 85 && digest.sessionsWithFindingsLeftOut == 0)
     }
 
     @Test("sessions over time: buckets double in width, merging pairs, and stay within their number")

@@ -6,7 +6,7 @@ import BITSAnalyzer
 /// sessions over time, and the sessions kept in full for display. While at most
 /// ``SessionDigestLimits/keepAllUpTo`` sessions were added every one is kept; beyond that, the worst
 /// ``SessionDigestLimits/worstWithFindings`` sessions with findings and the first
-/// ``SessionDigestLimits/firstOthers`` of the rest. What is kept does not depend on the order of
+/// ``SessionDigestLimits/firstOthers`` of the rest (more when fewer sessions have findings). What is kept does not depend on the order of
 /// adding (docs/report.md, docs/limits.md).
 public struct SessionDigest: Sendable {
     /// The bounds.
@@ -131,11 +131,20 @@ public struct SessionDigest: Sendable {
     /// Whether every session added is kept.
     public var keepsEverySession: Bool { !selecting }
 
+    /// Beyond `keepAllUpTo`: how many of the kept are the worst with findings, and how many the
+    /// first others (`firstOthers`, and the places of the worst that fewer sessions with findings
+    /// left unused). Both 0 while every session is kept.
+    public var keptSelection: (worst: Int, others: Int) {
+        guard selecting else { return (0, 0) }
+        return (worst.elements.count, keptEntries().count - worst.elements.count)
+    }
+
     private func keptEntries() -> [Kept] {
         guard selecting else { return all }
         let chosen = Set(worst.elements.map(\.sequence))
-        let others = first.elements.filter { !chosen.contains($0.sequence) }.sorted(by: Kept.earlier)
-            .prefix(max(limits.firstOthers, 0))
+        // Places of the worst left unused go to the others; `first` holds enough of them.
+        let places = max(limits.firstOthers, 0) + max(limits.worstWithFindings, 0) - worst.elements.count
+        let others = first.elements.filter { !chosen.contains($0.sequence) }.sorted(by: Kept.earlier).prefix(places)
         return worst.elements + others
     }
 }

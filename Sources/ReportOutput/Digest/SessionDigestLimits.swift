@@ -7,7 +7,8 @@ public struct SessionDigestLimits: Sendable, Equatable {
     /// Beyond `keepAllUpTo`: the sessions with findings kept, the worst first (highest severity,
     /// then most finding codes, then first seen).
     public var worstWithFindings = 1_000
-    /// Beyond `keepAllUpTo`: the sessions kept besides the worst, the first seen.
+    /// Beyond `keepAllUpTo`: the sessions kept besides the worst, the first seen (plus the places
+    /// of the worst that fewer sessions with findings leave unused).
     public var firstOthers = 1_000
     /// Buckets of the sessions-over-time histogram (their width doubles as the capture grows).
     public var timeBuckets = 60

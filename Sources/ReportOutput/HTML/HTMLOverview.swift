@@ -14,9 +14,11 @@ struct HTMLOverview {
     /// `Of 1,000,000 sessions, 2,000 are drawn: …`: what was left out, and where to find it.
     static func leftOutSentence(_ digest: SessionDigest) -> String {
         let kept = digest.sessionCount - digest.sessionsLeftOut
+        let selection = digest.keptSelection
         return "Of \(HTMLText.grouped(UInt64(digest.sessionCount))) sessions, \(HTMLText.grouped(UInt64(kept))) are kept "
-            + "for this page: the worst \(digest.limits.worstWithFindings) with findings (highest severity, then most "
-            + "finding codes, then first seen) and the first \(digest.limits.firstOthers) others. "
+            + "for this page: the \(HTMLText.grouped(UInt64(selection.worst))) worst with findings (highest severity, "
+            + "then most finding codes, then first seen) and the first \(HTMLText.grouped(UInt64(selection.others))) "
+            + "others. "
             + "\(HTMLText.grouped(UInt64(digest.sessionsLeftOut))) sessions "
             + "(\(HTMLText.grouped(UInt64(digest.sessionsWithFindingsLeftOut))) of them with findings) are counted "
             + "here but not drawn; the JSON timeline (bitsnoop analyze --json) has every session."
