@@ -20,7 +20,7 @@ extension TimelineReport {
         let others = listed.count - withFindings
         var out = "Listed above: "
             + (withFindings == 0 ? "" : "the \(withFindings) worst session\(withFindings == 1 ? "" : "s") with findings and ")
-            + "the first \(others) other\(others == 1 ? "" : "s"); "
+            + "the first \(others) \(withFindings == 0 ? "session" : "other")\(others == 1 ? "" : "s"); "
             + "\(HTMLText.grouped(UInt64(digest.sessionCount - listed.count))) sessions are not listed "
             + "(the JSON timeline, --json, has every session).\n"
         let count = digest.sessionsWithFindings

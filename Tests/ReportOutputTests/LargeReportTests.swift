@@ -2,6 +2,7 @@ import AnalyzerCore
 import BITSAnalyzer
 import Foundation
 import ReportOutput
+import TestSupport
 import Testing
 
 /// The report of a million sessions (``SessionDigestTests/million``) stays bounded: the HTML page
@@ -74,5 +75,29 @@ import Testing
         #expect(text.contains("sessions by finding code:\n  partial-file-close  1,000\n  orphaned-session    333,333\n"))
         #expect(text.contains("sessions over time (first seen;"))
         #expect(text.contains("  … 334,313 more: orphaned-session 333,314, fragment-gap 999 (the JSON timeline"))
+    }
+
+    @Test("a page that left sessions out loads in Chromium without script errors: overview, rows worst first, paging",
+          .enabled(if: HeadlessChromium.executable != nil, Comment(rawValue: HeadlessChromium.skipReason)))
+    func leftOutPageInBrowser() throws {
+        var limits = SessionDigestLimits()
+        limits.keepAllUpTo = 100
+        limits.worstWithFindings = 60
+        limits.firstOthers = 90
+        let sessions = (1...1_000).map { SessionDigestTests.synthetic($0, base: SessionDigestTests.base) }
+        let report = TimelineReport(captures: ["left-out.pcap"], precision: .microseconds, sessions: sessions,
+                                    findings: [], counters: [("packets", 6_000)], limits: limits)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bitsnoop-left-out-\(UUID().uuidString).html")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(HTMLReport(timeline: report).render().utf8).write(to: file)
+        let dom = try HeadlessChromium.dumpDOM(of: file)
+        let root = HeadlessChromium.rootTag(of: dom)
+        #expect(root.contains("data-ready=\"true\""), "\(root)")
+        #expect(!root.contains("data-script-errors"), "\(root)")
+        #expect(dom.contains("Of 1,000 sessions, 150 are kept for this page: the 60 worst with findings"))
+        let rows = dom.components(separatedBy: "<details class=\"session").count - 1
+        #expect(rows == 150)
+        #expect(rows - dom.components(separatedBy: "hidden=\"\"").count + 1 == 100, "one page of rows shown")
+        #expect(dom.components(separatedBy: "id=\"sessions-over-time\"").count == 2)
     }
 }

@@ -15,10 +15,12 @@ struct HTMLOverview {
     static func leftOutSentence(_ digest: SessionDigest) -> String {
         let kept = digest.sessionCount - digest.sessionsLeftOut
         let selection = digest.keptSelection
+        let which = selection.worst == 0
+            ? "the first \(HTMLText.grouped(UInt64(selection.others))) (no session has findings). "
+            : "the \(HTMLText.grouped(UInt64(selection.worst))) worst with findings (highest severity, then most "
+                + "finding codes, then first seen) and the first \(HTMLText.grouped(UInt64(selection.others))) others. "
         return "Of \(HTMLText.grouped(UInt64(digest.sessionCount))) sessions, \(HTMLText.grouped(UInt64(kept))) are kept "
-            + "for this page: the \(HTMLText.grouped(UInt64(selection.worst))) worst with findings (highest severity, "
-            + "then most finding codes, then first seen) and the first \(HTMLText.grouped(UInt64(selection.others))) "
-            + "others. "
+            + "for this page: " + which
             + "\(HTMLText.grouped(UInt64(digest.sessionsLeftOut))) sessions "
             + "(\(HTMLText.grouped(UInt64(digest.sessionsWithFindingsLeftOut))) of them with findings) are counted "
             + "here but not drawn; the JSON timeline (bitsnoop analyze --json) has every session."
@@ -29,7 +31,7 @@ struct HTMLOverview {
         let digest = context.timeline.digest
         out.raw("<section id=\"overview\"><h2>Overview</h2>\n")
         out.element("p", ["class": "note", "id": "overview-left-out"], text: Self.leftOutSentence(digest))
-        out.raw("\n<h3>Sessions by state</h3>\n<table class=\"counts\" id=\"state-counts\"><tbody>\n")
+        out.raw("\n<h3>Sessions by state</h3>\n<table class=\"counts\" id=\"state-counts\" style=\"width: auto\"><tbody>\n")
         for state in BITSSessionState.allCases {
             guard let count = digest.sessionsByState[state] else { continue }
             out.start("tr", ["data-state": state.rawValue])
@@ -41,7 +43,7 @@ struct HTMLOverview {
         out.raw("</tbody></table>\n")
         let codes = TimelineReport.codesBySeverity(digest.sessionsByFindingCode)
         if !codes.isEmpty {
-            out.raw("<h3>Sessions by finding code</h3>\n<table class=\"counts\" id=\"code-counts\"><tbody>\n")
+            out.raw("<h3>Sessions by finding code</h3>\n<table class=\"counts\" id=\"code-counts\" style=\"width: auto\"><tbody>\n")
             for (code, count) in codes {
                 let severity = SessionFindingSeverity.of(code)
                 out.start("tr", ["data-code": code.rawValue])
