@@ -7,10 +7,13 @@ extension TimelineReport {
 
     /// The readable summary: a table with one line per session (ID, URL, client, state, bytes
     /// acknowledged of the total, requests, duration), the sessions by state, then the findings
-    /// grouped by severity, most severe first. With a width, the URL, session and client columns
-    /// give way first (`…` in the middle), then the client and URL columns are left out, and finding
-    /// messages wrap under their code; with colours,
-    /// states and severities are coloured.
+    /// grouped by severity, most severe first, the first ``TextSummaryLimits/findingsPerSeverity``
+    /// of each listed and the rest counted by code. When the digest left sessions out, the table
+    /// lists the worst kept sessions with findings and the first others (`listedSessions`), and
+    /// the counts are followed by an overview (`overviewText`). With a width, the URL, session and
+    /// client columns give way first (`…` in the middle), then the client and URL columns are left
+    /// out, and finding messages wrap under their code; with colours, states and severities are
+    /// coloured.
     public func text(style: TextStyle) -> String {
         let listed = listedSessions
         var rows: [[String]] = []
