@@ -7,13 +7,17 @@ extension TimelineReport {
 
     /// The readable summary: a table with one line per session (ID, URL, client, state, bytes
     /// acknowledged of the total, requests, duration), the sessions by state, then the findings
-    /// grouped by severity, most severe first. With a width, the URL, session and client columns
-    /// give way first (`…` in the middle), then the client and URL columns are left out, and finding
-    /// messages wrap under their code; with colours,
-    /// states and severities are coloured.
+    /// grouped by severity, most severe first, the first ``TextSummaryLimits/findingsPerSeverity``
+    /// of each listed and the rest counted by code. When the digest left sessions out, the table
+    /// lists the worst kept sessions with findings and the first others (`listedSessions`), and
+    /// the counts are followed by an overview (`overviewText`). With a width, the URL, session and
+    /// client columns give way first (`…` in the middle), then the client and URL columns are left
+    /// out, and finding messages wrap under their code; with colours, states and severities are
+    /// coloured.
     public func text(style: TextStyle) -> String {
+        let listed = listedSessions
         var rows: [[String]] = []
-        for session in sessions {
+        for session in listed {
             let acknowledged = session.bytesAcknowledged ?? 0
             let progress: String
             if session.missingDirection == .serverToClient {
@@ -37,7 +41,7 @@ extension TimelineReport {
         }
         var out = ""
         let tlsConnections = counters.first { $0.0 == "tls_connections" }?.1 ?? 0
-        if sessions.isEmpty, tlsConnections > 0 {
+        if digest.sessionCount == 0, tlsConnections > 0 {
             // Said first: otherwise this reads exactly like a capture without BITS.
             out += style.bold("No BITS session seen, but \(tlsConnections) TLS connection"
                 + (tlsConnections == 1 ? " was" : "s were") + " not decrypted: BITS over HTTPS cannot be seen "
@@ -49,30 +53,34 @@ extension TimelineReport {
             table.shrinkable = [1, 0, 2]
             table.droppable = [2, 1]
             table.maxWidth = style.width
-            let states = sessions.map(\.state)
+            let states = listed.map(\.state)
             table.decorate = { row, column, text in
                 if row == 0 { return style.bold(text) }
                 return column == 3 ? style.paint(text, state: states[row - 1]) : text
             }
             out += table.render()
         }
-        out += "\(sessions.count) session\(sessions.count == 1 ? "" : "s")"
-        let byState = Dictionary(grouping: sessions, by: \.state)
+        let count = digest.sessionCount
+        out += "\(count) session\(count == 1 ? "" : "s")"
+        let byState = digest.sessionsByState
         if !byState.isEmpty {
             out += ": " + BITSSessionState.allCases.compactMap { state in
-                byState[state].map { style.paint("\($0.count) \(state.rawValue)", state: state) }
+                byState[state].map { style.paint("\($0) \(state.rawValue)", state: state) }
             }.joined(separator: ", ")
         }
         out += "\n"
         if let unknown = byState[.unknown] {
-            out += "\(unknown.count) session\(unknown.count == 1 ? "" : "s") with outcome unknown: one direction of "
+            out += "\(unknown) session\(unknown == 1 ? "" : "s") with outcome unknown: one direction of "
                 + "their traffic is not in the capture (capture-one-sided)\n"
         }
+        if listed.count < count { out += overviewText(listed: listed, style: style) }
         for severity in Severity.allCases.reversed() {
             let group = findings.filter { $0.severity == severity }
             guard !group.isEmpty else { continue }
             out += "\n" + style.paint("\(severity) (\(group.count)):", severity: severity) + "\n"
-            for finding in group { out += findingLines(finding, style: style) }
+            let shown = max(summaryLimits.findingsPerSeverity, 0)
+            for finding in group.prefix(shown) { out += findingLines(finding, style: style) }
+            if group.count > shown { out += Self.moreFindingsLine(group.dropFirst(shown), style: style) }
         }
         if findings.isEmpty { out += "\nno findings\n" }
         if let extractionFolder { out += filesText(folder: extractionFolder) }
@@ -81,8 +89,11 @@ extension TimelineReport {
 
     /// The list of extracted files: name, length, complete or what is missing, SHA-256.
     private func filesText(folder: String) -> String {
-        let files = sessions.compactMap(\.file)
+        let files = keptSessions.compactMap(\.file)
         var out = "\n\(files.count) file\(files.count == 1 ? "" : "s") extracted to \(folder)"
+        if digest.sessionsLeftOut > 0 {
+            out += " from the \(keptSessions.count) sessions kept (the JSON timeline, --json, lists every file)"
+        }
         out += files.isEmpty ? "\n" : ":\n"
         for file in files {
             var state = file.complete ? "complete" : "partial"

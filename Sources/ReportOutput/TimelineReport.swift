@@ -2,31 +2,68 @@ import AnalysisPipeline
 import AnalyzerCore
 import BITSAnalyzer
 
-/// What the readable summary of `bitsnoop analyze` and the HTML report show: the sessions, every
-/// finding, the counters. (The JSON document is written as the analysis goes, by
-/// ``TimelineDocumentWriter``.)
+/// What the readable summary of `bitsnoop analyze` and the HTML report show: a ``SessionDigest``
+/// of the sessions (counts of all, the sessions kept in full), every finding, the counters. (The
+/// JSON document is written as the analysis goes, by ``TimelineDocumentWriter``, and has every
+/// session.)
 public struct TimelineReport {
     /// The captures read, in order.
     public var captures: [String]
     /// Output precision of times.
     public var precision: TimestampPrecision
-    /// Sessions in the order first seen.
-    public var sessions: [BITSSession]
+    /// Every session, counted, and those kept in full for display.
+    public private(set) var digest: SessionDigest
+    /// The sessions kept in full for display (``SessionDigest/keptSessions``), in the order first
+    /// seen: every session of a capture of at most ``SessionDigestLimits/keepAllUpTo``.
+    public private(set) var keptSessions: [BITSSession]
+    /// Every session given to ``init(captures:precision:sessions:findings:counters:extractionFolder:limits:)``,
+    /// as given, for callers that write the JSON timeline from the report; made from a digest, the
+    /// kept sessions only (the JSON timeline is then streamed by ``TimelineDocumentWriter``). The
+    /// renderings never read it: they draw from ``digest`` and ``keptSessions``.
+    public private(set) var sessions: [BITSSession]
     /// Findings in capture-time order.
     public var findings: [Finding]
     /// Named counters (the `stats` object).
     public var counters: [(String, UInt64)]
     /// The folder files were extracted to (`--extract`), or `nil` when extraction was not asked for.
     public var extractionFolder: String?
+    /// Bounds of the readable summary.
+    public var summaryLimits = TextSummaryLimits()
 
-    /// Creates a report. With an `extractionFolder`, the summary lists the sessions' files.
-    public init(captures: [String], precision: TimestampPrecision, sessions: [BITSSession], findings: [Finding],
+    /// Creates a report of the sessions in `digest`. With an `extractionFolder`, the summary lists
+    /// the kept sessions' files.
+    public init(captures: [String], precision: TimestampPrecision, digest: SessionDigest, findings: [Finding],
                 counters: [(String, UInt64)], extractionFolder: String? = nil) {
         self.extractionFolder = extractionFolder
         self.captures = captures
         self.precision = precision
-        self.sessions = sessions
+        self.digest = digest
+        self.keptSessions = digest.keptSessions
+        self.sessions = keptSessions
         self.findings = TimelineJSON.captureOrder(findings)
         self.counters = counters
     }
+
+    /// Creates a report of `sessions` (in the order first seen), digested with `limits`. With an
+    /// `extractionFolder`, the summary lists the sessions' files.
+    public init(captures: [String], precision: TimestampPrecision, sessions: [BITSSession], findings: [Finding],
+                counters: [(String, UInt64)], extractionFolder: String? = nil,
+                limits: SessionDigestLimits = SessionDigestLimits()) {
+        self.init(captures: captures, precision: precision, digest: SessionDigest(sessions: sessions, limits: limits),
+                  findings: findings, counters: counters, extractionFolder: extractionFolder)
+        self.sessions = sessions
+    }
+}
+
+/// Bounds of the readable summary (`bitsnoop analyze`), so that it stays readable for any capture.
+public struct TextSummaryLimits: Sendable {
+    /// Findings listed per severity; the rest are counted by code.
+    public var findingsPerSeverity = 20
+    /// When the digest left sessions out: rows of the worst sessions with findings.
+    public var worstSessionRows = 20
+    /// When the digest left sessions out: rows of the first other sessions.
+    public var otherSessionRows = 20
+
+    /// The defaults.
+    public init() {}
 }

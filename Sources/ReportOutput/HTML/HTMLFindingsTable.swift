@@ -8,36 +8,61 @@ struct HTMLFindingsTable {
 
     /// The section's markup (a sentence instead of the table when there is no finding).
     func render() -> String {
+        var out = HTMLWriter()
+        render(into: &out)
+        return out.html
+    }
+
+    /// Writes the section to `out`.
+    func render(into out: inout HTMLWriter) {
         let findings = context.timeline.findings
-        var out = "<section id=\"findings\">\n<h2>Findings</h2>\n"
-        guard !findings.isEmpty else { return out + "<p class=\"empty\">No findings.</p>\n</section>\n" }
-        out += "<table class=\"findings\" id=\"findings-table\"><thead><tr>"
+        out.raw("<section id=\"findings\">\n<h2>Findings</h2>\n")
+        guard !findings.isEmpty else {
+            out.raw("<p class=\"empty\">No findings.</p>\n</section>\n")
+            return
+        }
+        out.raw("<table class=\"findings\" id=\"findings-table\"><thead><tr>"
             + "<th><button type=\"button\" data-sort=\"severity\">severity</button></th>"
             + "<th><button type=\"button\" data-sort=\"order\">time</button></th>"
             + "<th><button type=\"button\" data-sort=\"code\">code</button></th>"
-            + "<th>session</th><th>conn</th><th>message</th></tr></thead><tbody>\n"
-        let shown = min(findings.count, max(context.limits.maxFindings, 0))
-        for (index, finding) in findings.prefix(shown).enumerated() {
-            out += "<tr id=\"\(HTMLReport.findingAnchor(index))\" class=\"sev-\(finding.severity)\" "
-                + "data-severity=\"\(finding.severity.rawValue)\" data-order=\"\(index)\" "
-                + "data-code=\"\(HTMLText.escape(finding.code.rawValue))\">"
-                + "<td><span class=\"chip sev-\(finding.severity)\">\(finding.severity)</span></td>"
-                + "<td\(finding.time.map { " title=\"\(context.clock($0))\"" } ?? "")>"
-                + "\(finding.time.map { context.relative($0) } ?? "-")</td>"
-                + "<td><code>\(HTMLText.escape(finding.code.rawValue))</code></td><td>"
-            if let row = context.sessionOfFinding[index] {
-                out += "<a href=\"#\(HTMLReport.sessionAnchor(row))\">\(HTMLText.escape(finding.sessionID ?? ""))</a>"
-            } else if let id = finding.sessionID {
-                out += HTMLText.escape(id)
+            + "<th>session</th><th>conn</th><th>message</th></tr></thead><tbody>\n")
+        for index in context.listedFindings {
+            row(index: index, finding: findings[index], into: &out)
+        }
+        out.raw("</tbody></table>\n")
+        let notListed = findings.count - context.listedFindings.count
+        if notListed > 0 {
+            out.start("p", ["class": "note"])
+            if context.timeline.digest.sessionsLeftOut > 0 {
+                out.text("\(notListed) more findings are not listed: those of the sessions not kept for this page "
+                    + "(and any past \(context.limits.maxFindings) rows); the JSON timeline (--json) has them all.")
+            } else {
+                out.text("\(notListed) more findings are not listed (limit: \(context.limits.maxFindings)); "
+                    + "the JSON timeline has them all.")
             }
-            out += "</td><td>\(finding.connection.map { "#\($0)" } ?? "")</td>"
-                + "<td>\(HTMLText.escape(finding.message))</td></tr>\n"
+            out.raw("</p>\n")
         }
-        out += "</tbody></table>\n"
-        if shown < findings.count {
-            out += "<p class=\"note\">\(findings.count - shown) more findings are not listed "
-                + "(limit: \(context.limits.maxFindings)); the JSON timeline has them all.</p>\n"
+        out.raw("</section>\n")
+    }
+
+    private func row(index: Int, finding: Finding, into out: inout HTMLWriter) {
+        out.start("tr", ["id": HTMLReport.findingAnchor(index), "class": "sev-\(finding.severity)",
+                         "data-severity": String(finding.severity.rawValue), "data-order": String(index),
+                         "data-code": finding.code.rawValue])
+        out.element("td") { $0.element("span", ["class": "chip sev-\(finding.severity)"], text: "\(finding.severity)") }
+        out.element("td", ["title": finding.time.map { context.clock($0) }],
+                    text: finding.time.map { context.relative($0) } ?? "-")
+        out.element("td") { $0.element("code", text: finding.code.rawValue) }
+        out.start("td")
+        if let row = context.sessionOfFinding[index] {
+            out.element("a", ["href": "#\(HTMLReport.sessionAnchor(row))"], text: finding.sessionID ?? "")
+        } else if let id = finding.sessionID {
+            out.text(id)
         }
-        return out + "</section>\n"
+        out.end("td")
+        out.element("td", text: finding.connection.map { "#\($0)" } ?? "")
+        out.element("td", text: finding.message)
+        out.end("tr")
+        out.raw("\n")
     }
 }

@@ -11,7 +11,9 @@ public struct HTMLReport {
     /// Bounds on what is drawn.
     public let limits: HTMLReportLimits
     /// More label/value lines for a session's details (e.g. an extracted file), given the
-    /// session's index in ``TimelineReport/sessions``. Values are escaped like every other string.
+    /// session's row (0 for the first row drawn; the rows are ``TimelineReport/keptSessions`` in that
+    /// order unless the digest left sessions out, when those with findings come first). Values are
+    /// escaped like every other string.
     public var extraSessionDetails: (_ index: Int, _ session: BITSSession) -> [(label: String, value: String)]
 
     /// Creates a report of `timeline`.
@@ -29,62 +31,87 @@ public struct HTMLReport {
     /// The whole page.
     public func render() -> String {
         let context = HTMLReportContext(timeline: timeline, limits: limits)
-        var page = """
+        let captures = timeline.captures.joined(separator: ", ")
+        var page = HTMLWriter()
+        page.raw("""
             <!DOCTYPE html>
             <html lang="en" data-ready="false">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="generator" content="bitsnoop">
-            <title>bitsnoop report: \(HTMLText.escape(timeline.captures.joined(separator: ", ")))</title>
+
+            """)
+        page.element("title", text: "bitsnoop report: \(captures)")
+        page.raw("""
+
             <script>\(HTMLReportAssets.errorTrap)</script>
             <style>\(HTMLReportAssets.styleSheet)</style>
             </head>
             <body>
 
-            """
-        page += header(context)
-        page += legend(context)
-        page += HTMLSessionRows(context: context, extraDetails: extraSessionDetails).render()
-        page += HTMLFindingsTable(context: context).render()
-        page += "<footer>Made by bitsnoop from \(HTMLText.escape(timeline.captures.joined(separator: ", "))).</footer>\n"
-        page += "<script>\(HTMLReportAssets.zoomScript)\n\(HTMLReportAssets.script)</script>\n</body>\n</html>\n"
-        return page
+            """)
+        header(context, into: &page)
+        legend(listedFindings: context.listedFindings, into: &page)
+        if timeline.digest.sessionsLeftOut > 0 { HTMLOverview(context: context).render(into: &page) }
+        HTMLSessionRows(context: context, extraDetails: extraSessionDetails).render(into: &page)
+        HTMLFindingsTable(context: context).render(into: &page)
+        page.element("footer", text: "Made by bitsnoop from \(captures).")
+        page.raw("\n<script>\(HTMLReportAssets.zoomScript)\n\(HTMLReportAssets.script)</script>\n</body>\n</html>\n")
+        return page.html
     }
 
-    private func header(_ context: HTMLReportContext) -> String {
-        var out = "<header>\n<h1>BITS upload report</h1>\n<dl class=\"facts\">\n"
-        out += "<dt>Captures</dt><dd>" + timeline.captures.map { "<code>\(HTMLText.escape($0))</code>" }
-            .joined(separator: ", ") + "</dd>\n"
+    private func header(_ context: HTMLReportContext, into out: inout HTMLWriter) {
+        let digest = timeline.digest
+        out.raw("<header>\n<h1>BITS upload report</h1>\n<dl class=\"facts\">\n<dt>Captures</dt><dd>")
+        for (index, capture) in timeline.captures.enumerated() {
+            if index > 0 { out.raw(", ") }
+            out.element("code", text: capture)
+        }
+        out.raw("</dd>\n")
         if let start = context.firstTime, let end = context.lastTime {
-            out += "<dt>Time span</dt><dd>\(context.clock(start)) → \(context.clock(end)) "
-                + "(\(HumanUnits.duration(end.seconds(since: start))))</dd>\n"
+            out.raw("<dt>Time span</dt>")
+            out.element("dd", text: "\(context.clock(start)) → \(context.clock(end)) "
+                + "(\(HumanUnits.duration(end.seconds(since: start))))")
+            out.raw("\n")
         } else {
-            out += "<dt>Time span</dt><dd>no packets</dd>\n"
+            out.raw("<dt>Time span</dt><dd>no packets</dd>\n")
         }
         let packets = timeline.counters.first { $0.0 == "packets" }?.1 ?? 0
-        out += "<dt>Packets</dt><dd id=\"packet-count\">\(HTMLText.grouped(packets))</dd>\n"
-        out += "<dt>Sessions</dt><dd id=\"session-counts\">\(timeline.sessions.count)"
-        let byState = Dictionary(grouping: timeline.sessions, by: \.state)
+        out.raw("<dt>Packets</dt>")
+        out.element("dd", ["id": "packet-count"], text: HTMLText.grouped(packets))
+        out.raw("\n<dt>Sessions</dt>")
+        out.start("dd", ["id": "session-counts"])
+        out.text(String(digest.sessionCount))
         for state in BITSSessionState.allCases {
-            guard let count = byState[state]?.count else { continue }
-            out += " <span class=\"chip state-\(state.rawValue)\">\(count) \(state.rawValue)</span>"
+            guard let count = digest.sessionsByState[state] else { continue }
+            out.raw(" ")
+            out.element("span", ["class": "chip state-\(state.rawValue)"], text: "\(count) \(state.rawValue)")
         }
-        if context.sessionsDrawn < timeline.sessions.count {
-            out += " <span class=\"note\">(the first \(context.sessionsDrawn) are drawn; see docs/limits.md)</span>"
+        if digest.sessionsLeftOut > 0 {
+            out.raw(" ")
+            out.element("span", ["class": "note"], text: "(\(context.sessionsDrawn) are drawn: the worst with findings "
+                + "and the first others; see the overview below)")
+        } else if context.sessionsDrawn < digest.sessionCount {
+            out.raw(" ")
+            out.element("span", ["class": "note"], text: "(the first \(context.sessionsDrawn) are drawn; see docs/limits.md)")
         }
-        out += "</dd>\n<dt>Findings</dt><dd id=\"finding-counts\">\(timeline.findings.count)"
+        out.raw("</dd>\n<dt>Findings</dt>")
+        out.start("dd", ["id": "finding-counts"])
+        out.text(String(timeline.findings.count))
+        var bySeverity: [Severity: Int] = [:]
+        for finding in timeline.findings { bySeverity[finding.severity, default: 0] += 1 }
         for severity in Severity.allCases.reversed() {
-            let count = timeline.findings.lazy.filter { $0.severity == severity }.count
-            guard count > 0 else { continue }
-            out += " <span class=\"chip sev-\(severity)\">\(count) \(severity)</span>"
+            guard let count = bySeverity[severity] else { continue }
+            out.raw(" ")
+            out.element("span", ["class": "chip sev-\(severity)"], text: "\(count) \(severity)")
         }
-        out += "</dd>\n</dl>\n</header>\n"
-        return out
+        out.raw("</dd>\n</dl>\n</header>\n")
     }
 
-    private func legend(_ context: HTMLReportContext) -> String {
-        var out = "<section id=\"legend\"><h2>Legend</h2>\n<ul class=\"legend\">\n"
+    private func legend(listedFindings: [Int], into out: inout HTMLWriter) {
+        out.raw("<section id=\"legend\"><h2>Legend</h2>\n<ul class=\"legend\">\n")
+        // Fixed drawings of this module: raw.
         let swatches: [(String, String)] = [
             ("<rect class=\"frag ok\" x=\"1\" y=\"3\" width=\"22\" height=\"8\"/>",
              "Fragment, from request to Ack (length: time to Ack)"),
@@ -99,47 +126,65 @@ public struct HTMLReport {
             ("<rect class=\"mark ping\" x=\"10\" y=\"3\" width=\"4\" height=\"8\"/>", "Ping or other request"),
         ]
         for (shape, label) in swatches {
-            out += "<li><svg width=\"24\" height=\"14\" aria-hidden=\"true\">\(shape)</svg> \(label)</li>\n"
+            out.raw("<li><svg width=\"24\" height=\"14\" aria-hidden=\"true\">\(shape)</svg> ")
+            out.text(label)
+            out.raw("</li>\n")
         }
         for severity in Severity.allCases.reversed() {
-            out += "<li><svg width=\"24\" height=\"14\" aria-hidden=\"true\">"
-                + "<path class=\"finding sev-\(severity)\" d=\"M12 13 L6 2 L18 2 Z\"/></svg> Finding: \(severity)</li>\n"
+            out.raw("<li><svg width=\"24\" height=\"14\" aria-hidden=\"true\">")
+            out.empty("path", ["class": "finding sev-\(severity)", "d": "M12 13 L6 2 L18 2 Z"])
+            out.raw("</svg> ")
+            out.text("Finding: \(severity)")
+            out.raw("</li>\n")
         }
-        out += "</ul>\n<ul class=\"legend\">\n<li>Byte map:</li>\n"
+        out.raw("</ul>\n<ul class=\"legend\">\n<li>Byte map:</li>\n")
         for kind in SessionByteMap.Kind.allCases {
             let (y, height) = [.overlap, .duplicate, .skipped, .resent].contains(kind) ? (3.0, 6.0) : (1.0, 12.0)
-            out += "<li><svg width=\"24\" height=\"14\" aria-hidden=\"true\"><rect class=\"bm-\(kind.rawValue)\" x=\"1\" "
-                + "y=\"\(HTMLText.number(y))\" width=\"22\" height=\"\(HTMLText.number(height))\"/></svg> "
-                + "\(kind.rawValue)</li>\n"
+            out.raw("<li><svg width=\"24\" height=\"14\" aria-hidden=\"true\">")
+            out.empty("rect", ["class": "bm-\(kind.rawValue)", "x": "1", "y": HTMLText.number(y), "width": "22",
+                               "height": HTMLText.number(height)])
+            out.raw("</svg> ")
+            out.text(kind.rawValue)
+            out.raw("</li>\n")
         }
-        out += "<li><svg width=\"24\" height=\"14\" aria-hidden=\"true\"><rect class=\"bm-missing\" x=\"2\" y=\"2\" "
-            + "width=\"20\" height=\"10\"/></svg> missing at Close</li>\n"
-        out += "</ul>\n<p class=\"hint\">Each row is one session on the shared time axis (zoom it with the buttons "
+        out.raw("<li><svg width=\"24\" height=\"14\" aria-hidden=\"true\"><rect class=\"bm-missing\" x=\"2\" y=\"2\" "
+            + "width=\"20\" height=\"10\"/></svg> missing at Close</li>\n")
+        out.raw("</ul>\n<p class=\"hint\">Each row is one session on the shared time axis (zoom it with the buttons "
             + "above the rows or by dragging across the axis); its lanes are its TCP connections (labelled by "
             + "number). Hover over a mark for its details; click a row for its own time scale, byte map and "
-            + "requests.</p>\n"
+            + "requests.</p>\n")
         // The codes found, with their count, most severe first: the legend of the markers.
-        var codes: [(code: String, severity: Severity, count: Int, first: Int)] = []
+        // A code links to its first row in the findings table (when the table lists one).
+        var codes: [(code: String, severity: Severity, count: Int, first: Int, link: Int?)] = []
         var position: [String: Int] = [:]
         for (index, finding) in timeline.findings.enumerated() {
             if let slot = position[finding.code.rawValue] {
                 codes[slot].count += 1
             } else {
                 position[finding.code.rawValue] = codes.count
-                codes.append((finding.code.rawValue, finding.severity, 1, index))
+                codes.append((finding.code.rawValue, finding.severity, 1, index, nil))
             }
+        }
+        for index in listedFindings.reversed() {
+            if let slot = position[timeline.findings[index].code.rawValue] { codes[slot].link = index }
         }
         if !codes.isEmpty {
-            out += "<h3>Findings in this capture</h3>\n<ul class=\"codes\">\n"
+            out.raw("<h3>Findings in this capture</h3>\n<ul class=\"codes\">\n")
             let ordered = codes.sorted { $0.severity != $1.severity ? $0.severity > $1.severity : $0.first < $1.first }
             for entry in ordered {
-                out += "<li><span class=\"chip sev-\(entry.severity)\">\(entry.severity)</span> "
-                    + "<a href=\"#\(Self.findingAnchor(entry.first))\"><code>\(HTMLText.escape(entry.code))</code></a>"
-                    + " × \(entry.count)</li>\n"
+                out.raw("<li>")
+                out.element("span", ["class": "chip sev-\(entry.severity)"], text: "\(entry.severity)")
+                out.raw(" ")
+                if let link = entry.link {
+                    out.element("a", ["href": "#\(Self.findingAnchor(link))"]) { $0.element("code", text: entry.code) }
+                } else {
+                    out.element("code", text: entry.code)
+                }
+                out.text(" × \(entry.count)")
+                out.raw("</li>\n")
             }
-            out += "</ul>\n"
+            out.raw("</ul>\n")
         }
-        out += "</section>\n"
-        return out
+        out.raw("</section>\n")
     }
 }

@@ -1,15 +1,22 @@
 import AnalyzerCore
 import BITSAnalyzer
 
-/// What every part of the HTML report shares: the results, the limits, the time axis, and which
-/// findings belong to which session row.
+/// What every part of the HTML report shares: the results, the limits, the session rows, the time
+/// axis, which findings belong to which session row, and which findings the table lists.
 struct HTMLReportContext {
     /// The analysis results.
     let timeline: TimelineReport
     /// Bounds on what is drawn.
     let limits: HTMLReportLimits
+    /// The sessions that get a row, in row order: every kept session in the order first seen, or,
+    /// when the digest left sessions out, the kept sessions with findings first (worst first).
+    let rows: [BITSSession]
     /// How many sessions get a row.
-    let sessionsDrawn: Int
+    var sessionsDrawn: Int { rows.count }
+    /// Indexes into `timeline.findings` of the findings table's rows, in capture order: the first
+    /// ``HTMLReportLimits/maxFindings``; when the digest left sessions out, only those of a drawn
+    /// session or of none.
+    let listedFindings: [Int]
     /// Earliest time of any session or finding, if any.
     let firstTime: CaptureTimestamp?
     /// Latest time of any session or finding, if any.
@@ -31,10 +38,12 @@ struct HTMLReportContext {
     init(timeline: TimelineReport, limits: HTMLReportLimits) {
         self.timeline = timeline
         self.limits = limits
-        sessionsDrawn = min(timeline.sessions.count, max(limits.maxSessions, 0))
+        let leftOut = timeline.digest.sessionsLeftOut > 0
+        rows = Array((leftOut ? timeline.digest.keptSessionsWorstFirst : timeline.keptSessions)
+            .prefix(max(limits.maxSessions, 0)))
         var first: CaptureTimestamp?
         var last: CaptureTimestamp?
-        for session in timeline.sessions.prefix(sessionsDrawn) {
+        for session in rows {
             first = min(first ?? session.firstTime, session.firstTime)
             last = max(last ?? session.lastTime, session.lastTime)
         }
@@ -49,7 +58,7 @@ struct HTMLReportContext {
 
         // A finding names its session by ID; the first drawn session with that ID gets it.
         var rowOfID: [String: Int] = [:]
-        for (index, session) in timeline.sessions.prefix(sessionsDrawn).enumerated() {
+        for (index, session) in rows.enumerated() {
             if let id = session.sessionID, rowOfID[id] == nil { rowOfID[id] = index }
         }
         var bySession: [Int: [Int]] = [:]
@@ -61,6 +70,16 @@ struct HTMLReportContext {
         }
         findingsBySession = bySession
         sessionOfFinding = ofFinding
+        let tableRows = max(limits.maxFindings, 0)
+        if leftOut {
+            var listed: [Int] = []
+            for (index, finding) in timeline.findings.enumerated() where listed.count < tableRows {
+                if finding.sessionID == nil || ofFinding[index] != nil { listed.append(index) }
+            }
+            listedFindings = listed
+        } else {
+            listedFindings = Array(timeline.findings.indices.prefix(tableRows))
+        }
     }
 
     /// A capture time as RFC 3339 with the capture's precision.

@@ -43,27 +43,39 @@ struct HTMLRequestMark {
 
     /// The mark's SVG element, with its hover title.
     func render() -> String {
+        var out = HTMLWriter()
+        render(into: &out)
+        return out.html
+    }
+
+    /// Writes the mark's SVG element, with its hover title, to `out`.
+    func render(into out: inout HTMLWriter) {
         let top = HTMLSessionRows.markerBand + Double(lane) * HTMLSessionRows.laneHeight
         let x = scale.x(request.time)
-        let title = "<title>\(HTMLText.escape(description))</title>"
+        let title = description
         switch request.type {
         case .fragment:
             let end = scale.x(request.ackTime ?? session.lastTime)
             let width = max(end - x, Self.minimumBarWidth)
             // data-x1: the true end, before the least width; the page's zoom stretches from it.
-            return "<rect class=\"frag \(outcome)\" x=\"\(HTMLText.number(x))\" y=\"\(HTMLText.number(top + 2))\" "
-                + "data-x1=\"\(HTMLText.number(end))\" "
-                + "width=\"\(HTMLText.number(width))\" height=\"\(HTMLText.number(HTMLSessionRows.laneHeight - 4))\">"
-                + title + "</rect>"
+            out.element("rect", ["class": "frag \(outcome)", "x": HTMLText.number(x), "y": HTMLText.number(top + 2),
+                                 "data-x1": HTMLText.number(end), "width": HTMLText.number(width),
+                                 "height": HTMLText.number(HTMLSessionRows.laneHeight - 4)]) {
+                $0.element("title", text: title)
+            }
         case .createSession, .closeSession, .cancelSession:
             let kind = request.type == .createSession ? "create" : request.type == .closeSession ? "close" : "cancel"
-            return "<rect class=\"mark \(kind) \(outcome)\" x=\"\(HTMLText.number(x - 1.5))\" y=\"\(HTMLText.number(top))\" "
-                + "width=\"3\" height=\"\(HTMLText.number(HTMLSessionRows.laneHeight))\">" + title + "</rect>"
+            out.element("rect", ["class": "mark \(kind) \(outcome)", "x": HTMLText.number(x - 1.5),
+                                 "y": HTMLText.number(top), "width": "3",
+                                 "height": HTMLText.number(HTMLSessionRows.laneHeight)]) {
+                $0.element("title", text: title)
+            }
         default:
-            return "<rect class=\"mark ping \(outcome)\" x=\"\(HTMLText.number(x - 1.5))\" "
-                + "y=\"\(HTMLText.number(top + 3))\" width=\"3\" "
-                + "height=\"\(HTMLText.number(HTMLSessionRows.laneHeight - 6))\">"
-                + title + "</rect>"
+            out.element("rect", ["class": "mark ping \(outcome)", "x": HTMLText.number(x - 1.5),
+                                 "y": HTMLText.number(top + 3), "width": "3",
+                                 "height": HTMLText.number(HTMLSessionRows.laneHeight - 6)]) {
+                $0.element("title", text: title)
+            }
         }
     }
 

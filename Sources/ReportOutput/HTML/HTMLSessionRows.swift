@@ -19,62 +19,80 @@ struct HTMLSessionRows {
 
     /// The section's markup.
     func render() -> String {
-        let sessions = context.timeline.sessions
-        var out = "<section id=\"timeline\">\n<h2>Sessions</h2>\n"
-        out += "<nav class=\"pager\" aria-label=\"Session pages\">"
+        var out = HTMLWriter()
+        render(into: &out)
+        return out.html
+    }
+
+    /// Writes the section to `out`.
+    func render(into out: inout HTMLWriter) {
+        let digest = context.timeline.digest
+        out.raw("<section id=\"timeline\">\n<h2>Sessions</h2>\n")
+        out.raw("<nav class=\"pager\" aria-label=\"Session pages\">"
             + "<label>Show <select id=\"state-filter\"><option value=\"\">all sessions</option>"
-            + "<option value=\"with-findings\">with findings</option>"
-        for state in BITSSessionState.allCases where sessions.contains(where: { $0.state == state }) {
-            out += "<option value=\"\(state.rawValue)\">\(state.rawValue)</option>"
+            + "<option value=\"with-findings\">with findings</option>")
+        for state in BITSSessionState.allCases where context.rows.contains(where: { $0.state == state }) {
+            out.element("option", ["value": state.rawValue], text: state.rawValue)
         }
-        out += "</select></label> <button type=\"button\" id=\"page-prev\">◀ Previous</button> "
-            + "<span id=\"page-info\">Sessions 1–\(context.sessionsDrawn) of \(context.sessionsDrawn)</span> "
-            + "<button type=\"button\" id=\"page-next\">Next ▶</button> "
-            + "<button type=\"button\" id=\"expand-all\">Open all on page</button></nav>\n"
-        out += axis()
-        out += "<div id=\"sessions\" data-page-size=\"\(max(context.limits.sessionsPerPage, 1))\">\n"
-        if sessions.isEmpty { out += "<p class=\"empty\">No BITS session in the capture.</p>\n" }
-        for (index, session) in sessions.prefix(context.sessionsDrawn).enumerated() {
-            out += row(index: index, session: session)
+        out.raw("</select></label> <button type=\"button\" id=\"page-prev\">◀ Previous</button> ")
+        out.element("span", ["id": "page-info"], text: "Sessions 1–\(context.sessionsDrawn) of \(context.sessionsDrawn)")
+        out.raw(" <button type=\"button\" id=\"page-next\">Next ▶</button> "
+            + "<button type=\"button\" id=\"expand-all\">Open all on page</button></nav>\n")
+        axis(into: &out)
+        out.start("div", ["id": "sessions", "data-page-size": String(max(context.limits.sessionsPerPage, 1))])
+        out.raw("\n")
+        if digest.sessionCount == 0 { out.raw("<p class=\"empty\">No BITS session in the capture.</p>\n") }
+        for (index, session) in context.rows.enumerated() {
+            row(index: index, session: session, into: &out)
         }
-        if context.sessionsDrawn < sessions.count {
-            out += "<p class=\"note\">\(sessions.count - context.sessionsDrawn) more sessions are not drawn "
-                + "(limit: \(context.limits.maxSessions) rows).</p>\n"
+        let kept = context.timeline.keptSessions.count
+        if context.sessionsDrawn < kept {
+            out.element("p", ["class": "note"], text: "\(kept - context.sessionsDrawn) more sessions are not drawn "
+                + "(limit: \(context.limits.maxSessions) rows).")
+            out.raw("\n")
         }
-        out += "</div>\n</section>\n"
-        return out
+        if digest.sessionsLeftOut > 0 {
+            out.element("p", ["class": "note", "id": "sessions-left-out"], text: HTMLOverview.leftOutSentence(digest))
+            out.raw("\n")
+        }
+        out.raw("</div>\n</section>\n")
     }
 
     /// The zoom controls and the time axis above the rows, with ticks in seconds from the start.
     /// The page's script zooms the rows' drawings (buttons, or a drag across the axis) and rewrites
     /// the ticks and the label; without it the whole capture is shown.
-    private func axis() -> String {
+    private func axis(into out: inout HTMLWriter) {
         let scale = context.scale
-        var out = "<nav class=\"zoom\" aria-label=\"Time axis zoom\">Time axis: "
+        out.raw("<nav class=\"zoom\" aria-label=\"Time axis zoom\">Time axis: "
             + "<button type=\"button\" id=\"zoom-in\" title=\"Zoom in (or drag across the axis)\">+ Zoom in</button> "
             + "<button type=\"button\" id=\"zoom-out\">− Zoom out</button> "
             + "<button type=\"button\" id=\"zoom-left\" title=\"Earlier\">◀</button> "
             + "<button type=\"button\" id=\"zoom-right\" title=\"Later\">▶</button> "
             + "<button type=\"button\" id=\"zoom-reset\">Whole capture</button> "
-            + "<span class=\"hint\">or drag across the axis to zoom to a stretch of time</span></nav>\n"
-        out += "<p id=\"zoom-info\" class=\"axis-label\">Time axis: the whole capture, "
-            + "+0 to +\(HumanUnits.duration(scale.span)) from its first message</p>\n"
-        out += axisSVG(scale, attributes: "id=\"time-axis\" data-span=\"\(scale.span)\" "
-            + "data-left=\"\(HTMLText.number(scale.left))\" data-right=\"\(HTMLText.number(scale.right))\"")
-        return out
+            + "<span class=\"hint\">or drag across the axis to zoom to a stretch of time</span></nav>\n")
+        out.element("p", ["id": "zoom-info", "class": "axis-label"], text: "Time axis: the whole capture, "
+            + "+0 to +\(HumanUnits.duration(scale.span)) from its first message")
+        out.raw("\n")
+        axisSVG(scale, id: "time-axis", span: scale, session: nil, into: &out)
     }
 
-    /// An axis drawing of `scale`: about eight ticks, labelled `+duration` from its start.
-    private func axisSVG(_ scale: TimelineScale, attributes: String) -> String {
-        var out = "<svg class=\"axis\" \(attributes) viewBox=\"0 0 \(Int(HTMLReportContext.rowWidth)) 22\" "
-            + "preserveAspectRatio=\"xMinYMin meet\" role=\"img\" aria-label=\"time axis\"><g class=\"ticks\">"
+    /// An axis drawing of `scale`: about eight ticks, labelled `+duration` from its start. The
+    /// shared axis has an `id` and its span and edges as data; a session's own one its number.
+    private func axisSVG(_ scale: TimelineScale, id: String?, span: TimelineScale?, session: Int?,
+                         into out: inout HTMLWriter) {
+        out.start("svg", ["class": "axis", "id": id, "data-span": span.map { "\($0.span)" },
+                          "data-left": span.map { HTMLText.number($0.left) },
+                          "data-right": span.map { HTMLText.number($0.right) },
+                          "data-session": session.map(String.init),
+                          "viewBox": "0 0 \(Int(HTMLReportContext.rowWidth)) 22",
+                          "preserveAspectRatio": "xMinYMin meet", "role": "img", "aria-label": "time axis"])
+        out.start("g", ["class": "ticks"])
         for tick in scale.ticks(count: 8) {
-            let x = scale.left + (scale.right - scale.left) * tick / scale.span
-            out += "<line x1=\"\(HTMLText.number(x))\" y1=\"14\" x2=\"\(HTMLText.number(x))\" y2=\"22\"/>"
-            out += "<text x=\"\(HTMLText.number(x))\" y=\"11\" text-anchor=\"middle\">+\(HumanUnits.duration(tick))</text>"
+            let x = HTMLText.number(scale.left + (scale.right - scale.left) * tick / scale.span)
+            out.empty("line", ["x1": x, "y1": "14", "x2": x, "y2": "22"])
+            out.element("text", ["x": x, "y": "11", "text-anchor": "middle"], text: "+\(HumanUnits.duration(tick))")
         }
-        out += "</g></svg>\n"
-        return out
+        out.raw("</g></svg>\n")
     }
 
     /// The session's own time scale: from its first to its last message or finding.
@@ -89,43 +107,47 @@ struct HTMLSessionRows {
         return TimelineScale(start: first, end: last, left: HTMLReportContext.axisLeft, right: HTMLReportContext.axisRight)
     }
 
-    private func row(index: Int, session: BITSSession) -> String {
+    private func row(index: Int, session: BITSSession, into out: inout HTMLWriter) {
         let findings = context.findingsBySession[index] ?? []
         let worst = context.worstSeverity(findings)
-        let anchor = HTMLReport.sessionAnchor(index)
-        var out = "<details class=\"session state-\(session.state.rawValue)\" id=\"\(anchor)\" "
-            + "data-state=\"\(session.state.rawValue)\" data-findings=\"\(findings.count)\""
-        if let worst { out += " data-severity=\"\(worst)\"" }
-        out += ">\n<summary><span class=\"row-head\">"
-            + "<span class=\"sid\">\(HTMLText.escape(session.sessionID ?? "(no session ID)"))</span>"
-            + "<span class=\"chip state-\(session.state.rawValue)\">\(session.state.rawValue)</span>"
-            + "<span class=\"progress\">\(HTMLText.escape(progress(session)))</span>"
-            + "<span class=\"url\">\(HTMLText.escape(session.url))</span>"
+        out.start("details", ["class": "session state-\(session.state.rawValue)", "id": HTMLReport.sessionAnchor(index),
+                              "data-state": session.state.rawValue, "data-findings": String(findings.count),
+                              "data-severity": worst.map { "\($0)" }])
+        out.raw("\n<summary><span class=\"row-head\">")
+        out.element("span", ["class": "sid"], text: session.sessionID ?? "(no session ID)")
+        out.element("span", ["class": "chip state-\(session.state.rawValue)"], text: session.state.rawValue)
+        out.element("span", ["class": "progress"], text: progress(session))
+        out.element("span", ["class": "url"], text: session.url)
         if let worst {
-            out += "<span class=\"chip sev-\(worst)\">\(findings.count) finding\(findings.count == 1 ? "" : "s")</span>"
+            out.element("span", ["class": "chip sev-\(worst)"],
+                        text: "\(findings.count) finding\(findings.count == 1 ? "" : "s")")
         }
-        out += "</span>\n"
-            + track(index: index, session: session, findings: findings, scale: context.scale, laneLimit: Self.maxLanes,
-                    kind: "overview")
-            + "</summary>\n"
-        out += "<div class=\"detail\">\n" + facts(index: index, session: session)
-        out += ownTimeline(index: index, session: session, findings: findings)
-        out += HTMLByteMapView(map: SessionByteMap(session: session, fragmentLimit: context.limits.maxRequestsPerSession))
-            .render()
-        out += requestTable(session)
+        out.raw("</span>\n")
+        track(index: index, session: session, findings: findings, scale: context.scale, laneLimit: Self.maxLanes,
+              kind: "overview", into: &out)
+        out.raw("</summary>\n<div class=\"detail\">\n")
+        facts(index: index, session: session, into: &out)
+        ownTimeline(index: index, session: session, findings: findings, into: &out)
+        HTMLByteMapView(map: SessionByteMap(session: session, fragmentLimit: context.limits.maxRequestsPerSession))
+            .render(into: &out)
+        requestTable(session, into: &out)
         if !findings.isEmpty {
-            out += "<h4>Findings</h4>\n<ul class=\"session-findings\">\n"
+            out.raw("<h4>Findings</h4>\n<ul class=\"session-findings\">\n")
             for findingIndex in findings {
                 let finding = context.timeline.findings[findingIndex]
-                out += "<li><a href=\"#\(HTMLReport.findingAnchor(findingIndex))\">"
-                    + "<span class=\"chip sev-\(finding.severity)\">"
-                    + "\(finding.severity)</span> <code>\(HTMLText.escape(finding.code.rawValue))</code></a> "
-                    + "\(HTMLText.escape(finding.message))</li>\n"
+                out.start("li")
+                out.element("a", ["href": "#\(HTMLReport.findingAnchor(findingIndex))"]) {
+                    $0.element("span", ["class": "chip sev-\(finding.severity)"], text: "\(finding.severity)")
+                    $0.raw(" ")
+                    $0.element("code", text: finding.code.rawValue)
+                }
+                out.text(" " + finding.message)
+                out.end("li")
+                out.raw("\n")
             }
-            out += "</ul>\n"
+            out.raw("</ul>\n")
         }
-        out += "</div>\n</details>\n"
-        return out
+        out.raw("</div>\n</details>\n")
     }
 
     private func progress(_ session: BITSSession) -> String {
@@ -142,55 +164,61 @@ struct HTMLSessionRows {
 
     /// The opened session's drawing on its own time scale (the overview's is the capture's), with
     /// a lane per connection up to ``HTMLReportLimits/maxLanesPerSession``.
-    private func ownTimeline(index: Int, session: BITSSession, findings: [Int]) -> String {
+    private func ownTimeline(index: Int, session: BITSSession, findings: [Int], into out: inout HTMLWriter) {
         let scale = sessionScale(session, findings: findings)
-        return "<h4>Time line of this session</h4>\n<p class=\"axis-label\">Its own time scale: +0 is "
+        out.raw("<h4>Time line of this session</h4>\n")
+        out.element("p", ["class": "axis-label"], text: "Its own time scale: +0 is "
             + "\(context.clock(scale.start)) (\(context.relative(scale.start)) in the capture), the end "
-            + "+\(HumanUnits.duration(scale.span)) later.</p>\n"
-            + axisSVG(scale, attributes: "data-session=\"\(index + 1)\"")
-            + track(index: index, session: session, findings: findings, scale: scale,
-                    laneLimit: max(context.limits.maxLanesPerSession, 1), kind: "own-scale")
+            + "+\(HumanUnits.duration(scale.span)) later.")
+        out.raw("\n")
+        axisSVG(scale, id: nil, span: nil, session: index + 1, into: &out)
+        track(index: index, session: session, findings: findings, scale: scale,
+              laneLimit: max(context.limits.maxLanesPerSession, 1), kind: "own-scale", into: &out)
     }
 
     /// A session's drawing on `scale`: a lane per connection (connections past `laneLimit` share
     /// lanes, labelled with all of theirs), requests where they happened, finding markers on top.
     /// `kind` is `overview` (the row, which the page's script zooms) or `own-scale` (the details).
     private func track(index: Int, session: BITSSession, findings: [Int], scale: TimelineScale, laneLimit: Int,
-                       kind: String) -> String {
+                       kind: StaticString, into out: inout HTMLWriter) {
         let lanes = max(1, min(session.connections.count, laneLimit))
         let height = Self.markerBand + Double(lanes) * Self.laneHeight + 2
         var laneOf: [Int: Int] = [:]
         for (position, connection) in session.connections.enumerated() where laneOf[connection] == nil {
             laneOf[connection] = position % laneLimit
         }
-        var out = "<svg class=\"track \(kind)\" viewBox=\"0 0 \(Int(HTMLReportContext.rowWidth)) \(HTMLText.number(height))\" "
-            + "preserveAspectRatio=\"xMinYMin meet\" role=\"img\" aria-label=\"requests of session \(index + 1)\">"
+        out.start("svg", ["class": "track \(kind)",
+                          "viewBox": "0 0 \(Int(HTMLReportContext.rowWidth)) \(HTMLText.number(height))",
+                          "preserveAspectRatio": "xMinYMin meet", "role": "img",
+                          "aria-label": "requests of session \(index + 1)"])
         for lane in 0..<lanes {
             let y = Self.markerBand + Double(lane) * Self.laneHeight
-            out += "<rect class=\"lane\(lane % 2 == 0 ? "" : " odd")\" x=\"\(HTMLText.number(scale.left))\" "
-                + "y=\"\(HTMLText.number(y))\" width=\"\(HTMLText.number(scale.right - scale.left))\" "
-                + "height=\"\(HTMLText.number(Self.laneHeight))\"/>"
+            out.empty("rect", ["class": "lane\(lane % 2 == 0 ? "" : " odd")", "x": HTMLText.number(scale.left),
+                               "y": HTMLText.number(y), "width": HTMLText.number(scale.right - scale.left),
+                               "height": HTMLText.number(Self.laneHeight)])
             let labels = session.connections.enumerated().filter { $0.offset % laneLimit == lane }.map { "#\($0.element)" }
-            out += "<text class=\"lane-label\" x=\"2\" y=\"\(HTMLText.number(y + 9))\">"
-                + "<title>connection\(labels.count == 1 ? "" : "s") \(labels.joined(separator: ", "))</title>"
-                + HTMLText.escape(Self.laneLabel(labels)) + "</text>"
+            out.element("text", ["class": "lane-label", "x": "2", "y": HTMLText.number(y + 9)]) {
+                $0.element("title", text: "connection\(labels.count == 1 ? "" : "s") \(labels.joined(separator: ", "))")
+                $0.text(Self.laneLabel(labels))
+            }
         }
-        out += "<g class=\"plot\">"
+        out.start("g", ["class": "plot"])
         for request in session.requests.prefix(context.limits.maxRequestsPerSession) {
             let lane = laneOf[request.connection] ?? 0
-            out += HTMLRequestMark(request: request, session: session, lane: lane, context: context, scale: scale).render()
+            HTMLRequestMark(request: request, session: session, lane: lane, context: context, scale: scale)
+                .render(into: &out)
         }
         for findingIndex in findings {
             let finding = context.timeline.findings[findingIndex]
-            let x = scale.x(finding.time ?? session.lastTime)
-            out += "<a href=\"#\(HTMLReport.findingAnchor(findingIndex))\">"
-                + "<path class=\"finding sev-\(finding.severity)\" data-code=\"\(HTMLText.escape(finding.code.rawValue))\" "
-                + "data-x=\"\(HTMLText.number(x))\" d=\"M\(HTMLText.number(x)) \(HTMLText.number(Self.markerBand - 1)) l-5 -9 h10 z\">"
-                + "<title>\(finding.severity) \(HTMLText.escape(finding.code.rawValue)): "
-                + "\(HTMLText.escape(finding.message))</title></path></a>"
+            let x = HTMLText.number(scale.x(finding.time ?? session.lastTime))
+            out.element("a", ["href": "#\(HTMLReport.findingAnchor(findingIndex))"]) {
+                $0.element("path", ["class": "finding sev-\(finding.severity)", "data-code": finding.code.rawValue,
+                                    "data-x": x, "d": "M\(x) \(HTMLText.number(Self.markerBand - 1)) l-5 -9 h10 z"]) {
+                    $0.element("title", text: "\(finding.severity) \(finding.code.rawValue): \(finding.message)")
+                }
+            }
         }
-        out += "</g></svg>\n"
-        return out
+        out.raw("</g></svg>\n")
     }
 
     /// Characters of a lane label that fit the gutter left of the axis.
@@ -204,7 +232,7 @@ struct HTMLSessionRows {
         return "\(first) +\(labels.count - 1)"
     }
 
-    private func facts(index: Int, session: BITSSession) -> String {
+    private func facts(index: Int, session: BITSSession, into out: inout HTMLWriter) {
         var lines: [(String, String)] = [
             ("URL", session.url),
             ("Host", session.host ?? "-"),
@@ -225,43 +253,45 @@ struct HTMLSessionRows {
         }
         if let host = session.hostID { lines.append(("Host ID", host)) }
         lines += extraDetails(index, session).map { ($0.label, $0.value) }
-        var out = "<dl class=\"facts\">"
+        out.start("dl", ["class": "facts"])
         for (label, value) in lines {
-            out += "<dt>\(HTMLText.escape(label))</dt><dd>\(HTMLText.escape(value))</dd>"
+            out.element("dt", text: label)
+            out.element("dd", text: value)
         }
-        return out + "</dl>\n"
+        out.raw("</dl>\n")
     }
 
-    private func requestTable(_ session: BITSSession) -> String {
-        var out = "<h4>Requests</h4>\n<table class=\"requests\"><thead><tr><th>#</th><th>time</th><th>type</th>"
+    private func requestTable(_ session: BITSSession, into out: inout HTMLWriter) {
+        out.raw("<h4>Requests</h4>\n<table class=\"requests\"><thead><tr><th>#</th><th>time</th><th>type</th>"
             + "<th>conn</th><th>range</th><th>body</th><th>status</th><th>Ack after</th><th>received</th>"
-            + "<th>error</th></tr></thead><tbody>\n"
+            + "<th>error</th></tr></thead><tbody>\n")
         for (number, request) in session.requests.prefix(context.limits.maxRequestsPerSession).enumerated() {
-            let rowClass = HTMLRequestMark.failed(request) ? " class=\"failed\""
-                : HTMLRequestMark.resync(request) ? " class=\"resync\"" : ""
-            out += "<tr\(rowClass)><td>\(number + 1)</td>"
-                + "<td title=\"\(context.clock(request.time))\">\(context.relative(request.time))</td>"
-                + "<td>\(HTMLText.escape(request.type.description))"
-                + "\(request.method == "BITS_POST" ? "" : " (\(HTMLText.escape(request.method)))")</td>"
-                + "<td>#\(request.connection)</td>"
-                + "<td>\(request.range.map { HTMLText.escape($0.text) } ?? "")</td>"
-                + "<td>\(request.bodyBytes > 0 || request.bodyGapBytes > 0 ? HumanUnits.bytes(request.bodyBytes) : "")"
-                + "\(request.bodyGapBytes > 0 ? " (\(HumanUnits.bytes(request.bodyGapBytes)) missing)" : "")</td>"
-                + "<td>\(request.status.map(String.init) ?? (request.unanswered ? "none" : "-"))"
-                + "\(request.challenge ? " (challenge)" : "")</td>"
-                + "<td>\(request.ackTime.map { HumanUnits.duration($0.seconds(since: request.time)) } ?? "")</td>"
-                + "<td>\(request.received.map { HTMLText.grouped($0) } ?? "")</td><td>"
-            if let code = request.errorCode {
-                out += HTMLText.escape(code.description + (code.name.map { " \($0)" } ?? ""))
-            }
-            if let errorContext = request.errorContext { out += " " + HTMLText.escape(errorContext) }
-            out += "</td></tr>\n"
+            let rowClass: String? = HTMLRequestMark.failed(request) ? "failed"
+                : HTMLRequestMark.resync(request) ? "resync" : nil
+            out.start("tr", ["class": rowClass])
+            out.element("td", text: String(number + 1))
+            out.element("td", ["title": context.clock(request.time)], text: context.relative(request.time))
+            out.element("td", text: request.type.description
+                + (request.method == "BITS_POST" ? "" : " (\(request.method))"))
+            out.element("td", text: "#\(request.connection)")
+            out.element("td", text: request.range?.text ?? "")
+            out.element("td", text: (request.bodyBytes > 0 || request.bodyGapBytes > 0 ? HumanUnits.bytes(request.bodyBytes) : "")
+                + (request.bodyGapBytes > 0 ? " (\(HumanUnits.bytes(request.bodyGapBytes)) missing)" : ""))
+            out.element("td", text: (request.status.map(String.init) ?? (request.unanswered ? "none" : "-"))
+                + (request.challenge ? " (challenge)" : ""))
+            out.element("td", text: request.ackTime.map { HumanUnits.duration($0.seconds(since: request.time)) } ?? "")
+            out.element("td", text: request.received.map { HTMLText.grouped($0) } ?? "")
+            var error = request.errorCode.map { $0.description + ($0.name.map { " \($0)" } ?? "") } ?? ""
+            if let errorContext = request.errorContext { error += " " + errorContext }
+            out.element("td", text: error)
+            out.end("tr")
+            out.raw("\n")
         }
-        out += "</tbody></table>\n"
+        out.raw("</tbody></table>\n")
         if session.requests.count > context.limits.maxRequestsPerSession {
-            out += "<p class=\"note\">\(session.requests.count - context.limits.maxRequestsPerSession) more requests "
-                + "are not drawn (limit: \(context.limits.maxRequestsPerSession)).</p>\n"
+            out.element("p", ["class": "note"], text: "\(session.requests.count - context.limits.maxRequestsPerSession) "
+                + "more requests are not drawn (limit: \(context.limits.maxRequestsPerSession)).")
+            out.raw("\n")
         }
-        return out
     }
 }

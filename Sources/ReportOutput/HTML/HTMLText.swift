@@ -1,5 +1,6 @@
-/// Escaping of text for HTML and SVG. Every string that came off the wire (session IDs, URLs, host
-/// names, error contexts, finding messages) goes through here before it reaches the page.
+/// Escaping of text for HTML and SVG: the internals of ``HTMLWriter``, through which the report is
+/// written, so that every string that came off the wire (session IDs, URLs, host names, error
+/// contexts, finding messages) is escaped before it reaches the page.
 public enum HTMLText {
     /// `text` safe as element content and as a quoted attribute value: `&`, `<`, `>`, `"` and `'`
     /// become character references; control characters other than tab and newline (which HTML
