@@ -36,6 +36,12 @@ struct TrackedSession {
     var requestLimitReported = false
 
     init(record: BITSSession) { self.record = record }
+
+    /// What a free slot holds: nothing allocated, nothing retained.
+    static var vacant: TrackedSession {
+        TrackedSession(record: BITSSession(number: 0, sessionID: nil, url: "", host: nil,
+                                           client: Endpoint(address: .v4(0), port: 0), time: .zero))
+    }
 }
 
 /// The sessions the tracker follows now, by handle, and the index of their IDs.
@@ -43,12 +49,14 @@ struct TrackedSession {
 /// Slots are reused once a session leaves (its handle's generation tells a stale handle), so the
 /// table grows with the sessions open at once, never with the sessions seen.
 struct BITSSessionTable {
+    /// A slot holds its session directly, not as an optional: accessors then lend the stored value
+    /// itself, where unwrapping an optional lends a temporary copy (a copy per access, and, in
+    /// debug builds, a copy whose lifetime ended too early when lent into an observer's call).
     private struct Slot {
         var generation: UInt32 = 0
-        /// Whether `session` holds a session: checked without touching the session, since reading
-        /// an optional of a large struct to compare it with `nil` copies it (and retains its arrays).
+        /// Whether `session` is a session rather than ``TrackedSession/vacant``.
         var occupied = false
-        var session: TrackedSession?
+        var session: TrackedSession
     }
 
     private var slots: [Slot] = []
@@ -84,11 +92,11 @@ struct BITSSessionTable {
     subscript(handle: SessionHandle) -> TrackedSession {
         _read {
             precondition(contains(handle), "stale session handle")
-            yield slots[Int(handle.slot)].session!
+            yield slots[Int(handle.slot)].session
         }
         _modify {
             precondition(contains(handle), "stale session handle")
-            yield &slots[Int(handle.slot)].session!
+            yield &slots[Int(handle.slot)].session
         }
     }
 
@@ -102,7 +110,8 @@ struct BITSSessionTable {
     mutating func remove(_ handle: SessionHandle) -> TrackedSession {
         precondition(contains(handle), "stale session handle")
         let slot = Int(handle.slot)
-        let session = slots[slot].session.take()!
+        let session = slots[slot].session
+        slots[slot].session = .vacant
         slots[slot].occupied = false
         slots[slot].generation &+= 1
         freeSlots.append(handle.slot)
@@ -115,7 +124,7 @@ struct BITSSessionTable {
     var handlesInOrder: [SessionHandle] {
         var found: [(number: Int, handle: SessionHandle)] = []
         for slot in slots.indices where slots[slot].occupied {
-            found.append((slots[slot].session!.record.number,
+            found.append((slots[slot].session.record.number,
                           SessionHandle(slot: Int32(slot), generation: slots[slot].generation)))
         }
         return found.sorted { $0.number < $1.number }.map(\.handle)

@@ -108,7 +108,7 @@ extension BITSSessionTracker {
             // Already answered (or given up) while waiting: the observer hears of it now.
             if waiting.record.status != nil || waiting.record.unanswered {
                 startIfNeeded(session)
-                observer?.requestFinished(waiting.record, in: sessions[session].record)
+                if let observer { observer.requestFinished(waiting.record, in: sessions[session].record) }
             }
         }
     }
@@ -159,7 +159,7 @@ extension BITSSessionTracker {
     func startIfNeeded(_ session: SessionHandle) {
         guard !sessions[session].startAnnounced, !sessions[session].awaitingID else { return }
         sessions[session].startAnnounced = true
-        observer?.sessionStarted(sessions[session].record)
+        if let observer { observer.sessionStarted(sessions[session].record) }
     }
 
     /// Tells the observer about an answered (or never answered) request, and ends the session when
@@ -167,7 +167,7 @@ extension BITSSessionTracker {
     func announce(_ record: BITSRequestRecord, in session: SessionHandle, time: CaptureTimestamp) {
         guard sessions.contains(session) else { return }
         startIfNeeded(session)
-        observer?.requestFinished(record, in: sessions[session].record)
+        if let observer { observer.requestFinished(record, in: sessions[session].record) }
         let state = sessions[session].record.state
         if state == .completed || state == .closedPartial || state == .cancelled || state == .rejected {
             end(session, time: time)
@@ -178,22 +178,11 @@ extension BITSSessionTracker {
     /// session leave when no connection of it is open.
     func end(_ session: SessionHandle, time: CaptureTimestamp) {
         guard sessions[session].endTime == nil else { return }
-        let record = sessions[session].record
-        let acknowledged = record.bytesAcknowledged ?? 0
-        let total = record.totalLength.map(String.init) ?? "unknown"
-        switch record.state {
-        case .orphaned:
-            report(.orphanedSession, session: session, connection: record.connections.last, time: record.lastTime,
-                   "neither closed nor cancelled; \(acknowledged) of \(total) bytes acknowledged")
-        case .uploadedNotClosed:
-            report(.completeNotClosed, session: session, connection: record.connections.last,
-                   time: record.lastTime, "all \(total) bytes acknowledged but no Close-Session")
-        default:
-            break
-        }
+        place(EndRules.end(sessions[session]), session: session, connection: sessions[session].record.connections.last,
+              time: sessions[session].record.lastTime)
         sessions[session].endTime = time
         startIfNeeded(session)
-        observer?.sessionEnded(sessions[session].record, time: time)
+        if let observer { observer.sessionEnded(sessions[session].record, time: time) }
         if sessions[session].openConnections == 0 {
             retire(session)
         } else {

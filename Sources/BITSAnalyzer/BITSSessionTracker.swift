@@ -181,18 +181,8 @@ public final class BITSSessionTracker {
             session = sessionID.flatMap { existingOrNewSession(id: $0, record: record, connection: connection) }
             if session == nil { session = activeSession(on: connection.id) }
         }
-        if typeHeader == nil {
-            report(.missingPacketType, session: session, connection: connection.id, time: record.time,
-                   "\(head.method) \(head.target) without BITS-Packet-Type")
-        } else if case .unknown(let value) = type {
-            report(.unknownPacketType, session: session, connection: connection.id, time: record.time,
-                   "BITS-Packet-Type '\(value)' is not a known request type")
-        }
-        if type.forbidsBody, (record.contentLength ?? 0) > 0 || record.bodyBytes > 0 {
-            report(.requestBodyNotAllowed, session: session, connection: connection.id, time: record.time,
-                   "\(type) with a body: Content-Length \(record.contentLength.map(String.init) ?? "absent"), "
-                       + "\(record.bodyBytes) bytes carried")
-        }
+        place(RequestRules.packet(record, typeHeader: typeHeader), session: session, connection: connection.id,
+              time: record.time)
 
         var handle = RequestHandle(session: session, record: record)
         handle.requestKey = observed.requestKey
@@ -206,7 +196,7 @@ public final class BITSSessionTracker {
             }
             return handle
         }
-        handle.expectedAtRequest = expectedOffset(session)
+        handle.expectedAtRequest = sessions[session].expectedOffset
         let ended = sessions[session].record.closed || sessions[session].record.cancelled
         switch type {
         case .fragment where !ended: handle.wasGap = checkFragment(record, session: session, observed: observed)
@@ -219,15 +209,6 @@ public final class BITSSessionTracker {
         }
         handle.listIndex = attach(record, to: session, connection: connection)
         return handle
-    }
-
-    /// The server's next expected offset for a session, as far as the capture tells; while
-    /// fragments are outstanding (pipelined), the offset they will have brought it to.
-    func expectedOffset(_ session: SessionHandle) -> UInt64? {
-        let tracked = sessions[session]
-        if tracked.offsetUnknown { return nil }
-        if tracked.outstandingFragments > 0, let projected = tracked.projectedOffset { return projected }
-        return tracked.record.bytesAcknowledged ?? (tracked.record.createSeen ? 0 : nil)
     }
 
     /// The session connection `id`'s latest request belonged to, if it is still open.
@@ -262,46 +243,12 @@ public final class BITSSessionTracker {
             sessions[session].outstandingFragments -= 1
         }
         // Findings about a request still waiting for its session are held until one claims it.
-        if head.status == 401 || head.status == 407 {
-            record.challenge = true
-            reportOrDefer(.authChallenge, handle: &handle, session: session, connection: id, time: time,
-                   "\(head.status) challenge to \(record.type); the client must re-send it with credentials")
-            return
+        let sessionOpen = session.map { !sessions[$0].record.closed && !sessions[$0].record.cancelled } ?? false
+        let (found, success) = AckRules.answer(head, record: &record, wasGap: handle.wasGap, sessionOpen: sessionOpen)
+        for finding in found {
+            reportOrDefer(finding.kind, handle: &handle, session: session, connection: id, time: time, finding.message)
         }
-        if BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") != .ack {
-            reportOrDefer(.responseNotAck, handle: &handle, session: session, connection: id, time: time,
-                   "\(head.status) response to \(record.type) without BITS-Packet-Type: Ack")
-        }
-        let codeHeader = head.headers["BITS-Error-Code"] ?? head.headers["BITS-Error"]
-        if head.headers["BITS-Error-Code"] == nil, head.headers["BITS-Error"] != nil {
-            reportOrDefer(.errorHeaderNameVariant, handle: &handle, session: session, connection: id, time: time,
-                   "error code sent as BITS-Error (the spec's name) rather than BITS-Error-Code")
-        }
-        if let codeHeader {
-            record.errorCode = BITSErrorCode(headerValue: codeHeader)
-            if record.errorCode == nil {
-                reportOrDefer(.malformedErrorCode, handle: &handle, session: session, connection: id, time: time,
-                       "error code '\(codeHeader)' is not a hex HRESULT")
-            }
-        }
-        record.errorContext = head.headers["BITS-Error-Context"]
-        record.received = head.headers["BITS-Received-Content-Range"].flatMap { ContentRange.decimal(Substring($0)) }
-        let errorPresent = record.errorCode.map { !$0.isNoError } ?? false
-        let success = (head.status == 200 || head.status == 201) && !errorPresent
-
-        if !success, !(head.status == 416 && handle.wasGap) {
-            let code = record.errorCode.map { " \($0)" + ($0.name.map { " (\($0))" } ?? "") } ?? ""
-            let context = record.errorContext.map { raw in
-                ", context \(raw)" + (BITSErrorContext(headerValue: raw)?.name.map { " (\($0))" } ?? "")
-            } ?? ""
-            reportOrDefer(.serverError, handle: &handle, session: session, connection: id, time: time,
-                   "\(record.type) answered \(head.status)\(code)\(context)")
-        }
-        if record.errorCode == .sessionNotFound, let session,
-           !sessions[session].record.closed, !sessions[session].record.cancelled {
-            reportOrDefer(.unknownSession, handle: &handle, session: session, connection: id, time: time,
-                   "server does not know the session: \(head.status) \(BITSErrorCode.sessionNotFound) (BG_E_SESSION_NOT_FOUND)")
-        }
+        if record.challenge { return }
         guard let session else { return }
         switch record.type {
         case .createSession:

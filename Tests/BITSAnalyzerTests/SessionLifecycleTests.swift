@@ -110,4 +110,33 @@ import Testing
         #expect(table.handle(forID: "{s1}") == nil, "the ID left with its session")
         #expect(table[second].record.number == 2 && table.count == 1 && table.numbered == 2)
     }
+
+    /// Records what an observer hears.
+    final class EventRecorder: BITSSessionObserver {
+        var events: [String] = []
+        func sessionStarted(_ session: BITSSession) { events.append("started \(session.number)") }
+        func requestFinished(_ request: BITSRequestRecord, in session: BITSSession) {
+            events.append("\(request.type) \(request.status ?? 0) in \(session.number) (\(session.requests.count) listed)")
+        }
+        func sessionEnded(_ session: BITSSession, time: CaptureTimestamp) {
+            events.append("ended \(session.number) \(session.state)")
+        }
+    }
+
+    @Test("an observer hears each session start, its requests and its end, then the sink gets it, on every path")
+    func observerAndSink() {
+        let harness = TranscriptHarness()
+        let recorder = EventRecorder()
+        harness.tracker.observer = recorder
+        harness.play(Self.exchange(1), connection: 1, close: true)
+        harness.play(Self.unfinished(2), connection: 2)
+        harness.tracker.finish()
+        #expect(recorder.events == [
+            "started 1", "create-session 200 in 1 (1 listed)", "fragment 200 in 1 (2 listed)", "ping 200 in 1 (3 listed)",
+            "close-session 200 in 1 (4 listed)", "ended 1 completed",
+            "started 2", "create-session 200 in 2 (1 listed)", "fragment 200 in 2 (2 listed)",
+            "ended 2 uploadedNotClosed",
+        ])
+        #expect(harness.retired.retired.map(\.number) == [1, 2])
+    }
 }

@@ -64,7 +64,7 @@ struct BITSAnalysisRun {
         outputs.finishDocument(findings: collector.findings, counters: counters)
         json?.flush()
         report = TimelineReport(
-            captures: captures, precision: capture.timestampPrecision, sessions: outputs.sessionsInOrder,
+            captures: captures, precision: capture.timestampPrecision, digest: outputs.digest,
             findings: collector.findings, counters: counters, extractionFolder: folder
         )
     }

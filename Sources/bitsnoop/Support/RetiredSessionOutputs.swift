@@ -3,16 +3,16 @@ import BITSAnalyzer
 import ReportOutput
 
 /// Where sessions go when they leave the tracker: the JSON timeline, written as they come; the
-/// sessions kept for the summary and the HTML report; counts by state.
+/// bounded digest the summary and the HTML report are drawn from; counts by state.
 final class RetiredSessionOutputs: BITSSessionSink {
     /// The timeline document being written (`--json`), if any.
     var document: TimelineDocumentWriter?
     /// Whether each piece of the document is handed on at once (live mode: a reader following the
     /// file sees each session as it ends).
     var flushesEachSession = false
-    /// The sessions kept for the summary and the report.
-    private(set) var kept: [BITSSession] = []
-    /// Whether sessions are kept for the summary and the report.
+    /// Every session counted, and a bounded set kept in full, for the summary and the report.
+    private(set) var digest = SessionDigest()
+    /// Whether sessions are digested for a summary or report that lists them.
     let keepsSessions: Bool
     /// Sessions retired, by state.
     private(set) var countsByState: [BITSSessionState: Int] = [:]
@@ -27,18 +27,15 @@ final class RetiredSessionOutputs: BITSSessionSink {
         self.keepsSessions = keepsSessions
     }
 
-    /// Writes the session to the document and keeps it for the summary.
+    /// Writes the session to the document and adds it to the digest.
     func sessionRetired(_ session: BITSSession) {
         count += 1
         if session.file != nil { filesExtracted += 1 }
         countsByState[session.state, default: 0] += 1
         document?.append(session)
         if flushesEachSession { document?.flush() }
-        if keepsSessions { kept.append(session) }
+        if keepsSessions { digest.add(session) }
     }
-
-    /// The kept sessions in the order first seen.
-    var sessionsInOrder: [BITSSession] { kept.sorted { $0.number < $1.number } }
 
     /// Ends the document with the findings and counters.
     func finishDocument(findings: [Finding], counters: [(String, UInt64)]) {
