@@ -72,6 +72,9 @@ final class HTTPStreamConsumer: StreamConsumer {
     private var probeBuffer: [UInt8] = []
     private var probeDirection = FlowDirection.clientToServer
     private var probeTime = CaptureTimestamp.zero
+    /// Directions whose stream ended (FIN or RST): at two, nothing more can be said on the
+    /// connection, and the BITS layer lets it go without waiting for it to leave the table.
+    private var directionsEnded = 0
 
     init(analyzer: BITSConnectionAnalyzer, parser: HTTPConnectionParser, server: Endpoint, tls: TLSConnectionTally) {
         self.analyzer = analyzer
@@ -100,6 +103,13 @@ final class HTTPStreamConsumer: StreamConsumer {
     func streamEnded(direction: FlowDirection, time: CaptureTimestamp) {
         if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
         parser.end(direction: direction, time: time)
+        directionsEnded += 1
+        if directionsEnded == 2 {
+            // Both sides closed: requests still waiting are unanswered now, and the sessions of the
+            // connection need not wait for its linger in the table (`reassembly.closeLingerSeconds`).
+            parser.finish(time: time)
+            analyzer.streamsEnded()
+        }
     }
 
     func directionNotCaptured(_ direction: FlowDirection, time: CaptureTimestamp) {

@@ -243,6 +243,16 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         tracker.connectionOneSided(connection.id, missing: direction)
     }
 
+    /// Both directions of the connection ended (after the HTTP parser finished): no request can come
+    /// any more, so the tracker lets the connection go (sessions that ended leave with it) and the
+    /// request table's storage is released while the connection lingers in the reassembler's table.
+    public func streamsEnded() {
+        reentry.enter("BITSConnectionAnalyzer.streamsEnded")
+        defer { reentry.leave() }
+        pending = [:]
+        tracker.connectionEnded(connection.id)
+    }
+
     /// The connection left the table (after the HTTP parser finished): a held response without a
     /// request is reported unless the capture proved one-sided meanwhile.
     public func connectionClosed() {

@@ -186,7 +186,9 @@ struct DirectionParser {
         case .skippingLine, .abandoned, .ended:
             break
         }
-        head.reset()
+        // Nothing more is parsed in this direction: its buffer goes now, not when the connection
+        // leaves the table (closed connections linger there for late packets).
+        head.reset(releasingStorage: true)
         state = .ended
     }
 

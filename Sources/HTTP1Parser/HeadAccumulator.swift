@@ -51,10 +51,11 @@ struct HeadAccumulator {
     /// Whether the last buffered byte ends a line (or nothing is buffered).
     var endsAtLineStart: Bool { bytes.last.map { $0 == ASCII.lineFeed } ?? true }
 
-    /// Forgets the buffered head. Keeps a small buffer's storage for the next head; a large one is
-    /// released so that idle connections do not pin up to the head limit each.
-    mutating func reset() {
-        if bytes.capacity > 4096 { bytes = [] } else { bytes.removeAll(keepingCapacity: true) }
+    /// Forgets the buffered head. Keeps a small buffer's storage for the next head (unless
+    /// `releasingStorage`: the direction ended); a large one is released so that idle connections do
+    /// not pin up to the head limit each.
+    mutating func reset(releasingStorage: Bool = false) {
+        if releasingStorage || bytes.capacity > 4096 { bytes = [] } else { bytes.removeAll(keepingCapacity: true) }
         lineStart = 0
         fieldLines = 0
         sniffer = StartLineSniffer(kind: kind)
