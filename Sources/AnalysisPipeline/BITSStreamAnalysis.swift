@@ -43,7 +43,7 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
     /// Reports what only the end shows (sessions left open, TLS not decrypted). Call after the
     /// engine finished.
     public func finish() {
-        tracker.finish()
+        tracker.finish(at: lastTime)
         if let notice = tls.finding(time: lastTime) { findings.report(notice) }
     }
 }
@@ -75,6 +75,8 @@ final class HTTPStreamConsumer: StreamConsumer {
     /// Directions whose stream ended (FIN or RST): at two, nothing more can be said on the
     /// connection, and the BITS layer lets it go without waiting for it to leave the table.
     private var directionsEnded = 0
+    /// Whether the connection is being removed from the table (its last stream ends are no close).
+    private var removing = false
 
     init(analyzer: BITSConnectionAnalyzer, parser: HTTPConnectionParser, server: Endpoint, tls: TLSConnectionTally) {
         self.analyzer = analyzer
@@ -104,7 +106,7 @@ final class HTTPStreamConsumer: StreamConsumer {
         if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
         parser.end(direction: direction, time: time)
         directionsEnded += 1
-        if directionsEnded == 2 {
+        if directionsEnded == 2, !removing {
             // Both sides closed: requests still waiting are unanswered now, and the sessions of the
             // connection need not wait for its linger in the table (`reassembly.closeLingerSeconds`).
             parser.finish(time: time)
@@ -116,10 +118,20 @@ final class HTTPStreamConsumer: StreamConsumer {
         analyzer.directionNotCaptured(direction, time: time)
     }
 
+    func connectionRemoving(reason: ConnectionEnd) {
+        removing = true
+        // Requests still unanswered when the capture ends were cut off by it, not left unanswered.
+        if reason == .captureEnd { analyzer.captureEnding() }
+    }
+
     func connectionClosed(_ summary: ConnectionSummary) {
         if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
         parser.finish(time: summary.lastTime)
-        analyzer.connectionClosed()
+        switch summary.end {
+        case .captureEnd: analyzer.connectionClosed(.openAtCaptureEnd)
+        case .fin, .reset: analyzer.connectionClosed(.closed)
+        default: analyzer.connectionClosed(.dropped)
+        }
     }
 
     /// Looks at the first bytes of a direction; HTTP goes on to the parser at once.

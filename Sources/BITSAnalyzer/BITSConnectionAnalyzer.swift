@@ -27,6 +27,9 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     @exclusivity(unchecked) private var reentry = ReentryGuard()
     /// The direction the capture lacks on this connection, once the reassembler proved it.
     private var missingDirection: FlowDirection?
+    /// Whether the capture ended while the connection was open: requests still waiting were cut
+    /// off by the end, not left unanswered.
+    private var cutByCaptureEnd = false
     /// A response without a request, held until the connection ends: in a capture of the server's
     /// side only it is the rule, which the proof may come after.
     private var heldResponseWithoutRequest: (anomaly: HTTPAnomaly, time: CaptureTimestamp)?
@@ -193,6 +196,10 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         giveUp(requestIndex: requestIndex, responseLost: true, time: time)
     }
 
+    /// The capture ends while the connection is open (its requests still waiting get no
+    /// `missing-ack`: their answers may simply come after the capture's end).
+    public func captureEnding() { cutByCaptureEnd = true }
+
     private func giveUp(requestIndex: Int, responseLost: Bool, time: CaptureTimestamp) {
         guard let request = pending.removeValue(forKey: requestIndex) else { return }
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
@@ -204,6 +211,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         ))
         if let early = request.earlyResponse {
             tracker.response(early.head, time: early.time, to: handle)
+        } else if cutByCaptureEnd {
+            tracker.cutByCaptureEnd(handle, time: time)
         } else if responseLost || missingDirection == .serverToClient {
             // Without the server's side, an Ack not seen is no evidence of an Ack not sent.
             tracker.responseLost(handle, time: time)
@@ -250,19 +259,19 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         reentry.enter("BITSConnectionAnalyzer.streamsEnded")
         defer { reentry.leave() }
         pending = [:]
-        tracker.connectionEnded(connection.id)
+        tracker.connectionEnded(connection.id, how: .closed)
     }
 
-    /// The connection left the table (after the HTTP parser finished): a held response without a
+    /// The connection left the table (after the HTTP parser finished), as `how` says: a held response without a
     /// request is reported unless the capture proved one-sided meanwhile.
-    public func connectionClosed() {
+    public func connectionClosed(_ how: ConnectionEnding = .dropped) {
         reentry.enter("BITSConnectionAnalyzer.connectionClosed")
         defer { reentry.leave() }
         if let held = heldResponseWithoutRequest, missingDirection == nil {
             heldResponseWithoutRequest = nil
             report(held.anomaly, direction: .serverToClient, time: held.time)
         }
-        tracker.connectionEnded(connection.id)
+        tracker.connectionEnded(connection.id, how: how)
     }
 
     private static func isHeadLimit(_ anomaly: HTTPAnomaly) -> Bool {

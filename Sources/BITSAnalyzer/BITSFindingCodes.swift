@@ -16,6 +16,9 @@ public struct BITSFindingKind: Hashable, Sendable {
 
     /// Session created but neither closed nor cancelled, and not every byte acknowledged (§5 #55).
     public static let orphanedSession = BITSFindingKind("orphaned-session", .warning)
+    /// The capture ended while the session was running: a connection of it still open, or active
+    /// within the idle timeout of the end with its last connection not closed (§5 #55: not orphaned).
+    public static let sessionInProgress = BITSFindingKind("session-in-progress", .notice)
     /// Every byte acknowledged but no Close-Session (§5 #56).
     public static let completeNotClosed = BITSFindingKind("complete-not-closed", .warning)
     /// Close-Session while the server still expected bytes, or with no fragment at all (§5 #51).
@@ -80,4 +83,16 @@ public struct BITSFindingKind: Hashable, Sendable {
     public static let sessionMovedServer = BITSFindingKind("session-moved-server", .info)
     /// A 416 Ack: the server resynchronised the client (§5 #44).
     public static let outOfSync416 = BITSFindingKind("out-of-sync-416", .info)
+
+    /// Every kind above, for tables that look codes up (the report's ranking of sessions by their
+    /// worst finding).
+    public static let catalogue: [BITSFindingKind] = [
+        .orphanedSession, .sessionInProgress, .completeNotClosed, .partialFileClose, .fragmentGap, .fragmentOverlap,
+        .fragmentDuplicate, .rangeMismatch, .rangeBeyondTotal, .totalLengthChanged, .malformedContentRange,
+        .missingSessionID, .ackRangeMismatch, .clientIgnoredResync, .fragmentAfterClose, .unknownSession,
+        .protocolMismatch, .replyNotFetched, .missingAck, .pipelinedRequest, .serverError, .unknownPacketType,
+        .missingPacketType, .responseNotAck, .requestBodyNotAllowed, .ackMissingReceivedRange,
+        .createAckMissingSessionID, .ackRangeRegression, .errorHeaderNameVariant, .malformedErrorCode, .authChallenge,
+        .sessionMultiConnection, .sessionMovedServer, .outOfSync416,
+    ]
 }

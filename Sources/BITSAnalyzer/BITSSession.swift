@@ -8,6 +8,10 @@ public enum BITSSessionState: String, Sendable, CaseIterable {
     case closedPartial = "closed-partial"
     /// Cancel-Session sent.
     case cancelled
+    /// Still running when the capture ended: a connection of it was still open, or it was active
+    /// within the idle timeout of the end and its last connection was not closed
+    /// (``BITSSession/stateReason`` says which).
+    case inProgress = "in-progress"
     /// Every byte acknowledged, never closed.
     case uploadedNotClosed = "uploaded-not-closed"
     /// Neither closed nor cancelled, and not every byte acknowledged.
@@ -123,6 +127,9 @@ public struct BITSSession: Sendable {
     public var replyFetched = false
     /// The direction the capture lacks on a connection of the session (`capture-one-sided`), if any.
     public var missingDirection: FlowDirection?
+    /// Why the session counts as still running when the capture ended (state ``BITSSessionState/inProgress``);
+    /// `nil` when it does not.
+    public var runningAtCaptureEnd: RunningAtEnd?
     /// The file extracted from the session's fragments (`--extract`), set when the session leaves
     /// the tracker; `nil` without extraction or when the session carried no fragment body.
     public var file: ExtractedFile?
@@ -144,8 +151,19 @@ public struct BITSSession: Sendable {
         return acknowledged >= total
     }
 
-    /// Why the state is ``BITSSessionState/unknown``; `nil` for every other state.
+    /// Why a session counts as still running when the capture ended.
+    public enum RunningAtEnd: String, Sendable {
+        /// A connection of it was still open at the end of the capture.
+        case connectionOpen = "a connection of the session was still open when the capture ended"
+        /// Its last connection left without being closed, and it was active within the idle timeout
+        /// of the capture's end.
+        case recentlyActive = "the session was active within the idle timeout of the capture's end"
+    }
+
+    /// Why the state is ``BITSSessionState/unknown`` or ``BITSSessionState/inProgress``; `nil` for
+    /// every other state.
     public var stateReason: String? {
+        if state == .inProgress, let running = runningAtCaptureEnd { return "capture ended: " + running.rawValue }
         guard state == .unknown, let missing = missingDirection else { return nil }
         return missing == .serverToClient
             ? "capture-one-sided: the server's packets are not in the capture, so its Acks are unknown"
@@ -158,6 +176,7 @@ public struct BITSSession: Sendable {
         if cancelled { return .cancelled }
         if missingDirection != nil { return .unknown }
         if closed { return fullyAcknowledged ? .completed : .closedPartial }
+        if runningAtCaptureEnd != nil { return .inProgress }
         return fullyAcknowledged ? .uploadedNotClosed : .orphaned
     }
 }

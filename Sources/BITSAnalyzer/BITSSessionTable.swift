@@ -32,6 +32,11 @@ struct TrackedSession {
     /// Connections of the session still in the reassembler's table: an ended session leaves the
     /// tracker when the last one is gone (late requests on them still find it).
     var openConnections = 0
+    /// Whether a connection of it was still open when the capture ended.
+    var openAtCaptureEnd = false
+    /// Whether its latest connection was closed (both streams ended by FIN or RST), rather than
+    /// dropped from the table (idle, evicted) or still open.
+    var lastConnectionClosed = false
     /// Whether `limit-session-requests` was reported for it.
     var requestLimitReported = false
 

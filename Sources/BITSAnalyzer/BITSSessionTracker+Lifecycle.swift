@@ -87,6 +87,7 @@ extension BITSSessionTracker {
         if !sessions[session].record.connections.contains(connection.id) {
             sessions[session].record.connections.append(connection.id)
             sessions[session].openConnections += 1
+            sessions[session].lastConnectionClosed = false
             connections[connection.id, default: ConnectionSessions()].sessions.append(session)
             newConnection = true
         }
@@ -208,11 +209,19 @@ extension BITSSessionTracker {
         sink?.sessionRetired(tracked.record)
     }
 
-    /// Connection `id` left the reassembler's table: its sessions count it no longer, and those
-    /// that ended and have no other connection open leave.
-    func connectionEnded(_ id: Int) {
+    /// Connection `id` ended (`how`): its sessions count it no longer, and those that ended and have
+    /// no other connection open leave.
+    func connectionEnded(_ id: Int, how: ConnectionEnding) {
         guard let state = connections.removeValue(forKey: id) else { return }
         for session in state.sessions where sessions.contains(session) {
+            switch how {
+            case .closed:
+                if sessions[session].record.connections.last == id { sessions[session].lastConnectionClosed = true }
+            case .openAtCaptureEnd:
+                sessions[session].openAtCaptureEnd = true
+            case .dropped:
+                break
+            }
             sessions[session].openConnections -= 1
             if sessions[session].openConnections == 0, sessions[session].endTime != nil { retire(session) }
         }
@@ -238,13 +247,23 @@ extension BITSSessionTracker {
         }
     }
 
-    /// Reports what only the end of the capture shows (sessions left open) and lets every session
-    /// go, in the order first seen.
-    public func finish() {
+    /// Reports what only the end of the capture shows and lets every session go, in the order first
+    /// seen. A session still running at `captureEnd` (the time of the capture's last packet; the
+    /// tracker's clock when not given) is `in-progress`: a connection of it still open, or active
+    /// within the idle timeout of the end with its last connection not closed. The others left open
+    /// are judged as left (`orphaned-session`, `complete-not-closed`).
+    public func finish(at captureEnd: CaptureTimestamp? = nil) {
+        let end = max(captureEnd ?? clock, clock)
         let open = sessions.handlesInOrder
         for session in open where sessions[session].awaitingID { releaseHeldFindings(session) }
         for session in open where sessions.contains(session) && sessions[session].endTime == nil {
-            end(session, time: sessions[session].record.lastTime)
+            let tracked = sessions[session]
+            if tracked.openAtCaptureEnd || tracked.openConnections > 0 {
+                sessions[session].record.runningAtCaptureEnd = .connectionOpen
+            } else if !tracked.lastConnectionClosed, end < tracked.record.lastTime.adding(seconds: idleTimeoutSeconds) {
+                sessions[session].record.runningAtCaptureEnd = .recentlyActive
+            }
+            self.end(session, time: sessions[session].record.lastTime)
         }
         for session in open where sessions.contains(session) { retire(session) }
         lingering = RetirementQueue()
@@ -319,4 +338,15 @@ struct RetiredIDs {
             }
         }
     }
+}
+
+/// How a connection left, as far as its sessions care (whether an upload on it could still be
+/// running when the capture ended).
+public enum ConnectionEnding: Sendable {
+    /// Both streams ended (FIN or RST): nothing more is said on it.
+    case closed
+    /// Still open when the capture ended.
+    case openAtCaptureEnd
+    /// Dropped from the table without a close: silent for the idle timeout, evicted, or reused.
+    case dropped
 }

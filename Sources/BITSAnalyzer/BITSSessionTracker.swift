@@ -304,6 +304,21 @@ public final class BITSSessionTracker {
         giveUp(handle, responseLost: true, time: time)
     }
 
+    /// A request still waiting for its answer when the capture ended: listed as unanswered, with no
+    /// finding and nothing inferred (its answer may come after the capture's end).
+    func cutByCaptureEnd(_ handle: RequestHandle, time: CaptureTimestamp) {
+        advanceClock(time)
+        let handle = resolved(handle)
+        var record = handle.record
+        record.unanswered = true
+        update(handle, with: record, time: nil)
+        tellBodyObserver(handle, record: record, accepted: nil, time: time)
+        if record.type == .fragment, let session = handle.session, sessions[session].outstandingFragments > 0 {
+            sessions[session].outstandingFragments -= 1
+        }
+        if let session = handle.session { announce(record, in: session, time: time) }
+    }
+
     private func giveUp(_ handle: RequestHandle, responseLost: Bool, time: CaptureTimestamp) {
         advanceClock(time)
         var handle = resolved(handle)

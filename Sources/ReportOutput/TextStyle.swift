@@ -34,13 +34,14 @@ public struct TextStyle: Sendable {
     }
 
     /// `text` in the colour of a session `state`: completed green, partial or orphaned red, unknown
-    /// (one-sided capture) dim, others yellow.
+    /// (one-sided capture) dim, in progress (the capture ended first) cyan, others yellow.
     public func paint(_ text: String, state: BITSSessionState) -> String {
         switch state {
         case .completed: return paint(text, "32")
         case .closedPartial, .orphaned, .rejected: return paint(text, "31")
         case .cancelled, .uploadedNotClosed: return paint(text, "33")
         case .unknown: return paint(text, "2")
+        case .inProgress: return paint(text, "36")
         }
     }
 

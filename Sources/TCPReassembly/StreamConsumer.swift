@@ -28,6 +28,11 @@ public protocol StreamConsumer: AnyObject {
     /// Called at most once, before the bytes of the packet that proved it.
     func directionNotCaptured(_ direction: FlowDirection, time: CaptureTimestamp)
 
+    /// The connection is leaving the table for `reason`: the ``streamEnded(direction:time:)`` calls
+    /// that follow, for directions no FIN or RST ended, mark the removal, not the peer's close.
+    /// ``connectionClosed(_:)`` comes right after them.
+    func connectionRemoving(reason: ConnectionEnd)
+
     /// The connection left the table; final counters and how it ended.
     func connectionClosed(_ summary: ConnectionSummary)
 }
@@ -35,6 +40,8 @@ public protocol StreamConsumer: AnyObject {
 extension StreamConsumer {
     /// By default a one-sided connection is consumed like any other.
     public func directionNotCaptured(_ direction: FlowDirection, time: CaptureTimestamp) {}
+    /// By default a removal is told by ``connectionClosed(_:)`` alone.
+    public func connectionRemoving(reason: ConnectionEnd) {}
 }
 
 /// Makes one consumer per connection.

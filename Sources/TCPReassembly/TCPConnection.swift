@@ -410,6 +410,7 @@ final class TCPConnection {
 
     /// Ends both directions and returns the final summary; the connection is then dropped.
     func close(reason: ConnectionEnd) -> ConnectionSummary {
+        consumer?.connectionRemoving(reason: endReason ?? reason)
         for direction in FlowDirection.allCases { endDirection(direction, time: lastTime) }
         var summary = ConnectionSummary(
             info: info,

@@ -54,7 +54,7 @@ import Testing
     func lingerThenRemembered() throws {
         let harness = TranscriptHarness()
         // Closed, connection left open: a Fragment after the Close on it still counts to the session.
-        harness.play(Self.exchange(7) + Self.lateFragment(7), connection: 1)
+        harness.play(Self.exchange(7) + Self.lateFragment(7), connection: 1, finish: false)
         #expect(harness.retired.retired.isEmpty)
         // 100 s later (connection 2's clock) the linger (30 s) has passed: the session is gone, and
         // a request naming it is a late one, not a session never created.
@@ -81,6 +81,36 @@ import Testing
         #expect(orphan.number == 1 && orphan.state == .uploadedNotClosed)
         #expect(harness.retired.retired.map(\.number) == [1, 2])
         #expect(harness.codes == ["complete-not-closed"])
+    }
+
+    @Test("the capture ends while uploads run: in-progress with a notice, not orphaned; closed connections: orphaned")
+    func inProgressAtCaptureEnd() throws {
+        let harness = TranscriptHarness()
+        // Session 1: its connection is still open when the capture ends.
+        harness.play(Array(Self.exchange(1).prefix(3)), connection: 1, finish: false)
+        // Session 2: its connection was closed (FINs) with no Close-Session.
+        harness.play(Array(Self.exchange(2).prefix(2)) + [Self.exchange(2)[2]], connection: 2)
+        harness.tracker.finish()
+        let sessions = harness.sessions
+        #expect(sessions.map(\.state) == [.inProgress, .orphaned])
+        #expect(sessions[0].stateReason == "capture ended: a connection of the session was still open when the capture ended")
+        #expect(sessions[1].stateReason == nil)
+        let first = try #require(harness.findings.findings.first { $0.code.rawValue == "session-in-progress" })
+        #expect(first.severity == .notice)
+        #expect(harness.codes.filter { $0 == "orphaned-session" }.count == 1, "only the closed one")
+    }
+
+    @Test("a session active within the idle timeout of the end whose connection was dropped is in progress")
+    func recentlyActiveIsInProgress() {
+        let harness = TranscriptHarness()
+        harness.play(Array(Self.exchange(1).prefix(2)), connection: 1, finish: false, close: true)
+        harness.tracker.finish(at: CaptureTimestamp(seconds: 1_800_000_000 + 100 + 600, nanoseconds: 0))
+        #expect(harness.sessions.map(\.state) == [.inProgress])
+        #expect(harness.sessions.first?.stateReason?.contains("idle timeout") == true)
+        let late = TranscriptHarness()
+        late.play(Array(Self.exchange(1).prefix(2)), connection: 1, finish: false, close: true)
+        late.tracker.finish(at: CaptureTimestamp(seconds: 1_800_000_000 + 100 + 3_600, nanoseconds: 0))
+        #expect(late.sessions.map(\.state) == [.orphaned], "silent for longer than the idle timeout")
     }
 
     @Test("every session is retired once at the end, in the order first seen")

@@ -42,8 +42,9 @@ struct TranscriptHarness {
         return blocks
     }
 
-    /// Plays blocks on connection `id`, each cut into pieces of at most `chunk` bytes; with `close`,
-    /// the connection then leaves (as the reassembler removes it).
+    /// Plays blocks on connection `id`, each cut into pieces of at most `chunk` bytes. With `finish`,
+    /// both directions then end (FINs: the connection is closed); without, it stays open. With
+    /// `close`, the connection then leaves the table (as the reassembler removes it).
     func play(_ blocks: [Block], connection id: Int = 1, chunk: Int = .max, finish: Bool = true, close: Bool = false) {
         let info = BITSConnectionInfo(
             id: id, client: Endpoint(address: .v4(0xC000_0205), port: 49_000 + UInt16(id)),
@@ -67,8 +68,9 @@ struct TranscriptHarness {
             parser.end(direction: .clientToServer, time: time)
             parser.end(direction: .serverToClient, time: time)
             parser.finish(time: time)
+            analyzer.streamsEnded()
         }
-        if close { analyzer.connectionClosed() }
+        if close { analyzer.connectionClosed(finish ? .closed : .dropped) }
         withExtendedLifetime(analyzer) {}
     }
 

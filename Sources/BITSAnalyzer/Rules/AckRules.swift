@@ -126,7 +126,8 @@ enum AckRules {
 
 /// The rules only a session's end shows (`docs/findings.md`).
 enum EndRules {
-    /// A session that ends neither closed nor cancelled.
+    /// A session that ends neither closed nor cancelled: left open, every byte sent but not closed,
+    /// or still running when the capture ended.
     static func end(_ session: TrackedSession) -> [RuleFinding] {
         let record = session.record
         let acknowledged = record.bytesAcknowledged ?? 0
@@ -136,6 +137,9 @@ enum EndRules {
             return [RuleFinding(.orphanedSession, "neither closed nor cancelled; \(acknowledged) of \(total) bytes acknowledged")]
         case .uploadedNotClosed:
             return [RuleFinding(.completeNotClosed, "all \(total) bytes acknowledged but no Close-Session")]
+        case .inProgress:
+            return [RuleFinding(.sessionInProgress, "still running when the capture ended ("
+                                    + (record.runningAtCaptureEnd?.rawValue ?? "") + "); \(acknowledged) of \(total) bytes acknowledged")]
         default:
             return []
         }

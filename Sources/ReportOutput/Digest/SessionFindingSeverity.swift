@@ -2,7 +2,7 @@ import AnalyzerCore
 import BITSAnalyzer
 
 /// The severity of each code a session can carry (``BITSSession/findingCodes``): the catalogue of
-/// ``BITSFindingKind``, read here so that a digest can rank sessions by their findings.
+/// ``BITSFindingKind/catalogue``, read here so that a digest can rank sessions by their findings.
 public enum SessionFindingSeverity {
     /// The severity of `code`; `notice` for a code not in the catalogue.
     public static func of(_ code: FindingCode) -> Severity { table[code] ?? .notice }
@@ -11,41 +11,5 @@ public enum SessionFindingSeverity {
     public static func worst(of session: BITSSession) -> Severity? { session.findingCodes.map(of).max() }
 
     private static let table: [FindingCode: Severity] = Dictionary(
-        kinds.map { ($0.code, $0.severity) }, uniquingKeysWith: { first, _ in first })
-
-    private static let kinds: [BITSFindingKind] = [
-        .orphanedSession,
-        .completeNotClosed,
-        .partialFileClose,
-        .fragmentGap,
-        .fragmentOverlap,
-        .fragmentDuplicate,
-        .rangeMismatch,
-        .rangeBeyondTotal,
-        .totalLengthChanged,
-        .malformedContentRange,
-        .missingSessionID,
-        .ackRangeMismatch,
-        .clientIgnoredResync,
-        .fragmentAfterClose,
-        .unknownSession,
-        .protocolMismatch,
-        .replyNotFetched,
-        .missingAck,
-        .pipelinedRequest,
-        .serverError,
-        .unknownPacketType,
-        .missingPacketType,
-        .responseNotAck,
-        .requestBodyNotAllowed,
-        .ackMissingReceivedRange,
-        .createAckMissingSessionID,
-        .ackRangeRegression,
-        .errorHeaderNameVariant,
-        .malformedErrorCode,
-        .authChallenge,
-        .sessionMultiConnection,
-        .sessionMovedServer,
-        .outOfSync416,
-    ]
+        BITSFindingKind.catalogue.map { ($0.code, $0.severity) }, uniquingKeysWith: { first, _ in first })
 }

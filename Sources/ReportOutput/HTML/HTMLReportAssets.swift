@@ -277,6 +277,7 @@ enum HTMLReportAssets {
         .chip.state-completed { background: var(--ok); } .chip.state-closed-partial { background: var(--error); }
         .chip.state-cancelled { background: var(--cancel); } .chip.state-uploaded-not-closed { background: var(--warning); }
         .chip.state-orphaned { background: #6a1b9a; } .chip.state-rejected { background: #5d4037; }
+        .chip.state-in-progress { background: var(--notice); }
         .chip.sev-info { background: var(--info); } .chip.sev-notice { background: var(--notice); }
         .chip.sev-warning { background: var(--warning); } .chip.sev-error { background: var(--error); }
         ul.legend { display: flex; flex-wrap: wrap; gap: 4px 18px; list-style: none; padding: 0; margin: 4px 0; }
