@@ -308,7 +308,9 @@ struct RetirementQueue {
 
 /// The IDs of sessions that left the tracker and how each had ended, so a later request naming one
 /// is known as late, not as a session never created. Bounded: past the limit the oldest is
-/// forgotten.
+/// forgotten. IDs are kept as 64-bit FNV-1a digests of their lower-cased bytes, not as strings (a
+/// fixed 9 bytes an entry, no allocation): a collision, vanishingly rare, only makes a request to a
+/// session never created read as a late one.
 struct RetiredIDs {
     /// How a session stood when it left.
     enum Ending {
@@ -317,16 +319,16 @@ struct RetiredIDs {
         case running
     }
 
-    private var endings: [String: Ending] = [:]
-    private var order: [String] = []
+    private var endings: [UInt64: Ending] = [:]
+    private var order: [UInt64] = []
     private var oldest = 0
 
     /// How the session with ID `id` (any case) had ended, if it left the tracker.
-    func ending(of id: String) -> Ending? { endings[id.lowercased()] }
+    func ending(of id: String) -> Ending? { endings[Self.digest(id)] }
 
     mutating func remember(_ id: String, ending: Ending, limit: Int) {
         guard limit > 0 else { return }
-        let key = id.lowercased()
+        let key = Self.digest(id)
         if endings.updateValue(ending, forKey: key) != nil { return }
         order.append(key)
         if order.count - oldest > limit {
@@ -337,6 +339,17 @@ struct RetiredIDs {
                 oldest = 0
             }
         }
+    }
+
+    /// FNV-1a over the ASCII-lower-cased UTF-8 bytes of `id` (deterministic across runs, unlike
+    /// `Hasher`).
+    static func digest(_ id: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in id.utf8 {
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            hash = (hash ^ UInt64(lower)) &* 0x0000_0100_0000_01B3
+        }
+        return hash
     }
 }
 
