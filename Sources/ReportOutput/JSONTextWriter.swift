@@ -70,6 +70,15 @@ public struct JSONTextWriter {
         string(value)
     }
 
+    /// A capture time as an RFC 3339 string (no escaping needed), or `null`.
+    public mutating func time(_ value: CaptureTimestamp?, precision: TimestampPrecision) {
+        guard let value else { return null() }
+        beforeValue()
+        bytes.append(UInt8(ascii: "\""))
+        value.appendRFC3339(precision: precision, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     /// An unsigned integer.
     public mutating func uint(_ value: UInt64) {
         beforeValue()

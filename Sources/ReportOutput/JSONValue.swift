@@ -116,8 +116,16 @@ public indirect enum JSONValue: Hashable, Sendable {
 
     private static func newLine(indent: Int, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\n"))
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+        var remaining = 2 * indent
+        while remaining > 0 {
+            let step = min(remaining, spaces.count)
+            out.append(contentsOf: spaces[0..<step])
+            remaining -= step
+        }
     }
+
+    /// Indentation, copied in slices (appending a repeated element goes byte by byte).
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 32)
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 

@@ -88,7 +88,7 @@ enum TimelineJSON {
     /// Writes one session object.
     static func write(_ session: BITSSession, precision: TimestampPrecision, withFile: Bool,
                       to json: inout JSONTextWriter) {
-        func time(_ value: CaptureTimestamp?) { json.string(value?.rfc3339(precision: precision)) }
+        func time(_ value: CaptureTimestamp?) { json.time(value, precision: precision) }
         json.beginObject()
         json.key("session_id"); json.string(session.sessionID)
         json.key("url"); json.string(session.url)
@@ -141,7 +141,7 @@ enum TimelineJSON {
 
     private static func write(_ request: BITSRequestRecord, precision: TimestampPrecision,
                               to json: inout JSONTextWriter) {
-        func time(_ value: CaptureTimestamp?) { json.string(value?.rfc3339(precision: precision)) }
+        func time(_ value: CaptureTimestamp?) { json.time(value, precision: precision) }
         json.beginObject()
         json.key("type"); json.string(request.type.description)
         json.key("method"); json.string(request.method)

@@ -2,6 +2,15 @@ extension CaptureTimestamp {
     /// Formats the time as RFC 3339 in UTC, e.g. `2026-11-23T10:36:50.123456Z`, with as many
     /// fractional digits as `precision` says. Pure arithmetic: no Foundation, no locale, no clock.
     public func rfc3339(precision: TimestampPrecision) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(32)
+        appendRFC3339(precision: precision, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Appends ``rfc3339(precision:)``'s text to `text` as UTF-8, without making a `String` (the JSON
+    /// timeline writes two times per request).
+    public func appendRFC3339(precision: TimestampPrecision, to text: inout [UInt8]) {
         // Days since the epoch, floored, and the second within that day.
         let secondsPerDay: Int64 = 86_400
         var days = seconds / secondsPerDay
@@ -15,19 +24,21 @@ extension CaptureTimestamp {
         let minute = (secondOfDay % 3600) / 60
         let second = secondOfDay % 60
         let fraction = precision == .nanoseconds ? Int64(nanoseconds) : Int64(nanoseconds / 1000)
-        // Written as bytes into one buffer: string concatenation cost ~10 times more per timestamp.
-        var text: [UInt8] = []
-        text.reserveCapacity(40)
-        let fields: [(Int64, Int, UInt8)] = [
-            (year, 4, UInt8(ascii: "-")), (month, 2, UInt8(ascii: "-")), (day, 2, UInt8(ascii: "T")),
-            (hour, 2, UInt8(ascii: ":")), (minute, 2, UInt8(ascii: ":")), (second, 2, UInt8(ascii: ".")),
-            (fraction, precision.rawValue, UInt8(ascii: "Z")),
-        ]
-        for (value, width, separator) in fields {
-            DecimalText.append(value, minimumDigits: width, to: &text)
-            text.append(separator)
-        }
-        return String(decoding: text, as: UTF8.self)
+        // Written as bytes: string concatenation cost ~10 times more per timestamp.
+        DecimalText.append(year, minimumDigits: 4, to: &text)
+        text.append(UInt8(ascii: "-"))
+        DecimalText.append(month, minimumDigits: 2, to: &text)
+        text.append(UInt8(ascii: "-"))
+        DecimalText.append(day, minimumDigits: 2, to: &text)
+        text.append(UInt8(ascii: "T"))
+        DecimalText.append(hour, minimumDigits: 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        DecimalText.append(minute, minimumDigits: 2, to: &text)
+        text.append(UInt8(ascii: ":"))
+        DecimalText.append(second, minimumDigits: 2, to: &text)
+        text.append(UInt8(ascii: "."))
+        DecimalText.append(fraction, minimumDigits: precision.rawValue, to: &text)
+        text.append(UInt8(ascii: "Z"))
     }
 
     /// Howard Hinnant's days-to-civil algorithm (public domain), proleptic Gregorian calendar.
