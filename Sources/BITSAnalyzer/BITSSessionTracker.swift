@@ -307,6 +307,14 @@ public final class BITSSessionTracker {
     /// A request still waiting for its answer when the capture ended: listed as unanswered, with no
     /// finding and nothing inferred (its answer may come after the capture's end).
     func cutByCaptureEnd(_ handle: RequestHandle, time: CaptureTimestamp) {
+        let (handle, record) = markUnanswered(handle, time: time)
+        if let session = handle.session { announce(record, in: session, time: time) }
+    }
+
+    /// Lists the request as unanswered, tells the body observer its fragment was not kept, and
+    /// counts it out of the session's outstanding fragments. Returns the handle resolved and the
+    /// record as listed.
+    private func markUnanswered(_ handle: RequestHandle, time: CaptureTimestamp) -> (RequestHandle, BITSRequestRecord) {
         advanceClock(time)
         let handle = resolved(handle)
         var record = handle.record
@@ -316,19 +324,12 @@ public final class BITSSessionTracker {
         if record.type == .fragment, let session = handle.session, sessions[session].outstandingFragments > 0 {
             sessions[session].outstandingFragments -= 1
         }
-        if let session = handle.session { announce(record, in: session, time: time) }
+        return (handle, record)
     }
 
     private func giveUp(_ handle: RequestHandle, responseLost: Bool, time: CaptureTimestamp) {
-        advanceClock(time)
-        var handle = resolved(handle)
-        var record = handle.record
-        record.unanswered = true
-        update(handle, with: record, time: nil)
-        tellBodyObserver(handle, record: record, accepted: nil, time: time)
-        if record.type == .fragment, let session = handle.session, sessions[session].outstandingFragments > 0 {
-            sessions[session].outstandingFragments -= 1
-        }
+        let (marked, record) = markUnanswered(handle, time: time)
+        var handle = marked
         if responseLost {
             if let session = handle.session {
                 switch record.type {

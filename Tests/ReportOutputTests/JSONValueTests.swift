@@ -85,8 +85,8 @@ import Testing
     }
 }
 
-/// A small seeded generator (SplitMix64) for reproducible random trees.
-struct SplitMix {
+/// A small seeded generator (SplitMix64) for reproducible random trees and shuffles.
+struct SplitMix: RandomNumberGenerator {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -73,7 +73,7 @@ import Testing
         limits.firstOthers = 15
         limits.timeBuckets = 8
         let sessions = (1...400).map { Self.synthetic($0, base: Self.base) }
-        var generator = SeededGenerator(seed: 13)
+        var generator = SplitMix(seed: 13)
         let inOrder = SessionDigest(sessions: sessions, limits: limits)
         let shuffled = SessionDigest(sessions: sessions.shuffled(using: &generator), limits: limits)
         let reversed = SessionDigest(sessions: sessions.reversed(), limits: limits)
@@ -108,7 +108,7 @@ import Testing
             session.findingCodes = number % 30 == 0 ? [BITSFindingKind.missingAck.code] : []
             return session
         }
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix(seed: 7)
         let digest = SessionDigest(sessions: sessions.shuffled(using: &generator), limits: limits)
         #expect(digest.keptSelection == (worst: 3, others: 12))
         #expect(digest.keptSessions.map(\.number) == Array(1...12) + [30, 60, 90])
@@ -129,18 +129,5 @@ import Testing
         histogram.add(CaptureTimestamp(seconds: Int64.max, nanoseconds: 999_999_999))
         histogram.add(CaptureTimestamp(seconds: Int64.min, nanoseconds: 0))
         #expect(histogram.counts.count <= 4 && histogram.counts.reduce(0, +) == 8)
-    }
-}
-
-/// A small deterministic generator (SplitMix64) for shuffles that reproduce.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
