@@ -32,6 +32,9 @@ struct TrackedSession {
     /// Connections of the session still in the reassembler's table: an ended session leaves the
     /// tracker when the last one is gone (late requests on them still find it).
     var openConnections = 0
+    /// Whether its latest Create-Session was answered by an authentication challenge (401, 407):
+    /// the client's repetition with credentials continues this session.
+    var createChallenged = false
     /// Whether a connection of it was still open when the capture ended.
     var openAtCaptureEnd = false
     /// Whether its latest connection was closed (both streams ended by FIN or RST), rather than

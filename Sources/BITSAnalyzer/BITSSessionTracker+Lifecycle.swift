@@ -60,7 +60,9 @@ extension BITSSessionTracker {
     /// Adds a request to a session's list; returns its position, or `nil` past the request limit.
     func attach(_ record: BITSRequestRecord, to session: SessionHandle, connection: BITSConnectionInfo) -> Int? {
         let (newConnection, newServer) = link(session, to: connection)
-        if newConnection, sessions[session].record.connections.count == 2 {
+        // Credentials sent on a new connection after a challenge are the handshake, not a move.
+        if newConnection, sessions[session].record.connections.count == 2,
+           !sessions[session].record.requests.allSatisfy(\.challenge) {
             report(.sessionMultiConnection, session: session, connection: connection.id, time: record.time,
                    "session continues on connection \(connection.id) after connection "
                        + "\(sessions[session].record.connections[0])")
@@ -179,6 +181,11 @@ extension BITSSessionTracker {
     /// session leave when no connection of it is open.
     func end(_ session: SessionHandle, time: CaptureTimestamp) {
         guard sessions[session].endTime == nil else { return }
+        // A Create-Session challenged and never repeated with credentials: the server refused it.
+        if sessions[session].createChallenged, sessions[session].record.sessionID == nil,
+           sessions[session].record.runningAtCaptureEnd == nil {
+            sessions[session].record.rejected = true
+        }
         place(EndRules.end(sessions[session]), session: session, connection: sessions[session].record.connections.last,
               time: sessions[session].record.lastTime)
         sessions[session].endTime = time

@@ -100,6 +100,10 @@ public final class BITSSessionTracker {
     /// How many sessions whose naming Ack the capture lacks wait for a request to name them: a
     /// client has one or a few uploads starting at once; older ones stay unnamed.
     static let maxAwaitingUnseenID = 64
+    /// Sessions whose Create-Session was answered by an authentication challenge, newest last (at
+    /// most ``maxAwaitingUnseenID``): the client sends it again with credentials, on the same
+    /// connection or a new one.
+    var challengedCreates: [SessionHandle] = []
     /// Ended sessions waiting for their connections to close, in the order they ended.
     var lingering = RetirementQueue()
     /// IDs of sessions that left, and whether they were closed or cancelled (bounded).
@@ -161,7 +165,9 @@ public final class BITSSessionTracker {
         var session: SessionHandle?
         switch type {
         case .createSession:
-            session = newSession(id: nil, record: record, connection: connection)
+            // A Create-Session repeated with credentials after a challenge continues its session.
+            session = repeatedAfterChallenge(record, connection: connection)
+                ?? newSession(id: nil, record: record, connection: connection)
             if let session {
                 sessions[session].record.createSeen = true
                 sessions[session].awaitingID = true
@@ -248,7 +254,10 @@ public final class BITSSessionTracker {
         for finding in found {
             reportOrDefer(finding.kind, handle: &handle, session: session, connection: id, time: time, finding.message)
         }
-        if record.challenge { return }
+        if record.challenge {
+            if record.type == .createSession, let session { challenged(session) }
+            return
+        }
         guard let session else { return }
         switch record.type {
         case .createSession:
@@ -364,6 +373,29 @@ public final class BITSSessionTracker {
         resolved.session = place.session
         resolved.listIndex = place.index
         return resolved
+    }
+
+    /// The session whose challenged Create-Session `record` repeats: the one of this connection, or
+    /// the newest from the same client to the same server and URL (credentials on a new connection).
+    private func repeatedAfterChallenge(_ record: BITSRequestRecord, connection: BITSConnectionInfo) -> SessionHandle? {
+        challengedCreates.removeAll { !sessions.contains($0) || !sessions[$0].createChallenged }
+        let candidate = activeSession(on: connection.id).flatMap { sessions[$0].createChallenged ? $0 : nil }
+            ?? challengedCreates.last {
+                let earlier = sessions[$0].record
+                return earlier.client.address == connection.client.address && earlier.servers.last == connection.server
+                    && earlier.url == record.url
+            }
+        guard let session = candidate else { return nil }
+        sessions[session].createChallenged = false
+        challengedCreates.removeAll { $0 == session }
+        return session
+    }
+
+    /// `session`'s Create-Session was answered by a challenge: a repetition continues it.
+    private func challenged(_ session: SessionHandle) {
+        sessions[session].createChallenged = true
+        challengedCreates.append(session)
+        if challengedCreates.count > Self.maxAwaitingUnseenID { challengedCreates.removeFirst() }
     }
 
     /// A second BITS request on a connection before the first was answered.

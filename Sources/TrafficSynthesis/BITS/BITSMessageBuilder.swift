@@ -200,14 +200,18 @@ public struct BITSMessageBuilder: Hashable, Sendable {
         return message
     }
 
-    /// IIS's 401 challenge: an HTML body, one `WWW-Authenticate` per scheme, no BITS headers.
-    public func authenticationChallenge(schemes: [String] = ["Negotiate", "NTLM"]) -> SyntheticHTTPMessage {
+    /// IIS's 401 challenge: an HTML body, one `WWW-Authenticate` per scheme, no BITS headers; with
+    /// `proxy`, a proxy's 407 with `Proxy-Authenticate`.
+    public func authenticationChallenge(schemes: [String] = ["Negotiate", "NTLM"], proxy: Bool = false)
+        -> SyntheticHTTPMessage
+    {
         let page = "<!DOCTYPE html><html><head><title>401 - Unauthorized: Access is denied due to invalid "
             + "credentials.</title></head><body><h2>401 - Unauthorized: Access is denied due to invalid "
             + "credentials.</h2></body></html>"
-        var message = SyntheticHTTPMessage(startLine: "HTTP/1.1 401 Unauthorized")
+        var message = SyntheticHTTPMessage(
+            startLine: proxy ? "HTTP/1.1 407 Proxy Authentication Required" : "HTTP/1.1 401 Unauthorized")
         message.headers = [SyntheticHeaderField("Content-Type", "text/html"), SyntheticHeaderField("Server", serverSoftware)]
-        message.headers += schemes.map { SyntheticHeaderField("WWW-Authenticate", $0) }
+        message.headers += schemes.map { SyntheticHeaderField(proxy ? "Proxy-Authenticate" : "WWW-Authenticate", $0) }
         message.setBody(Array(page.utf8))
         return message
     }

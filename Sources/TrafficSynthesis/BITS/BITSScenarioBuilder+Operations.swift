@@ -13,10 +13,13 @@ extension BITSScenarioBuilder {
         exchange(message, on: index, as: .bits(.ping, sessionID: nil, fragment: nil), response: response)
     }
 
-    /// Sends a Create-Session on connection `index`.
-    public mutating func createSession(on index: Int, response: Response = .automatic) {
-        exchange(messages.createSession(), on: index, as: .bits(.createSession, sessionID: nil, fragment: nil),
-                 response: response)
+    /// Sends a Create-Session on connection `index`; `adjust` may change the message (credentials).
+    public mutating func createSession(
+        on index: Int, adjust: (inout SyntheticHTTPMessage) -> Void = { _ in }, response: Response = .automatic
+    ) {
+        var message = messages.createSession()
+        adjust(&message)
+        exchange(message, on: index, as: .bits(.createSession, sessionID: nil, fragment: nil), response: response)
     }
 
     /// Sends a Fragment of ``sessionID`` carrying file bytes `range` with `Content-Range: bytes
@@ -73,10 +76,13 @@ extension BITSScenarioBuilder {
         for range in ranges { fragment(on: index, range) }
     }
 
-    /// Sends a Close-Session of ``sessionID`` on connection `index`.
-    public mutating func closeSession(on index: Int, response: Response = .automatic) {
-        exchange(messages.closeSession(sessionID: sessionID), on: index,
-                 as: .bits(.closeSession, sessionID: sessionID, fragment: nil), response: response)
+    /// Sends a Close-Session of ``sessionID`` on connection `index`; `adjust` may change the message.
+    public mutating func closeSession(
+        on index: Int, adjust: (inout SyntheticHTTPMessage) -> Void = { _ in }, response: Response = .automatic
+    ) {
+        var message = messages.closeSession(sessionID: sessionID)
+        adjust(&message)
+        exchange(message, on: index, as: .bits(.closeSession, sessionID: sessionID, fragment: nil), response: response)
     }
 
     /// Sends a Cancel-Session of ``sessionID`` on connection `index`.

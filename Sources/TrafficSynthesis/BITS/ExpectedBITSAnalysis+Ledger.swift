@@ -12,6 +12,7 @@ extension ExpectedBITSAnalysis {
         var sessionByID: [String: Int] = [:]
         var activeSession: [Int: Int] = [:]  // connection → session index
         var waiting: [Int: [ScriptedRequest]] = [:]  // connection → requests without a session yet
+        var challenged: Int?  // the session whose latest Create-Session got a 401 or 407
 
         func attach(_ request: ScriptedRequest, to session: Int) {
             assemblies[session].requests += waiting.removeValue(forKey: request.connection) ?? []
@@ -23,9 +24,16 @@ extension ExpectedBITSAnalysis {
             guard let type = request.type else { continue }
             if type == .createSession {
                 let created = request.succeeded ? request.response?.value(of: "BITS-Session-Id") : nil
-                assemblies.append(Assembly(sessionID: created))
-                if let created, sessionByID[created] == nil { sessionByID[created] = assemblies.count - 1 }
-                attach(request, to: assemblies.count - 1)
+                // Sent again with credentials after a challenge: the same session.
+                if let session = challenged {
+                    assemblies[session].sessionID = created
+                } else {
+                    assemblies.append(Assembly(sessionID: created))
+                }
+                let session = challenged ?? assemblies.count - 1
+                challenged = request.status == 401 || request.status == 407 ? session : nil
+                if let created, sessionByID[created] == nil { sessionByID[created] = session }
+                attach(request, to: session)
             } else if let sessionID = request.sessionID {
                 let session = sessionByID[sessionID] ?? {
                     assemblies.append(Assembly(sessionID: sessionID))

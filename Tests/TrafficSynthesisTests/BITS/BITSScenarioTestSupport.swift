@@ -52,6 +52,13 @@ enum BriefTable {
         ("bits-error-header", "rejected", ["error-header-name-variant", "server-error"]),
         ("missing-session-id", "completed", ["missing-session-id", "server-error"]),
         ("server-unknown-session", "orphaned", ["orphaned-session", "server-error", "unknown-session"]),
+        ("auth-challenge-create", "completed", ["auth-challenge"]),
+        ("auth-ntlm-three-legs", "completed", ["auth-challenge"]),
+        ("auth-basic", "completed", ["auth-challenge"]),
+        ("auth-proxy-407", "completed", ["auth-challenge"]),
+        ("auth-new-connection", "completed", ["auth-challenge"]),
+        ("auth-challenge-fragment-close", "completed", ["auth-challenge"]),
+        ("auth-challenge-refused", "rejected", ["auth-challenge"]),
     ]
 }
 

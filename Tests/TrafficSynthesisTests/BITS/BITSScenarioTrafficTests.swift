@@ -73,8 +73,11 @@ import TrafficSynthesis
             }
         }
         let statuses = bits.compactMap { $0.response?.status }
+        // A connection that carried only challenged requests is the authentication handshake, not
+        // a connection of the session's own.
+        let sessionConnections = Set(bits.filter { ![401, 407].contains($0.response?.status ?? 0) }.map(\.conversation))
         let rules: [(String, Bool)] = [
-            ("session-multi-connection", Set(bits.map(\.conversation)).count >= 2),
+            ("session-multi-connection", sessionConnections.count >= 2),
             ("session-moved-server", Set(bits.map(\.server)).count >= 2),
             ("out-of-sync-416", statuses.contains(416)),
             ("auth-challenge", statuses.contains(401) || statuses.contains(407)),
