@@ -220,21 +220,33 @@ import Testing
         #expect(factory.summaries.allSatisfy { $0.clientToServer.gapBytes == 100 && $0.clientToServer.payloadBytes == 400 })
     }
 
-    @Test("a full connection table evicts the least recently active eighth and reports it")
-    func connectionLimit() {
+    /// Feeds 40 connections from ports 2000–2039 through a reassembler whose table holds 16, each
+    /// a SYN and, with `reset`, then a RST (so it has ended and only lingers).
+    static func fillConnectionTable(reset: Bool) -> (RecordingFactory, FindingCollector, TCPReassembler, Bool) {
         var limits = Limits.Reassembly()
         limits.maxConnections = 16
         let factory = RecordingFactory()
         let findings = FindingCollector()
         let reassembler = TCPReassembler(limits: limits, factory: factory, findings: findings)
+        var withinLimit = true
         for port in UInt16(2_000)..<2_040 {
             let client = Endpoint(address: .v4(0x0A00_0001), port: port)
-            reassembler.process(TCPSegment(
-                source: client, destination: serverEndpoint, sequenceNumber: 1, acknowledgmentNumber: 0,
-                flags: .syn, window: 0, payload: UnsafeRawBufferPointer(start: nil, count: 0), payloadLength: 0,
-                timestamp: CaptureTimestamp(seconds: Int64(port), nanoseconds: 0)))
-            #expect(reassembler.activeConnections <= 16)
+            let time = CaptureTimestamp(seconds: Int64(port), nanoseconds: 0)
+            for (flags, sequence) in [(TCPFlags.syn, UInt32(1)), (TCPFlags.rst, UInt32(2))] where flags == .syn || reset {
+                reassembler.process(TCPSegment(
+                    source: client, destination: serverEndpoint, sequenceNumber: sequence, acknowledgmentNumber: 0,
+                    flags: flags, window: 0, payload: UnsafeRawBufferPointer(start: nil, count: 0), payloadLength: 0,
+                    timestamp: time))
+            }
+            withinLimit = withinLimit && reassembler.activeConnections <= 16
         }
+        return (factory, findings, reassembler, withinLimit)
+    }
+
+    @Test("a full connection table evicts the least recently active eighth and reports it")
+    func connectionLimit() {
+        let (factory, findings, reassembler, withinLimit) = Self.fillConnectionTable(reset: false)
+        #expect(withinLimit)
         #expect(findings.findings.map(\.code) == [.limitConnections])
         #expect(reassembler.statistics.connectionsEvicted == 40 - reassembler.activeConnections)
         let evicted = factory.summaries.filter { $0.end == .evicted }
@@ -245,25 +257,12 @@ import Testing
 
     @Test("a full table of connections that already ended makes room by removing them, without a notice")
     func endedConnectionsGoFirst() {
-        var limits = Limits.Reassembly()
-        limits.maxConnections = 16
-        let factory = RecordingFactory()
-        let findings = FindingCollector()
-        let reassembler = TCPReassembler(limits: limits, factory: factory, findings: findings)
-        for port in UInt16(2_000)..<2_040 {
-            let client = Endpoint(address: .v4(0x0A00_0001), port: port)
-            let time = CaptureTimestamp(seconds: 1_000, nanoseconds: UInt32(port))
-            for (flags, sequence) in [(TCPFlags.syn, UInt32(1)), (TCPFlags.rst, UInt32(2))] {
-                reassembler.process(TCPSegment(
-                    source: client, destination: serverEndpoint, sequenceNumber: sequence, acknowledgmentNumber: 0,
-                    flags: flags, window: 0, payload: UnsafeRawBufferPointer(start: nil, count: 0), payloadLength: 0,
-                    timestamp: time))
-            }
-            #expect(reassembler.activeConnections <= 16)
-        }
+        let (factory, findings, reassembler, withinLimit) = Self.fillConnectionTable(reset: true)
+        #expect(withinLimit)
         #expect(findings.findings.isEmpty)
         #expect(reassembler.statistics.connectionsEvicted == 0)
         #expect(!factory.summaries.contains { $0.end == .evicted })
+        #expect(factory.summaries.allSatisfy { $0.end == .reset })
         reassembler.finish()
         #expect(factory.summaries.count == 40)
     }

@@ -8,12 +8,6 @@ struct HTMLByteMapView {
     /// Width of the bar in SVG units.
     static let width = 1000.0
 
-    /// The heading, the SVG bar and the list.
-    func render() -> String {
-        var out = HTMLWriter()
-        render(into: &out)
-        return out.html
-    }
 
     /// Writes the heading, the bar and the list to `out`.
     func render(into out: inout HTMLWriter) {

@@ -6,12 +6,6 @@ struct HTMLFindingsTable {
     /// Shared data.
     let context: HTMLReportContext
 
-    /// The section's markup (a sentence instead of the table when there is no finding).
-    func render() -> String {
-        var out = HTMLWriter()
-        render(into: &out)
-        return out.html
-    }
 
     /// Writes the section to `out`.
     func render(into out: inout HTMLWriter) {

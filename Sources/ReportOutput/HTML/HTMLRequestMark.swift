@@ -41,12 +41,6 @@ struct HTMLRequestMark {
         return "ok"
     }
 
-    /// The mark's SVG element, with its hover title.
-    func render() -> String {
-        var out = HTMLWriter()
-        render(into: &out)
-        return out.html
-    }
 
     /// Writes the mark's SVG element, with its hover title, to `out`.
     func render(into out: inout HTMLWriter) {

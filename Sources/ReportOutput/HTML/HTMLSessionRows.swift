@@ -17,12 +17,6 @@ struct HTMLSessionRows {
     /// Height of the band above the lanes that holds finding markers.
     static let markerBand = 11.0
 
-    /// The section's markup.
-    func render() -> String {
-        var out = HTMLWriter()
-        render(into: &out)
-        return out.html
-    }
 
     /// Writes the section to `out`.
     func render(into out: inout HTMLWriter) {

@@ -6,14 +6,8 @@ extension BITSScenarioCatalog {
             name: "auth-challenge-create",
             summary: "The Create-Session gets a 401 Negotiate challenge and is sent again with a Kerberos token."
         ) {
-            let fragments = $0.makeFile(fragments: 3)
-            let connection = $0.connect()
-            $0.createSession(on: connection, response: .message($0.messages.authenticationChallenge()))
             let token = "Negotiate " + base64($0.randomBytes(90))
-            $0.createSession(on: connection, adjust: { $0.insertHeader("Authorization", token, before: "User-Agent") })
-            $0.upload(on: connection, fragments)
-            $0.closeSession(on: connection)
-            $0.expectFindings([Code.authChallenge])
+            uploadAfterChallenge(&$0, $0.messages.authenticationChallenge(), answer: ("Authorization", token))
         },
         BITSScenarioRecipe(
             name: "auth-ntlm-three-legs",
@@ -36,31 +30,15 @@ extension BITSScenarioCatalog {
             name: "auth-basic",
             summary: "The Create-Session gets a 401 Basic challenge and is sent again with Basic credentials."
         ) {
-            let fragments = $0.makeFile(fragments: 2)
-            let connection = $0.connect()
-            $0.createSession(on: connection,
-                             response: .message($0.messages.authenticationChallenge(schemes: ["Basic realm=\"bits\""])))
-            $0.createSession(on: connection, adjust: {
-                $0.insertHeader("Authorization", "Basic " + base64(Array("CONTOSO\\svc-bits:secret".utf8)), before: "User-Agent")
-            })
-            $0.upload(on: connection, fragments)
-            $0.closeSession(on: connection)
-            $0.expectFindings([Code.authChallenge])
+            uploadAfterChallenge(&$0, $0.messages.authenticationChallenge(schemes: ["Basic realm=\"bits\""]),
+                                 answer: ("Authorization", "Basic " + base64(Array("CONTOSO\\svc-bits:secret".utf8))))
         },
         BITSScenarioRecipe(
             name: "auth-proxy-407",
             summary: "A proxy answers the Create-Session 407; the client sends it again with Proxy-Authorization."
         ) {
-            let fragments = $0.makeFile(fragments: 2)
-            let connection = $0.connect()
-            $0.createSession(on: connection, response: .message($0.messages.authenticationChallenge(proxy: true)))
             let token = "Negotiate " + base64($0.randomBytes(90))
-            $0.createSession(on: connection, adjust: {
-                $0.insertHeader("Proxy-Authorization", token, before: "User-Agent")
-            })
-            $0.upload(on: connection, fragments)
-            $0.closeSession(on: connection)
-            $0.expectFindings([Code.authChallenge])
+            uploadAfterChallenge(&$0, $0.messages.authenticationChallenge(proxy: true), answer: ("Proxy-Authorization", token))
         },
         BITSScenarioRecipe(
             name: "auth-new-connection",
@@ -105,4 +83,18 @@ extension BITSScenarioCatalog {
             $0.expectFindings([Code.authChallenge])
         },
     ]
+
+    /// A clean upload of three fragments on one connection whose Create-Session is first answered by
+    /// `challenge`, then sent again with the header `answer`.
+    private static func uploadAfterChallenge(
+        _ script: inout BITSScenarioBuilder, _ challenge: SyntheticHTTPMessage, answer: (name: String, value: String)
+    ) {
+        let fragments = script.makeFile(fragments: 3)
+        let connection = script.connect()
+        script.createSession(on: connection, response: .message(challenge))
+        script.createSession(on: connection, adjust: { $0.insertHeader(answer.name, answer.value, before: "User-Agent") })
+        script.upload(on: connection, fragments)
+        script.closeSession(on: connection)
+        script.expectFindings([Code.authChallenge])
+    }
 }
