@@ -73,7 +73,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// Whether a request is part of the BITS upload protocol.
     static func isBITS(_ head: HTTPRequestHead) -> Bool {
-        head.method.uppercased() == "BITS_POST" || head.headers.contains("BITS-Packet-Type")
+        head.method.equalsIgnoringASCIICase("BITS_POST") || head.headers.contains("BITS-Packet-Type")
     }
 
     /// Notes a BITS request (and pipelining), or a GET/HEAD that may fetch a reply.
@@ -89,7 +89,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
             pending[index] = PendingRequest(head: head, time: time)
             streamingBody = StreamingBody(index: index)
             startObservingBody(head, index: index, time: time)
-        } else if ["GET", "HEAD"].contains(head.method.uppercased()) {
+        } else if head.method.equalsIgnoringASCIICase("GET") || head.method.equalsIgnoringASCIICase("HEAD") {
             tracker.fetch(target: head.target, time: time)
         }
     }

@@ -19,13 +19,14 @@ public enum BITSPacketType: Hashable, Sendable, CustomStringConvertible {
     /// Parses a header value; surrounding white space is ignored.
     public init(headerValue: String) {
         let trimmed = headerValue.trimmingASCIIWhitespace()
-        switch trimmed.lowercased() {
-        case "ping": self = .ping
-        case "create-session": self = .createSession
-        case "fragment": self = .fragment
-        case "close-session": self = .closeSession
-        case "cancel-session": self = .cancelSession
-        case "ack": self = .ack
+        // The names differ in length but for two: the length picks the one or two to compare.
+        switch trimmed.utf8.count {
+        case 3 where trimmed.equalsIgnoringASCIICase("ack"): self = .ack
+        case 4 where trimmed.equalsIgnoringASCIICase("ping"): self = .ping
+        case 8 where trimmed.equalsIgnoringASCIICase("fragment"): self = .fragment
+        case 13 where trimmed.equalsIgnoringASCIICase("close-session"): self = .closeSession
+        case 14 where trimmed.equalsIgnoringASCIICase("create-session"): self = .createSession
+        case 14 where trimmed.equalsIgnoringASCIICase("cancel-session"): self = .cancelSession
         default: self = .unknown(trimmed)
         }
     }

@@ -69,8 +69,8 @@ struct BITSSessionTable {
 
     private var slots: [Slot] = []
     private var freeSlots: [Int32] = []
-    /// Sessions by BITS-Session-Id, lower-cased (IDs are GUIDs, compared without case).
-    private var byID: [String: SessionHandle] = [:]
+    /// Sessions by BITS-Session-Id (IDs are GUIDs, compared without case).
+    private var byID: [SessionIDKey: SessionHandle] = [:]
     /// Sessions in the table.
     private(set) var count = 0
     /// Sessions ever added: the last number handed out.
@@ -109,10 +109,10 @@ struct BITSSessionTable {
     }
 
     /// The session with BITS-Session-Id `id` (any case), if it is in the table.
-    func handle(forID id: String) -> SessionHandle? { byID[id.lowercased()] }
+    func handle(forID id: String) -> SessionHandle? { byID[SessionIDKey(text: id)] }
 
     /// Makes `id` find `handle`.
-    mutating func index(_ handle: SessionHandle, byID id: String) { byID[id.lowercased()] = handle }
+    mutating func index(_ handle: SessionHandle, byID id: String) { byID[SessionIDKey(text: id)] = handle }
 
     /// Takes the session out of the table and forgets its ID.
     mutating func remove(_ handle: SessionHandle) -> TrackedSession {
@@ -124,7 +124,7 @@ struct BITSSessionTable {
         slots[slot].generation &+= 1
         freeSlots.append(handle.slot)
         count -= 1
-        if let id = session.record.sessionID, byID[id.lowercased()] == handle { byID[id.lowercased()] = nil }
+        if let id = session.record.sessionID, byID[SessionIDKey(text: id)] == handle { byID[SessionIDKey(text: id)] = nil }
         return session
     }
 

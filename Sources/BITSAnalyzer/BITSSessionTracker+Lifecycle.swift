@@ -348,16 +348,8 @@ struct RetiredIDs {
         }
     }
 
-    /// FNV-1a over the ASCII-lower-cased UTF-8 bytes of `id` (deterministic across runs, unlike
-    /// `Hasher`).
-    static func digest(_ id: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in id.utf8 {
-            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-            hash = (hash ^ UInt64(lower)) &* 0x0000_0100_0000_01B3
-        }
-        return hash
-    }
+    /// The digest an ID is kept as (``String/caseFoldedDigest``).
+    static func digest(_ id: String) -> UInt64 { id.caseFoldedDigest }
 }
 
 /// How a connection left, as far as its sessions care (whether an upload on it could still be

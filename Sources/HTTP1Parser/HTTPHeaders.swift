@@ -65,7 +65,10 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     /// ASCII case-insensitive equality of two names, without building lower-cased copies. Native
     /// strings are compared through their contiguous UTF-8 (iterating `String.UTF8View` cost ten
     /// times more); lengths differ for most names looked up, which ends the comparison at once.
+    @inline(__always)
     static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {
+        // Most names differ in length: an O(1) count (native strings) settles them at once.
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
         let compared = lhs.utf8.withContiguousStorageIfAvailable { left in
             rhs.utf8.withContiguousStorageIfAvailable { right in ASCII.equalsIgnoringCase(left, right) }
         }

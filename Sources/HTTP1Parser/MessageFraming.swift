@@ -84,6 +84,18 @@ enum MessageFraming {
     /// Reads every `Content-Length` field. A field may hold a list of identical values (`5, 5`),
     /// which counts as one (RFC 9110 §8.6); differing values conflict.
     static func contentLength(_ headers: HTTPHeaders) -> ContentLength {
+        // The common case first, without the lists below: one field holding plain digits.
+        var fields = 0
+        var only: String?
+        for field in headers.fields where HTTPHeaders.namesMatch(field.name, "Content-Length") {
+            fields += 1
+            only = field.value
+        }
+        guard fields > 0 else { return .absent }
+        if fields == 1, let only, !only.isEmpty, only.utf8.count <= 20,
+           only.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let length = UInt64(only) {
+            return .length(length)
+        }
         let values = headers.values(for: "Content-Length")
         guard !values.isEmpty else { return .absent }
         var agreed: UInt64?

@@ -26,14 +26,15 @@ public enum DecimalText {
             count += 1
             rest /= 10
         }
-        let width = max(count, minimumDigits)
-        let start = text.count
-        text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: width))
-        // Digits from the last position backwards; the padding stays zeros.
-        var remaining = magnitude
-        for index in stride(from: start + width - 1, through: start + width - count, by: -1) {
-            text[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-            remaining /= 10
+        for _ in count..<max(count, minimumDigits) { text.append(UInt8(ascii: "0")) }
+        // At most 20 digits: made on the stack from the last backwards, then copied in one piece.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var remaining = magnitude
+            for index in stride(from: count - 1, through: 0, by: -1) {
+                digits[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            }
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: digits[0..<count]))
         }
     }
 
