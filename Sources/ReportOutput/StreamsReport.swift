@@ -1,5 +1,6 @@
 import AnalysisPipeline
 import AnalyzerCore
+import BITSAnalyzer
 import TCPReassembly
 
 /// Everything `bitsnoop streams` reports: the connections, the findings met on the way (limits,
@@ -117,7 +118,8 @@ public struct StreamsReport {
 
 /// How a finding is written in JSON documents.
 public enum FindingJSON {
-    /// `{"code", "severity", "session_id", "connection", "time", "message"}`.
+    /// `{"code", "severity", "session_id", "connection", "time", "message", "advice"}`: the advice
+    /// is what to check (``BITSFindingAdvice``), `null` for a code without any.
     public static func value(_ finding: Finding, precision: TimestampPrecision) -> JSONValue {
         .object([
             ("code", .string(finding.code.rawValue)),
@@ -126,6 +128,7 @@ public enum FindingJSON {
             ("connection", finding.connection.map { .int(Int64($0)) } ?? .null),
             ("time", .optional(finding.time?.rfc3339(precision: precision))),
             ("message", .string(finding.message)),
+            ("advice", .optional(BITSFindingAdvice.advice(for: finding))),
         ])
     }
 }

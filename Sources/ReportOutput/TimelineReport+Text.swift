@@ -110,7 +110,8 @@ extension TimelineReport {
     }
 
     /// `  code  session conn N  message`, or, when that is wider than the style allows, the message
-    /// wrapped on lines of its own indented under the code.
+    /// wrapped on lines of its own indented under the code; then `advice: …` indented under it
+    /// (wrapped likewise), when the code has advice.
     private func findingLines(_ finding: Finding, style: TextStyle) -> String {
         var place: [String] = []
         if let id = finding.sessionID { place.append(id) }
@@ -118,11 +119,17 @@ extension TimelineReport {
         let head = "  \(finding.code)" + (place.isEmpty ? "" : "  " + place.joined(separator: " "))
         let paintedHead = "  " + style.paint(finding.code.rawValue, severity: finding.severity)
             + (place.isEmpty ? "" : "  " + place.joined(separator: " "))
-        let oneLine = head.count + 2 + finding.message.count
-        guard let width = style.width, oneLine > width else { return paintedHead + "  " + finding.message + "\n" }
         let indent = "      "
-        let wrapped = Self.wrap(finding.message, width: max(width - indent.count, 20))
-        return paintedHead + "\n" + wrapped.map { indent + $0 + "\n" }.joined()
+        let advice = BITSFindingAdvice.advice(for: finding).map { "advice: " + $0 }
+        let oneLine = head.count + 2 + finding.message.count
+        guard let width = style.width else {
+            return paintedHead + "  " + finding.message + "\n" + (advice.map { indent + $0 + "\n" } ?? "")
+        }
+        let wrapWidth = max(width - indent.count, 20)
+        let adviceLines = advice.map { Self.wrap($0, width: wrapWidth).map { indent + $0 + "\n" }.joined() } ?? ""
+        guard oneLine > width else { return paintedHead + "  " + finding.message + "\n" + adviceLines }
+        let wrapped = Self.wrap(finding.message, width: wrapWidth)
+        return paintedHead + "\n" + wrapped.map { indent + $0 + "\n" }.joined() + adviceLines
     }
 
     /// `text` broken into lines of at most `width` characters at spaces; a word longer than the

@@ -79,6 +79,7 @@ import Testing
         #expect(lines[3] == "2 sessions: 1 completed, 1 closed-partial")
         #expect(lines[5] == "error (1):")
         #expect(lines[6].hasPrefix("  partial-file-close  {BC06BDE5-A847-4918-A1DE-AAFAC2BA76AA} conn 1  Close-Session"))
+        #expect(lines[7] == "      advice: " + FindingAdvice.advice(for: FindingCode(rawValue: "partial-file-close"))!)
         #expect(lines.contains("info (1):"))
         #expect(!text.contains("\u{1B}"))
         let state = lines[0].range(of: "state")!.lowerBound.utf16Offset(in: lines[0])
@@ -94,8 +95,13 @@ import Testing
         #expect(lines[0].hasPrefix("session") && lines[0].contains("state") && lines[0].hasSuffix("duration"))
         let code = lines.firstIndex { $0.hasPrefix("  partial-file-close") }!
         #expect(lines[code + 1].hasPrefix("      Close-Session with 500"))
-        let message = lines[(code + 1)...].prefix { $0.hasPrefix("      ") }.map { $0.dropFirst(6) }.joined(separator: " ")
-        #expect(message == "Close-Session with 500 of 2000 bytes acknowledged, the rest of the file never arrived")
+        let indented = lines[(code + 1)...].prefix { $0.hasPrefix("      ") }
+        let message = indented.prefix { !$0.hasPrefix("      advice: ") }
+        #expect(message.map { $0.dropFirst(6) }.joined(separator: " ")
+            == "Close-Session with 500 of 2000 bytes acknowledged, the rest of the file never arrived")
+        // The advice follows, wrapped the same way.
+        let advice = indented.dropFirst(message.count).map { $0.dropFirst(6) }.joined(separator: " ")
+        #expect(advice == "advice: " + FindingAdvice.advice(for: FindingCode(rawValue: "partial-file-close"))!)
     }
 
     @Test("a table too wide even when shrunk leaves out its droppable columns, in order")

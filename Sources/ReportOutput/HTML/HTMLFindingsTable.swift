@@ -1,7 +1,8 @@
 import AnalyzerCore
+import BITSAnalyzer
 
 /// The findings table: one row per finding in capture order, sortable by severity, time or code
-/// (by the page's script), each linked to its session's row.
+/// (by the page's script), each linked to its session's row, its message followed by the advice.
 struct HTMLFindingsTable {
     /// Shared data.
     let context: HTMLReportContext
@@ -55,7 +56,12 @@ struct HTMLFindingsTable {
         }
         out.end("td")
         out.element("td", text: finding.connection.map { "#\($0)" } ?? "")
-        out.element("td", text: finding.message)
+        out.start("td")
+        out.text(finding.message)
+        if let advice = BITSFindingAdvice.advice(for: finding) {
+            out.element("div", ["class": "advice"], text: "advice: " + advice)
+        }
+        out.end("td")
         out.end("tr")
         out.raw("\n")
     }

@@ -323,6 +323,7 @@ enum HTMLReportAssets {
         th button { font: inherit; font-weight: 600; border: 0; background: none; padding: 0; cursor: pointer;
           text-decoration: underline dotted; }
         table.findings tr:target, details.session:target { outline: 2px solid #1565c0; }
+        table.findings .advice { color: #5b6473; margin-top: 2px; }
         @media print {
           body { max-width: none; padding: 0; font-size: 11px; }
           nav.pager, .hint, th button { text-decoration: none; }
