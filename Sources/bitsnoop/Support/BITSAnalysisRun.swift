@@ -36,15 +36,12 @@ struct BITSAnalysisRun {
         bits.tracker.sink = outputs
         let engine = AnalysisEngine(factory: bits, findings: collector)
         var source = ProgressingCapture(capture: capture, meter: meter) { bits.tracker.sessionCount }
-        do {
-            try engine.run(&source)
-        } catch {
-            meter?.finish()
-            printError("\(error)")
-            throw ExitStatus.inputError
-        }
+        // A read error stops the reading, not the run: what was read is still finished and the JSON
+        // timeline completed (nothing already analysed is lost), then the error is exit status 2.
+        var readFailure: (any Error)?
+        do { try engine.run(&source) } catch { readFailure = error }
         meter?.finish()
-        printNothingDecoded(engine, captures: captures)
+        if readFailure == nil { printNothingDecoded(engine, captures: captures) }
         bits.finish()
         if let extractor {
             do { try extractor.finish() } catch {
@@ -63,6 +60,10 @@ struct BITSAnalysisRun {
         ] + (folder == nil ? [] : [("files_extracted", UInt64(outputs.filesExtracted))])
         outputs.finishDocument(findings: collector.findings, counters: counters)
         json?.flush()
+        if let readFailure {
+            printError("\(readFailure)")
+            throw ExitStatus.inputError
+        }
         report = TimelineReport(
             captures: captures, precision: capture.timestampPrecision, digest: outputs.digest,
             findings: collector.findings, counters: counters, extractionFolder: folder
