@@ -1,47 +1,21 @@
 import AnalyzerCore
 
 /// The advice shown with a finding (``FindingAdvice`` by code), narrowed for a `server-error` by
-/// the error code and status its message names: `E_ACCESSDENIED` points at the virtual directory's
-/// settings and permissions, `BG_E_TOO_LARGE` at the size limits, and so on. Sources: docs/findings.md.
+/// its error code and status, which the Ack rule attaches (``Finding/advice``): `E_ACCESSDENIED`
+/// points at the virtual directory's settings and permissions, `BG_E_TOO_LARGE` at the size limits,
+/// and so on. Sources: docs/findings.md.
 public enum BITSFindingAdvice {
-    /// What to check for `finding`: the `server-error` advice for its error code or status when
-    /// one is known, otherwise the code's advice; `nil` for a code without any.
+    /// What to check for `finding`: the advice it carries (a `server-error`'s, by its error code or
+    /// status), otherwise the code's advice; `nil` for a code without any.
     public static func advice(for finding: Finding) -> String? {
-        if finding.code == BITSFindingKind.serverError.code,
-           let specific = serverErrorAdvice(message: finding.message) {
-            return specific
-        }
-        return FindingAdvice.advice(for: finding.code)
+        finding.advice ?? FindingAdvice.advice(for: finding.code)
     }
 
-    /// The advice for a `server-error` message (`Fragment answered 500 0x80200020 (BG_E_TOO_LARGE)…`):
-    /// by its error code, else by its status; `nil` when neither says more than the code's advice.
-    static func serverErrorAdvice(message: String) -> String? {
-        let parsed = parseServerError(message)
-        if let code = parsed.errorCode, let advice = advice(errorCode: code, status: parsed.status) { return advice }
-        return parsed.status.flatMap(advice(status:))
-    }
-
-    /// The status and error code of a `server-error` message: the number after `answered ` and the
-    /// `0x`-prefixed code after it, if any.
-    static func parseServerError(_ message: String) -> (status: UInt32?, errorCode: BITSErrorCode?) {
-        let all = message.split(separator: " ")
-        guard let answered = all.firstIndex(of: "answered") else { return (nil, nil) }
-        let words = all[(answered + 1)...]
-        let status = words.first.flatMap { UInt32(withoutCommas($0)) }
-        let code = words.dropFirst().first.flatMap { word -> BITSErrorCode? in
-            let text = withoutCommas(word)
-            guard text.hasPrefix("0x") else { return nil }
-            return BITSErrorCode(headerValue: String(text))
-        }
-        return (status, code)
-    }
-
-    /// `word` without the commas that end it (`500,` before `, context …`).
-    private static func withoutCommas(_ word: Substring) -> Substring {
-        var word = word
-        while word.hasSuffix(",") { word = word.dropLast() }
-        return word
+    /// The advice a `server-error` carries (``Finding/advice``): by its error code, else by its HTTP
+    /// status; `nil` when neither says more than the code's general advice.
+    public static func serverError(errorCode: BITSErrorCode?, status: UInt32) -> String? {
+        if let errorCode, let advice = advice(errorCode: errorCode, status: status) { return advice }
+        return advice(status: status)
     }
 
     /// Advice for the error codes whose cause is known to lie in a server setting.

@@ -6,7 +6,9 @@ import HTTP1Parser
 extension BITSSessionTracker {
     /// Reports what a rule found about `session` (or, without one, about `connection`).
     func place(_ found: [RuleFinding], session: SessionHandle?, connection: Int?, time: CaptureTimestamp?) {
-        for finding in found { report(finding.kind, session: session, connection: connection, time: time, finding.message) }
+        for finding in found {
+            report(finding.kind, session: session, connection: connection, time: time, finding.message, advice: finding.advice)
+        }
     }
 
     /// Checks a fragment's range against the session. Returns whether it is a fragment-gap.

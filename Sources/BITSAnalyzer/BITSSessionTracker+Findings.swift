@@ -6,7 +6,8 @@ extension BITSSessionTracker {
     /// Reports a finding once per session (or, without a session, once per connection) and code.
     /// A session that left the tracker meanwhile counts as none.
     func report(
-        _ kind: BITSFindingKind, session: SessionHandle?, connection: Int?, time: CaptureTimestamp?, _ message: String
+        _ kind: BITSFindingKind, session: SessionHandle?, connection: Int?, time: CaptureTimestamp?, _ message: String,
+        advice: String? = nil
     ) {
         guard let session, sessions.contains(session) else {
             if let connection {
@@ -16,13 +17,13 @@ extension BITSSessionTracker {
                 guard reportedWithoutPlace.insert(kind.code).inserted else { return }
             }
             return findings.report(Finding(code: kind.code, severity: kind.severity, connection: connection,
-                                           time: time, message: message))
+                                           time: time, message: message, advice: advice))
         }
         guard !sessions[session].record.findingCodes.contains(kind.code) else { return }
         sessions[session].record.findingCodes.append(kind.code)
         let finding = Finding(
             code: kind.code, severity: kind.severity, sessionID: sessions[session].record.sessionID,
-            connection: connection, time: time, message: message
+            connection: connection, time: time, message: message, advice: advice
         )
         if sessions[session].awaitingID {
             // The Create-Session Ack that names the session has not come yet: hold the finding.
@@ -35,14 +36,14 @@ extension BITSSessionTracker {
     /// Reports a finding, or holds it with the request when the request still waits for a session.
     func reportOrDefer(
         _ kind: BITSFindingKind, handle: inout RequestHandle, session: SessionHandle?, connection: Int?,
-        time: CaptureTimestamp?, _ message: String
+        time: CaptureTimestamp?, _ message: String, advice: String? = nil
     ) {
         if session == nil, let serial = handle.waitingSerial, let connectionID = connection,
            let position = connections[connectionID]?.waiting.firstIndex(where: { $0.serial == serial }) {
-            connections[connectionID]!.waiting[position].deferredFindings.append((kind, time, message))
+            connections[connectionID]!.waiting[position].deferredFindings.append((kind, time, message, advice))
             return
         }
-        report(kind, session: session, connection: connection, time: time, message)
+        report(kind, session: session, connection: connection, time: time, message, advice: advice)
     }
 
     /// Releases the findings held while a session's ID was unknown, with the ID if it now has one.

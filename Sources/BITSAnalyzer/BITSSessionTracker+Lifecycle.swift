@@ -106,7 +106,7 @@ extension BITSSessionTracker {
             connections[id]!.placed[waiting.serial] = (session, appendRequest(waiting.record, to: session))
             for finding in waiting.deferredFindings {
                 report(finding.kind, session: session, connection: waiting.record.connection, time: finding.time,
-                       finding.message)
+                       finding.message, advice: finding.advice)
             }
             // Already answered (or given up) while waiting: the observer hears of it now.
             if waiting.record.status != nil || waiting.record.unanswered {

@@ -52,7 +52,7 @@ struct RequestHandle {
 struct WaitingRequest {
     var serial: Int
     var record: BITSRequestRecord
-    var deferredFindings: [(kind: BITSFindingKind, time: CaptureTimestamp?, message: String)] = []
+    var deferredFindings: [(kind: BITSFindingKind, time: CaptureTimestamp?, message: String, advice: String?)] = []
 }
 
 /// What the tracker knows of one open connection; dropped when the connection leaves the
@@ -252,7 +252,8 @@ public final class BITSSessionTracker {
         let sessionOpen = session.map { !sessions[$0].record.closed && !sessions[$0].record.cancelled } ?? false
         let (found, success) = AckRules.answer(head, record: &record, wasGap: handle.wasGap, sessionOpen: sessionOpen)
         for finding in found {
-            reportOrDefer(finding.kind, handle: &handle, session: session, connection: id, time: time, finding.message)
+            reportOrDefer(finding.kind, handle: &handle, session: session, connection: id, time: time, finding.message,
+                          advice: finding.advice)
         }
         if record.challenge {
             if record.type == .createSession, let session { challenged(session) }

@@ -71,22 +71,26 @@ import Testing
 
     @Test("a server-error's advice follows its error code, else its status, else the code's")
     func serverErrorAdvice() throws {
-        func advice(_ message: String) -> String? {
-            BITSFindingAdvice.advice(for: Finding(code: BITSFindingKind.serverError.code, severity: .warning,
-                                                  message: message))
+        func advice(_ example: (message: String, errorCode: UInt32?, status: UInt32?)) -> String? {
+            let specific = BITSFindingAdvice.serverError(errorCode: example.errorCode.map(BITSErrorCode.init),
+                                                         status: example.status ?? 0)
+            return BITSFindingAdvice.advice(for: Finding(code: BITSFindingKind.serverError.code, severity: .warning,
+                                                         message: example.message, advice: specific))
         }
         let general = FindingAdvice.advice(for: BITSFindingKind.serverError.code)
-        #expect(try #require(advice(Self.serverErrors[0].message)).hasPrefix("E_ACCESSDENIED: the upload virtual directory"))
-        #expect(try #require(advice(Self.serverErrors[1].message)).contains("BITS uploads are not enabled"))
-        let tooLarge = try #require(advice(Self.serverErrors[2].message))
+        #expect(try #require(advice(Self.serverErrors[0])).hasPrefix("E_ACCESSDENIED: the upload virtual directory"))
+        #expect(try #require(advice(Self.serverErrors[1])).contains("BITS uploads are not enabled"))
+        let tooLarge = try #require(advice(Self.serverErrors[2]))
         #expect(tooLarge.contains("BITSMaximumUploadSize") && tooLarge.contains("maxAllowedContentLength"))
-        #expect(try #require(advice(Self.serverErrors[3].message)).contains("BITSSessionTimeout"))
-        #expect(try #require(advice(Self.serverErrors[4].message)).contains("disk is full"))
-        #expect(advice("Create-Session answered 404") == BITSFindingAdvice.advice(status: 404))
-        #expect(advice("Fragment answered 500 0x80190194 (BG_E_HTTP_ERROR_404)") == BITSFindingAdvice.advice(status: 404))
-        #expect(advice("Fragment answered 500 0x12345678") == BITSFindingAdvice.advice(status: 500))
-        #expect(advice("Fragment answered 299") == general)
-        #expect(advice("something else entirely") == general)
+        #expect(try #require(advice(Self.serverErrors[3])).contains("BITSSessionTimeout"))
+        #expect(try #require(advice(Self.serverErrors[4])).contains("disk is full"))
+        #expect(advice(("", nil, 404)) == BITSFindingAdvice.advice(status: 404))
+        #expect(advice(("", 0x8019_0194, 500)) == BITSFindingAdvice.advice(status: 404))
+        #expect(advice(("", 0x1234_5678, 500)) == BITSFindingAdvice.advice(status: 500))
+        #expect(advice(("", nil, 299)) == general)
+        // A finding that carries no advice of its own gets its code's.
+        #expect(BITSFindingAdvice.advice(for: Finding(code: BITSFindingKind.serverError.code, severity: .warning,
+                                                      message: "Fragment answered 500 0x80200020")) == general)
         // Other codes keep their own advice whatever the message says.
         #expect(BITSFindingAdvice.advice(for: Finding(code: BITSFindingKind.missingAck.code, severity: .warning,
                                                       message: "Fragment answered 500 0x80200020"))

@@ -56,6 +56,9 @@ public struct Finding: Hashable, Sendable {
     public var time: CaptureTimestamp?
     /// One line naming the evidence (the numbers involved).
     public var message: String
+    /// What to check, when the evidence narrows it beyond the code's general advice (a server error's
+    /// error code and status); `nil` otherwise (see `FindingAdvice`).
+    public var advice: String?
 
     /// Creates a finding.
     public init(
@@ -64,7 +67,8 @@ public struct Finding: Hashable, Sendable {
         sessionID: String? = nil,
         connection: Int? = nil,
         time: CaptureTimestamp? = nil,
-        message: String
+        message: String,
+        advice: String? = nil
     ) {
         self.code = code
         self.severity = severity
@@ -72,6 +76,7 @@ public struct Finding: Hashable, Sendable {
         self.connection = connection
         self.time = time
         self.message = message
+        self.advice = advice
     }
 }
 

@@ -39,7 +39,9 @@ enum AckRules {
             let context = record.errorContext.map { raw in
                 ", context \(raw)" + (BITSErrorContext(headerValue: raw)?.name.map { " (\($0))" } ?? "")
             } ?? ""
-            found.append(RuleFinding(.serverError, "\(record.type) answered \(head.status)\(code)\(context)"))
+            let status = UInt32(clamping: max(0, head.status))
+            found.append(RuleFinding(.serverError, "\(record.type) answered \(head.status)\(code)\(context)",
+                                     advice: BITSFindingAdvice.serverError(errorCode: record.errorCode, status: status)))
         }
         if record.errorCode == .sessionNotFound, sessionOpen {
             found.append(RuleFinding(.unknownSession, "server does not know the session: \(head.status) "

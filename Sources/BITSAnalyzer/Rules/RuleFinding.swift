@@ -7,10 +7,13 @@ struct RuleFinding {
     var kind: BITSFindingKind
     /// The evidence, one line.
     var message: String
+    /// Advice narrowed by the evidence (``Finding/advice``), if any.
+    var advice: String?
 
-    init(_ kind: BITSFindingKind, _ message: String) {
+    init(_ kind: BITSFindingKind, _ message: String, advice: String? = nil) {
         self.kind = kind
         self.message = message
+        self.advice = advice
     }
 }
 
