@@ -37,14 +37,24 @@ public struct SessionDigest: Sendable {
 
     /// A session kept, with what ranks it.
     struct Kept: Sendable {
+        /// The session, boxed: the selections copy entries as they compare and move them, and a
+        /// box is one reference to retain where the session's own fields are some twenty.
+        private let box: SessionBox
         /// The session.
-        let session: BITSSession
+        var session: BITSSession { box.session }
         /// Order of adding: the last tie-break, for sessions of the same number.
         let sequence: Int
         /// The most severe of its finding codes; `nil` without findings.
         let severity: Severity?
         /// How many distinct finding codes it has.
         let codes: Int
+
+        init(session: BITSSession, sequence: Int, severity: Severity?, codes: Int) {
+            self.box = SessionBox(session)
+            self.sequence = sequence
+            self.severity = severity
+            self.codes = codes
+        }
 
         /// First seen first.
         static func earlier(_ a: Kept, _ b: Kept) -> Bool {
@@ -147,4 +157,11 @@ public struct SessionDigest: Sendable {
         let others = first.elements.filter { !chosen.contains($0.sequence) }.sorted(by: Kept.earlier).prefix(places)
         return worst.elements + others
     }
+}
+
+/// A session behind one reference (``SessionDigest`` keeps its entries so).
+final class SessionBox: Sendable {
+    let session: BITSSession
+
+    init(_ session: BITSSession) { self.session = session }
 }
