@@ -194,7 +194,7 @@ extension BITSSessionTracker {
         if sessions[session].openConnections == 0 {
             retire(session)
         } else {
-            lingering.append(session, endedAt: time)
+            lingering.append((session, time))
         }
     }
 
@@ -273,7 +273,7 @@ extension BITSSessionTracker {
             self.end(session, time: sessions[session].record.lastTime)
         }
         for session in open where sessions.contains(session) { retire(session) }
-        lingering = RetirementQueue()
+        lingering = FIFOQueue()
     }
 
     /// Ends the sessions silent for `idleSeconds` of capture time before `now`, as at the end of a
@@ -288,24 +288,24 @@ extension BITSSessionTracker {
     }
 }
 
-/// Ended sessions waiting for their connections to close, oldest first: a queue whose storage is
-/// reused, bounded by the sessions open at once.
-struct RetirementQueue {
-    private var entries: [(session: SessionHandle, endedAt: CaptureTimestamp)] = []
+/// A first-in, first-out queue whose storage is reused: taking from the front moves an index, and
+/// the consumed front is dropped once it is most of the storage, so the array does not creep. The
+/// ended sessions waiting for their linger, and the order remembered IDs are forgotten in.
+struct FIFOQueue<Element> {
+    private var entries: [Element] = []
     private var head = 0
 
-    /// The oldest entry.
-    var first: (SessionHandle, CaptureTimestamp)? {
-        head < entries.count ? (entries[head].session, entries[head].endedAt) : nil
-    }
+    /// The oldest element.
+    var first: Element? { head < entries.count ? entries[head] : nil }
 
-    mutating func append(_ session: SessionHandle, endedAt: CaptureTimestamp) {
-        entries.append((session, endedAt))
-    }
+    /// Elements in the queue.
+    var count: Int { entries.count - head }
+
+    mutating func append(_ element: Element) { entries.append(element) }
 
     mutating func removeFirst() {
+        guard head < entries.count else { return }
         head += 1
-        // Drop the consumed front once it is most of the storage, so the array does not creep.
         if head >= 1_024, head * 2 >= entries.count {
             entries.removeFirst(head)
             head = 0
@@ -327,8 +327,7 @@ struct RetiredIDs {
     }
 
     private var endings: [UInt64: Ending] = [:]
-    private var order: [UInt64] = []
-    private var oldest = 0
+    private var order = FIFOQueue<UInt64>()
 
     /// How the session with ID `id` (any case) had ended, if it left the tracker.
     func ending(of id: String) -> Ending? { endings[Self.digest(id)] }
@@ -338,13 +337,9 @@ struct RetiredIDs {
         let key = Self.digest(id)
         if endings.updateValue(ending, forKey: key) != nil { return }
         order.append(key)
-        if order.count - oldest > limit {
-            endings[order[oldest]] = nil
-            oldest += 1
-            if oldest * 2 >= order.count {
-                order.removeFirst(oldest)
-                oldest = 0
-            }
+        if order.count > limit, let oldest = order.first {
+            endings[oldest] = nil
+            order.removeFirst()
         }
     }
 

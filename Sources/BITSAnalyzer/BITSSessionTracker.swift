@@ -105,7 +105,7 @@ public final class BITSSessionTracker {
     /// connection or a new one.
     var challengedCreates: [SessionHandle] = []
     /// Ended sessions waiting for their connections to close, in the order they ended.
-    var lingering = RetirementQueue()
+    var lingering = FIFOQueue<(session: SessionHandle, endedAt: CaptureTimestamp)>()
     /// IDs of sessions that left, and whether they were closed or cancelled (bounded).
     var retiredIDs = RetiredIDs()
     var nextWaitingSerial = 0
