@@ -49,7 +49,7 @@ public enum BITSFuzzing {
         }
         let report = TimelineReport(captures: ["fuzz"], precision: .nanoseconds, sessions: retired.sessions,
                                     findings: findings.findings, counters: [])
-        _ = TimelineDocumentWriter.document(captures: ["fuzz"], precision: .nanoseconds, sessions: report.sessions,
+        _ = TimelineDocumentWriter.document(captures: ["fuzz"], precision: .nanoseconds, sessions: retired.sessions,
                                             findings: report.findings, counters: [])
         _ = report.text()
     }

@@ -111,7 +111,7 @@ public enum CaptureFuzzing {
             _ = streams.text()
             let timeline = TimelineReport(captures: captures, precision: precision, sessions: retired.sessions,
                                           findings: findings.findings, counters: counters)
-            _ = TimelineDocumentWriter.document(captures: captures, precision: precision, sessions: timeline.sessions,
+            _ = TimelineDocumentWriter.document(captures: captures, precision: precision, sessions: retired.sessions,
                                                 findings: timeline.findings, counters: counters)
             _ = timeline.text()
             BITSInvariants.verify(bits.tracker, retired: retired, limits: limits.bits)

@@ -16,11 +16,6 @@ public struct TimelineReport {
     /// The sessions kept in full for display (``SessionDigest/keptSessions``), in the order first
     /// seen: every session of a capture of at most ``SessionDigestLimits/keepAllUpTo``.
     public private(set) var keptSessions: [BITSSession]
-    /// Every session given to ``init(captures:precision:sessions:findings:counters:extractionFolder:limits:)``,
-    /// as given, for callers that write the JSON timeline from the report; made from a digest, the
-    /// kept sessions only (the JSON timeline is then streamed by ``TimelineDocumentWriter``). The
-    /// renderings never read it: they draw from ``digest`` and ``keptSessions``.
-    public private(set) var sessions: [BITSSession]
     /// Findings in capture-time order.
     public var findings: [Finding]
     /// Named counters (the `stats` object).
@@ -39,7 +34,6 @@ public struct TimelineReport {
         self.precision = precision
         self.digest = digest
         self.keptSessions = digest.keptSessions
-        self.sessions = keptSessions
         self.findings = TimelineJSON.captureOrder(findings)
         self.counters = counters
     }
@@ -51,7 +45,6 @@ public struct TimelineReport {
                 limits: SessionDigestLimits = SessionDigestLimits()) {
         self.init(captures: captures, precision: precision, digest: SessionDigest(sessions: sessions, limits: limits),
                   findings: findings, counters: counters, extractionFolder: extractionFolder)
-        self.sessions = sessions
     }
 }
 
