@@ -417,6 +417,8 @@ public final class BITSSessionTracker {
     /// Splits a BITS-Supported-Protocols value (GUIDs separated by spaces or commas).
     static func protocolList(_ value: String?) -> [String] {
         guard let value else { return [] }
-        return value.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
+        // Split as bytes: splitting Characters runs grapheme breaking over every GUID.
+        return value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C || $0 == 0x09 })
+            .map { String(decoding: $0, as: UTF8.self) }
     }
 }

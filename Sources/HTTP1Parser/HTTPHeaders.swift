@@ -17,44 +17,88 @@ public struct HTTPHeaderField: Hashable, Sendable {
 ///
 /// Look-ups compare names case-insensitively (ASCII only, as HTTP field names are tokens) and never
 /// split or merge values: a field sent twice is two entries, and `a, b` in one line is one value.
+///
+/// The fields are kept as the bytes they were sent in (the parser hands over the head it collected)
+/// and the places of each name and value in them: a head costs two allocations however many fields
+/// it has, and a value becomes a `String` only when it is asked for (most never are).
 public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
+    /// Where one field's name and value are in ``storage``.
+    struct Span: Hashable, Sendable {
+        var nameStart: Int
+        var nameEnd: Int
+        var valueStart: Int
+        var valueEnd: Int
+    }
+
+    /// The bytes the spans point into (for parsed heads, the whole head as sent).
+    private var storage: [UInt8]
     /// Every field, in order.
-    public private(set) var fields: [HTTPHeaderField]
+    private var spans: [Span]
 
     /// Creates headers from fields in order.
     public init(_ fields: [HTTPHeaderField] = []) {
-        self.fields = fields
+        storage = []
+        spans = []
+        for field in fields { append(name: field.name, value: field.value) }
     }
 
     /// Creates headers from a literal such as `["Content-Length": "0"]`; repeated names are kept.
     public init(dictionaryLiteral elements: (String, String)...) {
-        self.fields = elements.map { HTTPHeaderField(name: $0.0, value: $0.1) }
+        self.init(elements.map { HTTPHeaderField(name: $0.0, value: $0.1) })
+    }
+
+    /// Headers whose fields are `spans` of `storage` (the parser's head bytes, taken over).
+    init(storage: [UInt8], spans: [Span]) {
+        self.storage = storage
+        self.spans = spans
+    }
+
+    /// Every field, in order (built on demand: look-ups do not need it).
+    public var fields: [HTTPHeaderField] {
+        spans.map { HTTPHeaderField(name: text(start: $0.nameStart, end: $0.nameEnd), value: value(of: $0)) }
     }
 
     /// The value of the first field called `name` (case-insensitively), or `nil` when there is none.
     public subscript(name: String) -> String? {
-        fields.first { Self.namesMatch($0.name, name) }?.value
+        firstSpan(named: name).map(value(of:))
+    }
+
+    /// The bytes of the first field called `name`'s value, without making a `String` (numbers and
+    /// tokens are read from them directly); `nil` when there is none.
+    public func valueBytes(_ name: String) -> ArraySlice<UInt8>? {
+        firstSpan(named: name).map { storage[$0.valueStart..<$0.valueEnd] }
     }
 
     /// The values of every field called `name` (case-insensitively), in order; empty when there is none.
     public func values(for name: String) -> [String] {
-        fields.compactMap { Self.namesMatch($0.name, name) ? $0.value : nil }
+        var found: [String] = []
+        forEachSpan(named: name) { found.append(value(of: $0)) }
+        return found
+    }
+
+    /// How many fields are called `name` (case-insensitively).
+    public func count(named name: String) -> Int {
+        var count = 0
+        forEachSpan(named: name) { _ in count += 1 }
+        return count
     }
 
     /// Whether at least one field is called `name` (case-insensitively).
-    public func contains(_ name: String) -> Bool {
-        fields.contains { Self.namesMatch($0.name, name) }
-    }
+    public func contains(_ name: String) -> Bool { firstSpan(named: name) != nil }
 
     /// The number of fields, repeated ones counted each time.
-    public var count: Int { fields.count }
+    public var count: Int { spans.count }
 
     /// Whether there are no fields.
-    public var isEmpty: Bool { fields.isEmpty }
+    public var isEmpty: Bool { spans.isEmpty }
 
     /// Adds a field at the end.
     public mutating func append(name: String, value: String) {
-        fields.append(HTTPHeaderField(name: name, value: value))
+        let nameStart = storage.count
+        storage.append(contentsOf: name.utf8)
+        let valueStart = storage.count
+        storage.append(contentsOf: value.utf8)
+        spans.append(Span(nameStart: nameStart, nameEnd: valueStart, valueStart: valueStart, valueEnd: storage.count))
     }
 
     /// Iterates the fields in order.
@@ -62,26 +106,76 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         fields.makeIterator()
     }
 
-    /// ASCII case-insensitive equality of two names, without building lower-cased copies. Native
-    /// strings are compared through their contiguous UTF-8 (iterating `String.UTF8View` cost ten
-    /// times more); lengths differ for most names looked up, which ends the comparison at once.
-    @inline(__always)
-    static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {
-        // Most names differ in length: an O(1) count (native strings) settles them at once.
-        guard lhs.utf8.count == rhs.utf8.count else { return false }
-        let compared = lhs.utf8.withContiguousStorageIfAvailable { left in
-            rhs.utf8.withContiguousStorageIfAvailable { right in ASCII.equalsIgnoringCase(left, right) }
+    // MARK: - Equality: the fields, not the bytes they were parsed from
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        guard lhs.spans.count == rhs.spans.count else { return false }
+        for (left, right) in zip(lhs.spans, rhs.spans) {
+            guard lhs.storage[left.nameStart..<left.nameEnd].elementsEqual(rhs.storage[right.nameStart..<right.nameEnd]),
+                  lhs.storage[left.valueStart..<left.valueEnd].elementsEqual(rhs.storage[right.valueStart..<right.valueEnd])
+            else { return false }
         }
-        if let compared, let result = compared { return result }
-        return ASCII.equalsIgnoringCase(lhs.utf8, rhs.utf8)
+        return true
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(spans.count)
+        for span in spans {
+            storage[span.nameStart..<span.nameEnd].withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(0xFF as UInt8)  // Not a byte of a name: separates name from value.
+            storage[span.valueStart..<span.valueEnd].withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
+    }
+
+    // MARK: - Look-up
+
+    private func value(of span: Span) -> String { text(start: span.valueStart, end: span.valueEnd) }
+
+    private func text(start: Int, end: Int) -> String { ASCII.string(storage[start..<end]) }
+
+    private func firstSpan(named name: String) -> Span? {
+        var name = name
+        return name.withUTF8 { wanted in
+            spans.first { nameMatches($0, wanted) }
+        }
+    }
+
+    private func forEachSpan(named name: String, _ body: (Span) -> Void) {
+        var name = name
+        name.withUTF8 { wanted in
+            for span in spans where nameMatches(span, wanted) { body(span) }
+        }
+    }
+
+    /// ASCII case-insensitive comparison of a field's name with `wanted`; lengths differ for most
+    /// names looked up, which settles them at once.
+    @inline(__always)
+    private func nameMatches(_ span: Span, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard span.nameEnd - span.nameStart == wanted.count else { return false }
+        return storage.withUnsafeBufferPointer { bytes in
+            var offset = 0
+            while offset < wanted.count {
+                guard ASCII.lowercased(bytes[span.nameStart + offset]) == ASCII.lowercased(wanted[offset]) else {
+                    return false
+                }
+                offset += 1
+            }
+            return true
+        }
     }
 }
 
 extension HTTPHeaders {
-    /// Joins a continuation line's text to the last field's value with one space.
-    mutating func continueLastValue(with text: String) {
-        guard !fields.isEmpty, !text.isEmpty else { return }
-        let last = fields.count - 1
-        fields[last].value = fields[last].value.isEmpty ? text : fields[last].value + " " + text
+    /// Joins a continuation line's text to field `index`'s value with one space: the joined value is
+    /// written after the stored bytes and the field points there (folding is rare and obsolete).
+    mutating func continueValue(ofField index: Int, with text: ArraySlice<UInt8>) {
+        guard spans.indices.contains(index), !text.isEmpty else { return }
+        let old = spans[index]
+        var joined = Array(storage[old.valueStart..<old.valueEnd])
+        if !joined.isEmpty { joined.append(ASCII.space) }
+        joined.append(contentsOf: text)
+        spans[index].valueStart = storage.count
+        storage.append(contentsOf: joined)
+        spans[index].valueEnd = storage.count
     }
 }

@@ -10,9 +10,9 @@ enum HeadParser {
 
     /// Parses a complete request head; `nil` when its start line is not a request line.
     static func parseRequest(_ head: [UInt8]) -> (HTTPRequestHead, FieldDiagnostics)? {
-        let (startLine, fieldBytes) = splitStartLine(head[...])
+        let (startLine, fieldsStart) = splitStartLine(head)
         guard let line = StartLineParser.parseRequestLine(startLine) else { return nil }
-        let (headers, diagnostics) = parseFields(fieldBytes)
+        let (headers, diagnostics) = parseFields(head, from: fieldsStart)
         let requestHead = HTTPRequestHead(
             method: line.method, target: line.target, version: line.version, headers: headers, headBytes: head.count
         )
@@ -21,56 +21,78 @@ enum HeadParser {
 
     /// Parses a complete response head; `nil` when its start line is not a status line.
     static func parseResponse(_ head: [UInt8]) -> (HTTPResponseHead, FieldDiagnostics)? {
-        let (startLine, fieldBytes) = splitStartLine(head[...])
+        let (startLine, fieldsStart) = splitStartLine(head)
         guard let line = StartLineParser.parseStatusLine(startLine) else { return nil }
-        let (headers, diagnostics) = parseFields(fieldBytes)
+        let (headers, diagnostics) = parseFields(head, from: fieldsStart)
         let responseHead = HTTPResponseHead(
             version: line.version, status: line.status, reason: line.reason, headers: headers, headBytes: head.count
         )
         return (responseHead, diagnostics)
     }
 
-    /// The start line's content and the bytes after its line end.
-    private static func splitStartLine(_ head: ArraySlice<UInt8>) -> (ArraySlice<UInt8>, ArraySlice<UInt8>) {
+    /// The start line's content and where the bytes after its line end begin.
+    private static func splitStartLine(_ head: [UInt8]) -> (ArraySlice<UInt8>, Int) {
         guard let lineFeed = head.firstIndex(of: ASCII.lineFeed) else {
-            return (HeadAccumulator.content(of: head), head[head.endIndex...])
+            return (HeadAccumulator.content(of: head[...]), head.endIndex)
         }
-        return (HeadAccumulator.content(of: head[...lineFeed]), head[(lineFeed + 1)...])
+        return (HeadAccumulator.content(of: head[...lineFeed]), lineFeed + 1)
     }
 
-    /// Parses field lines up to the empty line (or the end of the bytes).
-    static func parseFields(_ bytes: ArraySlice<UInt8>) -> (HTTPHeaders, FieldDiagnostics) {
-        var headers = HTTPHeaders()
+    /// Parses field lines from `start` up to the empty line (or the end of the bytes). The headers
+    /// keep `head` and point into it: no `String` is made here.
+    static func parseFields(_ head: [UInt8], from start: Int) -> (HTTPHeaders, FieldDiagnostics) {
+        var spans: [HTTPHeaders.Span] = []
         var diagnostics = FieldDiagnostics()
+        var foldedLines: [(field: Int, text: Range<Int>)] = []
         var lastLineWasField = false
-        var lineStart = bytes.startIndex
-        while lineStart < bytes.endIndex {
-            let lineEnd = bytes[lineStart...].firstIndex(of: ASCII.lineFeed) ?? (bytes.endIndex - 1)
-            let line = HeadAccumulator.content(of: bytes[lineStart...lineEnd])
-            lineStart = lineEnd + 1
-            guard let first = line.first else { break }
-            if ASCII.isWhitespace(first) {
-                // Obsolete line folding (RFC 9112 §5.2): join to the previous value with one space.
-                guard lastLineWasField else {
-                    diagnostics.malformedLines += 1
+        head.withUnsafeBufferPointer { bytes in
+            var lineStart = start
+            while lineStart < bytes.count {
+                var lineEnd = lineStart
+                while lineEnd < bytes.count, bytes[lineEnd] != ASCII.lineFeed { lineEnd += 1 }
+                let next = lineEnd + 1
+                // The line's content: without its line feed and the carriage return before it.
+                var contentEnd = min(lineEnd, bytes.count)
+                if contentEnd > lineStart, bytes[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
+                defer { lineStart = next }
+                guard contentEnd > lineStart else { break }
+                if ASCII.isWhitespace(bytes[lineStart]) {
+                    // Obsolete line folding (RFC 9112 §5.2): join to the previous value with one space.
+                    guard lastLineWasField else {
+                        diagnostics.malformedLines += 1
+                        continue
+                    }
+                    diagnostics.usedLineFolding = true
+                    foldedLines.append((spans.count - 1, trimmed(bytes, lineStart, contentEnd)))
                     continue
                 }
-                diagnostics.usedLineFolding = true
-                headers.continueLastValue(with: ASCII.string(ASCII.trimmingWhitespace(line)))
-                continue
+                var colon = lineStart
+                while colon < contentEnd, bytes[colon] != ASCII.colon, ASCII.isTokenCharacter(bytes[colon]) { colon += 1 }
+                guard colon < contentEnd, colon > lineStart, bytes[colon] == ASCII.colon else {
+                    diagnostics.malformedLines += 1
+                    lastLineWasField = false
+                    continue
+                }
+                let value = trimmed(bytes, colon + 1, contentEnd)
+                spans.append(HTTPHeaders.Span(nameStart: lineStart, nameEnd: colon,
+                                              valueStart: value.lowerBound, valueEnd: value.upperBound))
+                lastLineWasField = true
             }
-            guard let colon = line.firstIndex(of: ASCII.colon), colon > line.startIndex,
-                  line[line.startIndex..<colon].allSatisfy(ASCII.isTokenCharacter)
-            else {
-                diagnostics.malformedLines += 1
-                lastLineWasField = false
-                continue
-            }
-            let name = ASCII.string(line[line.startIndex..<colon])
-            let value = ASCII.string(ASCII.trimmingWhitespace(line[(colon + 1)...]))
-            headers.append(name: name, value: value)
-            lastLineWasField = true
+        }
+        var headers = HTTPHeaders(storage: head, spans: spans)
+        for folded in foldedLines {
+            headers.continueValue(ofField: folded.field, with: head[folded.text])
         }
         return (headers, diagnostics)
+    }
+
+    /// `start..<end` without leading and trailing spaces and tabs.
+    @inline(__always)
+    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Range<Int> {
+        var lower = start
+        var upper = end
+        while lower < upper, ASCII.isWhitespace(bytes[lower]) { lower += 1 }
+        while upper > lower, ASCII.isWhitespace(bytes[upper - 1]) { upper -= 1 }
+        return lower..<upper
     }
 }

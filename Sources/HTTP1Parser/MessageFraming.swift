@@ -85,15 +85,9 @@ enum MessageFraming {
     /// which counts as one (RFC 9110 §8.6); differing values conflict.
     static func contentLength(_ headers: HTTPHeaders) -> ContentLength {
         // The common case first, without the lists below: one field holding plain digits.
-        var fields = 0
-        var only: String?
-        for field in headers.fields where HTTPHeaders.namesMatch(field.name, "Content-Length") {
-            fields += 1
-            only = field.value
-        }
+        let fields = headers.count(named: "Content-Length")
         guard fields > 0 else { return .absent }
-        if fields == 1, let only, !only.isEmpty, only.utf8.count <= 20,
-           only.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }), let length = UInt64(only) {
+        if fields == 1, let only = headers.valueBytes("Content-Length"), let length = DecimalText.parse(only) {
             return .length(length)
         }
         let values = headers.values(for: "Content-Length")
