@@ -59,9 +59,8 @@ public struct JSONObjectStream {
     public mutating func arrayElement(writing write: (inout JSONTextWriter) -> Void) {
         JSONValue.separate(index: arrayElements, to: &buffer, pretty: pretty, indent: 2)
         var writer = JSONTextWriter(pretty: pretty, indent: 2)
-        swap(&writer.bytes, &buffer)  // The writer appends to the buffer itself: no copy.
         write(&writer)
-        swap(&writer.bytes, &buffer)
+        writer.withBytes { buffer.append(contentsOf: $0) }
         arrayElements += 1
         flushIfFull()
     }

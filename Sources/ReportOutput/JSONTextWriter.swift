@@ -5,55 +5,73 @@ import AnalyzerCore
 /// ``JSONValue`` tree first: the timeline's sessions are written this way, since a tree per session
 /// costs an allocation per value (a million sessions a run: see docs/performance.md).
 ///
+/// The text goes into memory the writer owns (hence not copyable): a key or a number is a few
+/// stores, where appending to an `[UInt8]` cost a uniqueness and capacity check per piece, which
+/// made a tenth of the busy workload's time.
+///
 /// Keys are static strings that need no escaping (the schema's member names); values are escaped.
-public struct JSONTextWriter {
-    /// The text written so far.
-    public internal(set) var bytes: [UInt8]
+public struct JSONTextWriter: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes written.
+    public private(set) var count = 0
     private let pretty: Bool
     /// The indent level of the outermost value written (its members go one deeper).
     private let baseIndent: Int
-    /// Open containers: whether each is an array, and how many members or elements it has so far.
-    private var open: [(isArray: Bool, count: Int)] = []
+    /// How many containers are open.
+    private var depth = 0
+    /// Per open container (bit `depth - 1` is the innermost): whether it is an array.
+    private var isArray: UInt64 = 0
+    /// Per open container: whether it has a member or element yet.
+    private var hasMembers: UInt64 = 0
+    /// Room for the longest piece written in one step without checking: an RFC 3339 time or a number.
+    private static let pieceRoom = 64
+    /// The deepest nesting the bit sets above hold.
+    public static let maximumDepth = 64
 
-    /// Starts writing after `bytes`, as a value nested `indent` levels deep.
-    public init(appendingTo bytes: [UInt8] = [], pretty: Bool = true, indent: Int = 0) {
-        self.bytes = bytes
+    /// Starts writing a value nested `indent` levels deep.
+    public init(pretty: Bool = true, indent: Int = 0, capacity: Int = 4096) {
+        self.capacity = max(capacity, Self.pieceRoom)
+        base = .allocate(capacity: self.capacity)
         self.pretty = pretty
         self.baseIndent = indent
-        open.reserveCapacity(8)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The text written so far.
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Hands the text written so far to `body`, without copying it.
+    public func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        try body(UnsafeBufferPointer(start: base, count: count))
     }
 
     // MARK: - Containers
 
     /// Opens an object (as the value of the last key, an array element or the top value).
-    public mutating func beginObject() {
-        beforeValue()
-        bytes.append(UInt8(ascii: "{"))
-        open.append((false, 0))
-    }
+    public mutating func beginObject() { open(UInt8(ascii: "{"), array: false) }
 
     /// Closes the object opened last.
     public mutating func endObject() { close(UInt8(ascii: "}")) }
 
     /// Opens an array.
-    public mutating func beginArray() {
-        beforeValue()
-        bytes.append(UInt8(ascii: "["))
-        open.append((true, 0))
-    }
+    public mutating func beginArray() { open(UInt8(ascii: "["), array: true) }
 
     /// Closes the array opened last.
     public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// Starts the member `key` of the object opened last; its value is written next.
     public mutating func key(_ key: StaticString) {
-        precondition(!open.isEmpty && !open[open.count - 1].isArray, "a key outside an object")
+        precondition(depth > 0 && !innermostIsArray, "a key outside an object")
         separate()
-        bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
-        if pretty { bytes.append(UInt8(ascii: " ")) }
+        reserve(key.utf8CodeUnitCount + 4)
+        put(UInt8(ascii: "\""))
+        (base + count).update(from: key.utf8Start, count: key.utf8CodeUnitCount)
+        count += key.utf8CodeUnitCount
+        put(UInt8(ascii: "\""))
+        put(UInt8(ascii: ":"))
+        if pretty { put(UInt8(ascii: " ")) }
     }
 
     // MARK: - Values
@@ -61,7 +79,21 @@ public struct JSONTextWriter {
     /// A string, escaped.
     public mutating func string(_ value: String) {
         beforeValue()
-        JSONValue.writeEscaped(value, to: &bytes)
+        var text = value
+        let copied: Bool = text.withUTF8 { utf8 in
+            // Most strings need no escape: copied whole.
+            guard !utf8.contains(where: Self.needsEscape) else { return false }
+            reserve(utf8.count + 2)
+            put(UInt8(ascii: "\""))
+            if let start = utf8.baseAddress { (base + count).update(from: start, count: utf8.count) }
+            count += utf8.count
+            put(UInt8(ascii: "\""))
+            return true
+        }
+        guard !copied else { return }
+        var escaped: [UInt8] = []
+        JSONValue.writeEscaped(value, to: &escaped)
+        append(escaped)
     }
 
     /// A string, or `null`.
@@ -74,15 +106,19 @@ public struct JSONTextWriter {
     public mutating func time(_ value: CaptureTimestamp?, precision: TimestampPrecision) {
         guard let value else { return null() }
         beforeValue()
-        bytes.append(UInt8(ascii: "\""))
-        value.appendRFC3339(precision: precision, to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        var text: [UInt8] = []
+        text.reserveCapacity(Self.pieceRoom)
+        text.append(UInt8(ascii: "\""))
+        value.appendRFC3339(precision: precision, to: &text)
+        text.append(UInt8(ascii: "\""))
+        append(text)
     }
 
     /// An unsigned integer.
     public mutating func uint(_ value: UInt64) {
         beforeValue()
-        DecimalText.append(value, to: &bytes)
+        reserve(DecimalText.maximumDigits)
+        count += DecimalText.write(value, to: base + count)
     }
 
     /// An unsigned integer, or `null`.
@@ -94,43 +130,123 @@ public struct JSONTextWriter {
     /// A signed integer.
     public mutating func int(_ value: Int64) {
         beforeValue()
-        DecimalText.append(value, to: &bytes)
+        reserve(DecimalText.maximumDigits + 1)
+        if value < 0 { put(UInt8(ascii: "-")) }
+        count += DecimalText.write(value.magnitude, to: base + count)
     }
 
     /// `true` or `false`.
     public mutating func bool(_ value: Bool) {
         beforeValue()
-        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        literal(value ? "true" : "false")
     }
 
     /// `null`.
     public mutating func null() {
         beforeValue()
-        bytes.append(contentsOf: "null".utf8)
+        literal("null")
     }
 
     /// A value built as a tree (for the rare, small ones).
     public mutating func value(_ value: JSONValue) {
         beforeValue()
-        value.write(to: &bytes, pretty: pretty, indent: baseIndent + open.count)
+        var text: [UInt8] = []
+        value.write(to: &text, pretty: pretty, indent: baseIndent + depth)
+        append(text)
     }
 
-    // MARK: - Layout
+    // MARK: - Layout (the same text as JSONValue.separate and JSONValue.close)
+
+    private var innermostIsArray: Bool { isArray & (1 << UInt64(depth - 1)) != 0 }
+
+    private mutating func open(_ bracket: UInt8, array: Bool) {
+        precondition(depth < Self.maximumDepth, "JSON nested deeper than \(Self.maximumDepth) levels")
+        beforeValue()
+        reserve(1)
+        put(bracket)
+        let bit: UInt64 = 1 << UInt64(depth)
+        if array { isArray |= bit } else { isArray &= ~bit }
+        hasMembers &= ~bit
+        depth += 1
+    }
 
     /// An array element is preceded by its separator; an object member's was written with its key.
     private mutating func beforeValue() {
-        guard let last = open.last, last.isArray else { return }
+        guard depth > 0, innermostIsArray else { return }
         separate()
     }
 
+    /// The comma before every member but the first and, when pretty, the member's new line.
     private mutating func separate() {
-        let last = open.count - 1
-        JSONValue.separate(index: open[last].count, to: &bytes, pretty: pretty, indent: baseIndent + open.count)
-        open[last].count += 1
+        let bit: UInt64 = 1 << UInt64(depth - 1)
+        let first = hasMembers & bit == 0
+        hasMembers |= bit
+        reserve(2)
+        if !first { put(UInt8(ascii: ",")) }
+        if pretty { newLine(indent: baseIndent + depth) }
     }
 
     private mutating func close(_ bracket: UInt8) {
-        let closed = open.removeLast()
-        JSONValue.close(bracket, empty: closed.count == 0, to: &bytes, pretty: pretty, indent: baseIndent + open.count)
+        precondition(depth > 0, "a container closed that was not opened")
+        depth -= 1
+        let empty = hasMembers & (1 << UInt64(depth)) == 0
+        if pretty && !empty { newLine(indent: baseIndent + depth) }
+        reserve(1)
+        put(bracket)
+    }
+
+    private mutating func newLine(indent: Int) {
+        let spaces = 2 * max(0, indent)
+        reserve(spaces + 1)
+        put(UInt8(ascii: "\n"))
+        (base + count).initialize(repeating: UInt8(ascii: " "), count: spaces)
+        count += spaces
+    }
+
+    // MARK: - Storage
+
+    @inline(__always)
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
+    /// Stores one byte; room for it was reserved.
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    private mutating func literal(_ text: StaticString) {
+        reserve(text.utf8CodeUnitCount)
+        (base + count).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+        count += text.utf8CodeUnitCount
+    }
+
+    private mutating func append(_ text: [UInt8]) {
+        reserve(text.count)
+        text.withUnsafeBufferPointer { source in
+            if let start = source.baseAddress { (base + count).update(from: start, count: source.count) }
+        }
+        count += text.count
+    }
+
+    /// Makes room for `bytes` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ bytes: Int) {
+        if capacity - count < bytes { grow(to: count + bytes) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        var newCapacity = capacity
+        while newCapacity < needed {
+            let (doubled, overflow) = newCapacity.multipliedReportingOverflow(by: 2)
+            newCapacity = overflow ? needed : doubled
+        }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
     }
 }

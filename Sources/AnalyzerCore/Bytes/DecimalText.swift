@@ -20,22 +20,42 @@ public enum DecimalText {
 
     /// Appends `magnitude` in decimal, zero-padded to at least `minimumDigits` digits.
     public static func append(_ magnitude: UInt64, minimumDigits: Int = 1, to text: inout [UInt8]) {
+        for _ in digitCount(magnitude)..<max(digitCount(magnitude), minimumDigits) { text.append(UInt8(ascii: "0")) }
+        // At most 20 digits: made on the stack, then copied in one piece.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumDigits) { digits in
+            let count = write(magnitude, to: digits.baseAddress!)
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: digits[0..<count]))
+        }
+    }
+
+    /// The most digits a `UInt64` has.
+    public static let maximumDigits = 20
+
+    /// Writes `magnitude` in decimal (no padding) at `out`, which must have room for
+    /// ``maximumDigits`` bytes; returns how many it wrote.
+    @inline(__always)
+    public static func write(_ magnitude: UInt64, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let count = digitCount(magnitude)
+        var remaining = magnitude
+        var index = count
+        while index > 0 {
+            index -= 1
+            out[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
+            remaining /= 10
+        }
+        return count
+    }
+
+    /// How many decimal digits `magnitude` has (1 for zero).
+    @inline(__always)
+    static func digitCount(_ magnitude: UInt64) -> Int {
         var count = 1
         var rest = magnitude / 10
         while rest > 0 {
             count += 1
             rest /= 10
         }
-        for _ in count..<max(count, minimumDigits) { text.append(UInt8(ascii: "0")) }
-        // At most 20 digits: made on the stack from the last backwards, then copied in one piece.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var remaining = magnitude
-            for index in stride(from: count - 1, through: 0, by: -1) {
-                digits[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-                remaining /= 10
-            }
-            text.append(contentsOf: UnsafeBufferPointer(rebasing: digits[0..<count]))
-        }
+        return count
     }
 
     /// Appends `value` in decimal (`-` first when negative), zero-padded to at least `minimumDigits`.
