@@ -134,33 +134,39 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     private func text(start: Int, end: Int) -> String { ASCII.string(storage[start..<end]) }
 
     private func firstSpan(named name: String) -> Span? {
-        var name = name
-        return name.withUTF8 { wanted in
-            spans.first { nameMatches($0, wanted) }
+        var found: Span?
+        scanSpans(named: name) { span in
+            found = span
+            return false
         }
+        return found
     }
 
     private func forEachSpan(named name: String, _ body: (Span) -> Void) {
-        var name = name
-        name.withUTF8 { wanted in
-            for span in spans where nameMatches(span, wanted) { body(span) }
+        scanSpans(named: name) { span in
+            body(span)
+            return true
         }
     }
 
-    /// ASCII case-insensitive comparison of a field's name with `wanted`; lengths differ for most
-    /// names looked up, which settles them at once.
-    @inline(__always)
-    private func nameMatches(_ span: Span, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard span.nameEnd - span.nameStart == wanted.count else { return false }
-        return storage.withUnsafeBufferPointer { bytes in
-            var offset = 0
-            while offset < wanted.count {
-                guard ASCII.lowercased(bytes[span.nameStart + offset]) == ASCII.lowercased(wanted[offset]) else {
-                    return false
+    /// Calls `body` with each field called `name`, in order, while it returns `true`. One pass over
+    /// raw buffers: names are compared by length first (which settles most), then byte by byte
+    /// ignoring ASCII case.
+    private func scanSpans(named name: String, while body: (Span) -> Bool) {
+        var name = name
+        name.withUTF8 { wanted in
+            storage.withUnsafeBufferPointer { bytes in
+                spans.withUnsafeBufferPointer { spans in
+                    for span in spans where span.nameEnd - span.nameStart == wanted.count {
+                        var offset = 0
+                        while offset < wanted.count,
+                              ASCII.lowercased(bytes[span.nameStart + offset]) == ASCII.lowercased(wanted[offset]) {
+                            offset += 1
+                        }
+                        if offset == wanted.count, !body(span) { return }
+                    }
                 }
-                offset += 1
             }
-            return true
         }
     }
 }

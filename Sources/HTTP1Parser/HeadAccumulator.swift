@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Collects one message head (start line and header block) from byte pieces of any size, within
 /// the byte and field-count limits, and says when it is complete.
 ///
@@ -66,28 +74,42 @@ struct HeadAccumulator {
         lineStart == 0 ? consumeStartLine(input, from: &index) : consumeFieldLines(input, from: &index)
     }
 
-    /// Feeds start-line bytes through the sniffer, one at a time (start lines are short).
+    /// Feeds start-line bytes through the sniffer, one at a time (start lines are short), and copies
+    /// the accepted ones in one piece when the call ends.
     private mutating func consumeStartLine(_ input: UnsafeRawBufferPointer, from index: inout Int) -> Outcome {
-        while index < input.count {
-            let byte = input[index]
+        let start = index
+        var position = index
+        defer { index = position }
+        while position < input.count {
+            let byte = input[position]
+            let buffered = bytes.count + (position - start)
             if byte == ASCII.lineFeed {
-                index += 1
                 if sniffer.isAtLineStart {
-                    let length = bytes.count + 1
+                    position += 1
                     reset()
-                    return .blankLine(length: length)
+                    return .blankLine(length: buffered + 1)
                 }
-                guard bytes.count < maxBytes else { index -= 1; return .tooLarge }
-                bytes.append(byte)
+                guard buffered < maxBytes else {
+                    append(input, from: start, count: position - start)
+                    return .tooLarge
+                }
+                position += 1
+                append(input, from: start, count: position - start)
                 guard startLineIsValid() else { return .badStartLine(atLineEnd: true) }
                 lineStart = bytes.count
                 return .startLineComplete
             }
-            guard sniffer.accept(byte) else { return .badStartLine(atLineEnd: false) }
-            guard bytes.count < maxBytes else { return .tooLarge }
-            bytes.append(byte)
-            index += 1
+            guard sniffer.accept(byte) else {
+                append(input, from: start, count: position - start)
+                return .badStartLine(atLineEnd: false)
+            }
+            guard buffered < maxBytes else {
+                append(input, from: start, count: position - start)
+                return .tooLarge
+            }
+            position += 1
         }
+        append(input, from: start, count: position - start)
         return .needMore
     }
 
@@ -115,10 +137,14 @@ struct HeadAccumulator {
             append(input, from: index, count: wanted)
             index += wanted
             guard lineEnd != nil else { return .needMore }
-            let line = Self.content(of: bytes[lineStart...])
-            lineStart = bytes.count
-            if line.isEmpty { return .complete }
-            if !ASCII.isWhitespace(line[line.startIndex]) {
+            // The line just completed is bytes[lineStart..<end], its line feed last.
+            let end = bytes.count
+            let hasCarriageReturn = end - lineStart >= 2 && bytes[end - 2] == ASCII.carriageReturn
+            let contentLength = end - lineStart - 1 - (hasCarriageReturn ? 1 : 0)
+            let first = bytes[lineStart]
+            lineStart = end
+            if contentLength == 0 { return .complete }
+            if !ASCII.isWhitespace(first) {
                 fieldLines += 1
                 if fieldLines > maxFields { return .tooManyFields }
             }
@@ -134,12 +160,10 @@ struct HeadAccumulator {
     /// Index of the next line feed at or after `index`, or `nil`.
     @inline(__always)
     static func firstLineFeed(in input: UnsafeRawBufferPointer, from index: Int) -> Int? {
-        var position = index
-        while position < input.count {
-            if input[position] == ASCII.lineFeed { return position }
-            position += 1
-        }
-        return nil
+        guard index < input.count, let base = input.baseAddress else { return nil }
+        // memchr: field lines are tens of bytes, and libc compares them a vector at a time.
+        guard let found = memchr(base + index, Int32(ASCII.lineFeed), input.count - index) else { return nil }
+        return UnsafeRawPointer(found) - base
     }
 
     /// A line without its line feed and the carriage return before it, if any.

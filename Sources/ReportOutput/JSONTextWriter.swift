@@ -24,8 +24,8 @@ public struct JSONTextWriter: ~Copyable {
     private var isArray: UInt64 = 0
     /// Per open container: whether it has a member or element yet.
     private var hasMembers: UInt64 = 0
-    /// Room for the longest piece written in one step without checking: an RFC 3339 time or a number.
-    private static let pieceRoom = 64
+    /// The least capacity: room for the longest piece written in one step (a time, a number).
+    private static let pieceRoom = CaptureTimestamp.maximumRFC3339Length + 2
     /// The deepest nesting the bit sets above hold.
     public static let maximumDepth = 64
 
@@ -106,12 +106,10 @@ public struct JSONTextWriter: ~Copyable {
     public mutating func time(_ value: CaptureTimestamp?, precision: TimestampPrecision) {
         guard let value else { return null() }
         beforeValue()
-        var text: [UInt8] = []
-        text.reserveCapacity(Self.pieceRoom)
-        text.append(UInt8(ascii: "\""))
-        value.appendRFC3339(precision: precision, to: &text)
-        text.append(UInt8(ascii: "\""))
-        append(text)
+        reserve(CaptureTimestamp.maximumRFC3339Length + 2)
+        put(UInt8(ascii: "\""))
+        count += value.writeRFC3339(precision: precision, to: base + count)
+        put(UInt8(ascii: "\""))
     }
 
     /// An unsigned integer.

@@ -48,7 +48,7 @@ public enum DecimalText {
 
     /// How many decimal digits `magnitude` has (1 for zero).
     @inline(__always)
-    static func digitCount(_ magnitude: UInt64) -> Int {
+    public static func digitCount(_ magnitude: UInt64) -> Int {
         var count = 1
         var rest = magnitude / 10
         while rest > 0 {

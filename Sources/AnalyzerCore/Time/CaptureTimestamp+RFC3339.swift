@@ -11,6 +11,20 @@ extension CaptureTimestamp {
     /// Appends ``rfc3339(precision:)``'s text to `text` as UTF-8, without making a `String` (the JSON
     /// timeline writes two times per request).
     public func appendRFC3339(precision: TimestampPrecision, to text: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.maximumRFC3339Length) { scratch in
+            let count = writeRFC3339(precision: precision, to: scratch.baseAddress!)
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[0..<count]))
+        }
+    }
+
+    /// The longest text ``writeRFC3339(precision:to:)`` writes: a sign and 20 digits of year, the
+    /// rest of the date and time, 9 fractional digits.
+    public static let maximumRFC3339Length = 64
+
+    /// Writes ``rfc3339(precision:)``'s text at `out`, which must have room for
+    /// ``maximumRFC3339Length`` bytes; returns how many it wrote (the JSON timeline writes two times
+    /// per request, straight into its output).
+    public func writeRFC3339(precision: TimestampPrecision, to out: UnsafeMutablePointer<UInt8>) -> Int {
         // Days since the epoch, floored, and the second within that day.
         let secondsPerDay: Int64 = 86_400
         var days = seconds / secondsPerDay
@@ -20,25 +34,34 @@ extension CaptureTimestamp {
             days -= 1
         }
         let (year, month, day) = Self.civilDate(fromDaysSinceEpoch: days)
-        let hour = secondOfDay / 3600
-        let minute = (secondOfDay % 3600) / 60
-        let second = secondOfDay % 60
-        let fraction = precision == .nanoseconds ? Int64(nanoseconds) : Int64(nanoseconds / 1000)
-        // Written as bytes: string concatenation cost ~10 times more per timestamp.
-        DecimalText.append(year, minimumDigits: 4, to: &text)
-        text.append(UInt8(ascii: "-"))
-        DecimalText.append(month, minimumDigits: 2, to: &text)
-        text.append(UInt8(ascii: "-"))
-        DecimalText.append(day, minimumDigits: 2, to: &text)
-        text.append(UInt8(ascii: "T"))
-        DecimalText.append(hour, minimumDigits: 2, to: &text)
-        text.append(UInt8(ascii: ":"))
-        DecimalText.append(minute, minimumDigits: 2, to: &text)
-        text.append(UInt8(ascii: ":"))
-        DecimalText.append(second, minimumDigits: 2, to: &text)
-        text.append(UInt8(ascii: "."))
-        DecimalText.append(fraction, minimumDigits: precision.rawValue, to: &text)
-        text.append(UInt8(ascii: "Z"))
+        let fraction = precision == .nanoseconds ? UInt64(nanoseconds) : UInt64(nanoseconds / 1000)
+        var count = 0
+        func put(_ byte: UInt8) {
+            out[count] = byte
+            count += 1
+        }
+        func number(_ value: UInt64, digits: Int) {
+            // Zero-padded to `digits`; longer values are written whole.
+            let length = DecimalText.digitCount(value)
+            for _ in length..<max(length, digits) { put(UInt8(ascii: "0")) }
+            count += DecimalText.write(value, to: out + count)
+        }
+        if year < 0 { put(UInt8(ascii: "-")) }
+        number(year.magnitude, digits: 4)
+        put(UInt8(ascii: "-"))
+        number(UInt64(month), digits: 2)
+        put(UInt8(ascii: "-"))
+        number(UInt64(day), digits: 2)
+        put(UInt8(ascii: "T"))
+        number(UInt64(secondOfDay / 3600), digits: 2)
+        put(UInt8(ascii: ":"))
+        number(UInt64((secondOfDay % 3600) / 60), digits: 2)
+        put(UInt8(ascii: ":"))
+        number(UInt64(secondOfDay % 60), digits: 2)
+        put(UInt8(ascii: "."))
+        number(fraction, digits: precision.rawValue)
+        put(UInt8(ascii: "Z"))
+        return count
     }
 
     /// Howard Hinnant's days-to-civil algorithm (public domain), proleptic Gregorian calendar.
