@@ -219,6 +219,8 @@ extension BITSSessionTracker {
     /// Connection `id` ended (`how`): its sessions count it no longer, and those that ended and have
     /// no other connection open leave.
     func connectionEnded(_ id: Int, how: ConnectionEnding) {
+        reentry.enter("BITSSessionTracker.connectionEnded")
+        defer { reentry.leave() }
         guard let state = connections.removeValue(forKey: id) else { return }
         for session in state.sessions where sessions.contains(session) {
             switch how {
@@ -250,7 +252,7 @@ extension BITSSessionTracker {
         let step = max(1, idleTimeoutSeconds / 16)
         if lastIdleSweep.adding(seconds: step) <= time {
             lastIdleSweep = time
-            expireIdle(now: time, idleSeconds: idleTimeoutSeconds)
+            endIdleSessions(now: time, idleSeconds: idleTimeoutSeconds)
         }
     }
 
@@ -260,6 +262,8 @@ extension BITSSessionTracker {
     /// within the idle timeout of the end with its last connection not closed. The others left open
     /// are judged as left (`orphaned-session`, `complete-not-closed`).
     public func finish(at captureEnd: CaptureTimestamp? = nil) {
+        reentry.enter("BITSSessionTracker.finish")
+        defer { reentry.leave() }
         let end = max(captureEnd ?? clock, clock)
         let open = sessions.handlesInOrder
         for session in open where sessions[session].awaitingID { releaseHeldFindings(session) }
@@ -280,6 +284,13 @@ extension BITSSessionTracker {
     /// capture (live mode calls it once a second; analysis calls it as capture time passes). Such a
     /// session leaves the tracker; if it speaks again, a new record of the same session begins.
     public func expireIdle(now: CaptureTimestamp, idleSeconds: Int64) {
+        reentry.enter("BITSSessionTracker.expireIdle")
+        defer { reentry.leave() }
+        endIdleSessions(now: now, idleSeconds: idleSeconds)
+    }
+
+    /// ``expireIdle(now:idleSeconds:)``'s work, for callers already inside the tracker.
+    func endIdleSessions(now: CaptureTimestamp, idleSeconds: Int64) {
         for session in sessions.handlesInOrder where sessions.contains(session) && sessions[session].endTime == nil {
             guard sessions[session].record.lastTime.adding(seconds: idleSeconds) <= now else { continue }
             if sessions[session].awaitingID { releaseHeldFindings(session) }

@@ -7,6 +7,8 @@ extension BITSSessionTracker {
     /// The capture lacks every packet of `missing` on connection `id`: its sessions' outcomes are
     /// unknown, and the rules that need that side no longer apply to them.
     func connectionOneSided(_ id: Int, missing: FlowDirection) {
+        reentry.enter("BITSSessionTracker.connectionOneSided")
+        defer { reentry.leave() }
         connections[id, default: ConnectionSessions()].missing = missing
         if let session = activeSession(on: id) { markOneSided(session, missing: missing) }
     }

@@ -84,37 +84,44 @@ struct ConnectionSessions {
 /// memory follows the sessions open at once, not the sessions of the capture. The code is split by
 /// concern: requests and answers here, the protocol checks in `+Checks`, lifecycle in
 /// `+Lifecycle`, one-sided captures in `+OneSided`, findings in `+Findings`.
+///
+/// Its stored state is `@exclusivity(unchecked)`: the runtime check on every access cost 7% of the
+/// busy workload's instructions. That is sound because only the tracker touches the state, on one
+/// thread, and nothing it calls (findings sink, session sink, observers) calls back into it while it
+/// runs; ``reentry`` makes that checkable: every entry the connection analyzers and the pipeline
+/// call enters it, and debug builds (the tests) stop at a call that reaches back.
 public final class BITSSessionTracker {
+    @exclusivity(unchecked) var reentry = ReentryGuard()
     let limits: Limits.BITS
     let findings: any FindingSink
     /// The sessions open now.
-    var sessions = BITSSessionTable()
+    @exclusivity(unchecked) var sessions = BITSSessionTable()
     /// Per open connection: its active session, its sessions, its waiting requests.
-    var connections: [Int: ConnectionSessions] = [:]
+    @exclusivity(unchecked) var connections: [Int: ConnectionSessions] = [:]
     /// Sessions with a BITS-Reply-URL not fetched yet, by the reply's normalised path.
-    var replyIndex: [String: [SessionHandle]] = [:]
+    @exclusivity(unchecked) var replyIndex: [String: [SessionHandle]] = [:]
     /// Sessions whose Create-Session Ack, which names them, is not in the capture (a connection
     /// without the server's side, or capture loss), still without an ID, newest last (at most
     /// ``maxAwaitingUnseenID``).
-    var sessionsAwaitingUnseenID: [SessionHandle] = []
+    @exclusivity(unchecked) var sessionsAwaitingUnseenID: [SessionHandle] = []
     /// How many sessions whose naming Ack the capture lacks wait for a request to name them: a
     /// client has one or a few uploads starting at once; older ones stay unnamed.
     static let maxAwaitingUnseenID = 64
     /// Sessions whose Create-Session was answered by an authentication challenge, newest last (at
     /// most ``maxAwaitingUnseenID``): the client sends it again with credentials, on the same
     /// connection or a new one.
-    var challengedCreates: [SessionHandle] = []
+    @exclusivity(unchecked) var challengedCreates: [SessionHandle] = []
     /// Ended sessions waiting for their connections to close, in the order they ended.
-    var lingering = FIFOQueue<(session: SessionHandle, endedAt: CaptureTimestamp)>()
+    @exclusivity(unchecked) var lingering = FIFOQueue<(session: SessionHandle, endedAt: CaptureTimestamp)>()
     /// IDs of sessions that left, and whether they were closed or cancelled (bounded).
-    var retiredIDs = RetiredIDs()
-    var nextWaitingSerial = 0
+    @exclusivity(unchecked) var retiredIDs = RetiredIDs()
+    @exclusivity(unchecked) var nextWaitingSerial = 0
     /// Codes reported with neither a session nor a connection (each once per run).
-    var reportedWithoutPlace: Set<FindingCode> = []
-    var sessionLimitReported = false
+    @exclusivity(unchecked) var reportedWithoutPlace: Set<FindingCode> = []
+    @exclusivity(unchecked) var sessionLimitReported = false
     /// The capture time of the latest event, and of the last look for idle sessions.
-    var clock = CaptureTimestamp.zero
-    var lastIdleSweep = CaptureTimestamp.zero
+    @exclusivity(unchecked) var clock = CaptureTimestamp.zero
+    @exclusivity(unchecked) var lastIdleSweep = CaptureTimestamp.zero
     /// Requests of sessions past `maxOpenSessions`, counted but not tracked.
     public internal(set) var untrackedRequests = 0
     /// Seconds of capture time a session may stay silent before it is ended (`bits.idleTimeoutSeconds`;
@@ -145,6 +152,8 @@ public final class BITSSessionTracker {
 
     /// Records a BITS request and checks it against its session. Returns what answering it needs.
     func request(_ observed: ObservedRequest) -> RequestHandle {
+        reentry.enter("BITSSessionTracker.request")
+        defer { reentry.leave() }
         advanceClock(observed.time)
         let head = observed.head
         let connection = observed.connection
@@ -232,6 +241,8 @@ public final class BITSSessionTracker {
 
     /// Processes the response to a request.
     func response(_ head: HTTPResponseHead, time: CaptureTimestamp, to handle: RequestHandle) {
+        reentry.enter("BITSSessionTracker.response")
+        defer { reentry.leave() }
         advanceClock(time)
         var handle = resolved(handle)
         var record = handle.record
@@ -278,6 +289,8 @@ public final class BITSSessionTracker {
     /// there, is not taken for a gap. Nothing is reported: the `capture-loss` and `http-desync`
     /// notices already say why the request is missing.
     func responseToLostRequest(_ head: HTTPResponseHead, connection: BITSConnectionInfo, time: CaptureTimestamp) {
+        reentry.enter("BITSSessionTracker.responseToLostRequest")
+        defer { reentry.leave() }
         advanceClock(time)
         guard head.status == 200, BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") == .ack else {
             return
@@ -304,6 +317,8 @@ public final class BITSSessionTracker {
 
     /// A request that will never be answered.
     func unanswered(_ handle: RequestHandle, time: CaptureTimestamp) {
+        reentry.enter("BITSSessionTracker.unanswered")
+        defer { reentry.leave() }
         giveUp(handle, responseLost: false, time: time)
     }
 
@@ -311,12 +326,16 @@ public final class BITSSessionTracker {
     /// it was answered, but how is unknown. Not `missing-ack`; after a Fragment the server's offset
     /// is unknown until the next Ack, so the next Fragment is not checked for a gap.
     func responseLost(_ handle: RequestHandle, time: CaptureTimestamp) {
+        reentry.enter("BITSSessionTracker.responseLost")
+        defer { reentry.leave() }
         giveUp(handle, responseLost: true, time: time)
     }
 
     /// A request still waiting for its answer when the capture ended: listed as unanswered, with no
     /// finding and nothing inferred (its answer may come after the capture's end).
     func cutByCaptureEnd(_ handle: RequestHandle, time: CaptureTimestamp) {
+        reentry.enter("BITSSessionTracker.cutByCaptureEnd")
+        defer { reentry.leave() }
         let (handle, record) = markUnanswered(handle, time: time)
         if let session = handle.session { announce(record, in: session, time: time) }
     }
@@ -401,6 +420,8 @@ public final class BITSSessionTracker {
 
     /// A second BITS request on a connection before the first was answered.
     func pipelined(connection: Int, session sessionID: String?, time: CaptureTimestamp) {
+        reentry.enter("BITSSessionTracker.pipelined")
+        defer { reentry.leave() }
         let session = sessionID.flatMap { sessions.handle(forID: $0) } ?? activeSession(on: connection)
         report(.pipelinedRequest, session: session, connection: connection, time: time,
                "BITS request sent before the previous one on connection \(connection) was answered")
@@ -408,6 +429,8 @@ public final class BITSSessionTracker {
 
     /// A GET or HEAD: fetches the reply of an upload-reply session if it names its reply URL.
     func fetch(target: String, time: CaptureTimestamp) {
+        reentry.enter("BITSSessionTracker.fetch")
+        defer { reentry.leave() }
         advanceClock(time)
         let fetched = ReplyURL.normalizedPath(target)
         guard let waiting = replyIndex.removeValue(forKey: fetched) else { return }
