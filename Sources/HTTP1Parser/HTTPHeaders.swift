@@ -158,12 +158,8 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
             storage.withUnsafeBufferPointer { bytes in
                 spans.withUnsafeBufferPointer { spans in
                     for span in spans where span.nameEnd - span.nameStart == wanted.count {
-                        var offset = 0
-                        while offset < wanted.count,
-                              ASCII.lowercased(bytes[span.nameStart + offset]) == ASCII.lowercased(wanted[offset]) {
-                            offset += 1
-                        }
-                        if offset == wanted.count, !body(span) { return }
+                        let name = UnsafeBufferPointer(rebasing: bytes[span.nameStart..<span.nameEnd])
+                        if ASCII.equalsIgnoringCase(name, wanted), !body(span) { return }
                     }
                 }
             }

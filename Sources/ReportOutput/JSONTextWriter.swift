@@ -82,7 +82,7 @@ public struct JSONTextWriter: ~Copyable {
         var text = value
         let copied: Bool = text.withUTF8 { utf8 in
             // Most strings need no escape: copied whole.
-            guard !utf8.contains(where: Self.needsEscape) else { return false }
+            guard !utf8.contains(where: JSONValue.needsEscape) else { return false }
             reserve(utf8.count + 2)
             put(UInt8(ascii: "\""))
             if let start = utf8.baseAddress { (base + count).update(from: start, count: utf8.count) }
@@ -202,11 +202,6 @@ public struct JSONTextWriter: ~Copyable {
     }
 
     // MARK: - Storage
-
-    @inline(__always)
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
-    }
 
     /// Stores one byte; room for it was reserved.
     @inline(__always)

@@ -129,11 +129,17 @@ public indirect enum JSONValue: Hashable, Sendable {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
+    /// Whether `byte` must be escaped in a JSON string: a control character, `"` or `\\`.
+    @inline(__always)
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
     static func writeEscaped(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         // Most strings need no escape: copy them whole.
         let needsEscape = text.utf8.withContiguousStorageIfAvailable { bytes in
-            bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+            bytes.contains(where: Self.needsEscape)
         }
         if needsEscape == false {
             out.append(contentsOf: text.utf8)

@@ -20,7 +20,7 @@ public enum DecimalText {
 
     /// Appends `magnitude` in decimal, zero-padded to at least `minimumDigits` digits.
     public static func append(_ magnitude: UInt64, minimumDigits: Int = 1, to text: inout [UInt8]) {
-        for _ in digitCount(magnitude)..<max(digitCount(magnitude), minimumDigits) { text.append(UInt8(ascii: "0")) }
+        text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, minimumDigits - digitCount(magnitude))))
         // At most 20 digits: made on the stack, then copied in one piece.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumDigits) { digits in
             let count = write(magnitude, to: digits.baseAddress!)
@@ -35,7 +35,14 @@ public enum DecimalText {
     /// ``maximumDigits`` bytes; returns how many it wrote.
     @inline(__always)
     public static func write(_ magnitude: UInt64, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        let count = digitCount(magnitude)
+        write(magnitude, minimumDigits: 1, to: out)
+    }
+
+    /// Writes `magnitude` in decimal, zero-padded to at least `minimumDigits` digits, at `out`, which
+    /// must have room for `max(minimumDigits, maximumDigits)` bytes; returns how many it wrote.
+    @inline(__always)
+    public static func write(_ magnitude: UInt64, minimumDigits: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let count = max(digitCount(magnitude), minimumDigits)
         var remaining = magnitude
         var index = count
         while index > 0 {

@@ -41,10 +41,7 @@ extension CaptureTimestamp {
             count += 1
         }
         func number(_ value: UInt64, digits: Int) {
-            // Zero-padded to `digits`; longer values are written whole.
-            let length = DecimalText.digitCount(value)
-            for _ in length..<max(length, digits) { put(UInt8(ascii: "0")) }
-            count += DecimalText.write(value, to: out + count)
+            count += DecimalText.write(value, minimumDigits: digits, to: out + count)
         }
         if year < 0 { put(UInt8(ascii: "-")) }
         number(year.magnitude, digits: 4)
