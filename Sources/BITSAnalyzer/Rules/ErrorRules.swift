@@ -62,8 +62,10 @@ enum ErrorRules {
                 ? "the server application did not answer the notification in time" : "the server application failed or refused")
         } else if let code, diskFull.contains(code.value) {
             (kind, meaning) = (.serverDiskFull, "the server's disk is full")
-        } else if code?.value == tooLarge || status == 413 {
-            (kind, meaning) = (.uploadTooLarge, "the server refuses the upload's size")
+        } else if code?.value == tooLarge {
+            (kind, meaning) = (.uploadTooLarge, "the upload exceeds the server's maximum size")
+        } else if status == 413 {
+            (kind, meaning) = (.uploadTooLarge, "the server refuses the request's size; a client retries with smaller fragments")
         } else if status == 404, record.type == .fragment,
                   max(record.range?.total ?? 0, record.contentLength ?? 0) > requestFilteringLimit {
             (kind, meaning) = (.uploadTooLarge, "over IIS request filtering's default of 30,000,000 bytes (404.13 in the IIS log)")
