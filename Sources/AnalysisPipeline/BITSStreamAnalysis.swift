@@ -13,6 +13,8 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
     /// The sessions and their findings.
     public let tracker: BITSSessionTracker
     private let httpLimits: Limits.HTTP
+    /// `reassembly.idleTimeoutSeconds`: how long a connection dropped as idle was silent.
+    private let idleSeconds: Int64
     private let findings: any FindingSink
     /// The TLS connections seen, which cannot be read.
     public let tls = TLSConnectionTally()
@@ -22,6 +24,7 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
     public init(limits: Limits = .init(), findings: any FindingSink) {
         self.tracker = BITSSessionTracker(limits: limits.bits, findings: findings)
         self.httpLimits = limits.http
+        self.idleSeconds = limits.reassembly.idleTimeoutSeconds
         self.findings = findings
     }
 
@@ -32,7 +35,7 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
             tracker: tracker, findings: findings
         )
         return HTTPStreamConsumer(analyzer: analyzer, parser: HTTPConnectionParser(limits: httpLimits, delegate: analyzer),
-                                  server: connection.server, tls: tls)
+                                  server: connection.server, tls: tls, idleSeconds: idleSeconds)
     }
 
     /// Notes the time of the latest connection's end, for the end-of-run notices.
@@ -66,6 +69,8 @@ final class HTTPStreamConsumer: StreamConsumer {
     private let parser: HTTPConnectionParser
     private let server: Endpoint
     private let tls: TLSConnectionTally
+    /// Seconds of silence after which the reassembler drops a connection as idle.
+    private let idleSeconds: Int64
     private var probe = Probe.undecided
     /// The first bytes of `probeDirection` while they hold an incomplete TLS handshake record
     /// (bounded by `TLSSniffer.maxProbeBytes`); empty otherwise.
@@ -78,11 +83,13 @@ final class HTTPStreamConsumer: StreamConsumer {
     /// Whether the connection is being removed from the table (its last stream ends are no close).
     private var removing = false
 
-    init(analyzer: BITSConnectionAnalyzer, parser: HTTPConnectionParser, server: Endpoint, tls: TLSConnectionTally) {
+    init(analyzer: BITSConnectionAnalyzer, parser: HTTPConnectionParser, server: Endpoint, tls: TLSConnectionTally,
+         idleSeconds: Int64) {
         self.analyzer = analyzer
         self.parser = parser
         self.server = server
         self.tls = tls
+        self.idleSeconds = idleSeconds
     }
 
     func streamData(_ bytes: UnsafeRawBufferPointer, direction: FlowDirection, offset: UInt64, time: CaptureTimestamp) {
@@ -126,6 +133,7 @@ final class HTTPStreamConsumer: StreamConsumer {
 
     func connectionClosed(_ summary: ConnectionSummary) {
         if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
+        if summary.end == .idleTimeout { analyzer.wentIdle(seconds: idleSeconds, after: summary.lastTime) }
         parser.finish(time: summary.lastTime)
         switch summary.end {
         case .captureEnd: analyzer.connectionClosed(.openAtCaptureEnd)

@@ -6,7 +6,8 @@ import HTTP1Parser
 /// One per connection, as the HTTP parser's delegate. BITS requests (`BITS_POST`, or any request
 /// carrying `BITS-Packet-Type`) are handed to the tracker once their body has ended, with the body
 /// bytes counted (never kept); their responses follow. GET and HEAD requests are passed on so the
-/// tracker can tell a fetched reply. HTTP-level anomalies become findings of this connection. When
+/// tracker can tell a fetched reply; plain POSTs only to recognise the BITS server's notifications
+/// to its application (`NotificationRules`). HTTP-level anomalies become findings of this connection. When
 /// the tracker has a ``BITSBodyObserver``, Fragment bodies are forwarded to it as they arrive.
 public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     private let tracker: BITSSessionTracker
@@ -39,6 +40,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// The tracker's body observer when this connection began (`analyze --extract`); `nil` keeps the
     /// body path to counting only.
     private let bodyObserver: (any BITSBodyObserver)?
+    /// The BITS server's notifications to its application on this connection awaiting an answer.
+    @exclusivity(unchecked) private var notifications = PendingNotifications()
 
     /// A request between its head and its answer.
     private struct PendingRequest {
@@ -91,7 +94,17 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
             startObservingBody(head, index: index, time: time)
         } else if head.method.equalsIgnoringASCIICase("GET") || head.method.equalsIgnoringASCIICase("HEAD") {
             tracker.fetch(target: head.target, time: time)
+        } else if head.method.equalsIgnoringASCIICase("POST"), let found = NotificationRules.request(head) {
+            notifications.sent(index, at: time)
+            for finding in found { report(finding, time: time) }
         }
+    }
+
+    /// Reports a notification finding of this connection, once per code.
+    private func report(_ finding: RuleFinding, time: CaptureTimestamp) {
+        guard reportedAnomalies.insert(finding.kind.code.rawValue).inserted else { return }
+        findings.report(Finding(code: finding.kind.code, severity: finding.kind.severity, connection: connection.id,
+                                time: time, message: finding.message, advice: finding.advice))
     }
 
     /// Tells the body observer, if any, that a Fragment with a parseable Content-Range begins.
@@ -138,6 +151,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     public func requestEnd(_ end: HTTPMessageEnd, index: Int, time: CaptureTimestamp) {
         reentry.enter("BITSConnectionAnalyzer.requestEnd")
         defer { reentry.leave() }
+        if !notifications.isEmpty { notifications.bodyEnded(index, at: time) }
         guard var request = pending[index], request.handle == nil else { return }
         let key = BITSRequestKey(connection: connection.id, index: index)
         if index == streamingBody.index, streamingBody.observed { bodyObserver?.fragmentBodyEnded(key) }
@@ -163,6 +177,10 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
             // Its request was lost from the capture (or never seen): the Ack may still move the session on.
             return tracker.responseToLostRequest(head, connection: connection, time: time)
         }
+        if !notifications.isEmpty, let sent = notifications.answered(index),
+           let slow = NotificationRules.answer(status: head.status, sent: sent, answered: time) {
+            report(slow, time: time)
+        }
         guard let request = pending[index] else { return }
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
         if let handle = request.handle {
@@ -181,6 +199,16 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// Nothing to do: the Ack was handled at its head.
     public func responseEnd(_ end: HTTPMessageEnd, requestIndex: Int?, time: CaptureTimestamp) {}
+
+    /// The reassembler drops the connection after `seconds` without a packet since `lastTime`: a
+    /// notification still waiting has waited at least that long (`notification-slow`).
+    public func wentIdle(seconds: Int64, after lastTime: CaptureTimestamp) {
+        reentry.enter("BITSConnectionAnalyzer.wentIdle")
+        defer { reentry.leave() }
+        let now = lastTime.adding(seconds: seconds)
+        guard let sent = notifications.oldest, let slow = NotificationRules.unanswered(sent: sent, silentUntil: now) else { return }
+        report(slow, time: now)
+    }
 
     /// A request that will never be answered: the tracker reports `missing-ack`.
     public func unanswered(requestIndex: Int, time: CaptureTimestamp) {

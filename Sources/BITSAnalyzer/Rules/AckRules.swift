@@ -16,7 +16,8 @@ enum AckRules {
                                  "\(head.status) challenge to \(record.type); the client must re-send it with credentials")], false)
         }
         var found: [RuleFinding] = []
-        if BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") != .ack {
+        let isAck = BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") == .ack
+        if !isAck {
             found.append(RuleFinding(.responseNotAck, "\(head.status) response to \(record.type) without BITS-Packet-Type: Ack"))
         }
         let codeHeader = head.headers["BITS-Error-Code"] ?? head.headers["BITS-Error"]
@@ -34,14 +35,19 @@ enum AckRules {
         record.received = head.headers["BITS-Received-Content-Range"].flatMap { ContentRange.decimal(Substring($0)) }
         let errorPresent = record.errorCode.map { !$0.isNoError } ?? false
         let success = (head.status == 200 || head.status == 201) && !errorPresent
+        if !success || codeHeader != nil || record.errorContext != nil {
+            ErrorRules.signalling(status: head.status, isAck: isAck, codeHeader: codeHeader, code: record.errorCode,
+                                  contextHeader: record.errorContext, into: &found)
+        }
         if !success, !(head.status == 416 && wasGap) {
             let code = record.errorCode.map { " \($0)" + ($0.name.map { " (\($0))" } ?? "") } ?? ""
             let context = record.errorContext.map { raw in
                 ", context \(raw)" + (BITSErrorContext(headerValue: raw)?.name.map { " (\($0))" } ?? "")
             } ?? ""
             let status = UInt32(clamping: max(0, head.status))
-            found.append(RuleFinding(.serverError, "\(record.type) answered \(head.status)\(code)\(context)",
-                                     advice: BITSFindingAdvice.serverError(errorCode: record.errorCode, status: status)))
+            // A refusal that names its cause in the configuration is reported as that instead.
+            found.append(ErrorRules.failure(record, status: head.status, evidence: "\(record.type) answered \(head.status)\(code)\(context)",
+                                            advice: BITSFindingAdvice.serverError(errorCode: record.errorCode, status: status)))
         }
         if record.errorCode == .sessionNotFound, sessionOpen {
             found.append(RuleFinding(.unknownSession, "server does not know the session: \(head.status) "

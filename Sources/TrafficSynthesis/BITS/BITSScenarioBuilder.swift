@@ -61,6 +61,8 @@ public struct BITSScenarioBuilder: Sendable {
     private(set) var server = BITSServerModel()
     /// Finding codes the script expects, by session index (order of first appearance).
     private(set) var expectedFindings: [Int: [String]] = [:]
+    /// Finding codes the script expects without a session (e.g. on a notification connection).
+    private(set) var expectedSessionlessFindings: [String] = []
     /// Session IDs issued so far by automatic Create-Session answers.
     private var issuedSessions = 0
     /// The global clock: microseconds since the first packet at which the next step starts.
@@ -244,6 +246,11 @@ public struct BITSScenarioBuilder: Sendable {
         expectedFindings[sessionIndex, default: []] += codes
     }
 
+    /// Expects finding `codes` that belong to no session (reported per connection).
+    public mutating func expectSessionlessFindings(_ codes: [String]) {
+        expectedSessionlessFindings += codes
+    }
+
     // MARK: Rendering
 
     /// Ends every open connection with a FIN exchange, then renders the connections the capture
@@ -266,7 +273,8 @@ public struct BITSScenarioBuilder: Sendable {
             )
         }
         let expected = ExpectedBITSAnalysis(
-            ledger: builder.ledger, expectedFindings: builder.expectedFindings, clientFile: builder.file
+            ledger: builder.ledger, expectedFindings: builder.expectedFindings,
+            sessionlessFindings: builder.expectedSessionlessFindings, clientFile: builder.file
         )
         return (conversations, expected)
     }

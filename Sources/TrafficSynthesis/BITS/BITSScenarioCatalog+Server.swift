@@ -21,7 +21,7 @@ extension BITSScenarioCatalog {
             let connection = $0.connect()
             let refusal = $0.messages.errorAck(status: 403, errorCode: "0x80070005")
             $0.createSession(on: connection, response: .message(refusal))
-            $0.expectFindings([Code.serverError])
+            $0.expectFindings([ErrorCode.accessDenied])
         },
         BITSScenarioRecipe(
             name: "bits-error-header",
@@ -31,7 +31,7 @@ extension BITSScenarioCatalog {
             let connection = $0.connect()
             let refusal = $0.messages.errorAck(status: 500, errorCode: "0x80070005", errorHeaderName: "BITS-Error")
             $0.createSession(on: connection, response: .message(refusal))
-            $0.expectFindings([Code.errorHeaderNameVariant, Code.serverError])
+            $0.expectFindings([Code.errorHeaderNameVariant, ErrorCode.errorStatusMismatch, Code.serverError])
         },
         BITSScenarioRecipe(
             name: "reply-not-fetched",

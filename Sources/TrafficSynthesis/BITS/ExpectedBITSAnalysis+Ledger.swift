@@ -6,8 +6,9 @@ extension ExpectedBITSAnalysis {
     }
 
     /// The expectation for the requests of `ledger` (script order), with the finding codes the
-    /// script expects per session index, and `clientFile`.
-    init(ledger: [ScriptedRequest], expectedFindings: [Int: [String]], clientFile: [UInt8]) {
+    /// script expects per session index and without a session, and `clientFile`.
+    init(ledger: [ScriptedRequest], expectedFindings: [Int: [String]], sessionlessFindings: [String] = [],
+         clientFile: [UInt8]) {
         var assemblies: [Assembly] = []
         var sessionByID: [String: Int] = [:]
         var activeSession: [Int: Int] = [:]  // connection → session index
@@ -56,6 +57,7 @@ extension ExpectedBITSAnalysis {
             sessions.append(Self.session(assembly.sessionID, requests: requests, findings: codes))
             findings += codes.map { ExpectedBITSFinding(code: $0, sessionID: assembly.sessionID) }
         }
+        findings += Array(Set(sessionlessFindings)).sorted().map { ExpectedBITSFinding(code: $0, sessionID: nil) }
         let upload = assemblies.firstIndex { $0.sessionID != nil }
         let serverFile = upload.map {
             Self.serverFile(requests: assemblies[$0].requests, acknowledged: sessions[$0].bytesAcknowledged)

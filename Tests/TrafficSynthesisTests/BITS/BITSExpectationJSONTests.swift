@@ -22,11 +22,11 @@ import TrafficSynthesis
                   "requests": [
                     {"type": "create-session", "status": 403}
                   ],
-                  "findings": ["server-error"]
+                  "findings": ["access-denied"]
                 }
               ],
               "findings": [
-                {"code": "server-error", "sessionID": null}
+                {"code": "access-denied", "sessionID": null}
               ],
               "clientFile": {"length": 6872, "fnv1a64": "8ee14253bc519c86"},
               "serverFile": {"length": 0, "fnv1a64": "cbf29ce484222325"},

@@ -32,7 +32,7 @@ import TrafficSynthesis
             #expect(session.findings == row.findings.sorted(), "\(name) seed \(seed)")
             #expect(expected.findings == row.findings.sorted().map {
                 ExpectedBITSFinding(code: $0, sessionID: session.sessionID)
-            })
+            } + (BriefTable.sessionlessFindings[name] ?? []).map { ExpectedBITSFinding(code: $0, sessionID: nil) })
             #expect((session.sessionID == nil) == (row.state == "rejected"))
         }
     }

@@ -34,7 +34,7 @@ enum BriefTable {
         ("duplicate-after-lost-ack", "completed", ["fragment-duplicate", "session-multi-connection"]),
         ("fragment-after-close", "completed", ["fragment-after-close", "server-error"]),
         ("midstream-capture", "completed", ["unknown-session"]),
-        ("create-refused", "rejected", ["server-error"]),
+        ("create-refused", "rejected", ["access-denied"]),
         ("reply-not-fetched", "completed", ["reply-not-fetched"]),
         ("reply-fetched", "completed", []),
         ("three-connections", "completed", ["session-multi-connection"]),
@@ -49,7 +49,7 @@ enum BriefTable {
         ("never-answered", "orphaned", ["missing-ack", "orphaned-session"]),
         ("pipelined", "completed", ["pipelined-request"]),
         ("upper-case-types", "completed", []),
-        ("bits-error-header", "rejected", ["error-header-name-variant", "server-error"]),
+        ("bits-error-header", "rejected", ["error-header-name-variant", "error-status-mismatch", "server-error"]),
         ("missing-session-id", "completed", ["missing-session-id", "server-error"]),
         ("server-unknown-session", "orphaned", ["orphaned-session", "server-error", "unknown-session"]),
         ("auth-challenge-create", "completed", ["auth-challenge"]),
@@ -59,6 +59,29 @@ enum BriefTable {
         ("auth-new-connection", "completed", ["auth-challenge"]),
         ("auth-challenge-fragment-close", "completed", ["auth-challenge"]),
         ("auth-challenge-refused", "rejected", ["auth-challenge"]),
+        ("error-header-on-success", "completed", ["error-header-on-success"]),
+        ("error-context-orphan", "rejected", ["error-context-orphan", "server-error"]),
+        ("invalid-error-context", "rejected", ["invalid-error-context", "server-error"]),
+        ("error-context-mismatch", "rejected", ["error-context-mismatch", "server-error"]),
+        ("error-status-mismatch", "rejected", ["error-status-mismatch", "server-error"]),
+        ("error-code-missing", "rejected", ["error-code-missing", "server-error"]),
+        ("client-server-http-error-codes", "rejected", ["client-server-http-error-codes", "server-error"]),
+        ("uploads-disabled", "rejected", ["uploads-disabled"]),
+        ("destination-conflict", "rejected", ["destination-conflict"]),
+        ("upload-too-large", "cancelled", ["upload-too-large"]),
+        ("fragment-413-smaller", "completed", ["error-code-missing", "upload-too-large"]),
+        ("server-disk-full", "orphaned", ["orphaned-session", "server-disk-full"]),
+        ("server-application-error", "orphaned", ["orphaned-session", "server-application-error"]),
+        ("notification-missing-original-url", "completed", []),
+        ("notification-reference-headers-inconsistent", "completed", []),
+        ("notification-slow", "completed", []),
+    ]
+
+    /// Findings of a scenario that belong to no session (the notification connection's).
+    static let sessionlessFindings: [String: [String]] = [
+        "notification-missing-original-url": ["notification-missing-original-url"],
+        "notification-reference-headers-inconsistent": ["notification-reference-headers-inconsistent"],
+        "notification-slow": ["notification-slow"],
     ]
 }
 

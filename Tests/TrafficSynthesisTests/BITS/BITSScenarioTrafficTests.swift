@@ -24,7 +24,8 @@ import TrafficSynthesis
                 // A GET (the reply fetch) has neither body nor Content-Length; every BITS_POST has both.
                 #expect(request.value("Content-Length") == (request.method == "GET" ? nil : String(request.body.count)))
                 #expect(request.value("Connection") == "Keep-Alive")
-                #expect(request.value("User-Agent") == "Microsoft BITS/7.8")
+                // A plain POST is the BITS server's notification to its application (IIS's user agent).
+                #expect(request.value("User-Agent") == (request.method == "POST" ? "BITSExts 1.5" : "Microsoft BITS/7.8"))
             }
             for response in responses {
                 #expect(response.status != nil)
@@ -67,6 +68,8 @@ import TrafficSynthesis
                let first = Self.firstOffset(exchange.request.value("Content-Range")), first > offset {
                 excused = true
             }
+            // A refusal whose status, code and context name its cause has its own code instead.
+            if Self.namesItsCause(status: status, code: code, context: response.value("BITS-Error-Context")) { excused = true }
             if !excused, (status != 200 && status != 201) || nonZeroCode { serverError = true }
             if let received = response.value("BITS-Received-Content-Range").flatMap({ Int($0) }) {
                 expectedOffset = received
@@ -86,6 +89,18 @@ import TrafficSynthesis
         for (code, holds) in rules {
             #expect(session.findings.contains(code) == holds, "\(name): \(code) should be \(holds ? "" : "absent")")
         }
+    }
+
+    /// Whether an error answer is one of the refusals docs/findings.md reports by their cause
+    /// (`uploads-disabled`, `access-denied`, … ) rather than as `server-error`.
+    static func namesItsCause(status: Int, code: String?, context: String?) -> Bool {
+        let hex = code.map { $0.lowercased().replacingOccurrences(of: "0x", with: "").replacingOccurrences(of: "x", with: "") }
+        let serverOwn = ["80070057", "8020001f", "80200020"].contains(hex ?? "")
+        let value = hex.flatMap { UInt32($0, radix: 16) }.flatMap { $0 == 0 ? nil : $0 }
+        if hex == "8020001e" || (context.map { ["0x7", "7", "x7"].contains($0.lowercased()) } == true && !serverOwn) { return true }
+        if let value, [0x8007_0070, 0x8007_0112, 0x8007_0027, 0x8020_0020].contains(value) { return true }
+        let accessOrNone = value == nil || value == 0x8007_0005
+        return status == 413 || status == 409 || ([403, 501].contains(status) && accessOrNone)
     }
 
     static func firstOffset(_ contentRange: String?) -> Int? {
