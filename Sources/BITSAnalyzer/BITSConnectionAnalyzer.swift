@@ -157,7 +157,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         if index == streamingBody.index, streamingBody.observed { bodyObserver?.fragmentBodyEnded(key) }
         request.handle = tracker.request(ObservedRequest(
             head: request.head, time: request.time, connection: connection, bodyBytes: end.bodyBytes,
-            bodyGapBytes: end.bodyGapBytes, complete: end.complete, requestKey: key
+            bodyGapBytes: end.bodyGapBytes, complete: end.complete, requestKey: key, endTime: time
         ))
         if let early = request.earlyResponse, let handle = request.handle {
             tracker.response(early.head, time: early.time, to: handle)

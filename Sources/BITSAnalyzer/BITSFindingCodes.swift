@@ -35,7 +35,7 @@ public struct BITSFindingKind: Hashable, Sendable {
     public static let rangeBeyondTotal = BITSFindingKind("range-beyond-total", .error)
     /// The total length differs from earlier fragments of the session (§5 #34).
     public static let totalLengthChanged = BITSFindingKind("total-length-changed", .error)
-    /// A Fragment whose Content-Range is absent or not `bytes F-L/T` (§5 #30, #31).
+    /// A Fragment whose Content-Range is not `bytes F-L/T` (§5 #31; absent: `missing-content-range`).
     public static let malformedContentRange = BITSFindingKind("malformed-content-range", .error)
     /// A Fragment, Close-Session or Cancel-Session without BITS-Session-Id (§5 #27).
     public static let missingSessionID = BITSFindingKind("missing-session-id", .error)
@@ -94,5 +94,5 @@ public struct BITSFindingKind: Hashable, Sendable {
         .missingPacketType, .responseNotAck, .requestBodyNotAllowed, .ackMissingReceivedRange,
         .createAckMissingSessionID, .ackRangeRegression, .errorHeaderNameVariant, .malformedErrorCode, .authChallenge,
         .sessionMultiConnection, .sessionMovedServer, .outOfSync416,
-    ] + errorKinds
+    ] + errorKinds + requestKinds
 }

@@ -42,6 +42,8 @@ struct TrackedSession {
     var lastConnectionClosed = false
     /// Whether `limit-session-requests` was reported for it.
     var requestLimitReported = false
+    /// The size of a fragment a 413 just refused: the next one must be smaller (`413-not-shrunk`).
+    var refusedFragmentSize: UInt64?
 
     init(record: BITSSession) { self.record = record }
 

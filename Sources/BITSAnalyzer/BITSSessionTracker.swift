@@ -28,6 +28,8 @@ struct ObservedRequest {
     var complete: Bool
     /// Where the request sits on its connection (for the body observer's verdicts).
     var requestKey: BITSRequestKey?
+    /// When the request's last byte was seen (`slow-ack` counts from there), if known.
+    var endTime: CaptureTimestamp? = nil
 }
 
 /// What the tracker needs to process the answer to a request.
@@ -46,6 +48,8 @@ struct RequestHandle {
     var waitingSerial: Int?
     /// Where the request sits on its connection (for the body observer's verdicts).
     var requestKey: BITSRequestKey?
+    /// When the request's last byte was seen, if known.
+    var requestEnd: CaptureTimestamp?
 }
 
 /// A request with no session yet, and the findings about it, held until a session claims it.
@@ -198,9 +202,11 @@ public final class BITSSessionTracker {
         }
         place(RequestRules.packet(record, typeHeader: typeHeader), session: session, connection: connection.id,
               time: record.time)
+        checkFraming(head, record: record, typeHeader: typeHeader, session: session)
 
         var handle = RequestHandle(session: session, record: record)
         handle.requestKey = observed.requestKey
+        handle.requestEnd = observed.endTime
         guard let session else {
             // No session yet on this connection: keep Pings and the like until one appears.
             if type == .ping || sessionID == nil {
@@ -266,6 +272,7 @@ public final class BITSSessionTracker {
             reportOrDefer(finding.kind, handle: &handle, session: session, connection: id, time: time, finding.message,
                           advice: finding.advice)
         }
+        checkFraming(head, time: time, handle: &handle, record: record, success: success)
         if record.challenge {
             if record.type == .createSession, let session { challenged(session) }
             return

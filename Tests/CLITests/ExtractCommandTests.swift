@@ -41,7 +41,9 @@ import TrafficSynthesis
             #expect(Self.fnv1a64(bytes) == serverFile["fnv1a64"] as? String, "\(name): content")
             let complete = try #require(file["complete"] as? Bool)
             #expect(path.hasSuffix(".partial") == !complete, "\(name): \(path)")
-            #expect(path.hasPrefix((session["session_id"] as? String ?? "") + "-"), "\(name): \(path)")
+            // No file name starts with a dot or a dash (SafeFileName): a signed decimal ID loses its sign.
+            let id = (session["session_id"] as? String ?? "").drop { $0 == "-" || $0 == "." }
+            #expect(path.hasPrefix(id + "-"), "\(name): \(path)")
             let missing = try #require(file["missing"] as? [[Int]])
             #expect(complete == missing.isEmpty, "\(name): missing \(missing)")
             #expect(missing.allSatisfy { $0.count == 2 && $0[0] <= $0[1] })

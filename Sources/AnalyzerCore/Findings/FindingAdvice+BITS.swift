@@ -33,7 +33,7 @@ extension FindingAdvice {
          "The file's total length changed during the session, for example because the local file changed while uploading. "
             + "Make sure the file is not written to while BITS uploads it (BG_E_LOCAL_FILE_CHANGED on the client)."),
         ("malformed-content-range",
-         "The fragment's Content-Range is missing or not 'bytes first-last/total': a non-Windows client or a proxy rewriting headers. "
+         "The fragment's Content-Range is not 'bytes first-last/total': a non-Windows client or a proxy rewriting headers. "
             + "Check the client implementation and any proxy between client and server."),
         ("missing-session-id",
          "A request that needs BITS-Session-Id came without it: a broken client, or a proxy stripping headers. "

@@ -10,9 +10,8 @@ enum RequestRules {
         _ record: BITSRequestRecord, rawRange: String?, complete: Bool, session: inout TrackedSession
     ) -> (findings: [RuleFinding], gap: Bool) {
         guard let range = record.range else {
-            return ([RuleFinding(.malformedContentRange,
-                                 rawRange.map { "Content-Range '\($0)' is not 'bytes first-last/total'" }
-                                     ?? "Fragment without Content-Range")], false)
+            return ([rawRange.map { RuleFinding(.malformedContentRange, "Content-Range '\($0)' is not 'bytes first-last/total'") }
+                        ?? RuleFinding(.missingContentRange, "Fragment without Content-Range")], false)
         }
         var found: [RuleFinding] = []
         if range.last >= range.total {

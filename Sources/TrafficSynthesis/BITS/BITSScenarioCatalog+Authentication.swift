@@ -32,6 +32,7 @@ extension BITSScenarioCatalog {
         ) {
             uploadAfterChallenge(&$0, $0.messages.authenticationChallenge(schemes: ["Basic realm=\"bits\""]),
                                  answer: ("Authorization", "Basic " + base64(Array("CONTOSO\\svc-bits:secret".utf8))))
+            $0.expectFindings([Code.basicAuthCleartext])
         },
         BITSScenarioRecipe(
             name: "auth-proxy-407",

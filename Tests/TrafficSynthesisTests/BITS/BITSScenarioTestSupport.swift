@@ -12,9 +12,11 @@ struct CapturedExchange {
     /// Capture time of the earliest packet carrying the request's first byte.
     var time: CaptureTimestamp
 
-    /// The lower-cased BITS-Packet-Type of a BITS_POST, or `nil` for any other request.
+    /// The lower-cased BITS-Packet-Type of a BITS_POST (or of another method carrying it, as the
+    /// analyzer counts it), or `nil` for any other request.
     var bitsType: String? {
-        request.method == "BITS_POST" ? request.value("BITS-Packet-Type")?.lowercased() : nil
+        request.method == "BITS_POST" || request.value("BITS-Packet-Type") != nil
+            ? request.value("BITS-Packet-Type")?.lowercased() : nil
     }
 }
 
@@ -54,7 +56,7 @@ enum BriefTable {
         ("server-unknown-session", "orphaned", ["orphaned-session", "server-error", "unknown-session"]),
         ("auth-challenge-create", "completed", ["auth-challenge"]),
         ("auth-ntlm-three-legs", "completed", ["auth-challenge"]),
-        ("auth-basic", "completed", ["auth-challenge"]),
+        ("auth-basic", "completed", ["auth-challenge", "basic-auth-cleartext"]),
         ("auth-proxy-407", "completed", ["auth-challenge"]),
         ("auth-new-connection", "completed", ["auth-challenge"]),
         ("auth-challenge-fragment-close", "completed", ["auth-challenge"]),
@@ -75,6 +77,22 @@ enum BriefTable {
         ("notification-missing-original-url", "completed", []),
         ("notification-reference-headers-inconsistent", "completed", []),
         ("notification-slow", "completed", []),
+        ("non-bits-post-method", "completed", ["non-bits-post-method"]),
+        ("ack-without-content-length", "completed", ["ack-missing-content-length"]),
+        ("ack-with-body", "completed", ["ack-has-body"]),
+        ("missing-content-length", "completed", ["missing-content-length"]),
+        ("oversized-header", "completed", ["oversized-header"]),
+        ("slow-ack", "completed", ["slow-ack"]),
+        ("missing-supported-protocols", "completed", ["missing-supported-protocols", "protocol-mismatch"]),
+        ("unknown-protocol-offer", "rejected", ["server-error", "unknown-protocol-offer"]),
+        ("numeric-session-id", "completed", ["malformed-session-id"]),
+        ("impersonated-iis", "completed", ["impersonated-iis-server", "malformed-session-id"]),
+        ("unsupported-encoding", "completed", ["unsupported-encoding"]),
+        ("missing-content-range", "orphaned", ["missing-content-range", "orphaned-session", "server-error"]),
+        ("413-not-shrunk", "completed", ["413-not-shrunk", "server-error"]),
+        ("content-name-anomaly", "completed", ["content-name-anomaly"]),
+        ("ntlm-without-ping", "completed", ["auth-challenge", "ntlm-without-ping", "session-multi-connection"]),
+        ("non-windows-client", "completed", ["non-windows-client"]),
     ]
 
     /// Findings of a scenario that belong to no session (the notification connection's).

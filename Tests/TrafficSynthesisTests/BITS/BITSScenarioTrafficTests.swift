@@ -22,14 +22,19 @@ import TrafficSynthesis
             for request in requests {
                 #expect(request.startLine.hasSuffix(" HTTP/1.1"))
                 // A GET (the reply fetch) has neither body nor Content-Length; every BITS_POST has both.
-                #expect(request.value("Content-Length") == (request.method == "GET" ? nil : String(request.body.count)))
+                if name != "missing-content-length" {
+                    #expect(request.value("Content-Length") == (request.method == "GET" ? nil : String(request.body.count)))
+                }
                 #expect(request.value("Connection") == "Keep-Alive")
                 // A plain POST is the BITS server's notification to its application (IIS's user agent).
-                #expect(request.value("User-Agent") == (request.method == "POST" ? "BITSExts 1.5" : "Microsoft BITS/7.8"))
+                let userAgent = name == "non-windows-client" ? "python-requests/2.31.0" : "Microsoft BITS/7.8"
+                #expect(request.value("User-Agent") == (request.method == "POST" ? "BITSExts 1.5" : userAgent))
             }
             for response in responses {
                 #expect(response.status != nil)
-                #expect(response.value("Content-Length") == String(response.body.count))
+                if name != "ack-without-content-length" {
+                    #expect(response.value("Content-Length") == String(response.body.count))
+                }
             }
         }
     }

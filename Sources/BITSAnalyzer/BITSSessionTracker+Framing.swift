@@ -1,0 +1,42 @@
+import AnalyzerCore
+import HTTP1Parser
+
+/// Applies the framing, negotiation and identity rules (`Rules/FramingRules.swift`) to requests
+/// and answers, and places what they find.
+extension BITSSessionTracker {
+    /// Checks a request's head, then the request against its session (before the session takes
+    /// the request's Content-Name).
+    func checkFraming(_ head: HTTPRequestHead, record: BITSRequestRecord, typeHeader: String?, session: SessionHandle?) {
+        place(FramingRules.request(head, record: record, typeHeader: typeHeader), session: session,
+              connection: record.connection, time: record.time)
+        guard let session else { return }
+        place(FramingRules.sessionRequest(record, session: &sessions[session]), session: session,
+              connection: record.connection, time: record.time)
+    }
+
+    /// Checks an answer; `record` has its status and challenge filled in, `success` says whether
+    /// it accepted the request. Findings about a request still waiting for its session are held.
+    func checkFraming(
+        _ head: HTTPResponseHead, time: CaptureTimestamp, handle: inout RequestHandle, record: BITSRequestRecord,
+        success: Bool
+    ) {
+        let session = handle.session
+        var partialClose = false
+        if let session {
+            if record.type == .fragment { FramingRules.fragmentAnswer(head, record: record, session: &sessions[session]) }
+            if record.type == .closeSession, head.status == 400 {
+                let total = sessions[session].record.totalLength
+                partialClose = total.map { (sessions[session].record.bytesAcknowledged ?? 0) < $0 }
+                    ?? sessions[session].record.createSeen
+            }
+        }
+        let found = FramingRules.answer(
+            head, record: record, time: time, requestEnd: handle.requestEnd ?? record.time, success: success,
+            firstOnConnection: handle.requestKey?.index == 0, partialClose: partialClose
+        )
+        for finding in found {
+            reportOrDefer(finding.kind, handle: &handle, session: session, connection: record.connection, time: time,
+                          finding.message, advice: finding.advice)
+        }
+    }
+}

@@ -1,0 +1,168 @@
+import AnalyzerCore
+import HTTP1Parser
+
+/// The rules of message framing, negotiation and identity (`docs/findings.md`, §5 #1, #6, #7, #9,
+/// #10, #13, #15, #16, #20, #26, #47, #50, #72, #73, #79, #80): requests here, answers in
+/// `FramingRules+Answers`. Each looks a header up only for the packet type or status it concerns,
+/// and builds its message only when it fires.
+enum FramingRules {
+    /// The one upload protocol defined, "BITS 1.5 Upload Protocol" (§2.4).
+    static let uploadProtocolGUID = "{7df0354d-249b-430f-820d-3d2a9bef4931}"
+    /// The longest header value the Windows server accepts (§1.1: 4 KB).
+    static let headerValueLimit = 4_096
+    /// An answer later than this after its request ended is `slow-ack` (§5 #13: suggested 120 s).
+    static let slowAckSeconds: Int64 = 120
+    /// For the final fragment of an upload-reply (its Ack names the reply), the server application's
+    /// own limit: 5 minutes, after which the Windows client has given up as well (§1.6).
+    static let slowReplyAckSeconds: Int64 = 300
+    /// The longest Content-Name Windows sends (§2.1: 260 characters).
+    static let contentNameLimit = 260
+
+    // MARK: Requests
+
+    /// What any BITS request's head shows, whatever its session: its method, framing, offered
+    /// protocols, encoding, credentials and client. `typeHeader` is BITS-Packet-Type as sent.
+    static func request(_ head: HTTPRequestHead, record: BITSRequestRecord, typeHeader: String?) -> [RuleFinding] {
+        var found: [RuleFinding] = []
+        if typeHeader != nil, head.method != "BITS_POST" {
+            found.append(RuleFinding(.nonBITSPostMethod, "\(record.type) sent with method \(quoted(head.method)), not BITS_POST"))
+        }
+        // An unreadable Content-Length is `http-invalid-content-length`; only an absent one is this.
+        if record.contentLength == nil, !head.headers.contains("Content-Length") {
+            found.append(RuleFinding(.missingContentLength, "\(record.type) without Content-Length"
+                                         + (head.headers.contains("Transfer-Encoding") ? " (Transfer-Encoding instead)" : "")))
+        }
+        if let field = oversizedField(head.headers, headBytes: head.headBytes) {
+            found.append(RuleFinding(.oversizedHeader, "request header \(field.name) of \(field.value.utf8.count) bytes "
+                                         + "(limit \(headerValueLimit))"))
+        }
+        switch record.type {
+        case .createSession: offeredProtocols(head.headers["BITS-Supported-Protocols"], into: &found)
+        case .fragment:
+            if let encoding = head.headers["Content-Encoding"], !onlyIdentity(encoding) {
+                found.append(RuleFinding(.unsupportedEncoding, "Fragment with Content-Encoding \(quoted(encoding)); "
+                                             + "BITS servers accept identity only"))
+            }
+        default: break
+        }
+        // Everything parsed here travelled as plain HTTP (TLS is not decrypted). The credentials
+        // themselves stay out of the message.
+        if let name = basicCredentialsHeader(head.headers) {
+            found.append(RuleFinding(.basicAuthCleartext, "\(name): Basic on \(record.type) over plain HTTP: "
+                                         + "user name and password readable on the path"))
+        }
+        if let agent = head.headers["User-Agent"], !agent.utf8.starts(with: "Microsoft BITS/".utf8) {
+            found.append(RuleFinding(.nonWindowsClient, "User-Agent \(quoted(agent)), not Microsoft BITS/<version>"))
+        }
+        return found
+    }
+
+    /// A request against its session: a changed or odd Content-Name, a fragment not shrunk after a
+    /// 413. Runs before the tracker records the request's Content-Name in the session.
+    static func sessionRequest(_ record: BITSRequestRecord, session: inout TrackedSession) -> [RuleFinding] {
+        var found: [RuleFinding] = []
+        if let name = record.contentName {
+            let known = session.record.contentName
+            if let known, known != name {
+                found.append(RuleFinding(.contentNameAnomaly, "Content-Name \(quoted(name)) differs from "
+                                             + "\(quoted(known)) sent before in the session"))
+            } else if known == nil || record.type == .createSession, let problem = contentNameProblem(name) {
+                // Each new name is checked once: the Create-Session's, or the first fragment's.
+                found.append(RuleFinding(.contentNameAnomaly, "Content-Name \(quoted(name)) \(problem)"))
+            }
+        }
+        if record.type == .fragment, let refused = session.refusedFragmentSize {
+            session.refusedFragmentSize = nil
+            if let size = record.range?.length ?? record.contentLength, size >= refused {
+                found.append(RuleFinding(.fragmentNotShrunkAfter413, "fragment of \(size) bytes"
+                                             + (record.range.map { " (\($0.text))" } ?? "")
+                                             + " after a 413 refused one of \(refused) bytes"))
+            }
+        }
+        return found
+    }
+
+    // MARK: Header values
+
+    /// The first BITS-relevant field (`BITS-*`, Content-Name, Content-Range, Content-Encoding) whose
+    /// value is longer than ``headerValueLimit``; none without looking when the whole head is shorter.
+    static func oversizedField(_ headers: HTTPHeaders, headBytes: Int) -> HTTPHeaderField? {
+        guard headBytes > headerValueLimit else { return nil }
+        return headers.fields.first { field in
+            guard field.value.utf8.count > headerValueLimit else { return false }
+            let name = field.name
+            return name.utf8.count > 5 && String(name.prefix(5)).equalsIgnoringASCIICase("BITS-")
+                || name.equalsIgnoringASCIICase("Content-Name") || name.equalsIgnoringASCIICase("Content-Range")
+                || name.equalsIgnoringASCIICase("Content-Encoding")
+        }
+    }
+
+    /// Adds `missing-supported-protocols` or `unknown-protocol-offer` for a Create-Session's offer.
+    private static func offeredProtocols(_ value: String?, into found: inout [RuleFinding]) {
+        let offered = BITSSessionTracker.protocolList(value)
+        if offered.isEmpty {
+            found.append(RuleFinding(.missingSupportedProtocols, value == nil ? "Create-Session without BITS-Supported-Protocols"
+                                         : "Create-Session with an empty BITS-Supported-Protocols"))
+        } else if !offered.contains(where: { $0.equalsIgnoringASCIICase(uploadProtocolGUID) }) {
+            found.append(RuleFinding(.unknownProtocolOffer, "Create-Session offers \(quoted(offered.joined(separator: " "))), "
+                                         + "not the BITS 1.5 upload protocol \(uploadProtocolGUID)"))
+        }
+    }
+
+    /// Whether every coding listed (parameters after `;` ignored) is `identity`.
+    static func onlyIdentity(_ value: String) -> Bool {
+        value.split(separator: ",").allSatisfy { item in
+            let coding = item.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let name = String(coding).trimmingASCIIWhitespace()
+            return name.isEmpty || name.equalsIgnoringASCIICase("identity")
+        }
+    }
+
+    /// The credentials header (Authorization, else Proxy-Authorization) that carries Basic ones, if any.
+    private static func basicCredentialsHeader(_ headers: HTTPHeaders) -> String? {
+        if let credentials = headers["Authorization"], scheme(of: credentials, is: "Basic") { return "Authorization" }
+        if let credentials = headers["Proxy-Authorization"], scheme(of: credentials, is: "Basic") {
+            return "Proxy-Authorization"
+        }
+        return nil
+    }
+
+    /// Whether a credentials value starts with the scheme `scheme` (compared without case).
+    static func scheme(of credentials: String, is scheme: String) -> Bool {
+        let token = credentials.utf8.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+        return token.count == scheme.utf8.count && String(decoding: token, as: UTF8.self).equalsIgnoringASCIICase(scheme)
+    }
+
+    /// Why a Content-Name is odd: too long, or with a character Windows forbids in file names (it
+    /// names the local file, without a path); `nil` when it is not.
+    static func contentNameProblem(_ name: String) -> String? {
+        if name.utf16.count > contentNameLimit { return "is \(name.utf16.count) characters long (limit \(contentNameLimit))" }
+        guard let bad = name.utf8.first(where: { forbiddenInFileNames.contains($0) }) else { return nil }
+        return "contains '\(Character(Unicode.Scalar(bad)))', which Windows forbids in a file name"
+    }
+
+    /// The characters Windows forbids in a file name: \ / : * ? " < > |.
+    private static let forbiddenInFileNames: Set<UInt8> = [0x5C, 0x2F, 0x3A, 0x2A, 0x3F, 0x22, 0x3C, 0x3E, 0x7C]
+
+    /// Whether `id` is `{8-4-4-4-12}` hex digits (either case).
+    static func isBracedGUID(_ id: String) -> Bool {
+        let bytes = Array(id.utf8)
+        guard bytes.count == 38, bytes[0] == UInt8(ascii: "{"), bytes[37] == UInt8(ascii: "}") else { return false }
+        for index in 1..<37 {
+            let byte = bytes[index]
+            if index == 9 || index == 14 || index == 19 || index == 24 {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else {
+                let lower = byte | 0x20
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(lower) else { return false }
+            }
+        }
+        return true
+    }
+
+    /// A value from the wire for a message: quoted, and cut after 80 characters.
+    static func quoted(_ value: String) -> String {
+        value.count > 80 ? "'\(value.prefix(80))…'" : "'\(value)'"
+    }
+}
