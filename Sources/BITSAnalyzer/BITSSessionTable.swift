@@ -42,6 +42,8 @@ struct TrackedSession {
     var lastConnectionClosed = false
     /// Whether `limit-session-requests` was reported for it.
     var requestLimitReported = false
+    /// What the session rules remember of it (`Rules/SessionRules.swift`).
+    var sessionRules = SessionRuleState()
 
     init(record: BITSSession) { self.record = record }
 

@@ -15,7 +15,7 @@ public enum FindingAdvice {
 
     /// Code → advice, every group together.
     static let table: [String: String] = Dictionary(
-        captureAdvice + bitsAdvice + httpAdvice + limitAdvice, uniquingKeysWith: { first, _ in first })
+        captureAdvice + bitsAdvice + sessionAdvice + httpAdvice + limitAdvice, uniquingKeysWith: { first, _ in first })
 
     /// The capture codes: what the capture lacks and how to capture better.
     static let captureAdvice: [(String, String)] = [
