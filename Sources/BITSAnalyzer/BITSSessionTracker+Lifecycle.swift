@@ -112,7 +112,10 @@ extension BITSSessionTracker {
             // Already answered (or given up) while waiting: the observer hears of it now.
             if waiting.record.status != nil || waiting.record.unanswered {
                 startIfNeeded(session)
-                if let observer { observer.requestFinished(waiting.record, in: sessions[session].record) }
+                if let observer {
+                    let snapshot = sessions[session].record
+                    observer.requestFinished(waiting.record, in: snapshot)
+                }
             }
         }
     }
@@ -160,10 +163,17 @@ extension BITSSessionTracker {
     // MARK: - Ending
 
     /// Tells the observer a session started, once, when it first has something to show.
+    ///
+    /// Observers get a copy of the record made before the call (`snapshot`), not the table's value
+    /// lent through its accessor for the length of the call: lent, a debug build destroyed a
+    /// temporary of it twice once `TrackedSession` grew (live mode crashed in `startIfNeeded`).
     func startIfNeeded(_ session: SessionHandle) {
         guard !sessions[session].startAnnounced, !sessions[session].awaitingID else { return }
         sessions[session].startAnnounced = true
-        if let observer { observer.sessionStarted(sessions[session].record) }
+        if let observer {
+            let snapshot = sessions[session].record
+            observer.sessionStarted(snapshot)
+        }
     }
 
     /// Tells the observer about an answered (or never answered) request, and ends the session when
@@ -171,7 +181,10 @@ extension BITSSessionTracker {
     func announce(_ record: BITSRequestRecord, in session: SessionHandle, time: CaptureTimestamp) {
         guard sessions.contains(session) else { return }
         startIfNeeded(session)
-        if let observer { observer.requestFinished(record, in: sessions[session].record) }
+        if let observer {
+            let snapshot = sessions[session].record
+            observer.requestFinished(record, in: snapshot)
+        }
         let state = sessions[session].record.state
         if state == .completed || state == .closedPartial || state == .cancelled || state == .rejected {
             end(session, time: time)
@@ -191,7 +204,10 @@ extension BITSSessionTracker {
               time: sessions[session].record.lastTime)
         sessions[session].endTime = time
         startIfNeeded(session)
-        if let observer { observer.sessionEnded(sessions[session].record, time: time) }
+        if let observer {
+            let snapshot = sessions[session].record
+            observer.sessionEnded(snapshot, time: time)
+        }
         if sessions[session].openConnections == 0 {
             retire(session)
         } else {
