@@ -94,5 +94,5 @@ public struct BITSFindingKind: Hashable, Sendable {
         .missingPacketType, .responseNotAck, .requestBodyNotAllowed, .ackMissingReceivedRange,
         .createAckMissingSessionID, .ackRangeRegression, .errorHeaderNameVariant, .malformedErrorCode, .authChallenge,
         .sessionMultiConnection, .sessionMovedServer, .outOfSync416,
-    ] + errorKinds + requestKinds
+    ] + errorKinds + requestKinds + sessionKinds
 }

@@ -44,6 +44,8 @@ struct TrackedSession {
     var requestLimitReported = false
     /// The size of a fragment a 413 just refused: the next one must be smaller (`413-not-shrunk`).
     var refusedFragmentSize: UInt64?
+    /// What the session rules remember of it (`Rules/SessionRules.swift`).
+    var sessionRules = SessionRuleState()
 
     init(record: BITSSession) { self.record = record }
 

@@ -30,8 +30,10 @@ extension BITSSessionTracker {
         _ head: HTTPResponseHead, success: Bool, session: SessionHandle, record: BITSRequestRecord, time: CaptureTimestamp
     ) {
         let (found, id) = AckRules.create(head, success: success, session: &sessions[session])
+        let sessionFound = sessionRulesOnCreateAck(head, success: success, id: id, session: session, time: time)
         if let id { sessions.index(session, byID: id) }
         place(found, session: session, connection: record.connection, time: time)
+        place(sessionFound, session: session, connection: record.connection, time: time)
         releaseHeldFindings(session)
     }
 
@@ -42,6 +44,7 @@ extension BITSSessionTracker {
         _ head: HTTPResponseHead, handle: RequestHandle, record: BITSRequestRecord, session: SessionHandle,
         time: CaptureTimestamp
     ) -> Range<UInt64>? {
+        sessionRulesOnFragmentAck(head, record: record, session: session, time: time)
         let (found, accepted) = AckRules.fragment(head, record: record, expectedAtRequest: handle.expectedAtRequest,
                                                   session: &sessions[session])
         indexReply(of: session)

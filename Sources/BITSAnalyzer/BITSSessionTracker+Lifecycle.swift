@@ -46,6 +46,7 @@ extension BITSSessionTracker {
             // had, so the end rules do not judge it as left open.
             sessions[created].record.closed = earlier == .closed
             sessions[created].record.cancelled = earlier == .cancelled
+            sessionRulesAdoptRetired(created, ending: earlier, lastSeen: retiredIDs.lastSeen(of: id))
             if earlier != .running {
                 report(.fragmentAfterClose, session: created, connection: connection.id, time: record.time,
                        "\(record.type) for a session already \(earlier == .closed ? "closed" : "cancelled")")
@@ -111,7 +112,10 @@ extension BITSSessionTracker {
             // Already answered (or given up) while waiting: the observer hears of it now.
             if waiting.record.status != nil || waiting.record.unanswered {
                 startIfNeeded(session)
-                if let observer { observer.requestFinished(waiting.record, in: sessions[session].record) }
+                if let observer {
+                    let snapshot = sessions[session].record
+                    observer.requestFinished(waiting.record, in: snapshot)
+                }
             }
         }
     }
@@ -159,10 +163,17 @@ extension BITSSessionTracker {
     // MARK: - Ending
 
     /// Tells the observer a session started, once, when it first has something to show.
+    ///
+    /// Observers get a copy of the record made before the call (`snapshot`), not the table's value
+    /// lent through its accessor for the length of the call: lent, a debug build destroyed a
+    /// temporary of it twice once `TrackedSession` grew (live mode crashed in `startIfNeeded`).
     func startIfNeeded(_ session: SessionHandle) {
         guard !sessions[session].startAnnounced, !sessions[session].awaitingID else { return }
         sessions[session].startAnnounced = true
-        if let observer { observer.sessionStarted(sessions[session].record) }
+        if let observer {
+            let snapshot = sessions[session].record
+            observer.sessionStarted(snapshot)
+        }
     }
 
     /// Tells the observer about an answered (or never answered) request, and ends the session when
@@ -170,7 +181,10 @@ extension BITSSessionTracker {
     func announce(_ record: BITSRequestRecord, in session: SessionHandle, time: CaptureTimestamp) {
         guard sessions.contains(session) else { return }
         startIfNeeded(session)
-        if let observer { observer.requestFinished(record, in: sessions[session].record) }
+        if let observer {
+            let snapshot = sessions[session].record
+            observer.requestFinished(record, in: snapshot)
+        }
         let state = sessions[session].record.state
         if state == .completed || state == .closedPartial || state == .cancelled || state == .rejected {
             end(session, time: time)
@@ -190,7 +204,10 @@ extension BITSSessionTracker {
               time: sessions[session].record.lastTime)
         sessions[session].endTime = time
         startIfNeeded(session)
-        if let observer { observer.sessionEnded(sessions[session].record, time: time) }
+        if let observer {
+            let snapshot = sessions[session].record
+            observer.sessionEnded(snapshot, time: time)
+        }
         if sessions[session].openConnections == 0 {
             retire(session)
         } else {
@@ -210,7 +227,7 @@ extension BITSSessionTracker {
         }
         if let id = tracked.record.sessionID {
             let ending: RetiredIDs.Ending = tracked.record.closed ? .closed : tracked.record.cancelled ? .cancelled : .running
-            retiredIDs.remember(id, ending: ending, limit: limits.maxRetiredIDs)
+            retiredIDs.remember(id, ending: ending, lastSeen: tracked.record.lastTime, limit: limits.maxRetiredIDs)
         }
         if let bodyObserver { tracked.record.file = bodyObserver.sessionRetired(tracked.record) }
         sink?.sessionRetired(tracked.record)
@@ -325,28 +342,36 @@ struct FIFOQueue<Element> {
 }
 
 /// The IDs of sessions that left the tracker and how each had ended, so a later request naming one
-/// is known as late, not as a session never created. Bounded: past the limit the oldest is
-/// forgotten. IDs are kept as 64-bit FNV-1a digests of their lower-cased bytes, not as strings (a
-/// fixed 9 bytes an entry, no allocation): a collision, vanishingly rare, only makes a request to a
-/// session never created read as a late one.
+/// is known as late, not as a session never created, and when its last message was (for
+/// `session-timeout-exceeded`). Bounded: past the limit the oldest is forgotten. IDs are kept as
+/// 64-bit FNV-1a digests of their lower-cased bytes, not as strings, with the ending and the last
+/// message's second packed in one word (a fixed 16 bytes an entry, no allocation): a collision,
+/// vanishingly rare, only makes a request to a session never created read as a late one.
 struct RetiredIDs {
     /// How a session stood when it left.
-    enum Ending {
+    enum Ending: UInt64 {
         case closed, cancelled
         /// Neither: it went silent, was refused or the tracker let it go at its linger time.
         case running
     }
 
-    private var endings: [UInt64: Ending] = [:]
+    /// Digest → last message second (clamped to 0...2^61) << 2 | ending.
+    private var endings: [UInt64: UInt64] = [:]
     private var order = FIFOQueue<UInt64>()
 
     /// How the session with ID `id` (any case) had ended, if it left the tracker.
-    func ending(of id: String) -> Ending? { endings[Self.digest(id)] }
+    func ending(of id: String) -> Ending? { endings[Self.digest(id)].flatMap { Ending(rawValue: $0 & 3) } }
 
-    mutating func remember(_ id: String, ending: Ending, limit: Int) {
+    /// When the last message of the session with ID `id` was (to the second), if it left the tracker.
+    func lastSeen(of id: String) -> CaptureTimestamp? {
+        endings[Self.digest(id)].map { CaptureTimestamp(seconds: Int64($0 >> 2), nanoseconds: 0) }
+    }
+
+    mutating func remember(_ id: String, ending: Ending, lastSeen: CaptureTimestamp, limit: Int) {
         guard limit > 0 else { return }
         let key = Self.digest(id)
-        if endings.updateValue(ending, forKey: key) != nil { return }
+        let second = UInt64(min(max(lastSeen.seconds, 0), Int64(1) << 61))
+        if endings.updateValue(second << 2 | ending.rawValue, forKey: key) != nil { return }
         order.append(key)
         if order.count > limit, let oldest = order.first {
             endings[oldest] = nil

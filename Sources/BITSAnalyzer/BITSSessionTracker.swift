@@ -50,6 +50,8 @@ struct RequestHandle {
     var requestKey: BITSRequestKey?
     /// When the request's last byte was seen, if known.
     var requestEnd: CaptureTimestamp?
+    /// What the session rules noted when the request was made.
+    var sessionNotes = SessionRequestNotes()
 }
 
 /// A request with no session yet, and the findings about it, held until a session claims it.
@@ -218,6 +220,7 @@ public final class BITSSessionTracker {
             return handle
         }
         handle.expectedAtRequest = sessions[session].expectedOffset
+        handle.sessionNotes = sessionRulesOnRequest(record, carriedID: sessionID != nil, session: session)
         let ended = sessions[session].record.closed || sessions[session].record.cancelled
         switch type {
         case .fragment where !ended: handle.wasGap = checkFragment(record, session: session, observed: observed)
@@ -278,6 +281,7 @@ public final class BITSSessionTracker {
             return
         }
         guard let session else { return }
+        sessionRulesOnAnswer(head, record: record, success: success, notes: handle.sessionNotes, session: session, time: time)
         switch record.type {
         case .createSession:
             acknowledgeCreate(head, success: success, session: session, record: record, time: time)

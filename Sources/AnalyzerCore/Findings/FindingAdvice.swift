@@ -15,7 +15,8 @@ public enum FindingAdvice {
 
     /// Code → advice, every group together.
     static let table: [String: String] = Dictionary(
-        captureAdvice + bitsAdvice + httpAdvice + limitAdvice + errorAdvice + requestAdvice, uniquingKeysWith: { first, _ in first })
+        captureAdvice + bitsAdvice + sessionAdvice + requestAdvice + errorAdvice + httpAdvice + limitAdvice,
+        uniquingKeysWith: { first, _ in first })
 
     /// The capture codes: what the capture lacks and how to capture better.
     static let captureAdvice: [(String, String)] = [

@@ -4,7 +4,7 @@
 public enum BITSScenarioCatalog {
     /// Every scenario, in a fixed order.
     public static let all: [BITSScenarioRecipe] = lifecycle + fragmentHandling + malformedRequests + serverSide
-        + authentication + errors + requests
+        + authentication + errors + requests + sessions
 
     /// The scenario named `name`, or `nil` when there is none.
     public static func named(_ name: String) -> BITSScenarioRecipe? { all.first { $0.name == name } }

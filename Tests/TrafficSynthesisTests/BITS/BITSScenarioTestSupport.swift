@@ -93,6 +93,22 @@ enum BriefTable {
         ("content-name-anomaly", "completed", ["content-name-anomaly"]),
         ("ntlm-without-ping", "completed", ["auth-challenge", "ntlm-without-ping", "session-multi-connection"]),
         ("non-windows-client", "completed", ["non-windows-client"]),
+        ("create-refused-with-protocol", "rejected", ["protocol-on-error-ack", "server-error"]),
+        ("create-session-201", "completed", ["create-session-201"]),
+        ("host-id-timeout-alone", "completed", ["host-id-fallback-inconsistent"]),
+        ("host-id-not-honored", "completed", ["host-id-not-honored"]),
+        ("host-id-fallback", "completed", ["host-id-fallback", "session-moved-server", "session-multi-connection"]),
+        ("session-not-found-wrong-code", "completed", ["fragment-after-close", "server-error", "session-not-found-wrong-code"]),
+        ("fragment-after-complete", "completed", ["fragment-after-complete", "fragment-duplicate"]),
+        ("received-range-past-total", "completed",
+         ["ack-range-mismatch", "ack-range-regression", "fragment-after-complete", "fragment-duplicate", "received-range-malformed"]),
+        ("session-id-echo-mismatch", "completed", ["session-id-echo-mismatch"]),
+        ("ack-missing-session-id", "completed", ["ack-missing-session-id"]),
+        ("reply-url-on-non-final-ack", "completed", ["reply-url-on-non-final-ack"]),
+        ("reply-url-too-long", "completed", ["reply-url-inconsistent"]),
+        ("cancel-after-complete", "cancelled", ["cancel-after-complete"]),
+        ("close-retry-after-400", "completed", ["close-retry-anomaly", "server-error"]),
+        ("restart-missing", "orphaned", ["orphaned-session", "restart-missing", "server-error", "unknown-session"]),
     ]
 
     /// Findings of a scenario that belong to no session (the notification connection's).
