@@ -124,7 +124,7 @@ extension BITSSessionTracker {
                 sessions[session].requestLimitReported = true
                 findings.report(Finding(
                     code: .limitSessionRequests, severity: .notice, sessionID: sessions[session].record.sessionID,
-                    connection: record.connection, time: record.time,
+                    sessionNumber: sessions[session].record.number, connection: record.connection, time: record.time,
                     message: "session has more than \(limits.maxRequestsPerSession) requests "
                         + "(limit maxRequestsPerSession); later ones are not listed"
                 ))
