@@ -41,8 +41,44 @@ extension BITSSessionTracker {
     /// still tracked: a finding about the connection can only be about it. `nil` when the
     /// connection had none or several (sequential uploads on one keep-alive connection).
     func soleSession(on id: Int) -> SessionHandle? {
-        guard let used = connections[id]?.sessions, used.count == 1, sessions.contains(used[0]) else { return nil }
-        return used[0]
+        guard let connection = connections[id], !connection.carriedUntracked, connection.sessions.count == 1,
+              sessions.contains(connection.sessions[0])
+        else { return nil }
+        return connection.sessions[0]
+    }
+
+    /// Reports a finding about connection `id` raised outside the session rules (an HTTP anomaly of
+    /// the connection, reported once per connection and code by its analyzer): it goes to the
+    /// connection's only session when there is one (``soleSession(on:)``), else to the connection.
+    func reportAboutConnection(_ finding: Finding) {
+        guard let id = finding.connection, let session = soleSession(on: id) else { return findings.report(finding) }
+        var finding = finding
+        finding.sessionID = sessions[session].record.sessionID
+        finding.sessionNumber = sessions[session].record.number
+        if !sessions[session].record.findingCodes.contains(finding.code) {
+            sessions[session].record.findingCodes.append(finding.code)
+        }
+        if sessions[session].awaitingID {
+            sessions[session].heldFindings.append(finding)
+        } else {
+            findings.report(finding)
+        }
+    }
+
+    /// Reports the findings held with requests of connection `id` that no session claimed (a Ping
+    /// answered with an error on a connection no session used): about the connection, as the
+    /// connection ends or the capture does, rather than never.
+    func releaseUnclaimedFindings(on id: Int) {
+        guard let waiting = connections[id]?.waiting, waiting.contains(where: { !$0.deferredFindings.isEmpty }) else {
+            return
+        }
+        for request in waiting {
+            for finding in request.deferredFindings {
+                report(finding.kind, session: nil, connection: id, time: finding.time, finding.message,
+                       advice: finding.advice)
+            }
+        }
+        connections[id]?.waiting = []
     }
 
     /// Reports a finding, or holds it with the request when the request still waits for a session.

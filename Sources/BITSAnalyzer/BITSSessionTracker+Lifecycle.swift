@@ -13,6 +13,7 @@ extension BITSSessionTracker {
     func newSession(id: String?, record: BITSRequestRecord, connection: BITSConnectionInfo) -> SessionHandle? {
         guard sessions.count < limits.maxOpenSessions else {
             untrackedRequests += 1
+            connections[connection.id, default: ConnectionSessions()].carriedUntracked = true
             if !sessionLimitReported {
                 sessionLimitReported = true
                 findings.report(Finding(
@@ -219,6 +220,7 @@ extension BITSSessionTracker {
     /// Connection `id` ended (`how`): its sessions count it no longer, and those that ended and have
     /// no other connection open leave.
     func connectionEnded(_ id: Int, how: ConnectionEnding) {
+        releaseUnclaimedFindings(on: id)
         guard let state = connections.removeValue(forKey: id) else { return }
         for session in state.sessions where sessions.contains(session) {
             switch how {
@@ -261,6 +263,7 @@ extension BITSSessionTracker {
     /// are judged as left (`orphaned-session`, `complete-not-closed`).
     public func finish(at captureEnd: CaptureTimestamp? = nil) {
         let end = max(captureEnd ?? clock, clock)
+        for id in connections.keys.sorted() { releaseUnclaimedFindings(on: id) }
         let open = sessions.handlesInOrder
         for session in open where sessions[session].awaitingID { releaseHeldFindings(session) }
         for session in open where sessions.contains(session) && sessions[session].endTime == nil {
