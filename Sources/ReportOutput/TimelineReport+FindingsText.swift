@@ -6,10 +6,11 @@ extension TimelineReport {
     /// ``TextSummaryLimits/sessionsWithFindings`` when there are more), in the table's order, a
     /// heading naming the session in full and its findings, most severe first; then the findings
     /// tied to no session; then a count by code of those not listed (other sessions, and past the
-    /// limits).
+    /// limits). Each advice is shown once, under the first finding it applies to.
     func findingsText(_ placed: SummaryFindings, listed: [BITSSession], style: TextStyle) -> String {
         guard !findings.isEmpty else { return "\nno findings\n" }
         var out = ""
+        var advised: Set<String> = []
         let rows = placed.listedRows(limit: summaryLimits.sessionsWithFindings)
         var notListed: [FindingCode: Int] = placed.elsewhereByCode
         for row in placed.groups.keys where !rows.contains(row) {
@@ -18,12 +19,12 @@ extension TimelineReport {
         for row in rows {
             let group = placed.groups[row]!
             out += "\n" + sessionHeading(listed[row], style: style) + "\n"
-            out += groupLines(group, style: style, showSession: false)
+            out += groupLines(group, style: style, showSession: false, advised: &advised)
         }
         if placed.captureWide.count > 0 {
             let count = placed.captureWide.count
             out += "\n" + style.bold("not tied to a session (\(count) finding\(count == 1 ? "" : "s")):") + "\n"
-            out += groupLines(placed.captureWide, style: style, showSession: true)
+            out += groupLines(placed.captureWide, style: style, showSession: true, advised: &advised)
         }
         let more = notListed.values.reduce(0, +)
         if more > 0 {
@@ -50,10 +51,16 @@ extension TimelineReport {
         return style.bold("session \(id)") + "  " + style.paint(state, state: session.state) + "  " + url
     }
 
-    /// A group's findings kept, most severe first, each with its advice; then how many more, by code.
-    private func groupLines(_ group: SummaryFindings.Group, style: TextStyle, showSession: Bool) -> String {
+    /// A group's findings kept, most severe first, each with its advice unless `advised` holds it
+    /// already; then how many more, by code.
+    private func groupLines(_ group: SummaryFindings.Group, style: TextStyle, showSession: Bool,
+                            advised: inout Set<String>) -> String {
         var out = ""
-        for index in group.keptInOrder { out += findingLines(findings[index], style: style, showSession: showSession) }
+        for index in group.keptInOrder {
+            let finding = findings[index]
+            let advice = BITSFindingAdvice.advice(for: finding).flatMap { advised.insert($0).inserted ? $0 : nil }
+            out += findingLines(finding, advice: advice, style: style, showSession: showSession)
+        }
         let rest = group.notKeptByCode(of: findings)
         let count = rest.values.reduce(0, +)
         if count > 0 { out += "  " + Self.moreFindingsLine(count: count, byCode: rest, what: nil) }
@@ -62,8 +69,8 @@ extension TimelineReport {
 
     /// `  error    code  conn N  message` (the session ID after the code when `showSession`), or, when
     /// that is wider than the style allows, the message wrapped on lines of its own indented under
-    /// it; then `advice: …` indented under it (wrapped likewise), when the code has advice.
-    private func findingLines(_ finding: Finding, style: TextStyle, showSession: Bool) -> String {
+    /// it; then `advice: …` indented under it (wrapped likewise), when given.
+    private func findingLines(_ finding: Finding, advice: String?, style: TextStyle, showSession: Bool) -> String {
         var place: [String] = []
         if showSession, let id = finding.sessionID { place.append(TextTable.printable(id)) }
         if let connection = finding.connection { place.append("conn \(connection)") }
@@ -76,7 +83,7 @@ extension TimelineReport {
             + (place.isEmpty ? "" : "  " + place.joined(separator: " "))
         let message = TextTable.printable(finding.message)
         let indent = "      "
-        let advice = BITSFindingAdvice.advice(for: finding).map { "advice: " + TextTable.printable($0) }
+        let advice = advice.map { "advice: " + TextTable.printable($0) }
         guard let width = style.width else {
             return paintedHead + "  " + message + "\n" + (advice.map { indent + $0 + "\n" } ?? "")
         }

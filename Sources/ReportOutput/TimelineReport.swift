@@ -53,7 +53,7 @@ public struct TextSummaryLimits: Sendable {
     /// Sessions whose findings are listed under them: the worst of the table's sessions with
     /// findings (most severe finding, then most findings); the findings of the others are counted
     /// by code.
-    public var sessionsWithFindings = 20
+    public var sessionsWithFindings = 10
     /// Findings listed under each session, the most severe first; the rest are counted by code.
     public var findingsPerSession = 10
     /// Findings tied to no session that are listed, the most severe first; the rest are counted by code.
