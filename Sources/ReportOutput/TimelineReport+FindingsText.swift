@@ -28,8 +28,9 @@ extension TimelineReport {
         }
         let more = notListed.values.reduce(0, +)
         if more > 0 {
-            out += "\n" + Self.moreFindingsLine(count: more, byCode: notListed,
-                                                 what: rows.isEmpty ? "of sessions" : "of other sessions")
+            out += "\n" + Self.fitted(Self.moreFindingsLine(count: more, byCode: notListed,
+                                                            what: rows.isEmpty ? "of sessions" : "of other sessions"),
+                                      indent: "", width: style.width)
         }
         return out
     }
@@ -63,7 +64,9 @@ extension TimelineReport {
         }
         let rest = group.notKeptByCode(of: findings)
         let count = rest.values.reduce(0, +)
-        if count > 0 { out += "  " + Self.moreFindingsLine(count: count, byCode: rest, what: nil) }
+        if count > 0 {
+            out += Self.fitted(Self.moreFindingsLine(count: count, byCode: rest, what: nil), indent: "  ", width: style.width)
+        }
         return out
     }
 
@@ -92,6 +95,14 @@ extension TimelineReport {
         guard head.count + 2 + message.count > width else { return paintedHead + "  " + message + "\n" + adviceLines }
         let wrapped = Self.wrap(message, width: wrapWidth)
         return paintedHead + "\n" + wrapped.map { indent + $0 + "\n" }.joined() + adviceLines
+    }
+
+    /// `line` (ending in a newline) after `indent`; with a width it does not fit, wrapped, the
+    /// lines after the first indented two more.
+    static func fitted(_ line: String, indent: String, width: Int?) -> String {
+        guard let width, indent.count + line.count - 1 > width else { return indent + line }
+        let lines = wrap(String(line.dropLast()), width: max(width - indent.count - 2, 20))
+        return lines.enumerated().map { (index, text) in indent + (index == 0 ? "" : "  ") + text + "\n" }.joined()
     }
 
     /// `… 1,234 more of other sessions: orphaned-session 1,200, fragment-gap 34 (the JSON timeline,

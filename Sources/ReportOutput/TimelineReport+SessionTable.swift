@@ -9,12 +9,13 @@ extension TimelineReport {
     /// How the session table fits a width, step by step (each only when the ones before were not
     /// enough): the session ID shortened first (to `{F90D…A34D}`), then the client and server; the
     /// URL down to 40 characters; then requests, duration, client and server left out; the URL down
-    /// to 28; the start left out; the URL down to 20; the finding count left out; the URL down to 12.
+    /// to 28; the start left out; the URL down to 20; the finding count left out; the URL down to
+    /// 12; as a last resort the ID down to 7 and the URL to 8.
     /// A shortened URL keeps more of its end (the file name) than of its start.
     public static let sessionTableFitting: [TextTable.FitStep] = [
         .shrink(0, to: 11), .shrink(3, to: 15), .shrink(2, to: 16), .shrink(1, to: 40),
         .drop(7), .drop(8), .drop(3), .shrink(2, to: 12), .drop(2), .shrink(1, to: 28),
-        .drop(4), .shrink(1, to: 20), .drop(9), .shrink(1, to: 12),
+        .drop(4), .shrink(1, to: 20), .drop(9), .shrink(1, to: 12), .shrink(0, to: 7), .shrink(1, to: 8),
     ]
 
     /// The session table: a header and a line per listed session, fitted to the style's width,

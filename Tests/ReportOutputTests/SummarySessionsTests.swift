@@ -127,6 +127,11 @@ import Testing
         #expect(!text.contains("session (no ID)"))
         #expect(lines.contains { $0.hasPrefix("  … 1 more: capture-loss 1") })
         #expect(lines.last?.hasPrefix("… 1 more of other sessions: server-error 1 (the JSON timeline") == true)
+        // Fitted to a width, the count lines wrap like the rest.
+        let narrow = report.text(style: TextStyle(colors: false, width: 60)).split(separator: "\n").map(String.init)
+        #expect(narrow.allSatisfy { $0.count <= 60 }, "\(narrow.filter { $0.count > 60 })")
+        let more = try #require(narrow.firstIndex { $0.hasPrefix("… 1 more of other sessions: server-error 1") })
+        #expect(narrow[more + 1].hasPrefix("  ") && narrow[more + 1].hasSuffix("every finding)"))
     }
 
     @Test("control characters from the wire are shown as ?, never sent to the terminal")
