@@ -265,7 +265,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     private func report(_ anomaly: HTTPAnomaly, direction: FlowDirection, time: CaptureTimestamp) {
         guard sawHTTP || Self.isHeadLimit(anomaly), reportedAnomalies.insert(anomaly.code).inserted else { return }
-        findings.report(Finding(
+        // About the connection's session when it has exactly one.
+        tracker.reportAboutConnection(Finding(
             code: FindingCode(rawValue: anomaly.code), severity: anomaly.severity, connection: connection.id,
             time: time, message: "\(direction == .clientToServer ? "client" : "server"): \(anomaly.message)"
         ))

@@ -2,14 +2,17 @@ import AnalyzerCore
 
 /// Findings leave the tracker through one path: each code once per session (or, without a
 /// session, once per connection), held while the session's ID is still to come, released with it.
+/// A finding raised without a session goes to the session of its connection when that connection
+/// has exactly one session, so that it is listed with it (docs/findings.md).
 extension BITSSessionTracker {
     /// Reports a finding once per session (or, without a session, once per connection) and code.
-    /// A session that left the tracker meanwhile counts as none.
+    /// Without a session, the connection's only session takes it; a session that left the tracker
+    /// meanwhile counts as none.
     func report(
         _ kind: BITSFindingKind, session: SessionHandle?, connection: Int?, time: CaptureTimestamp?, _ message: String,
         advice: String? = nil
     ) {
-        guard let session, sessions.contains(session) else {
+        guard let session = session ?? connection.flatMap(soleSession(on:)), sessions.contains(session) else {
             if let connection {
                 guard !(connections[connection]?.reportedCodes.contains(kind.code) ?? false) else { return }
                 connections[connection, default: ConnectionSessions()].reportedCodes.append(kind.code)
@@ -23,7 +26,8 @@ extension BITSSessionTracker {
         sessions[session].record.findingCodes.append(kind.code)
         let finding = Finding(
             code: kind.code, severity: kind.severity, sessionID: sessions[session].record.sessionID,
-            connection: connection, time: time, message: message, advice: advice
+            sessionNumber: sessions[session].record.number, connection: connection, time: time, message: message,
+            advice: advice
         )
         if sessions[session].awaitingID {
             // The Create-Session Ack that names the session has not come yet: hold the finding.
@@ -31,6 +35,50 @@ extension BITSSessionTracker {
         } else {
             findings.report(finding)
         }
+    }
+
+    /// The session of connection `id` when it is the only one that used the connection and is
+    /// still tracked: a finding about the connection can only be about it. `nil` when the
+    /// connection had none or several (sequential uploads on one keep-alive connection).
+    func soleSession(on id: Int) -> SessionHandle? {
+        guard let connection = connections[id], !connection.carriedUntracked, connection.sessions.count == 1,
+              sessions.contains(connection.sessions[0])
+        else { return nil }
+        return connection.sessions[0]
+    }
+
+    /// Reports a finding about connection `id` raised outside the session rules (an HTTP anomaly of
+    /// the connection, reported once per connection and code by its analyzer): it goes to the
+    /// connection's only session when there is one (``soleSession(on:)``), else to the connection.
+    func reportAboutConnection(_ finding: Finding) {
+        guard let id = finding.connection, let session = soleSession(on: id) else { return findings.report(finding) }
+        var finding = finding
+        finding.sessionID = sessions[session].record.sessionID
+        finding.sessionNumber = sessions[session].record.number
+        if !sessions[session].record.findingCodes.contains(finding.code) {
+            sessions[session].record.findingCodes.append(finding.code)
+        }
+        if sessions[session].awaitingID {
+            sessions[session].heldFindings.append(finding)
+        } else {
+            findings.report(finding)
+        }
+    }
+
+    /// Reports the findings held with requests of connection `id` that no session claimed (a Ping
+    /// answered with an error on a connection no session used): about the connection, as the
+    /// connection ends or the capture does, rather than never.
+    func releaseUnclaimedFindings(on id: Int) {
+        guard let waiting = connections[id]?.waiting, waiting.contains(where: { !$0.deferredFindings.isEmpty }) else {
+            return
+        }
+        for request in waiting {
+            for finding in request.deferredFindings {
+                report(finding.kind, session: nil, connection: id, time: finding.time, finding.message,
+                       advice: finding.advice)
+            }
+        }
+        connections[id]?.waiting = []
     }
 
     /// Reports a finding, or holds it with the request when the request still waits for a session.

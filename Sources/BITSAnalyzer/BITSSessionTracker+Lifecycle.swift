@@ -13,6 +13,7 @@ extension BITSSessionTracker {
     func newSession(id: String?, record: BITSRequestRecord, connection: BITSConnectionInfo) -> SessionHandle? {
         guard sessions.count < limits.maxOpenSessions else {
             untrackedRequests += 1
+            connections[connection.id, default: ConnectionSessions()].carriedUntracked = true
             if !sessionLimitReported {
                 sessionLimitReported = true
                 findings.report(Finding(
@@ -128,7 +129,7 @@ extension BITSSessionTracker {
                 sessions[session].requestLimitReported = true
                 findings.report(Finding(
                     code: .limitSessionRequests, severity: .notice, sessionID: sessions[session].record.sessionID,
-                    connection: record.connection, time: record.time,
+                    sessionNumber: sessions[session].record.number, connection: record.connection, time: record.time,
                     message: "session has more than \(limits.maxRequestsPerSession) requests "
                         + "(limit maxRequestsPerSession); later ones are not listed"
                 ))
@@ -238,6 +239,7 @@ extension BITSSessionTracker {
     func connectionEnded(_ id: Int, how: ConnectionEnding) {
         reentry.enter("BITSSessionTracker.connectionEnded")
         defer { reentry.leave() }
+        releaseUnclaimedFindings(on: id)
         guard let state = connections.removeValue(forKey: id) else { return }
         for session in state.sessions where sessions.contains(session) {
             switch how {
@@ -282,6 +284,7 @@ extension BITSSessionTracker {
         reentry.enter("BITSSessionTracker.finish")
         defer { reentry.leave() }
         let end = max(captureEnd ?? clock, clock)
+        for id in connections.keys.sorted() { releaseUnclaimedFindings(on: id) }
         let open = sessions.handlesInOrder
         for session in open where sessions[session].awaitingID { releaseHeldFindings(session) }
         for session in open where sessions.contains(session) && sessions[session].endTime == nil {

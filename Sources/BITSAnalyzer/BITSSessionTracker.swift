@@ -76,6 +76,9 @@ struct ConnectionSessions {
     var placed: [Int: (session: SessionHandle, index: Int?)] = [:]
     /// Codes reported about the connection without a session (each once).
     var reportedCodes: [FindingCode] = []
+    /// Whether a request of a session past `maxOpenSessions` (not tracked) came on the connection:
+    /// its one tracked session is then not the only one (see ``BITSSessionTracker/soleSession(on:)``).
+    var carriedUntracked = false
 }
 
 /// Follows BITS sessions by session ID across connections and servers, and reports findings.

@@ -66,14 +66,4 @@ extension TimelineReport {
         }
         return out + "\n"
     }
-
-    /// `  … 1,234 more: orphaned-session 1,200, fragment-gap 34 (the JSON timeline has every finding)`.
-    static func moreFindingsLine(_ rest: ArraySlice<Finding>, style: TextStyle) -> String {
-        var counts: [FindingCode: Int] = [:]
-        for finding in rest { counts[finding.code, default: 0] += 1 }
-        let byCode = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }
-            .map { "\($0.key.rawValue) \(HTMLText.grouped(UInt64($0.value)))" }
-        return "  … \(HTMLText.grouped(UInt64(rest.count))) more: " + byCode.joined(separator: ", ")
-            + " (the JSON timeline, --json, lists every finding)\n"
-    }
 }

@@ -50,8 +50,14 @@ public struct TimelineReport {
 
 /// Bounds of the readable summary (`bitsnoop analyze`), so that it stays readable for any capture.
 public struct TextSummaryLimits: Sendable {
-    /// Findings listed per severity; the rest are counted by code.
-    public var findingsPerSeverity = 20
+    /// Sessions whose findings are listed under them: the worst of the table's sessions with
+    /// findings (most severe finding, then most findings); the findings of the others are counted
+    /// by code.
+    public var sessionsWithFindings = 10
+    /// Findings listed under each session, the most severe first; the rest are counted by code.
+    public var findingsPerSession = 10
+    /// Findings tied to no session that are listed, the most severe first; the rest are counted by code.
+    public var captureWideFindings = 20
     /// When the digest left sessions out: rows of the worst sessions with findings.
     public var worstSessionRows = 20
     /// When the digest left sessions out: rows of the first other sessions.

@@ -16,8 +16,8 @@ struct TranscriptHarness {
     /// Every session the tracker let go.
     let retired = BITSSessionList()
 
-    init() {
-        tracker = BITSSessionTracker(findings: findings)
+    init(limits: Limits.BITS = .init()) {
+        tracker = BITSSessionTracker(limits: limits, findings: findings)
         tracker.sink = retired
     }
 

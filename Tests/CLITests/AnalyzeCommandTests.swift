@@ -76,16 +76,28 @@ import TrafficSynthesis
         #expect(try CLIRunner.run(["analyze", "--fail-on", "error", "/nonexistent.pcap"]).status == 2)
     }
 
-    @Test("the summary lists each session and groups findings by severity")
+    @Test("the summary lists each session and its findings under it, most severe first")
     func summaryText() throws {
         let result = try CLIRunner.run(["analyze", "samples/bits-ignored-416.pcap"])
         let lines = result.text.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("session") == true)
-        #expect(lines.contains { $0.contains("completed") && $0.contains("(100%)") })
-        let warning = try #require(lines.firstIndex { $0.hasPrefix("warning (") })
-        let info = try #require(lines.firstIndex { $0.hasPrefix("info (") })
-        #expect(warning < info)
-        #expect(lines.contains { $0.contains("fragment-gap") })
+        #expect(lines.contains { $0.contains("completed") && $0.contains("100% of 15.7 KiB") && $0.hasSuffix(" 3") })
+        let heading = try #require(lines.firstIndex(of:
+            "session {9187F33B-D6D2-4DC3-B0E3-CABE748C6117}  completed  /upload/report.pdf"))
+        let warning = try #require(lines.firstIndex { $0.hasPrefix("  warning  fragment-gap  conn 1") })
+        let info = try #require(lines.firstIndex { $0.hasPrefix("  info     out-of-sync-416  conn 1") })
+        #expect(heading < warning && warning < info)
+    }
+
+    @Test("a refused upload's row says why (status and HRESULT name), and its finding is listed under it")
+    func refusedRow() throws {
+        let result = try CLIRunner.run(["analyze", "samples/bits-create-refused.pcap"])
+        let lines = result.text.split(separator: "\n").map(String.init)
+        let row = try #require(lines.dropFirst().first)
+        #expect(row.hasPrefix("(no ID) ") && row.contains("  rejected  ") && row.contains("  403 E_ACCESSDENIED  "), "\(row)")
+        let heading = try #require(lines.firstIndex(of: "session (no ID)  rejected: 403 E_ACCESSDENIED  /upload/crashdump.dmp"))
+        #expect(lines[heading + 1].hasPrefix("  warning  server-error  conn 1  create-session answered 403"))
+        #expect(!result.text.contains("not tied to a session"))
     }
 
     @Test("a BPF filter that excludes the upload leaves no session; several files are one capture")

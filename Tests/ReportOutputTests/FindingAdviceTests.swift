@@ -138,9 +138,9 @@ import Testing
     func textAdvice() {
         let finding = Finding(code: FindingCode(rawValue: "fragment-gap"), severity: .warning, sessionID: "{S}",
                               message: "bytes 100-199/1000 while 50 expected")
-        let text = F.report([], findings: [finding]).text()
+        let text = F.report([F.session(id: "{S}", requests: [F.request(.createSession, at: 0)])], findings: [finding]).text()
         let lines = text.split(separator: "\n").map(String.init)
-        let head = lines.firstIndex { $0.hasPrefix("  fragment-gap  {S}  bytes 100-199") }
+        let head = lines.firstIndex { $0.hasPrefix("  warning  fragment-gap  bytes 100-199") }
         #expect(head != nil)
         if let head {
             #expect(lines[head + 1] == "      advice: " + FindingAdvice.advice(for: finding.code)!)

@@ -74,7 +74,12 @@ import Testing
         #expect(text.contains("sessions are not listed (the JSON timeline, --json, has every session)"))
         #expect(text.contains("sessions by finding code:\n  partial-file-close  1,000\n  orphaned-session    333,333\n"))
         #expect(text.contains("sessions over time (first seen;"))
-        #expect(text.contains("  … 334,313 more: orphaned-session 333,314, fragment-gap 999 (the JSON timeline"))
+        // The findings of the 10 worst listed sessions under them, each advice once; the rest counted.
+        #expect(text.components(separatedBy: "\nsession {").count - 1 == 10)
+        #expect(text.contains("session {2007}  completed  /upload/file.bin\n  error    partial-file-close  conn 1"))
+        #expect(text.components(separatedBy: "advice: The client closed the session").count - 1 == 1)
+        #expect(text.contains("\n… 335,303 more of other sessions: orphaned-session 333,323, fragment-gap 990, "
+            + "partial-file-close 990 (the JSON timeline, --json, lists every finding)\n"))
     }
 
     @Test("a page that left sessions out loads in Chromium without script errors: overview, rows worst first, paging",

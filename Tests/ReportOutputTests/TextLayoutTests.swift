@@ -69,18 +69,23 @@ import Testing
         ])
     }
 
-    @Test("the plain summary: table header, a row per session, states counted, findings by severity, no escapes")
+    @Test("the plain summary: table header, a row per session, states counted, findings under their session, no escapes")
     func plainSummary() {
         let text = Self.summaryReport().text()
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines[0].hasPrefix("session") && lines[0].contains("acknowledged") && lines[0].hasSuffix("duration"))
-        #expect(lines[1].contains("completed") && lines[1].contains("(100%)"))
-        #expect(lines[2].contains("closed-partial") && lines[2].contains("500 B / 2.0 KiB (25%)"))
-        #expect(lines[3] == "2 sessions: 1 completed, 1 closed-partial")
-        #expect(lines[5] == "error (1):")
-        #expect(lines[6].hasPrefix("  partial-file-close  {BC06BDE5-A847-4918-A1DE-AAFAC2BA76AA} conn 1  Close-Session"))
-        #expect(lines[7] == "      advice: " + FindingAdvice.advice(for: FindingCode(rawValue: "partial-file-close"))!)
-        #expect(lines.contains("info (1):"))
+        #expect(lines[0].split(separator: " ").map(String.init) == ["session", "url", "server", "client", "start", "state",
+                                                                      "progress", "requests", "duration", "findings"])
+        #expect(lines[1].contains("completed") && lines[1].contains("100% of 1000 B") && lines[1].hasSuffix(" 0"))
+        #expect(lines[2].contains("closed-partial") && lines[2].contains("25% of 2.0 KiB") && lines[2].hasSuffix(" 1"))
+        #expect(lines[1].contains("bits.example  192.0.2.10  14:13:20"))
+        #expect(lines[3] == "start times in UTC, on 2026-09-21")
+        #expect(lines[4] == "2 sessions: 1 completed, 1 closed-partial")
+        #expect(lines[6] == "session {BC06BDE5-A847-4918-A1DE-AAFAC2BA76AA}  closed-partial  /upload/report.pdf")
+        #expect(lines[7] == "  error    partial-file-close  conn 1  Close-Session with 500 of 2000 bytes acknowledged, "
+            + "the rest of the file never arrived")
+        #expect(lines[8] == "      advice: " + FindingAdvice.advice(for: FindingCode(rawValue: "partial-file-close"))!)
+        #expect(lines[10] == "not tied to a session (1 finding):")
+        #expect(lines[11] == "  info     session-multi-connection  short")
         #expect(!text.contains("\u{1B}"))
         let state = lines[0].range(of: "state")!.lowerBound.utf16Offset(in: lines[0])
         #expect(lines[1].dropFirst(state).hasPrefix("completed") && lines[2].dropFirst(state).hasPrefix("closed-partial"))
@@ -92,8 +97,9 @@ import Testing
         let text = Self.summaryReport().text(style: TextStyle(colors: false, width: width))
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines.allSatisfy { $0.count <= width }, "\(lines.filter { $0.count > width })")
-        #expect(lines[0].hasPrefix("session") && lines[0].contains("state") && lines[0].hasSuffix("duration"))
-        let code = lines.firstIndex { $0.hasPrefix("  partial-file-close") }!
+        #expect(lines[0].hasPrefix("session") && lines[0].contains("url") && lines[0].contains("state")
+            && lines[0].hasSuffix("findings"))
+        let code = lines.firstIndex { $0.hasPrefix("  error    partial-file-close") }!
         #expect(lines[code + 1].hasPrefix("      Close-Session with 500"))
         let indented = lines[(code + 1)...].prefix { $0.hasPrefix("      ") }
         let message = indented.prefix { !$0.hasPrefix("      advice: ") }
@@ -123,7 +129,8 @@ import Testing
     @Test("colours: states and severities painted, and the text without the sequences is the plain text")
     func coloured() {
         let coloured = Self.summaryReport().text(style: TextStyle(colors: true))
-        #expect(coloured.contains("\u{1B}[1;31merror (1):\u{1B}[0m"))
+        #expect(coloured.contains("  \u{1B}[1;31merror\u{1B}[0m    \u{1B}[1;31mpartial-file-close\u{1B}[0m  conn 1"))
+        #expect(coloured.contains("\u{1B}[31mclosed-partial\u{1B}[0m  /upload/report.pdf"))
         #expect(coloured.contains("\u{1B}[32mcompleted\u{1B}[0m"))
         let stripped = coloured.replacingOccurrences(of: "\u{1B}\\[[0-9;]*m", with: "", options: .regularExpression)
         #expect(stripped == Self.summaryReport().text())

@@ -50,6 +50,10 @@ public struct Finding: Hashable, Sendable {
     public var severity: Severity
     /// The BITS session it belongs to, if any.
     public var sessionID: String?
+    /// The number of the BITS session it belongs to (`BITSSession.number`), when the analysis tied
+    /// it to one: set even when the session has no ID (a refused Create-Session), so that a report
+    /// can list the finding under its session.
+    public var sessionNumber: Int?
     /// The connection number (as `streams` numbers them), if it concerns one.
     public var connection: Int?
     /// Capture time at which it was found, if known.
@@ -65,6 +69,7 @@ public struct Finding: Hashable, Sendable {
         code: FindingCode,
         severity: Severity,
         sessionID: String? = nil,
+        sessionNumber: Int? = nil,
         connection: Int? = nil,
         time: CaptureTimestamp? = nil,
         message: String,
@@ -73,6 +78,7 @@ public struct Finding: Hashable, Sendable {
         self.code = code
         self.severity = severity
         self.sessionID = sessionID
+        self.sessionNumber = sessionNumber
         self.connection = connection
         self.time = time
         self.message = message

@@ -50,7 +50,7 @@ struct HTMLFindingsTable {
         out.element("td") { $0.element("code", text: finding.code.rawValue) }
         out.start("td")
         if let row = context.sessionOfFinding[index] {
-            out.element("a", ["href": "#\(HTMLReport.sessionAnchor(row))"], text: finding.sessionID ?? "")
+            out.element("a", ["href": "#\(HTMLReport.sessionAnchor(row))"], text: finding.sessionID ?? "(no session ID)")
         } else if let id = finding.sessionID {
             out.text(id)
         }

@@ -292,6 +292,7 @@ enum HTMLReportAssets {
         details.session > summary::-webkit-details-marker { display: none; }
         .row-head { display: flex; gap: 10px; align-items: baseline; min-width: 0; }
         .row-head .sid { flex: none; } .row-head .progress { flex: none; color: #3b4453; }
+        .row-head .rejection { color: var(--error); font-weight: 600; }
         .row-head .url { flex: 1 1 auto; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
           color: #5b6473; }
         svg.track { width: 100%; height: auto; display: block; }

@@ -56,15 +56,19 @@ struct HTMLReportContext {
         lastTime = last
         scale = TimelineScale(start: first ?? .zero, end: last ?? .zero, left: Self.axisLeft, right: Self.axisRight)
 
-        // A finding names its session by ID; the first drawn session with that ID gets it.
+        // A finding names its session by number (a refused session has no ID), or else by ID: the
+        // first drawn session with that ID gets it.
+        var rowOfNumber: [Int: Int] = [:]
         var rowOfID: [String: Int] = [:]
         for (index, session) in rows.enumerated() {
+            if rowOfNumber[session.number] == nil { rowOfNumber[session.number] = index }
             if let id = session.sessionID, rowOfID[id] == nil { rowOfID[id] = index }
         }
         var bySession: [Int: [Int]] = [:]
         var ofFinding: [Int: Int] = [:]
         for (index, finding) in timeline.findings.enumerated() {
-            guard let id = finding.sessionID, let row = rowOfID[id] else { continue }
+            let row = finding.sessionNumber.map { rowOfNumber[$0] } ?? finding.sessionID.flatMap { rowOfID[$0] }
+            guard let row else { continue }
             bySession[row, default: []].append(index)
             ofFinding[index] = row
         }
@@ -74,7 +78,8 @@ struct HTMLReportContext {
         if leftOut {
             var listed: [Int] = []
             for (index, finding) in timeline.findings.enumerated() where listed.count < tableRows {
-                if finding.sessionID == nil || ofFinding[index] != nil { listed.append(index) }
+                let tied = finding.sessionID != nil || finding.sessionNumber != nil
+                if !tied || ofFinding[index] != nil { listed.append(index) }
             }
             listedFindings = listed
         } else {

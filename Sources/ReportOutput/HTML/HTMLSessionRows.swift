@@ -110,7 +110,12 @@ struct HTMLSessionRows {
         out.raw("\n<summary><span class=\"row-head\">")
         out.element("span", ["class": "sid"], text: session.sessionID ?? "(no session ID)")
         out.element("span", ["class": "chip state-\(session.state.rawValue)"], text: session.state.rawValue)
-        out.element("span", ["class": "progress"], text: progress(session))
+        if let rejection = SessionSummaryCells.rejection(session) {
+            // Why it was refused, on the row itself: the status and the error code's name.
+            out.element("span", ["class": "progress rejection", "title": Self.rejectionTitle(session)], text: rejection)
+        } else {
+            out.element("span", ["class": "progress"], text: progress(session))
+        }
         out.element("span", ["class": "url"], text: session.url)
         if let worst {
             out.element("span", ["class": "chip sev-\(worst)"],
@@ -142,6 +147,14 @@ struct HTMLSessionRows {
             out.raw("</ul>\n")
         }
         out.raw("</div>\n</details>\n")
+    }
+
+    /// What a refused session's error code means (`0x80070005: access denied`), for the row's tooltip
+    /// and details; `nil` without an error code.
+    static func rejectionTitle(_ session: BITSSession) -> String? {
+        guard let code = session.requests.last(where: { $0.type == .createSession && $0.status != nil })?.errorCode
+        else { return nil }
+        return code.description + (code.meaning.map { ": " + $0 } ?? "")
     }
 
     private func progress(_ session: BITSSession) -> String {
@@ -241,6 +254,9 @@ struct HTMLSessionRows {
                 + "(\(HumanUnits.duration(session.lastTime.seconds(since: session.firstTime))))"),
         ]
         if let reason = session.stateReason { lines.insert(("Outcome unknown", reason), at: 0) }
+        if let rejection = SessionSummaryCells.rejection(session) {
+            lines.insert(("Refused", rejection + (Self.rejectionTitle(session).map { " — " + $0 } ?? "")), at: 0)
+        }
         if let name = session.contentName { lines.append(("Content-Name", name)) }
         if let reply = session.replyURL {
             lines.append(("Reply URL", reply + (session.replyFetched ? " (fetched)" : " (not fetched)")))
