@@ -29,7 +29,7 @@ extension BITSFindingKind {
     /// An Ack's BITS-Session-Id differs from the request's (§5 #48).
     public static let sessionIDEchoMismatch = BITSFindingKind("session-id-echo-mismatch", .error)
     /// A 200 Ack to a Fragment, Close-Session or Cancel-Session without BITS-Session-Id (§5 #49).
-    public static let ackMissingSessionID = BITSFindingKind("ack-missing-session-id", .notice)
+    public static let ackMissingSessionID = BITSFindingKind("ack-missing-session-id", .info)
     /// BITS-Reply-URL on the Ack of a fragment that does not hold the last byte (§5 #53).
     public static let replyURLOnNonFinalAck = BITSFindingKind("reply-url-on-non-final-ack", .notice)
     /// The reply URL changed between final Acks, is over 2,200 characters, or came late (§5 #54).

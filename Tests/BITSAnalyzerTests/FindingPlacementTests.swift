@@ -24,7 +24,7 @@ import Testing
 
         """
 
-    /// A Ping on a connection no session uses, answered 500.
+    /// A Ping on a connection no session uses, answered 500 + E_FAIL.
     static let lonePing = """
         >>>
         BITS_POST /upload/x.bin HTTP/1.1
@@ -35,7 +35,8 @@ import Testing
         <<<
         HTTP/1.1 500 Internal Server Error
         BITS-Packet-Type: Ack
-        BITS-Error-Code: 0x80070005
+        BITS-Error-Code: 0x80004005
+        BITS-Error-Context: 0x5
         Content-Length: 0
 
         """
@@ -52,9 +53,9 @@ import Testing
         harness.tracker.finish()
         let session = try #require(harness.sessions.first)
         #expect(session.state == .rejected && session.sessionID == nil)
-        let error = try #require(harness.findings.findings.first { $0.code.rawValue == "server-error" })
+        let error = try #require(harness.findings.findings.first { $0.code.rawValue == "access-denied" })
         #expect(error.sessionID == nil && error.sessionNumber == session.number && error.connection == 1)
-        #expect(session.findingCodes.map(\.rawValue) == ["server-error"])
+        #expect(session.findingCodes.map(\.rawValue) == ["access-denied"])
     }
 
     @Test("a finding held for a request no session ever claimed is reported about its connection, not lost")

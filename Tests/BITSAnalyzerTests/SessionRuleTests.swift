@@ -153,12 +153,12 @@ import Testing
     func closeRetry() {
         let base = Self.uploaded + Self.request("Close-Session")
         #expect(Self.codes(base + Self.ack("400 Bad Request") + Self.request("Close-Session") + Self.ok)
-            == ["server-error", "close-retry-anomaly"])
+            == ["error-code-missing", "server-error", "close-retry-anomaly"])
         #expect(Self.codes(base + Self.notFound + Self.request("Close-Session") + Self.notFound)
             .contains("close-retry-anomaly"))
         #expect(Self.codes(base + Self.ok + Self.request("Close-Session") + Self.notFound).contains("close-retry-anomaly"))
         #expect(Self.codes(base + Self.ack("500 Internal Server Error") + Self.request("Close-Session") + Self.ok)
-            == ["server-error"])
+            == ["error-code-missing", "server-error"])
         // A fragment in between: not a repetition.
         let resumed = Self.create() + Self.createAck() + Self.fragment(0, 49, 100) + Self.received(50)
             + Self.request("Close-Session") + Self.ack("400 Bad Request") + Self.fragment(50, 99, 100) + Self.received(100)

@@ -96,7 +96,7 @@ import TrafficSynthesis
         let row = try #require(lines.dropFirst().first)
         #expect(row.hasPrefix("(no ID) ") && row.contains("  rejected  ") && row.contains("  403 E_ACCESSDENIED  "), "\(row)")
         let heading = try #require(lines.firstIndex(of: "session (no ID)  rejected: 403 E_ACCESSDENIED  /upload/crashdump.dmp"))
-        #expect(lines[heading + 1].hasPrefix("  warning  server-error  conn 1  create-session answered 403"))
+        #expect(lines[heading + 1].hasPrefix("  info     access-denied  conn 1  create-session answered 403"), "\(lines[heading + 1])")
         #expect(!result.text.contains("not tied to a session"))
     }
 

@@ -165,7 +165,8 @@ extension BITSScenarioCatalog {
             $0.fragment(on: connection, fragments[0], response: .message($0.messages.ack(status: 413, sessionID: $0.sessionID)))
             $0.upload(on: connection, fragments)
             $0.closeSession(on: connection)
-            $0.expectFindings([Code.fragmentNotShrunkAfter413, Code.serverError])
+            // A bare 413 names its cause (upload-too-large) and carries no error code.
+            $0.expectFindings([Code.fragmentNotShrunkAfter413, ErrorCode.uploadTooLarge, ErrorCode.errorCodeMissing])
         },
         BITSScenarioRecipe(
             name: "content-name-anomaly",
