@@ -26,6 +26,9 @@ extension BITSFindingKind {
     public static let unsupportedEncoding = BITSFindingKind("unsupported-encoding", .warning)
     /// A Fragment without Content-Range (§5 #30).
     public static let missingContentRange = BITSFindingKind("missing-content-range", .error)
+    /// A Fragment that does not hold the upload's last byte, smaller than 5,000 or larger than
+    /// 13 MiB: outside what Windows clients send (§5 #46).
+    public static let fragmentSizeUnusual = BITSFindingKind("fragment-size-unusual", .info)
     /// After a 413 Ack to a fragment, the session's next fragment is not smaller (§5 #47).
     public static let fragmentNotShrunkAfter413 = BITSFindingKind("413-not-shrunk", .notice)
     /// Content-Name changed within the session, longer than 260 characters, or with a character
@@ -45,7 +48,7 @@ extension BITSFindingKind {
     static let requestKinds: [BITSFindingKind] = [
         .nonBITSPostMethod, .ackMissingContentLength, .ackHasBody, .missingContentLength, .oversizedHeader, .slowAck,
         .missingSupportedProtocols, .unknownProtocolOffer, .malformedSessionID, .unsupportedEncoding,
-        .missingContentRange, .fragmentNotShrunkAfter413, .contentNameAnomaly, .ntlmWithoutPing, .basicAuthCleartext,
+        .missingContentRange, .fragmentSizeUnusual, .fragmentNotShrunkAfter413, .contentNameAnomaly, .ntlmWithoutPing, .basicAuthCleartext,
         .nonWindowsClient, .impersonatedIISServer,
     ]
 }

@@ -152,6 +152,23 @@ import Testing
         #expect(!shrunk.codes.contains("413-not-shrunk"), "\(shrunk.codes)")
     }
 
+    @Test("fragment-size-unusual: a non-final fragment below 5,000 bytes or above 13 MiB; the last may be any size")
+    func unusualFragmentSize() {
+        func codes(_ fragments: [(String, Int)]) -> [String] {
+            Self.run(Self.uploadTranscript(fragments.map { ($0.0, $0.1, "200 OK") })).codes
+        }
+        #expect(codes([("0-4998/6000", 4_999), ("4999-5999/6000", 1_001)]).contains("fragment-size-unusual"))
+        #expect(!codes([("0-4999/6000", 5_000), ("5000-5999/6000", 1_000)]).contains("fragment-size-unusual"))
+        // A large non-final fragment, declared but not carried: only its range counts.
+        let huge = Self.run(Self.uploadTranscript([("0-13631488/20000000", 0, "200 OK")])).codes
+        #expect(huge.contains("fragment-size-unusual"), "\(huge)")
+        let largest = Self.run(Self.uploadTranscript([("0-13631487/20000000", 0, "200 OK")])).codes
+        #expect(!largest.contains("fragment-size-unusual"), "\(largest)")
+        // Once per session, however many small fragments.
+        let small = codes([("0-999/3000", 1_000), ("1000-1999/3000", 1_000), ("2000-2999/3000", 1_000)])
+        #expect(small.filter { $0 == "fragment-size-unusual" }.count == 1, "\(small)")
+    }
+
     /// A Fragment opening connection 2 (after the Create-Session on connection 1), challenged with
     /// `scheme`; `ping` puts a challenged Ping before it instead.
     static func reconnect(scheme: String, ping: Bool) -> TranscriptHarness {

@@ -81,7 +81,7 @@ import TrafficSynthesis
         let result = try CLIRunner.run(["analyze", "samples/bits-ignored-416.pcap"])
         let lines = result.text.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("session") == true)
-        #expect(lines.contains { $0.contains("completed") && $0.contains("100% of 15.7 KiB") && $0.hasSuffix(" 3") })
+        #expect(lines.contains { $0.contains("completed") && $0.contains("100% of 26.3 KiB") && $0.hasSuffix(" 3") })
         let heading = try #require(lines.firstIndex(of:
             "session {9187F33B-D6D2-4DC3-B0E3-CABE748C6117}  completed  /upload/report.pdf"))
         let warning = try #require(lines.firstIndex { $0.hasPrefix("  warning  fragment-gap  conn 1") })

@@ -35,6 +35,10 @@ extension FindingAdvice {
         ("missing-content-range",
          "A Fragment came without Content-Range, so the server cannot place its bytes (400): a broken client or a proxy stripping headers. "
             + "Capture in front of any proxy to see what the client sent."),
+        ("fragment-size-unusual",
+         "A fragment other than the last was smaller than 5 KB or larger than 13 MB, sizes Windows clients (BITS 2.5 and later) never send: "
+            + "a non-Windows client, tooling, or a client shrinking fragments below the minimum after 413s. Identify the client; "
+            + "if it claims to be Windows BITS, treat the upload as suspect."),
         ("413-not-shrunk",
          "The server refused a fragment as too large (413), but the client's next fragment was not smaller: a non-Windows client that ignores the 413. "
             + "Check the client implementation, and the server's size limits (IIS request filtering's maxAllowedContentLength)."),

@@ -14,6 +14,7 @@ enum RequestRules {
                         ?? RuleFinding(.missingContentRange, "Fragment without Content-Range")], false)
         }
         var found: [RuleFinding] = []
+        if let unusual = unusualSize(range, session: session) { found.append(unusual) }
         if range.last >= range.total {
             found.append(RuleFinding(.rangeBeyondTotal,
                                      "range \(range.text) reaches past the total: last byte \(range.last) ≥ total \(range.total)"))
@@ -55,6 +56,23 @@ enum RequestRules {
                                          + "\(expected - range.first) bytes sent again"))
         }
         return (found, false)
+    }
+
+    /// The smallest non-final fragment a Windows client sends: 5 KB, read as 5,000 bytes so that
+    /// either reading of "KB" passes ([MC-BUP] note <10>).
+    static let smallestWindowsFragment: UInt64 = 5_000
+    /// The largest fragment a Windows client sends: 13 MB, read as 13 MiB (note <10>).
+    static let largestWindowsFragment: UInt64 = 13 * 1_048_576
+
+    /// `fragment-size-unusual` for a fragment that does not end the upload and whose length is
+    /// outside Windows' range; once per session (checked before a message is built).
+    static func unusualSize(_ range: ContentRange, session: TrackedSession) -> RuleFinding? {
+        let length = range.length
+        guard range.total > 0, range.last < range.total - 1,
+              length < smallestWindowsFragment || length > largestWindowsFragment,
+              !session.record.findingCodes.contains(BITSFindingKind.fragmentSizeUnusual.code) else { return nil }
+        let bound = length < smallestWindowsFragment ? "below Windows clients' 5 KB" : "above Windows clients' 13 MB"
+        return RuleFinding(.fragmentSizeUnusual, "fragment \(range.text) of \(length) bytes, not the last, is \(bound)")
     }
 
     /// A Close-Session: bytes still unacknowledged, no fragment at all, a reply never fetched.

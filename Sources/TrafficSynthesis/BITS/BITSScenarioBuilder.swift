@@ -94,11 +94,12 @@ public struct BITSScenarioBuilder: Sendable {
 
     // MARK: File
 
-    /// Draws `count` fragment sizes of 1–8 KB, makes a pseudo-random file of their total length
+    /// Draws `count` fragment sizes of 5–8 KiB, makes a pseudo-random file of their total length
     /// and returns the fragments' byte ranges, in order.
     @discardableResult
     public mutating func makeFile(fragments count: Int) -> [Range<Int>] {
-        let sizes = (0..<max(1, count)).map { _ in random.integer(in: 1_024...8_192) }
+        // 5–8 KiB: within what Windows clients send (5 KB–13 MB), so `fragment-size-unusual` stays quiet.
+        let sizes = (0..<max(1, count)).map { _ in random.integer(in: 5_120...8_192) }
         makeFile(length: sizes.reduce(0, +))
         var ranges: [Range<Int>] = []
         var offset = 0

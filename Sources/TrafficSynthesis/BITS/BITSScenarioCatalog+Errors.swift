@@ -51,13 +51,14 @@ extension BITSScenarioCatalog {
             name: "fragment-413-smaller",
             summary: "A fragment is refused with a bare 413; the client sends the same bytes again in two smaller fragments."
         ) {
-            let fragments = $0.makeFile(fragments: 3)
+            let fragments = $0.makeFile(fragments: 4)
             let connection = $0.connect()
             $0.createSession(on: connection)
             $0.fragment(on: connection, fragments[0])
-            $0.fragment(on: connection, fragments[1], response: .message($0.messages.ack(status: 413, sessionID: $0.sessionID)))
-            let middle = (fragments[1].lowerBound + fragments[1].upperBound) / 2
-            $0.upload(on: connection, [fragments[1].lowerBound..<middle, middle..<fragments[1].upperBound, fragments[2]])
+            // The refused fragment spans two (10–16 KiB), so its halves stay above Windows' 5 KB minimum.
+            let refused = fragments[1].lowerBound..<fragments[2].upperBound
+            $0.fragment(on: connection, refused, response: .message($0.messages.ack(status: 413, sessionID: $0.sessionID)))
+            $0.upload(on: connection, fragments[1...])
             $0.closeSession(on: connection)
             $0.expectFindings([ErrorCode.errorCodeMissing, ErrorCode.uploadTooLarge])
         },

@@ -40,13 +40,13 @@ extension BITSScenarioCatalog {
             $0.expectFindings([Code.orphanedSession, Code.rangeBeyondTotal, Code.serverError])
         },
         BITSScenarioRecipe(
-            name: "malformed-range", summary: "A fragment with Content-Range `bytes 500-100/4000`; 400."
+            name: "malformed-range", summary: "A fragment with Content-Range `bytes 9000-100/12000`; 400."
         ) {
-            $0.makeFile(length: 4_000)
+            $0.makeFile(length: 12_000)
             let connection = $0.connect()
             $0.createSession(on: connection)
-            $0.fragment(on: connection, 0..<500)
-            $0.fragment(on: connection, 100..<501, contentRange: "bytes 500-100/4000")
+            $0.fragment(on: connection, 0..<9_000)
+            $0.fragment(on: connection, 100..<9_001, contentRange: "bytes 9000-100/12000")
             $0.close(connection)
             $0.expectFindings([Code.malformedContentRange, Code.orphanedSession, Code.serverError])
         },

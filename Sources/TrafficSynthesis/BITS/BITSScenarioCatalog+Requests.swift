@@ -278,12 +278,31 @@ extension BITSScenarioCatalog {
     }
 }
 
+extension BITSScenarioCatalog {
+    /// Fragment sizes outside what Windows clients send (`fragment-size-unusual`).
+    static let fragmentSizes: [BITSScenarioRecipe] = [
+        BITSScenarioRecipe(
+            name: "fragment-size-unusual",
+            summary: "A client with a Windows User-Agent uploads 6 KB in 1 KB fragments, below Windows clients' 5 KB minimum."
+        ) {
+            $0.makeFile(length: 6_144)
+            let fragments = stride(from: 0, to: 6_144, by: 1_024).map { $0..<($0 + 1_024) }
+            let connection = $0.connect()
+            $0.createSession(on: connection)
+            $0.upload(on: connection, fragments)
+            $0.closeSession(on: connection)
+            $0.expectFindings([Code.fragmentSizeUnusual])
+        },
+    ]
+}
+
 extension BITSScenarioCatalog.Code {
     static let ackHasBody = "ack-has-body"
     static let ackMissingContentLength = "ack-missing-content-length"
     static let basicAuthCleartext = "basic-auth-cleartext"
     static let contentNameAnomaly = "content-name-anomaly"
     static let fragmentNotShrunkAfter413 = "413-not-shrunk"
+    static let fragmentSizeUnusual = "fragment-size-unusual"
     static let impersonatedIISServer = "impersonated-iis-server"
     static let malformedSessionID = "malformed-session-id"
     static let missingContentLength = "missing-content-length"

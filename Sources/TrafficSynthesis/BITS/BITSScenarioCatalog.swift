@@ -2,9 +2,10 @@
 /// expected findings are written out in its script; states, request lists and files follow from
 /// what the script sends.
 public enum BITSScenarioCatalog {
-    /// Every scenario, in a fixed order.
+    /// Every scenario, in a fixed order. New scenarios go at the end: a sample's framing and file
+    /// format follow its position (``BITSSamples``), so an insertion would rename later samples.
     public static let all: [BITSScenarioRecipe] = lifecycle + fragmentHandling + malformedRequests + serverSide
-        + authentication + errors + requests + sessions
+        + authentication + errors + requests + sessions + fragmentSizes
 
     /// The scenario named `name`, or `nil` when there is none.
     public static func named(_ name: String) -> BITSScenarioRecipe? { all.first { $0.name == name } }

@@ -28,7 +28,7 @@ import TrafficSynthesis
               "findings": [
                 {"code": "access-denied", "sessionID": null}
               ],
-              "clientFile": {"length": 6872, "fnv1a64": "8ee14253bc519c86"},
+              "clientFile": {"length": 20166, "fnv1a64": "5674642518e6f840"},
               "serverFile": {"length": 0, "fnv1a64": "cbf29ce484222325"},
               "serverFileEqualsClientFile": false
             }

@@ -90,6 +90,7 @@ enum BriefTable {
         ("unsupported-encoding", "completed", ["unsupported-encoding"]),
         ("missing-content-range", "orphaned", ["missing-content-range", "orphaned-session", "server-error"]),
         ("413-not-shrunk", "completed", ["413-not-shrunk", "error-code-missing", "upload-too-large"]),
+        ("fragment-size-unusual", "completed", ["fragment-size-unusual"]),
         ("content-name-anomaly", "completed", ["content-name-anomaly"]),
         ("ntlm-without-ping", "completed", ["auth-challenge", "ntlm-without-ping", "session-multi-connection"]),
         ("non-windows-client", "completed", ["non-windows-client"]),
