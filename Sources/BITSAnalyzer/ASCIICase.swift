@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// ASCII case-insensitive comparison and hashing of header values, without the allocation (and the
 /// Unicode case mapping) of `lowercased()`: packet types, methods and session IDs are ASCII.
 extension String {
@@ -7,6 +15,10 @@ extension String {
         var mine = self, theirs = other
         return mine.withUTF8 { left in
             theirs.withUTF8 { right in
+                // Most IDs come back spelled as they were issued: one memcmp settles those.
+                if let leftBase = left.baseAddress, let rightBase = right.baseAddress, memcmp(leftBase, rightBase, left.count) == 0 {
+                    return true
+                }
                 for index in 0..<left.count where Self.lowerASCII(left[index]) != Self.lowerASCII(right[index]) {
                     return false
                 }
@@ -39,4 +51,44 @@ struct SessionIDKey: Hashable {
 
     /// Folded to one word first: feeding the hasher byte by byte costs a SipHash round each.
     func hash(into hasher: inout Hasher) { hasher.combine(text.caseFoldedDigest) }
+}
+
+/// The same comparisons on a header value's bytes (``HTTPHeaders/valueBytes(_:)``), for rules that
+/// look at most messages' values and should make a `String` only when they fire.
+extension ArraySlice<UInt8> {
+    /// Whether the bytes equal `other`'s UTF-8, ASCII letters compared without case.
+    func equalsIgnoringASCIICase(_ other: StaticString) -> Bool {
+        guard count == other.utf8CodeUnitCount else { return false }
+        let wanted = UnsafeBufferPointer(start: other.utf8Start, count: other.utf8CodeUnitCount)
+        return zip(self, wanted).allSatisfy { String.lowerASCII($0) == String.lowerASCII($1) }
+    }
+
+    /// Whether the bytes start with `prefix`'s UTF-8, case included.
+    func hasPrefix(_ prefix: StaticString) -> Bool {
+        guard count >= prefix.utf8CodeUnitCount else { return false }
+        let wanted = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        return zip(self, wanted).allSatisfy { $0 == $1 }
+    }
+
+    /// The bytes without leading and trailing spaces and tabs.
+    func trimmingASCIIWhitespace() -> ArraySlice<UInt8> {
+        var lower = startIndex
+        var upper = endIndex
+        while lower < upper, self[lower] == 0x20 || self[lower] == 0x09 { lower += 1 }
+        while upper > lower, self[upper - 1] == 0x20 || self[upper - 1] == 0x09 { upper -= 1 }
+        return self[lower..<upper]
+    }
+
+    /// Calls `body` with each non-empty piece between separators (`isSeparator`), in order, while
+    /// it returns `true`; returns `false` when `body` stopped it.
+    @discardableResult
+    func forEachPiece(separatedBy isSeparator: (UInt8) -> Bool, _ body: (ArraySlice<UInt8>) -> Bool) -> Bool {
+        var start = startIndex
+        while start < endIndex {
+            let end = self[start...].firstIndex(where: isSeparator) ?? endIndex
+            if end > start, !body(self[start..<end]) { return false }
+            start = end + 1
+        }
+        return true
+    }
 }

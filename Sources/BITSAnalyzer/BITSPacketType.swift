@@ -16,6 +16,12 @@ public enum BITSPacketType: Hashable, Sendable, CustomStringConvertible {
     /// Any other value, as sent.
     case unknown(String)
 
+    /// Whether a BITS-Packet-Type value's bytes say `Ack` (any case, surrounding white space
+    /// ignored), without making a `String`: every answer is asked this.
+    static func isAck(_ value: ArraySlice<UInt8>?) -> Bool {
+        value?.trimmingASCIIWhitespace().equalsIgnoringASCIICase("ack") ?? false
+    }
+
     /// Parses a header value; surrounding white space is ignored.
     public init(headerValue: String) {
         let trimmed = headerValue.trimmingASCIIWhitespace()

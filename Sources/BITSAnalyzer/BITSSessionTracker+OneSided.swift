@@ -29,7 +29,8 @@ extension BITSSessionTracker {
     /// the first request naming an unknown ID names the session its Create-Session began, on that
     /// connection or, from the same client, the newest such session (the upload moved connections).
     func adoptIDOfUnseenAck(_ id: String, connection: BITSConnectionInfo) {
-        guard sessions.handle(forID: id) == nil else { return }
+        // Sessions wait for an unseen ID only in one-sided or lossy captures: most requests stop here.
+        guard !sessionsAwaitingUnseenID.isEmpty, sessions.handle(forID: id) == nil else { return }
         sessionsAwaitingUnseenID.removeAll { !sessions.contains($0) }
         var candidate: SessionHandle?
         if let active = activeSession(on: connection.id), sessionsAwaitingUnseenID.contains(active) {

@@ -172,7 +172,7 @@ public final class BITSSessionTracker {
             type: type, method: head.method, url: head.target, host: head.headers["Host"], time: observed.time,
             connection: connection.id
         )
-        record.contentLength = head.headers["Content-Length"].flatMap { ContentRange.decimal(Substring($0)) }
+        record.contentLength = head.headers.valueBytes("Content-Length")?.withUnsafeBufferPointer(ContentRange.decimal)
         record.bodyBytes = observed.bodyBytes
         record.bodyGapBytes = observed.bodyGapBytes
         record.contentName = head.headers["Content-Name"]
@@ -455,7 +455,7 @@ public final class BITSSessionTracker {
     static func protocolList(_ value: String?) -> [String] {
         guard let value else { return [] }
         // Split as bytes: splitting Characters runs grapheme breaking over every GUID.
-        return value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x2C || $0 == 0x09 })
+        return value.utf8.split(whereSeparator: FramingRules.isProtocolSeparator)
             .map { String(decoding: $0, as: UTF8.self) }
     }
 }

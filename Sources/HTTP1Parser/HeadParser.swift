@@ -48,8 +48,7 @@ enum HeadParser {
         head.withUnsafeBufferPointer { bytes in
             var lineStart = start
             while lineStart < bytes.count {
-                var lineEnd = lineStart
-                while lineEnd < bytes.count, bytes[lineEnd] != ASCII.lineFeed { lineEnd += 1 }
+                let lineEnd = HeadAccumulator.firstLineFeed(in: UnsafeRawBufferPointer(bytes), from: lineStart) ?? bytes.count
                 let next = lineEnd + 1
                 // The line's content: without its line feed and the carriage return before it.
                 var contentEnd = min(lineEnd, bytes.count)

@@ -16,12 +16,13 @@ enum AckRules {
                                  "\(head.status) challenge to \(record.type); the client must re-send it with credentials")], false)
         }
         var found: [RuleFinding] = []
-        let isAck = BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") == .ack
+        let isAck = BITSPacketType.isAck(head.headers.valueBytes("BITS-Packet-Type"))
         if !isAck {
             found.append(RuleFinding(.responseNotAck, "\(head.status) response to \(record.type) without BITS-Packet-Type: Ack"))
         }
-        let codeHeader = head.headers["BITS-Error-Code"] ?? head.headers["BITS-Error"]
-        if head.headers["BITS-Error-Code"] == nil, head.headers["BITS-Error"] != nil {
+        let specifiedCode = head.headers["BITS-Error-Code"]
+        let codeHeader = specifiedCode ?? head.headers["BITS-Error"]
+        if specifiedCode == nil, codeHeader != nil {
             found.append(RuleFinding(.errorHeaderNameVariant,
                                      "error code sent as BITS-Error (the spec's name) rather than BITS-Error-Code"))
         }
@@ -32,7 +33,7 @@ enum AckRules {
             }
         }
         record.errorContext = head.headers["BITS-Error-Context"]
-        record.received = head.headers["BITS-Received-Content-Range"].flatMap { ContentRange.decimal(Substring($0)) }
+        record.received = head.headers.valueBytes("BITS-Received-Content-Range")?.withUnsafeBufferPointer(ContentRange.decimal)
         let errorPresent = record.errorCode.map { !$0.isNoError } ?? false
         let success = (head.status == 200 || head.status == 201) && !errorPresent
         if !success || codeHeader != nil || record.errorContext != nil {

@@ -26,9 +26,9 @@ extension FramingRules {
             return found
         }
         var unlikeIIS: [String] = []
-        if let length = head.headers["Content-Length"] {
-            if length != "0", let declared = ContentRange.decimal(Substring(length)), declared > 0,
-               BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") == .ack {
+        if let length = head.headers.valueBytes("Content-Length") {
+            if let declared = length.withUnsafeBufferPointer(ContentRange.decimal), declared > 0,
+               BITSPacketType.isAck(head.headers.valueBytes("BITS-Packet-Type")) {
                 found.append(RuleFinding(.ackHasBody, "\(head.status) Ack to \(record.type) declares a body of \(declared) bytes"))
                 unlikeIIS.append("an Ack with a body")
             }
@@ -71,11 +71,12 @@ extension FramingRules {
                 unlikeIIS.append("a session ID that is not a GUID")
             }
         }
-        if let accepted = head.headers["Accept-Encoding"], !onlyIdentity(accepted) {
+        if let accepted = head.headers.valueBytes("Accept-Encoding"), !onlyIdentity(accepted),
+           let accepted = head.headers["Accept-Encoding"] {
             found.append(RuleFinding(.unsupportedEncoding, "Create-Session Ack advertises Accept-Encoding \(quoted(accepted)); "
                                          + "BITS fragments are sent as identity"))
         }
-        if !(head.headers["Pragma"].map { $0.equalsIgnoringASCIICase("no-cache") } ?? false) {
+        if !(head.headers.valueBytes("Pragma").map { $0.equalsIgnoringASCIICase("no-cache") } ?? false) {
             unlikeIIS.append("a Create-Session Ack without Pragma: no-cache")
         }
     }

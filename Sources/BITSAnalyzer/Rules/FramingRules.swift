@@ -7,7 +7,7 @@ import HTTP1Parser
 /// and builds its message only when it fires.
 enum FramingRules {
     /// The one upload protocol defined, "BITS 1.5 Upload Protocol" (§2.4).
-    static let uploadProtocolGUID = "{7df0354d-249b-430f-820d-3d2a9bef4931}"
+    static let uploadProtocolGUID = uploadProtocolGUIDText.description
     /// The longest header value the Windows server accepts (§1.1: 4 KB).
     static let headerValueLimit = 4_096
     /// An answer later than this after its request ended is `slow-ack` (§5 #13: suggested 120 s).
@@ -37,9 +37,10 @@ enum FramingRules {
                                          + "(limit \(headerValueLimit))"))
         }
         switch record.type {
-        case .createSession: offeredProtocols(head.headers["BITS-Supported-Protocols"], into: &found)
+        case .createSession: offeredProtocols(head.headers, into: &found)
         case .fragment:
-            if let encoding = head.headers["Content-Encoding"], !onlyIdentity(encoding) {
+            if let encoding = head.headers.valueBytes("Content-Encoding"), !onlyIdentity(encoding),
+               let encoding = head.headers["Content-Encoding"] {
                 found.append(RuleFinding(.unsupportedEncoding, "Fragment with Content-Encoding \(quoted(encoding)); "
                                              + "BITS servers accept identity only"))
             }
@@ -51,7 +52,8 @@ enum FramingRules {
             found.append(RuleFinding(.basicAuthCleartext, "\(name): Basic on \(record.type) over plain HTTP: "
                                          + "user name and password readable on the path"))
         }
-        if let agent = head.headers["User-Agent"], !agent.utf8.starts(with: "Microsoft BITS/".utf8) {
+        if let agent = head.headers.valueBytes("User-Agent"), !agent.hasPrefix("Microsoft BITS/"),
+           let agent = head.headers["User-Agent"] {
             found.append(RuleFinding(.nonWindowsClient, "User-Agent \(quoted(agent)), not Microsoft BITS/<version>"))
         }
         return found
@@ -97,23 +99,38 @@ enum FramingRules {
         }
     }
 
-    /// Adds `missing-supported-protocols` or `unknown-protocol-offer` for a Create-Session's offer.
-    private static func offeredProtocols(_ value: String?, into found: inout [RuleFinding]) {
-        let offered = BITSSessionTracker.protocolList(value)
-        if offered.isEmpty {
+    /// Adds `missing-supported-protocols` or `unknown-protocol-offer` for a Create-Session's offer
+    /// (read as bytes; the list is made only for a message).
+    private static func offeredProtocols(_ headers: HTTPHeaders, into found: inout [RuleFinding]) {
+        let value = headers.valueBytes("BITS-Supported-Protocols")
+        var offersAny = false
+        let offersUpload = !(value ?? []).forEachPiece(separatedBy: isProtocolSeparator) { guid in
+            offersAny = true
+            return !guid.equalsIgnoringASCIICase(uploadProtocolGUIDText)
+        }
+        if !offersAny {
             found.append(RuleFinding(.missingSupportedProtocols, value == nil ? "Create-Session without BITS-Supported-Protocols"
                                          : "Create-Session with an empty BITS-Supported-Protocols"))
-        } else if !offered.contains(where: { $0.equalsIgnoringASCIICase(uploadProtocolGUID) }) {
+        } else if !offersUpload {
+            let offered = BITSSessionTracker.protocolList(headers["BITS-Supported-Protocols"])
             found.append(RuleFinding(.unknownProtocolOffer, "Create-Session offers \(quoted(offered.joined(separator: " "))), "
                                          + "not the BITS 1.5 upload protocol \(uploadProtocolGUID)"))
         }
     }
 
+    /// ``uploadProtocolGUID`` as a static string, for comparing bytes with it.
+    static let uploadProtocolGUIDText: StaticString = "{7df0354d-249b-430f-820d-3d2a9bef4931}"
+
+    /// The separators of BITS-Supported-Protocols: space, comma, tab.
+    static func isProtocolSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x2C || byte == 0x09 }
+
     /// Whether every coding listed (parameters after `;` ignored) is `identity`.
-    static func onlyIdentity(_ value: String) -> Bool {
-        value.split(separator: ",").allSatisfy { item in
-            let coding = item.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let name = String(coding).trimmingASCIIWhitespace()
+    static func onlyIdentity(_ value: String) -> Bool { onlyIdentity(Array(value.utf8)[...]) }
+
+    /// ``onlyIdentity(_:)-(String)`` on a value's bytes.
+    static func onlyIdentity(_ value: ArraySlice<UInt8>) -> Bool {
+        value.forEachPiece(separatedBy: { $0 == UInt8(ascii: ",") }) { item in
+            let name = item[..<(item.firstIndex(of: UInt8(ascii: ";")) ?? item.endIndex)].trimmingASCIIWhitespace()
             return name.isEmpty || name.equalsIgnoringASCIICase("identity")
         }
     }
