@@ -124,7 +124,7 @@ let package = Package(
             name: "FuzzHarness",
             dependencies: [
                 "AnalyzerCore", "CaptureIO", "PacketDecoding", "TCPReassembly", "HTTP1Parser", "BITSAnalyzer",
-                "AnalysisPipeline", "ReportOutput",
+                "AnalysisPipeline", "ReportOutput", "TLSDecryption",
             ],
             swiftSettings: strictSettings
         ),
