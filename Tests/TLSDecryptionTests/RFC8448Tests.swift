@@ -98,3 +98,23 @@ import Testing
         #expect(decryptor.facts.server.recordsDecrypted == 1 && decryptor.facts.client.recordsDecrypted == 1)
     }
 }
+
+/// The TLS 1.2 PRF against the test vectors circulated on the IETF TLS list (msg03416), which
+/// several TLS libraries test against.
+@Suite struct TLS12PRFTests {
+    @Test("P_SHA256 gives the published 100 bytes")
+    func sha256() {
+        let output = TLSKeyDerivation.prf(secret: hex("9bbe436ba940f017b17652849a71db35"), label: "test label",
+                                          seed: hex("a0ba9f936cda311827a6f796ffd5198c"), length: 100, hash: .sha256)
+        #expect(hexText(output) == "e3f229ba727be17b8d122620557cd453c2aab21d07c3d495329b52d4e61edb5a"
+            + "6b301791e90d35c9c9a46b4e14baf9af0fa022f7077def17abfd3797c0564bab"
+            + "4fbc91666e9def9b97fce34f796789baa48082d122ee42c5a72e5a5110fff701" + "87347b66")
+    }
+
+    @Test("P_SHA384 starts with the published bytes")
+    func sha384() {
+        let output = TLSKeyDerivation.prf(secret: hex("b80b733d6ceefcdc71566ea48e5567df"), label: "test label",
+                                          seed: hex("cd665cf6a8447dd6ff8b27555edb7465"), length: 148, hash: .sha384)
+        #expect(hexText(output).hasPrefix("7b0c18e9ced410ed1804f2cfa34a336a1c14dffb4900bb5fd7942107e81c83cde9ca0faa60be9fe34f82b1233c9146a0"))
+    }
+}
