@@ -23,19 +23,19 @@ extension TLSConnectionDecryptor {
         guard clientHello == nil else { return }
         guard let hello = TLSHelloParser.clientHello(body) else { stop(.protocolError); return }
         clientHello = hello
-        facts.serverName = hello.serverName
+        recorded.serverName = hello.serverName
     }
 
     private func serverHelloReceived(_ body: [UInt8]) {
         guard serverHello == nil else { return }
         guard let hello = TLSHelloParser.serverHello(body) else { stop(.protocolError); return }
         if hello.isHelloRetryRequest {
-            facts.helloRetryRequest = true
+            recorded.helloRetryRequest = true
             return
         }
         serverHello = hello
-        facts.version = hello.version
-        facts.cipherSuite = hello.cipherSuite
+        recorded.version = hello.version
+        recorded.cipherSuite = hello.cipherSuite
         guard let clientHello else { stop(.startedAfterHandshake); return }
         switch hello.version {
         case 0x0304: startTLS13(clientHello, hello)
@@ -47,7 +47,7 @@ extension TLSConnectionDecryptor {
     /// TLS 1.3: from the ServerHello on, both directions use their handshake traffic secrets; each
     /// moves to its first application secret after its own Finished.
     private func startTLS13(_ clientHello: TLSClientHelloFacts, _ hello: TLSServerHelloFacts) {
-        facts.resumed = hello.preSharedKey
+        recorded.resumed = hello.preSharedKey
         clientSide.encrypted = true
         serverSide.encrypted = true
         guard let suite = TLSCipherSuite.supported(hello.cipherSuite), suite.isTLS13 else {
@@ -75,9 +75,9 @@ extension TLSConnectionDecryptor {
 
     /// TLS 1.2: the keys wait for each direction's ChangeCipherSpec.
     private func prepareTLS12(_ clientHello: TLSClientHelloFacts, _ hello: TLSServerHelloFacts) {
-        facts.extendedMasterSecret = clientHello.extendedMasterSecret && hello.extendedMasterSecret
-        facts.encryptThenMAC = clientHello.encryptThenMAC && hello.encryptThenMAC
-        facts.resumed = !hello.sessionID.isEmpty && hello.sessionID == clientHello.sessionID
+        recorded.extendedMasterSecret = clientHello.extendedMasterSecret && hello.extendedMasterSecret
+        recorded.encryptThenMAC = clientHello.encryptThenMAC && hello.encryptThenMAC
+        recorded.resumed = !hello.sessionID.isEmpty && hello.sessionID == clientHello.sessionID
         guard let suite = TLSCipherSuite.supported(hello.cipherSuite), !suite.isTLS13 else {
             stop(.unsupportedCipherSuite(hello.cipherSuite))
             return
@@ -88,7 +88,7 @@ extension TLSConnectionDecryptor {
         let keys = TLSTrafficKeys.tls12(masterSecret: master, clientRandom: clientHello.random.bytes,
                                         serverRandom: hello.random, suite: suite)
         // encrypt_then_mac changes nothing for AEAD suites (RFC 7366 §3).
-        let etm = facts.encryptThenMAC && suite.cipher == .aesCBC
+        let etm = recorded.encryptThenMAC && suite.cipher == .aesCBC
         clientSide.next = TLSRecordProtection(suite: suite, keys: keys.client, encryptThenMAC: etm)
         serverSide.next = TLSRecordProtection(suite: suite, keys: keys.server, encryptThenMAC: etm)
     }
@@ -96,18 +96,25 @@ extension TLSConnectionDecryptor {
     /// A ChangeCipherSpec record: in TLS 1.2 the sender's next records use the new keys; in TLS 1.3
     /// it is only for middleboxes (RFC 8446 §5) and changes nothing.
     func changeCipherSpec(_ side: TLSSide) {
-        guard facts.version != 0x0304, serverHello != nil else { return }
         let direction = direction(side)
+        guard serverHello != nil else {
+            // The server changes keys only after its ServerHello (or sends a middlebox one after a
+            // HelloRetryRequest): it was missed. A client may send its middlebox ChangeCipherSpec
+            // before the ServerHello in TLS 1.3.
+            if side == .server, !recorded.helloRetryRequest { direction.encrypted = true }
+            return
+        }
+        guard recorded.version != 0x0304 else { return }
         guard !direction.encrypted else { return }
-        if side == .server, !sawClientKeyExchange, serverHello != nil { facts.resumed = true }
+        if side == .server, !sawClientKeyExchange, serverHello != nil { recorded.resumed = true }
         direction.activate(direction.next)
         direction.next = nil
-        if direction.current == nil, facts.notDecrypted == nil { stop(.noKey) }
+        if direction.current == nil { stop(.noKey) }
     }
 
     /// TLS 1.3: a direction's Finished ends its handshake epoch.
     private func finished(_ side: TLSSide) {
-        guard facts.version == 0x0304 else { return }
+        guard recorded.version == 0x0304 else { return }
         let direction = direction(side)
         guard direction.next != nil else {
             if direction.current != nil { stop(.noKey) }
@@ -120,7 +127,7 @@ extension TLSConnectionDecryptor {
     /// TLS 1.3 KeyUpdate: the sender's next records use the next application secret (RFC 8446 §7.2).
     private func keyUpdate(_ side: TLSSide) {
         let direction = direction(side)
-        guard facts.version == 0x0304, let suite, let secret = direction.trafficSecret else { return }
+        guard recorded.version == 0x0304, let suite, let secret = direction.trafficSecret else { return }
         let updated = TLSKeyDerivation.nextTrafficSecret(secret, hash: suite.hash)
         direction.trafficSecret = updated
         direction.current = TLSRecordProtection(suite: suite, keys: .tls13(secret: updated, suite: suite))

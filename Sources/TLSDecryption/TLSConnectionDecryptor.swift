@@ -18,8 +18,8 @@ public final class TLSConnectionDecryptor {
     let keyLog: TLSKeyLog
     let clientSide: TLSDirection
     let serverSide: TLSDirection
-    /// What was negotiated and what was decrypted so far.
-    public internal(set) var facts = TLSConnectionFacts()
+    /// What was negotiated, and the first reason decryption stopped, as recorded.
+    var recorded = TLSConnectionFacts()
     /// The ClientHello, once read.
     var clientHello: TLSClientHelloFacts?
     /// The ServerHello (not a HelloRetryRequest), once read.
@@ -39,6 +39,20 @@ public final class TLSConnectionDecryptor {
     }
 
     func direction(_ side: TLSSide) -> TLSDirection { side == .client ? clientSide : serverSide }
+
+    /// What was negotiated and what was decrypted so far. When records went undecrypted without a
+    /// reason recorded, the reason is what was missing when they came: the ClientHello (a capture
+    /// that began after the handshake), the ServerHello, or, with both read, the keys' start (0-RTT
+    /// early data).
+    public var facts: TLSConnectionFacts {
+        var facts = recorded
+        facts.client = clientSide.counters
+        facts.server = serverSide.counters
+        if facts.notDecrypted == nil, facts.client.recordsNotDecrypted + facts.server.recordsNotDecrypted > 0 {
+            facts.notDecrypted = clientHello == nil ? .startedAfterHandshake : serverHello == nil ? .serverHelloMissing : .earlyData
+        }
+        return facts
+    }
 
     /// Feeds the next reassembled bytes sent by `side`. `output` gets that side's application
     /// data (borrowed for the call) and losses, in order.
@@ -71,7 +85,6 @@ public final class TLSConnectionDecryptor {
         if after == .searching, direction.current == nil, direction.next == nil {
             // Plaintext cannot prove a boundary: nothing after this gap can be followed.
             direction.splitter.giveUp()
-            direction.splitter.feed(UnsafeRawBufferPointer(start: nil, count: 0)) { _, _ in false }
             stop(.gap)
         }
         settle(direction)
@@ -80,16 +93,12 @@ public final class TLSConnectionDecryptor {
     /// Collects what a direction's handshake reader or splitter ran into.
     private func settle(_ direction: TLSDirection) {
         if direction.handshake.overLimit { stop(.handshakeMessageTooLong) }
-        if direction.splitter.state == .failed, facts.notDecrypted == nil {
-            facts.notDecrypted = direction.encrypted ? .gap : .protocolError
-        }
-        facts.client = clientSide.counters
-        facts.server = serverSide.counters
+        if direction.splitter.state == .failed { stop(direction.encrypted ? .gap : .protocolError) }
     }
 
     /// Records the first reason decryption stops; later ones do not replace it.
     func stop(_ reason: TLSNotDecryptedReason) {
-        if facts.notDecrypted == nil { facts.notDecrypted = reason }
+        if recorded.notDecrypted == nil { recorded.notDecrypted = reason }
     }
 
     /// One record in sync.
@@ -104,7 +113,6 @@ public final class TLSConnectionDecryptor {
                 direction.handshake.feed(record.body) { type, body in message(type, body, from: side) }
             } else if record.contentType == TLSContentType.applicationData {
                 direction.counters.recordsNotDecrypted += 1
-                if clientHello == nil { stop(.startedAfterHandshake) }
             }
             return true
         }

@@ -16,6 +16,11 @@ public enum TLSNotDecryptedReason: Sendable, Equatable {
     case unsupportedVersion(UInt16)
     /// The capture has no ClientHello and ServerHello for the connection: it began after the handshake.
     case startedAfterHandshake
+    /// The ClientHello was read but no usable ServerHello (the server's direction was not captured,
+    /// or its ServerHello was damaged), so neither the version nor the suite is known.
+    case serverHelloMissing
+    /// Records the client sent before the ServerHello: TLS 1.3 0-RTT early data, which is not decrypted.
+    case earlyData
     /// A gap took bytes of the handshake, or record boundaries that no record proved again.
     case gap
     /// Bytes that are not TLS records, or a hello that cannot be read.

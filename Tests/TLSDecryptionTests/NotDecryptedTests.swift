@@ -47,6 +47,17 @@ import Testing
         #expect(old.facts.notDecrypted == .unsupportedVersion(0x0302))
     }
 
+    @Test("only the client's direction captured: not decrypted, the ServerHello is missing")
+    func oneSided() {
+        for tls in [SyntheticTLS.tls13(suiteID: 0x1301), SyntheticTLS.tls12(suiteID: 0xC02F)] {
+            let clientOnly = tls.steps.filter { if case .bytes(.client, _) = $0 { return true } else { return false } }
+            let decryptor = TLSConnectionDecryptor(keyLog: TLSKeyLog(text: tls.keyLog))
+            let result = feed(decryptor, clientOnly)
+            #expect(result.client.isEmpty && decryptor.facts.notDecrypted == .serverHelloMissing)
+            #expect(decryptor.facts.serverName == "bits.example" && decryptor.facts.client.recordsNotDecrypted > 0)
+        }
+    }
+
     @Test("a capture that starts after the handshake: not decrypted, started after handshake")
     func midStream() {
         let tls = SyntheticTLS.tls13(suiteID: 0x1301)
@@ -55,5 +66,29 @@ import Testing
         #expect(result.client.isEmpty && result.server.isEmpty)
         #expect(decryptor.facts.notDecrypted == .startedAfterHandshake)
         #expect(decryptor.facts.server.recordsNotDecrypted > 0)
+    }
+}
+
+/// One damaged byte in one record: that record fails authentication and is reported; the records
+/// around it still decrypt (the sequence number moves on).
+@Suite struct TamperedRecordTests {
+    static let cases: [(UInt16, Bool)] = [(0x1301, false), (0x1303, false), (0xC02F, false), (0xCCA8, false), (0xC013, false), (0xC013, true), (0x003D, true)]
+
+    @Test("a flipped byte fails that record only", arguments: 0..<cases.count)
+    func flipped(index: Int) {
+        let (suite, etm) = Self.cases[index]
+        let tls = suite >> 8 == 0x13 ? SyntheticTLS.tls13(suiteID: suite, rounds: 3) : SyntheticTLS.tls12(suiteID: suite, rounds: 3, encryptThenMAC: etm)
+        for position in [5, 30, -1] {
+            var steps = tls.steps
+            // The second client data record (the generator's 301-byte request).
+            guard case .bytes(let side, var bytes) = steps[6], side == .client else { Issue.record("layout"); return }
+            bytes[position < 0 ? bytes.count - 1 : position] ^= 0x40
+            steps[6] = .bytes(side, bytes)
+            let decryptor = TLSConnectionDecryptor(keyLog: TLSKeyLog(text: tls.keyLog))
+            let result = feed(decryptor, steps)
+            #expect(decryptor.facts.client.recordsFailedAuthentication == 1, "\(suite) etm \(etm) at \(position)")
+            #expect(result.clientLost == 1 && result.client == Array(tls.clientData[..<300] + tls.clientData[601...]), "\(suite) etm \(etm) at \(position)")
+            #expect(result.server == tls.serverData)
+        }
     }
 }
