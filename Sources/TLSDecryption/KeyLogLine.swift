@@ -2,8 +2,12 @@
 enum KeyLogLine {
     /// The labels whose secrets decryption uses.
     enum Label {
+        /// `CLIENT_RANDOM`, `CLIENT_HANDSHAKE_TRAFFIC_SECRET`, `SERVER_HANDSHAKE_TRAFFIC_SECRET`,
+        /// `CLIENT_TRAFFIC_SECRET_0`, `SERVER_TRAFFIC_SECRET_0`.
         case clientRandom, clientHandshake, serverHandshake, clientTraffic0, serverTraffic0
 
+        /// The label a line's first field names, or `nil` for one not used here (compared exactly:
+        /// writers use upper case).
         init?(_ field: UnsafeRawBufferPointer) {
             switch String(decoding: field, as: UTF8.self) {
             case "CLIENT_RANDOM": self = .clientRandom

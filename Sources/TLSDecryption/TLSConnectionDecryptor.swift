@@ -16,7 +16,9 @@ import Foundation
 public final class TLSConnectionDecryptor {
     /// Where secrets are looked up.
     let keyLog: TLSKeyLog
+    /// Client-to-server records.
     let clientSide: TLSDirection
+    /// Server-to-client records.
     let serverSide: TLSDirection
     /// What was negotiated, and the first reason decryption stopped, as recorded.
     var recorded = TLSConnectionFacts()
@@ -38,6 +40,7 @@ public final class TLSConnectionDecryptor {
         serverSide = TLSDirection(limits: limits)
     }
 
+    /// The direction `side` sends.
     func direction(_ side: TLSSide) -> TLSDirection { side == .client ? clientSide : serverSide }
 
     /// What was negotiated and what was decrypted so far. When records went undecrypted without a

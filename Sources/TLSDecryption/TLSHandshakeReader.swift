@@ -1,10 +1,16 @@
 /// Handshake message types this module acts on (RFC 8446 §4, RFC 5246 §7.4).
 enum TLSHandshakeType {
+    /// ClientHello: the client random, the session ID, the extensions offered.
     static let clientHello: UInt8 = 1
+    /// ServerHello (or HelloRetryRequest): version, suite, server random.
     static let serverHello: UInt8 = 2
+    /// NewSessionTicket (TLS 1.2 before ChangeCipherSpec; TLS 1.3 after the handshake).
     static let newSessionTicket: UInt8 = 4
+    /// ClientKeyExchange: its presence tells a full TLS 1.2 handshake from a resumption.
     static let clientKeyExchange: UInt8 = 16
+    /// Finished: in TLS 1.3 the end of the sender's handshake epoch.
     static let finished: UInt8 = 20
+    /// KeyUpdate (TLS 1.3): the sender's next records use its next traffic secret.
     static let keyUpdate: UInt8 = 24
 
     /// Messages whose bodies are read; every other one (certificates above all) is skipped by its

@@ -50,6 +50,7 @@ enum TLSHelloParser {
         0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
     ]
 
+    /// The facts of a ClientHello body, or `nil` when a length runs past its end.
     static func clientHello(_ body: [UInt8]) -> TLSClientHelloFacts? {
         body.withUnsafeBytes { raw -> TLSClientHelloFacts? in
             var reader = ByteReader(raw)
@@ -79,6 +80,7 @@ enum TLSHelloParser {
         }
     }
 
+    /// The facts of a ServerHello (or HelloRetryRequest) body, or `nil` when a length runs past its end.
     static func serverHello(_ body: [UInt8]) -> TLSServerHelloFacts? {
         body.withUnsafeBytes { raw -> TLSServerHelloFacts? in
             var reader = ByteReader(raw)

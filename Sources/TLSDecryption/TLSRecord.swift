@@ -14,9 +14,13 @@ public struct TLSRecord {
 
 /// Record content types (RFC 8446 §5.1).
 enum TLSContentType {
+    /// change_cipher_spec: TLS 1.2's switch to the new keys; a no-op kept for middleboxes in TLS 1.3.
     static let changeCipherSpec: UInt8 = 20
+    /// alert.
     static let alert: UInt8 = 21
+    /// handshake.
     static let handshake: UInt8 = 22
+    /// application_data (and every protected TLS 1.3 record on the wire).
     static let applicationData: UInt8 = 23
 }
 
