@@ -58,6 +58,16 @@ let package = Package(
         .target(name: "BITSAnalyzer", dependencies: ["AnalyzerCore", "HTTP1Parser"], swiftSettings: strictSettings),
         // Recognises TLS by content and reads a ClientHello's server name. Pure.
         .target(name: "TLSRecords", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
+        // Decrypts TLS 1.2 and 1.3 records with secrets from an NSS key log. Pure: the pipeline
+        // hands it each direction's reassembled bytes. Ciphers, HMAC and HKDF from swift-crypto.
+        .target(
+            name: "TLSDecryption",
+            dependencies: [
+                "AnalyzerCore", "TLSRecords", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // Wires a packet source through decoding and reassembly into stream consumers.
         .target(
             name: "AnalysisPipeline",
@@ -114,7 +124,7 @@ let package = Package(
             name: "FuzzHarness",
             dependencies: [
                 "AnalyzerCore", "CaptureIO", "PacketDecoding", "TCPReassembly", "HTTP1Parser", "BITSAnalyzer",
-                "AnalysisPipeline", "ReportOutput",
+                "AnalysisPipeline", "ReportOutput", "TLSDecryption",
             ],
             swiftSettings: strictSettings
         ),
@@ -124,6 +134,14 @@ let package = Package(
         .testTarget(name: "AnalyzerCoreTests", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "TLSRecordsTests", dependencies: ["TLSRecords", "AnalyzerCore", "TrafficSynthesis"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "TLSDecryptionTests",
+            dependencies: [
+                "TLSDecryption", "AnalyzerCore", "TrafficSynthesis", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -11,7 +11,7 @@ let package = Package(
     targets: [
         // Declares libFuzzer's driver entry point.
         .target(name: "CFuzzerDriver"),
-    ] + ["FuzzCapture", "FuzzReassembly", "FuzzHTTP", "FuzzBITS"].map { name in
+    ] + ["FuzzCapture", "FuzzReassembly", "FuzzHTTP", "FuzzBITS", "FuzzTLS"].map { name in
         .executableTarget(name: name, dependencies: ["CFuzzerDriver", .product(name: "FuzzHarness", package: "bitsnoop")])
     }
 )

@@ -3,7 +3,7 @@
 #
 #   fuzz/run.sh [--seconds N] [--jobs J] [TARGET...]
 #
-# TARGET is capture, reassembly, http or bits (default: all four). Each target runs N seconds
+# TARGET is capture, reassembly, http, bits or tls (default: all five). Each target runs N seconds
 # (default 60; the documented longer run is --seconds 600 --jobs 2), J targets at a time (default 1),
 # under `nice`. Work files go to fuzz/out/: out/corpus/TARGET (the growing corpus), out/seeds/TARGET,
 # out/artifacts/TARGET (crash, leak, timeout and OOM inputs), out/logs/TARGET.log.
@@ -19,11 +19,11 @@ while (($#)); do
         --seconds) seconds="$2"; shift 2 ;;
         --jobs) jobs="$2"; shift 2 ;;
         -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-        capture|reassembly|http|bits) targets+=("$1"); shift ;;
+        capture|reassembly|http|bits|tls) targets+=("$1"); shift ;;
         *) echo "run.sh: unknown argument '$1'" >&2; exit 64 ;;
     esac
 done
-((${#targets[@]})) || targets=(capture reassembly http bits)
+((${#targets[@]})) || targets=(capture reassembly http bits tls)
 
 fuzz_dir="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$fuzz_dir")"
@@ -33,6 +33,7 @@ mkdir -p "$out"
 executable() {
     case "$1" in
         capture) echo FuzzCapture ;; reassembly) echo FuzzReassembly ;; http) echo FuzzHTTP ;; bits) echo FuzzBITS ;;
+        tls) echo FuzzTLS ;;
     esac
 }
 

@@ -10,7 +10,7 @@ public enum FuzzReplay {
     /// ran (a broken invariant stops the process before), 2 for a file that cannot be read, 64 for
     /// a usage error.
     public static func main(arguments: [String]) -> Never {
-        let usage = "usage: bitsnoop-fuzz capture|reassembly|http|bits INPUT... | --seeds DIRECTORY CAPTURE..."
+        let usage = "usage: bitsnoop-fuzz capture|reassembly|http|bits|tls INPUT... | --seeds DIRECTORY CAPTURE..."
         guard let name = arguments.first, name != "--help", name != "-h" else {
             print(usage)
             exit(arguments.isEmpty ? 64 : 0)

@@ -1,4 +1,4 @@
-/// The four fuzz targets: what each does with one input is in its own type; this names them and
+/// The five fuzz targets: what each does with one input is in its own type; this names them and
 /// dispatches, so that the fuzz executables, the replay tools and the regression tests share it.
 public enum FuzzTarget: String, CaseIterable, Sendable {
     /// A capture file read through libpcap and analysed, and the same bytes as a packet stream fed
@@ -13,6 +13,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// Stream pieces of several connections through HTTP and the BITS analyzer, one session
     /// tracker, and the timeline rendering (``BITSFuzzing``).
     case bits
+    /// A key log and stream pieces and gaps of four connections through TLS decryption: the key log
+    /// parser, the record layer and the handshake parser (``TLSFuzzing``).
+    case tls
 
     /// The libFuzzer executable of this target in fuzz/Package.swift, e.g. `FuzzHTTP`.
     public var executableName: String {
@@ -21,6 +24,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .reassembly: return "FuzzReassembly"
         case .http: return "FuzzHTTP"
         case .bits: return "FuzzBITS"
+        case .tls: return "FuzzTLS"
         }
     }
 
@@ -32,6 +36,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .reassembly: ReassemblyFuzzing.run(input)
         case .http: HTTPFuzzing.run(input)
         case .bits: BITSFuzzing.run(input)
+        case .tls: TLSFuzzing.run(input)
         }
     }
 

@@ -16,6 +16,9 @@ public enum SeedMaker {
         case .capture: return [("", bytes), (".packets", try packetScript(path))]
         case .reassembly: return [(".segments", try segmentScript(path))]
         case .http, .bits: return [(".streams", try streamScript(path))]
+        // No key log (a zero length), then the streams: the record layer and handshake parser on
+        // what the samples hold; the keyed seeds are the inputs in fuzz/regressions/tls.
+        case .tls: return [(".tls", [0, 0] + (try streamScript(path)))]
         }
     }
 

@@ -75,8 +75,10 @@ public enum TLSSniffer {
         }
     }
 
-    /// The `server_name` of the ClientHello that `record` (a handshake record's body) starts with.
-    static func serverName(inClientHello record: ByteReader) -> String? {
+    /// The `server_name` of the ClientHello that `record` (a handshake record's body, or one whole
+    /// ClientHello message with its 4-byte header) starts with; `nil` when absent or not a
+    /// plausible host name.
+    public static func serverName(inClientHello record: ByteReader) -> String? {
         // Handshake header: type (1), length (3); then legacy_version (2) and random (32).
         var cursor = 4 + 2 + 32
         guard let sessionIDLength = record.getUInt8(at: cursor) else { return nil }
