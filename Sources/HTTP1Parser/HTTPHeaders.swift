@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One header field line as sent: the name keeps its original spelling, the value has its
 /// surrounding spaces and tabs removed (and obsolete continuation lines joined with one space).
 public struct HTTPHeaderField: Hashable, Sendable {
@@ -149,6 +157,14 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         }
     }
 
+    /// Whether two buffers hold the same bytes (`memcmp`; empty ones are the same).
+    @inline(__always)
+    private static func sameBytes(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard left.count == right.count else { return false }
+        guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return left.isEmpty }
+        return memcmp(leftBase, rightBase, left.count) == 0
+    }
+
     /// Calls `body` with each field called `name`, in order, while it returns `true`. One pass over
     /// raw buffers: names are compared by length first (which settles most), then byte by byte
     /// ignoring ASCII case.
@@ -159,7 +175,8 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
                 spans.withUnsafeBufferPointer { spans in
                     for span in spans where span.nameEnd - span.nameStart == wanted.count {
                         let name = UnsafeBufferPointer(rebasing: bytes[span.nameStart..<span.nameEnd])
-                        if ASCII.equalsIgnoringCase(name, wanted), !body(span) { return }
+                        // Senders spell names as the look-ups do: one memcmp settles most matches.
+                        if Self.sameBytes(name, wanted) || ASCII.equalsIgnoringCase(name, wanted), !body(span) { return }
                     }
                 }
             }

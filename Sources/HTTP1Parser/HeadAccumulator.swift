@@ -32,6 +32,8 @@ struct HeadAccumulator {
         case tooManyFields
     }
 
+    /// Bytes reserved for a direction's first head.
+    static let firstHeadCapacity = 768
     /// The buffered head so far, line ends included.
     private(set) var bytes: [UInt8] = []
     /// Whether the first line is a request or a status line.
@@ -81,6 +83,17 @@ struct HeadAccumulator {
         var position = index
         defer { index = position }
         while position < input.count {
+            if sniffer.acceptsAnyTextByte {
+                // The rest of the line is text: skip it in a tight loop up to the first control byte
+                // (the line's end) or the size limit, and let the checks below take that byte.
+                let end = min(input.count, max(position, start + (maxBytes - bytes.count)))
+                let run = Self.textRun(input, from: position, to: end)
+                if run > 0 {
+                    sniffer.skipText(run)
+                    position += run
+                    continue
+                }
+            }
             let byte = input[position]
             let buffered = bytes.count + (position - start)
             if byte == ASCII.lineFeed {
@@ -111,6 +124,14 @@ struct HeadAccumulator {
         }
         append(input, from: start, count: position - start)
         return .needMore
+    }
+
+    /// How many bytes from `start` (up to `end`) are text: no control byte (a tab is text).
+    @inline(__always)
+    private static func textRun(_ input: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
+        var position = start
+        while position < end, !ASCII.isControl(input[position]) { position += 1 }
+        return position - start
     }
 
     private func startLineIsValid() -> Bool {
@@ -154,6 +175,9 @@ struct HeadAccumulator {
 
     private mutating func append(_ input: UnsafeRawBufferPointer, from index: Int, count: Int) {
         guard count > 0 else { return }
+        // A new direction's first head: room for a typical one at once (BITS heads are 200-600
+        // bytes), rather than a reallocation at every doubling from a few bytes.
+        if bytes.capacity == 0 { bytes.reserveCapacity(min(maxBytes, Self.firstHeadCapacity)) }
         bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[index..<(index + count)]))
     }
 

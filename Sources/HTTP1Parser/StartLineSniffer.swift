@@ -26,6 +26,20 @@ struct StartLineSniffer {
     /// Whether nothing but possibly a carriage return has been accepted (the line is blank so far).
     var isAtLineStart: Bool { position == 0 }
 
+    /// Whether every byte but a control byte (CR and LF among them) is accepted from here on: past
+    /// a request's method, past a status line's code. The accumulator then skips such runs whole.
+    var acceptsAnyTextByte: Bool {
+        guard !sawCarriageReturn else { return false }
+        switch kind {
+        case .request: return methodEnded
+        case .status: return position > 12
+        }
+    }
+
+    /// Notes `count` bytes accepted without ``accept(_:)`` (a run of text bytes, see
+    /// ``acceptsAnyTextByte``).
+    mutating func skipText(_ count: Int) { position += count }
+
     /// Accepts the next byte of the line (never a line feed); `false` when the line can no longer
     /// be a start line of the expected kind.
     mutating func accept(_ byte: UInt8) -> Bool {
