@@ -110,7 +110,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// Tells the body observer, if any, that a Fragment with a parseable Content-Range begins.
     private func startObservingBody(_ head: HTTPRequestHead, index: Int, time: CaptureTimestamp) {
         guard let observer = bodyObserver,
-              BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") == .fragment,
+              head.headers.valueBytes("BITS-Packet-Type").map(BITSPacketType.init(headerBytes:)) == .fragment,
               let range = head.headers["Content-Range"].flatMap(ContentRange.init(headerValue:))
         else { return }
         let sessionID = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace()

@@ -22,19 +22,25 @@ public enum BITSPacketType: Hashable, Sendable, CustomStringConvertible {
         value?.trimmingASCIIWhitespace().equalsIgnoringASCIICase("ack") ?? false
     }
 
-    /// Parses a header value; surrounding white space is ignored.
-    public init(headerValue: String) {
-        let trimmed = headerValue.trimmingASCIIWhitespace()
+    /// Parses a header value's bytes; surrounding white space is ignored. A `String` is made only
+    /// for an unknown type.
+    init(headerBytes: ArraySlice<UInt8>) {
+        let trimmed = headerBytes.trimmingASCIIWhitespace()
         // The names differ in length but for two: the length picks the one or two to compare.
-        switch trimmed.utf8.count {
+        switch trimmed.count {
         case 3 where trimmed.equalsIgnoringASCIICase("ack"): self = .ack
         case 4 where trimmed.equalsIgnoringASCIICase("ping"): self = .ping
         case 8 where trimmed.equalsIgnoringASCIICase("fragment"): self = .fragment
         case 13 where trimmed.equalsIgnoringASCIICase("close-session"): self = .closeSession
         case 14 where trimmed.equalsIgnoringASCIICase("create-session"): self = .createSession
         case 14 where trimmed.equalsIgnoringASCIICase("cancel-session"): self = .cancelSession
-        default: self = .unknown(trimmed)
+        default: self = .unknown(String(decoding: trimmed, as: UTF8.self))
         }
+    }
+
+    /// Parses a header value; surrounding white space is ignored.
+    public init(headerValue: String) {
+        self.init(headerBytes: ArraySlice(headerValue.utf8))
     }
 
     /// The name used in output: `ping`, `create-session`, `fragment`, `close-session`,

@@ -6,8 +6,8 @@ import HTTP1Parser
 extension BITSSessionTracker {
     /// Checks a request's head, then the request against its session (before the session takes
     /// the request's Content-Name).
-    func checkFraming(_ head: HTTPRequestHead, record: BITSRequestRecord, typeHeader: String?, session: SessionHandle?) {
-        place(FramingRules.request(head, record: record, typeHeader: typeHeader), session: session,
+    func checkFraming(_ head: HTTPRequestHead, record: BITSRequestRecord, hasTypeHeader: Bool, session: SessionHandle?) {
+        place(FramingRules.request(head, record: record, hasTypeHeader: hasTypeHeader), session: session,
               connection: record.connection, time: record.time)
         guard let session else { return }
         place(FramingRules.sessionRequest(record, session: &sessions[session]), session: session,

@@ -166,8 +166,8 @@ public final class BITSSessionTracker {
         advanceClock(observed.time)
         let head = observed.head
         let connection = observed.connection
-        let typeHeader = head.headers["BITS-Packet-Type"]
-        let type = typeHeader.map(BITSPacketType.init(headerValue:)) ?? .unknown("")
+        let typeHeader = head.headers.valueBytes("BITS-Packet-Type")
+        let type = typeHeader.map(BITSPacketType.init(headerBytes:)) ?? .unknown("")
         var record = BITSRequestRecord(
             type: type, method: head.method, url: head.target, host: head.headers["Host"], time: observed.time,
             connection: connection.id
@@ -205,9 +205,9 @@ public final class BITSSessionTracker {
             session = sessionID.flatMap { existingOrNewSession(id: $0, record: record, connection: connection) }
             if session == nil { session = activeSession(on: connection.id) }
         }
-        place(RequestRules.packet(record, typeHeader: typeHeader), session: session, connection: connection.id,
+        place(RequestRules.packet(record, hasTypeHeader: typeHeader != nil), session: session, connection: connection.id,
               time: record.time)
-        checkFraming(head, record: record, typeHeader: typeHeader, session: session)
+        checkFraming(head, record: record, hasTypeHeader: typeHeader != nil, session: session)
 
         var handle = RequestHandle(session: session, record: record)
         handle.requestKey = observed.requestKey
@@ -454,6 +454,8 @@ public final class BITSSessionTracker {
     /// Splits a BITS-Supported-Protocols value (GUIDs separated by spaces or commas).
     static func protocolList(_ value: String?) -> [String] {
         guard let value else { return [] }
+        // One GUID, the usual offer: the value itself, sharing its storage.
+        if !value.utf8.contains(where: FramingRules.isProtocolSeparator) { return value.isEmpty ? [] : [value] }
         // Split as bytes: splitting Characters runs grapheme breaking over every GUID.
         return value.utf8.split(whereSeparator: FramingRules.isProtocolSeparator)
             .map { String(decoding: $0, as: UTF8.self) }

@@ -21,10 +21,10 @@ enum FramingRules {
     // MARK: Requests
 
     /// What any BITS request's head shows, whatever its session: its method, framing, offered
-    /// protocols, encoding, credentials and client. `typeHeader` is BITS-Packet-Type as sent.
-    static func request(_ head: HTTPRequestHead, record: BITSRequestRecord, typeHeader: String?) -> [RuleFinding] {
+    /// protocols, encoding, credentials and client. `hasTypeHeader`: whether BITS-Packet-Type was sent.
+    static func request(_ head: HTTPRequestHead, record: BITSRequestRecord, hasTypeHeader: Bool) -> [RuleFinding] {
         var found: [RuleFinding] = []
-        if typeHeader != nil, head.method != "BITS_POST" {
+        if hasTypeHeader, head.method != "BITS_POST" {
             found.append(RuleFinding(.nonBITSPostMethod, "\(record.type) sent with method \(quoted(head.method)), not BITS_POST"))
         }
         // An unreadable Content-Length is `http-invalid-content-length`; only an absent one is this.

@@ -96,10 +96,10 @@ enum RequestRules {
     }
 
     /// Any BITS request, with or without a session: its packet type and a body where none belongs.
-    /// `typeHeader` is BITS-Packet-Type as sent (`nil` when absent).
-    static func packet(_ record: BITSRequestRecord, typeHeader: String?) -> [RuleFinding] {
+    /// `hasTypeHeader`: whether BITS-Packet-Type was sent.
+    static func packet(_ record: BITSRequestRecord, hasTypeHeader: Bool) -> [RuleFinding] {
         var found: [RuleFinding] = []
-        if typeHeader == nil {
+        if !hasTypeHeader {
             found.append(RuleFinding(.missingPacketType, "\(record.method) \(record.url) without BITS-Packet-Type"))
         } else if case .unknown(let value) = record.type {
             found.append(RuleFinding(.unknownPacketType, "BITS-Packet-Type '\(value)' is not a known request type"))
