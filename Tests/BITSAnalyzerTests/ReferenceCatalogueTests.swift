@@ -1,3 +1,4 @@
+import AnalyzerCore
 @testable import BITSAnalyzer
 import Testing
 
