@@ -58,16 +58,15 @@ struct SessionIDKey: Hashable {
 extension ArraySlice<UInt8> {
     /// Whether the bytes equal `other`'s UTF-8, ASCII letters compared without case.
     func equalsIgnoringASCIICase(_ other: StaticString) -> Bool {
-        guard count == other.utf8CodeUnitCount else { return false }
-        let wanted = UnsafeBufferPointer(start: other.utf8Start, count: other.utf8CodeUnitCount)
-        return zip(self, wanted).allSatisfy { String.lowerASCII($0) == String.lowerASCII($1) }
+        // withUTF8Buffer, not utf8Start: a one-character literal may be stored as a scalar.
+        other.withUTF8Buffer { wanted in
+            count == wanted.count && zip(self, wanted).allSatisfy { String.lowerASCII($0) == String.lowerASCII($1) }
+        }
     }
 
     /// Whether the bytes start with `prefix`'s UTF-8, case included.
     func hasPrefix(_ prefix: StaticString) -> Bool {
-        guard count >= prefix.utf8CodeUnitCount else { return false }
-        let wanted = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
-        return zip(self, wanted).allSatisfy { $0 == $1 }
+        prefix.withUTF8Buffer { wanted in count >= wanted.count && zip(self, wanted).allSatisfy { $0 == $1 } }
     }
 
     /// The bytes without leading and trailing spaces and tabs.

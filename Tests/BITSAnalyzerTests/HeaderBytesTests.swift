@@ -1,0 +1,55 @@
+@testable import BITSAnalyzer
+import Testing
+
+/// The byte forms of the header-value helpers that the rules use instead of `String`s.
+@Suite struct HeaderBytesTests {
+    static func bytes(_ text: String) -> ArraySlice<UInt8> { ArraySlice(text.utf8) }
+
+    @Test("compared without ASCII case, any literal length (a one-character literal too)")
+    func caseInsensitive() {
+        #expect(Self.bytes("ACK").equalsIgnoringASCIICase("ack"))
+        #expect(Self.bytes("Identity").equalsIgnoringASCIICase("identity"))
+        #expect(!Self.bytes("acks").equalsIgnoringASCIICase("ack"))
+        #expect(!Self.bytes("").equalsIgnoringASCIICase("a"))
+        #expect(Self.bytes("A").equalsIgnoringASCIICase("a"))
+        #expect(!Self.bytes("\u{00C4}").equalsIgnoringASCIICase("\u{00E4}"), "only ASCII letters fold")
+    }
+
+    @Test("prefixes keep their case; trimming takes spaces and tabs only")
+    func prefixAndTrim() {
+        #expect(Self.bytes("Microsoft BITS/7.8").hasPrefix("Microsoft BITS/"))
+        #expect(!Self.bytes("microsoft bits/7.8").hasPrefix("Microsoft BITS/"))
+        #expect(!Self.bytes("Micro").hasPrefix("Microsoft BITS/"))
+        #expect(Self.bytes("x").hasPrefix("x"))
+        #expect(Array(Self.bytes(" \t ack \t").trimmingASCIIWhitespace()) == Array("ack".utf8))
+        #expect(Self.bytes(" \t ").trimmingASCIIWhitespace().isEmpty)
+    }
+
+    @Test("pieces between separators, empty ones skipped, stopped when asked")
+    func pieces() {
+        var seen: [String] = []
+        let finished = Self.bytes(",a,, b ,").forEachPiece(separatedBy: { $0 == UInt8(ascii: ",") }) {
+            seen.append(String(decoding: $0, as: UTF8.self))
+            return true
+        }
+        #expect(finished && seen == ["a", " b "])
+        let stopped = Self.bytes("a,b,c").forEachPiece(separatedBy: { $0 == UInt8(ascii: ",") }) { $0.first != UInt8(ascii: "b") }
+        #expect(!stopped)
+    }
+
+    @Test("packet types read from bytes match those read from strings")
+    func packetTypes() {
+        for text in ["Ack", " create-session ", "FRAGMENT", "Close-Session", "cancel-session", "ping", "Bogus", ""] {
+            #expect(BITSPacketType(headerBytes: Self.bytes(text)) == BITSPacketType(headerValue: text), "\(text)")
+        }
+        #expect(BITSPacketType(headerBytes: Self.bytes(" Bogus ")) == .unknown("Bogus"))
+        #expect(BITSPacketType.isAck(Self.bytes(" ACK ")) && !BITSPacketType.isAck(nil) && !BITSPacketType.isAck(Self.bytes("ack2")))
+    }
+
+    @Test("an encoding list is identity only when every coding is identity (or empty)")
+    func identityOnly() {
+        #expect(FramingRules.onlyIdentity(Self.bytes("identity, Identity;q=0.5, ")))
+        #expect(!FramingRules.onlyIdentity(Self.bytes("identity, gzip")))
+        #expect(FramingRules.onlyIdentity(Self.bytes("")))
+    }
+}
