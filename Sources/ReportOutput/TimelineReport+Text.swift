@@ -19,7 +19,10 @@ extension TimelineReport {
         let listed = listedSessions
         let placed = SummaryFindings(findings, listed: listed, limits: summaryLimits)
         var out = ""
-        let tlsConnections = counters.first { $0.0 == "tls_connections" }?.1 ?? 0
+        // With a key log, connections it decrypted are not hidden: only the others count here.
+        let decrypted = counters.first { $0.0 == "tls_decrypted_connections" }?.1 ?? 0
+        let seen = counters.first { $0.0 == "tls_connections" }?.1 ?? 0
+        let tlsConnections = seen > decrypted ? seen - decrypted : 0
         if digest.sessionCount == 0, tlsConnections > 0 {
             // Said first: otherwise this reads exactly like a capture without BITS.
             out += style.bold("No BITS session seen, but \(tlsConnections) TLS connection"
