@@ -98,4 +98,22 @@ import Testing
         let message = (noKey["findings"] as? [[String: Any]] ?? []).first { $0["code"] as? String == "tls-not-decrypted" }?["message"]
         #expect("\(message ?? "")".contains("no key in the key log x"), "\(noKey["findings"] ?? "")")
     }
+
+    @Test("secrets injected into a pcapng file by editcap decrypt it without --tls-keylog",
+          .enabled(if: TLSLoopbackRecording.unavailableReason == nil && TLSLoopbackRecording.executable("editcap") != nil,
+                   Comment(rawValue: TLSLoopbackRecording.unavailableReason ?? "editcap (wireshark-common) is not installed")))
+    func injectedSecrets() throws {
+        let recording = try TLSLoopbackRecording.record(Self.variants[2], scenarios: ["clean"])
+        defer { try? FileManager.default.removeItem(at: recording.folder) }
+        let injected = recording.folder.appendingPathComponent("with-secrets.pcapng").path
+        let editcap = try LoopbackProcess(try #require(TLSLoopbackRecording.executable("editcap")), [
+            "--inject-secrets", "tls,\(recording.keyLogPath)", recording.pcapPath, injected,
+        ])
+        try editcap.wait(timeout: 60)
+        #expect(editcap.status == 0, "\(editcap.errorText)")
+        let timeline = try Self.analyse(injected, ["--filter", "tcp port \(recording.tlsPort)"])
+        TimelineComparison.check(timeline, against: recording.manifest, label: "injected secrets")
+        let tls = (timeline["sessions"] as? [[String: Any]])?.first?["tls"] as? [String: Any]
+        #expect(tls?["cipher_suite"] as? String == Self.variants[2].expectedSuite)
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureIO
 import Foundation
 import TLSDecryption
 
@@ -15,13 +16,26 @@ struct TLSOptions: ParsableArguments {
         valueName: "file"), completion: .file())
     var keyLogPath: String?
 
-    /// The key log read from `--tls-keylog` (`nil` without the option).
+    /// The key log read from `--tls-keylog` and from the Decryption Secrets Blocks of the pcapng
+    /// `captures`; `nil` when there is neither (TLS is then only counted, as without decryption).
     /// - Throws: ``ExitStatus/inputError`` after printing one line, when the file cannot be read.
-    func loadKeyLog() throws -> TLSKeyLog? {
-        guard let path = keyLogPath else { return nil }
-        guard let bytes = Self.read(path) else { throw ExitStatus.inputError }
-        var log = TLSKeyLog()
-        bytes.withUnsafeBytes { log.add(bytes: $0) }
+    func loadKeyLog(captures: [String] = []) throws -> TLSKeyLog? {
+        var log: TLSKeyLog?
+        if let path = keyLogPath {
+            guard let bytes = Self.read(path) else { throw ExitStatus.inputError }
+            log = TLSKeyLog()
+            bytes.withUnsafeBytes { log?.add(bytes: $0) }
+        }
+        for capture in captures {
+            let found = PcapngDecryptionSecrets.read(path: capture)
+            if found.bytesOverLimit > 0 {
+                printError("warning: \(capture): \(found.bytesOverLimit) bytes of TLS secrets past the limit of "
+                           + "\(PcapngDecryptionSecrets.maxSecretsBytes >> 20) MiB were not read")
+            }
+            guard found.blocks > 0 else { continue }
+            if log == nil { log = TLSKeyLog() }
+            found.keyLogText.withUnsafeBytes { log?.add(bytes: $0) }
+        }
         return log
     }
 

@@ -53,7 +53,7 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
-        let keyLog = try tls.loadKeyLog()
+        let keyLog = try tls.loadKeyLog(captures: input.captures)
         let capture = try input.openCapture()
         let jsonOutput = try json.map(BITSAnalysisRun.open)
         let htmlOutput = try html.map(BITSAnalysisRun.open)

@@ -38,7 +38,7 @@ struct Report: ParsableCommand {
     }
 
     func run() throws {
-        let keyLog = try tls.loadKeyLog()
+        let keyLog = try tls.loadKeyLog(captures: input.captures)
         let capture = try input.openCapture()
         let path = output ?? Self.defaultPath(for: input.captures.first ?? "capture")
         let page = try BITSAnalysisRun.open(path)

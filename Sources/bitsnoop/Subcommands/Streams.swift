@@ -57,7 +57,7 @@ struct Streams: ParsableCommand {
     }
 
     func run() throws {
-        let keyLog = try tls.loadKeyLog()
+        let keyLog = try tls.loadKeyLog(captures: input.captures)
         let capture = try input.openCapture()
         let findings = FindingCollector()
         let jsonOutput = try json.map { path in
