@@ -47,9 +47,12 @@ struct TLSLoopbackRecording {
             .appendingPathComponent("Fixtures/tls_relay.py").path
     }
 
-    /// Records `scenarios` over TLS with `variant`. Every process is bounded in time and ended on
-    /// every path.
-    static func record(_ variant: TLSVariant, scenarios: [String], seed: UInt64 = 1) throws -> TLSLoopbackRecording {
+    /// Records `scenarios` over TLS with `variant` (or, with `client`, whatever it does given the
+    /// relay's plain and TLS ports and the folder; the manifest is then empty). Every process is
+    /// bounded in time and ended on every path.
+    static func record(_ variant: TLSVariant, scenarios: [String], seed: UInt64 = 1,
+                       client: ((_ plainPort: UInt16, _ tlsPort: UInt16, _ folder: URL) throws -> Void)? = nil)
+        throws -> TLSLoopbackRecording {
         if let reason = unavailableReason { throw LoopbackProcessError(description: reason) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bits-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -92,7 +95,8 @@ struct TLSLoopbackRecording {
         else { throw LoopbackProcessError(description: "tcpdump did not start: \(capture.errorText)") }
         var sessions: [LoopbackManifest.Session] = []
         var uploadBytes = 0
-        for scenario in scenarios {
+        try client?(ports[0], ports[1], folder)
+        for scenario in client == nil ? scenarios : [] {
             let manifest = try LoopbackCapture.runClient(port: ports[0], scenario: scenario, seed: seed)
             sessions += manifest.sessions
             uploadBytes += manifest.uploadBytes
