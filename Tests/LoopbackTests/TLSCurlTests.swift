@@ -76,5 +76,15 @@ import Testing
         }
         #expect(codes(decrypted) == codes(plain))
         #expect(codes(decrypted) == ["non-windows-client", "session-multi-connection"], "\(codes(decrypted))")
+
+        // The readable summary names the session's TLS under its table.
+        let text = try LoopbackProcess(LoopbackProcess.builtExecutable("bitsnoop"), [
+            "analyze", "--quiet", "--color", "never", "--filter", "tcp port \(recording.tlsPort)", "--tls-keylog", keys,
+            recording.pcapPath,
+        ])
+        try text.wait(timeout: 60)
+        let summary = String(decoding: text.output, as: UTF8.self)
+        #expect(summary.contains("\nover TLS \(variant.version) \(variant.expectedSuite), SNI bits.loopback.test: 1 session\n"),
+                "\(summary)")
     }
 }

@@ -72,10 +72,12 @@ struct BITSAnalysisRun {
             printError("\(readFailure)")
             throw ExitStatus.inputError
         }
-        report = TimelineReport(
+        var report = TimelineReport(
             captures: captures, precision: capture.timestampPrecision, digest: outputs.digest,
             findings: collector.findings, counters: counters, extractionFolder: folder
         )
+        report.sessionTLS = facts.map { table in { table.facts(for: $0) } }
+        self.report = report
     }
 
     /// Writes the HTML report to `output`.
