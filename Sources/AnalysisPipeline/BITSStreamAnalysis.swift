@@ -166,7 +166,11 @@ final class HTTPStreamConsumer: StreamConsumer {
 
     func connectionClosed(_ summary: ConnectionSummary) {
         if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
-        if let decryptor { decryption?.record(decryptor.facts) }
+        if let decryptor {
+            decryption?.record(decryptor.facts)
+            // The connection is gone: its record buffers and keys go now, not when the table lets go.
+            self.decryptor = nil
+        }
         if summary.end == .idleTimeout { analyzer.wentIdle(seconds: idleSeconds, after: summary.lastTime) }
         parser.finish(time: summary.lastTime)
         switch summary.end {
