@@ -19,7 +19,7 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
     /// `reassembly.idleTimeoutSeconds`: how long a connection dropped as idle was silent.
     private let idleSeconds: Int64
     private let findings: any FindingSink
-    /// The TLS connections seen, which cannot be read.
+    /// The TLS connections seen (without a key log, none of them is read).
     public let tls = TLSConnectionTally()
     /// The key log and what decryption met, when TLS is decrypted (`--tls-keylog`); `nil` otherwise.
     public let decryption: TLSDecryptionTally?
@@ -87,7 +87,7 @@ final class HTTPStreamConsumer: StreamConsumer {
     /// The run's key log and decryption counts, when decrypting.
     let decryption: TLSDecryptionTally?
     /// This connection's decryptor, made when it turns out to be TLS and a key log is configured;
-    /// it goes with the consumer when the connection leaves the table.
+    /// released when the connection closes.
     var decryptor: TLSConnectionDecryptor?
     /// Whether the negotiated version and suite were handed to ``decryption``'s session facts.
     var factsRecorded = false
