@@ -68,10 +68,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Wires a packet source through decoding and reassembly into stream consumers.
+        // Wires a packet source through decoding and reassembly into stream consumers (and, with a
+        // key log, TLS decryption in between).
         .target(
             name: "AnalysisPipeline",
-            dependencies: ["AnalyzerCore", "PacketDecoding", "TCPReassembly", "HTTP1Parser", "BITSAnalyzer", "TLSRecords"],
+            dependencies: [
+                "AnalyzerCore", "PacketDecoding", "TCPReassembly", "HTTP1Parser", "BITSAnalyzer", "TLSRecords",
+                "TLSDecryption",
+            ],
             swiftSettings: strictSettings
         ),
         // Text and JSON renderings of analysis results.
@@ -99,7 +103,7 @@ let package = Package(
             name: "bitsnoop",
             dependencies: [
                 "AnalyzerCore", "CaptureIO", "AnalysisPipeline", "ReportOutput", "TCPReassembly", "BITSAnalyzer",
-                "UploadExtraction",
+                "UploadExtraction", "TLSDecryption",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -169,7 +173,7 @@ let package = Package(
             name: "AnalysisPipelineTests",
             dependencies: [
                 "AnalysisPipeline", "CaptureIO", "AnalyzerCore", "TrafficSynthesis", "TCPReassembly", "TestSupport",
-                "BITSAnalyzer",
+                "BITSAnalyzer", "TLSDecryption",
             ],
             swiftSettings: strictSettings
         ),

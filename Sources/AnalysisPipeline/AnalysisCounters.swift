@@ -1,6 +1,7 @@
 import AnalyzerCore
 import PacketDecoding
 import TCPReassembly
+import TLSDecryption
 
 /// The counters of a run as named pairs in a fixed order, the `stats` object of JSON output.
 /// Names are stable; each is described in `docs/cli.md`.
@@ -45,5 +46,22 @@ public enum AnalysisCounters {
             ("connections_one_sided", UInt64(max(0, reassembly.oneSidedConnections))),
         ]
         return [("captured_bytes", capture.capturedBytes)] + pairs.map { ($0.0, UInt64(max(0, $0.1))) } + loss
+    }
+}
+
+extension AnalysisCounters {
+    /// The decryption counters when TLS was decrypted with a key log (none without one, so a run
+    /// without `--tls-keylog` keeps its `stats` as before).
+    public static func decryption(_ tally: TLSDecryptionTally?) -> [(String, UInt64)] {
+        guard let tally else { return [] }
+        let pairs: [(String, Int)] = [
+            ("tls_decrypted_connections", tally.decryptedConnections),
+            ("tls_records_decrypted", tally.recordsDecrypted),
+            ("tls_records_not_decrypted", tally.recordsNotDecrypted),
+            ("tls_records_failed_authentication", tally.recordsFailedAuthentication),
+            ("tls_records_lost", tally.recordsLost),
+            ("tls_keylog_entries", tally.keyLog.count),
+        ]
+        return pairs.map { ($0.0, UInt64(max(0, $0.1))) }
     }
 }

@@ -2,13 +2,16 @@ import AnalyzerCore
 import BITSAnalyzer
 import HTTP1Parser
 import TCPReassembly
+import TLSDecryption
 import TLSRecords
 
 /// Analyses BITS on every TCP connection: each connection's streams feed an HTTP/1.1 parser whose
 /// messages feed a ``BITSConnectionAnalyzer``; one ``BITSSessionTracker`` follows sessions across
 /// all of them. BITS runs on any port, so every connection is parsed; connections that never speak
 /// HTTP cost a bounded resynchronisation scan and report nothing, except TLS, which is recognised
-/// by its first bytes, counted in ``tls`` and reported as `tls-not-decrypted`.
+/// by its first bytes and counted in ``tls``. Without a key log it is reported as
+/// `tls-not-decrypted`; with one (``decryption``), each TLS connection's records are decrypted and
+/// the plaintext goes to the same HTTP parser as a plain connection's bytes.
 public final class BITSStreamAnalysis: StreamConsumerFactory {
     /// The sessions and their findings.
     public let tracker: BITSSessionTracker
@@ -16,12 +19,16 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
     /// `reassembly.idleTimeoutSeconds`: how long a connection dropped as idle was silent.
     private let idleSeconds: Int64
     private let findings: any FindingSink
-    /// The TLS connections seen, which cannot be read.
+    /// The TLS connections seen (without a key log, none of them is read).
     public let tls = TLSConnectionTally()
+    /// The key log and what decryption met, when TLS is decrypted (`--tls-keylog`); `nil` otherwise.
+    public let decryption: TLSDecryptionTally?
     private var lastTime: CaptureTimestamp?
 
-    /// Creates the analysis.
-    public init(limits: Limits = .init(), findings: any FindingSink) {
+    /// Creates the analysis; with `keyLog`, TLS connections are decrypted within `tlsLimits`.
+    public init(limits: Limits = .init(), findings: any FindingSink, keyLog: TLSKeyLog? = nil,
+                tlsLimits: TLSDecryptionLimits = TLSDecryptionLimits()) {
+        self.decryption = keyLog.map { TLSDecryptionTally(keyLog: $0, limits: tlsLimits) }
         self.tracker = BITSSessionTracker(limits: limits.bits, findings: findings)
         self.httpLimits = limits.http
         self.idleSeconds = limits.reassembly.idleTimeoutSeconds
@@ -35,7 +42,8 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
             tracker: tracker, findings: findings
         )
         return HTTPStreamConsumer(analyzer: analyzer, parser: HTTPConnectionParser(limits: httpLimits, delegate: analyzer),
-                                  server: connection.server, tls: tls, idleSeconds: idleSeconds)
+                                  connectionID: connection.id, server: connection.server, tls: tls, decryption: decryption,
+                                  idleSeconds: idleSeconds)
     }
 
     /// Notes the time of the latest connection's end, for the end-of-run notices.
@@ -47,12 +55,17 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
     /// engine finished.
     public func finish() {
         tracker.finish(at: lastTime)
-        if let notice = tls.finding(time: lastTime) { findings.report(notice) }
+        if let decryption {
+            decryption.findings(time: lastTime).forEach(findings.report)
+        } else if let notice = tls.finding(time: lastTime) {
+            findings.report(notice)
+        }
     }
 }
 
 /// Adapts the reassembler's stream events to an HTTP connection parser. The first bytes of the
-/// connection are looked at first: a TLS connection is counted and not parsed as HTTP.
+/// connection are looked at first: a TLS connection is counted and not parsed as HTTP; with a key
+/// log its records go through a ``TLSConnectionDecryptor`` and their plaintext to the parser.
 final class HTTPStreamConsumer: StreamConsumer {
     /// Where the look at the connection's first bytes stands.
     private enum Probe {
@@ -60,15 +73,24 @@ final class HTTPStreamConsumer: StreamConsumer {
         case undecided
         /// Not TLS: every byte goes to the HTTP parser.
         case http
-        /// TLS: counted, nothing more to do.
+        /// TLS: counted; decrypted when ``decryption`` is set, otherwise nothing more to do.
         case tls
     }
 
     // The parser holds its delegate weakly; this consumer keeps it alive for the connection's life.
-    private let analyzer: BITSConnectionAnalyzer
-    private let parser: HTTPConnectionParser
+    let analyzer: BITSConnectionAnalyzer
+    let parser: HTTPConnectionParser
+    /// The connection's number, for the TLS facts of its sessions.
+    let connectionID: Int
     private let server: Endpoint
     private let tls: TLSConnectionTally
+    /// The run's key log and decryption counts, when decrypting.
+    let decryption: TLSDecryptionTally?
+    /// This connection's decryptor, made when it turns out to be TLS and a key log is configured;
+    /// released when the connection closes.
+    var decryptor: TLSConnectionDecryptor?
+    /// Whether the negotiated version and suite were handed to ``decryption``'s session facts.
+    var factsRecorded = false
     /// Seconds of silence after which the reassembler drops a connection as idle.
     private let idleSeconds: Int64
     private var probe = Probe.undecided
@@ -83,8 +105,10 @@ final class HTTPStreamConsumer: StreamConsumer {
     /// Whether the connection is being removed from the table (its last stream ends are no close).
     private var removing = false
 
-    init(analyzer: BITSConnectionAnalyzer, parser: HTTPConnectionParser, server: Endpoint, tls: TLSConnectionTally,
-         idleSeconds: Int64) {
+    init(analyzer: BITSConnectionAnalyzer, parser: HTTPConnectionParser, connectionID: Int, server: Endpoint,
+         tls: TLSConnectionTally, decryption: TLSDecryptionTally?, idleSeconds: Int64) {
+        self.connectionID = connectionID
+        self.decryption = decryption
         self.analyzer = analyzer
         self.parser = parser
         self.server = server
@@ -97,16 +121,25 @@ final class HTTPStreamConsumer: StreamConsumer {
         case .http:
             parser.receive(bytes, direction: direction, time: time)
         case .tls:
-            return
+            decrypt(bytes, direction: direction, time: time)
         case .undecided:
-            if !probeBuffer.isEmpty, direction != probeDirection { decideWithProbe() }
+            if !probeBuffer.isEmpty, direction != probeDirection {
+                decideWithProbe()
+                // Decided now: the other direction's bytes follow the decision.
+                streamData(bytes, direction: direction, offset: offset, time: time)
+                return
+            }
             examine(bytes, direction: direction, time: time)
         }
     }
 
     func streamGap(length: UInt64, direction: FlowDirection, offset: UInt64, time: CaptureTimestamp) {
         if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
-        if probe != .tls { parser.receiveGap(length: length, direction: direction, time: time) }
+        if probe != .tls {
+            parser.receiveGap(length: length, direction: direction, time: time)
+        } else {
+            decryptGap(length, direction: direction, time: time)
+        }
     }
 
     func streamEnded(direction: FlowDirection, time: CaptureTimestamp) {
@@ -133,6 +166,11 @@ final class HTTPStreamConsumer: StreamConsumer {
 
     func connectionClosed(_ summary: ConnectionSummary) {
         if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
+        if let decryptor {
+            decryption?.record(decryptor.facts)
+            // The connection is gone: its record buffers and keys go now, not when the table lets go.
+            self.decryptor = nil
+        }
         if summary.end == .idleTimeout { analyzer.wentIdle(seconds: idleSeconds, after: summary.lastTime) }
         parser.finish(time: summary.lastTime)
         switch summary.end {
@@ -150,9 +188,9 @@ final class HTTPStreamConsumer: StreamConsumer {
             let full = probeBuffer.count >= TLSSniffer.maxProbeBytes
             let verdict = probeBuffer.withUnsafeBytes { full ? TLSSniffer.classifyFinal($0) : TLSSniffer.classify($0) }
             if verdict != .needMore { settle(verdict) }
-            // Bytes past the probe's room: HTTP after a false start, or nothing for TLS.
-            if probe == .http, bytes.count > room {
-                parser.receive(UnsafeRawBufferPointer(rebasing: bytes[room...]), direction: direction, time: time)
+            // Bytes past the probe's room: HTTP after a false start, or more records for TLS.
+            if probe != .undecided, bytes.count > room {
+                streamData(UnsafeRawBufferPointer(rebasing: bytes[room...]), direction: direction, offset: 0, time: time)
             }
             return
         }
@@ -163,6 +201,8 @@ final class HTTPStreamConsumer: StreamConsumer {
         case .tls(let flight):
             probe = .tls
             tls.record(server: server, serverName: flight.serverName)
+            startDecrypting()
+            decrypt(bytes, direction: direction, time: time)
         case .needMore:
             // A handshake record continued in the next segment: keep its start (one copy per
             // connection, bounded), decide when it is whole.
@@ -184,6 +224,8 @@ final class HTTPStreamConsumer: StreamConsumer {
         if case .tls(let flight) = verdict {
             probe = .tls
             tls.record(server: server, serverName: flight.serverName)
+            startDecrypting()
+            collected.withUnsafeBytes { decrypt($0, direction: probeDirection, time: probeTime) }
         } else {
             probe = .http
             collected.withUnsafeBytes { parser.receive($0, direction: probeDirection, time: probeTime) }

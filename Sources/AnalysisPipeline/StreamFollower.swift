@@ -1,5 +1,7 @@
 import AnalyzerCore
 import TCPReassembly
+import TLSDecryption
+import TLSRecords
 
 /// One thing that happened on a followed connection, in capture order.
 public enum FollowEvent {
@@ -9,6 +11,9 @@ public enum FollowEvent {
     case data(FlowDirection, UnsafeRawBufferPointer, offset: UInt64, time: CaptureTimestamp)
     /// Bytes of one direction missing from the capture.
     case gap(FlowDirection, length: UInt64, offset: UInt64, time: CaptureTimestamp)
+    /// Decrypted TLS records of one direction lost (to a gap or failing authentication): plaintext of
+    /// unknown length is missing at `offset` (a plaintext offset). Only when following with a key log.
+    case lost(FlowDirection, records: Int, offset: UInt64, time: CaptureTimestamp)
     /// One direction ended.
     case ended(FlowDirection, time: CaptureTimestamp)
     /// The connection closed.
@@ -16,17 +21,27 @@ public enum FollowEvent {
 }
 
 /// Follows one connection (by number) and hands its events to a handler as they happen, so that
-/// even a long connection is never held in memory.
+/// even a long connection is never held in memory. With a key log, a connection whose first bytes
+/// are TLS is followed as its decrypted plaintext (offsets count plaintext bytes).
 public final class StreamFollower: StreamConsumerFactory, StreamConsumer {
     /// The connection number followed.
     public let connectionID: Int
     private let handler: (FollowEvent) -> Void
+    private let keyLog: TLSKeyLog?
+    /// The followed connection's decryptor, once its first bytes showed TLS (with a key log).
+    private var decryptor: TLSConnectionDecryptor?
+    /// Whether the first bytes were looked at.
+    private var probed = false
+    /// Plaintext bytes handed out per direction (client to server, server to client).
+    private var plaintextOffsets: [UInt64] = [0, 0]
     /// Whether the connection was seen.
     public private(set) var found = false
 
     /// Creates a follower of connection `connectionID` that calls `handler` for each event.
-    public init(connectionID: Int, handler: @escaping (FollowEvent) -> Void) {
+    /// With `keyLog`, a TLS connection's plaintext is followed instead of its records.
+    public init(connectionID: Int, keyLog: TLSKeyLog? = nil, handler: @escaping (FollowEvent) -> Void) {
         self.connectionID = connectionID
+        self.keyLog = keyLog
         self.handler = handler
     }
 
@@ -43,12 +58,43 @@ public final class StreamFollower: StreamConsumerFactory, StreamConsumer {
 
     /// Passes bytes on.
     public func streamData(_ bytes: UnsafeRawBufferPointer, direction: FlowDirection, offset: UInt64, time: CaptureTimestamp) {
-        handler(.data(direction, bytes, offset: offset, time: time))
+        if !probed, let keyLog, !bytes.isEmpty {
+            probed = true
+            // A TLS record start (whole or not) decides: the decryptor buffers what it needs.
+            if TLSSniffer.classify(bytes) != .notTLS { decryptor = TLSConnectionDecryptor(keyLog: keyLog) }
+        }
+        guard let decryptor else {
+            handler(.data(direction, bytes, offset: offset, time: time))
+            return
+        }
+        decryptor.receive(bytes, from: direction == .clientToServer ? .client : .server) { event in
+            plaintext(event, direction: direction, time: time)
+        }
     }
 
-    /// Passes a gap on.
+    /// Passes a gap on (to the decryptor, when decrypting).
     public func streamGap(length: UInt64, direction: FlowDirection, offset: UInt64, time: CaptureTimestamp) {
-        handler(.gap(direction, length: length, offset: offset, time: time))
+        guard let decryptor else {
+            handler(.gap(direction, length: length, offset: offset, time: time))
+            return
+        }
+        decryptor.gap(length, from: direction == .clientToServer ? .client : .server) { event in
+            plaintext(event, direction: direction, time: time)
+        }
+    }
+
+    /// The facts of the followed connection's decryption, when it was decrypted.
+    public var tlsFacts: TLSConnectionFacts? { decryptor?.facts }
+
+    private func plaintext(_ event: TLSPlaintextEvent, direction: FlowDirection, time: CaptureTimestamp) {
+        let index = direction == .clientToServer ? 0 : 1
+        switch event {
+        case .data(let bytes):
+            handler(.data(direction, bytes, offset: plaintextOffsets[index], time: time))
+            plaintextOffsets[index] &+= UInt64(bytes.count)
+        case .lost(let records):
+            handler(.lost(direction, records: records, offset: plaintextOffsets[index], time: time))
+        }
     }
 
     /// Passes a direction's end on.

@@ -43,6 +43,10 @@ public struct FollowRenderer {
             guard directions.contains(direction), format != .raw else { return [] }
             let indent = direction == .serverToClient ? "\t" : ""
             return Array("\(indent)[gap: \(length) bytes missing at offset \(offset)]\n".utf8)
+        case .lost(let direction, let records, let offset, _):
+            guard directions.contains(direction), format != .raw else { return [] }
+            let indent = direction == .serverToClient ? "\t" : ""
+            return Array("\(indent)[lost: \(records) TLS record(s) not decrypted at plaintext offset \(offset)]\n".utf8)
         case .ended:
             return []
         case .closed(let summary):

@@ -1,3 +1,4 @@
+import AnalysisPipeline
 import AnalyzerCore
 import BITSAnalyzer
 
@@ -15,15 +16,19 @@ public struct TimelineDocumentWriter {
     private var stream: JSONObjectStream
     private let precision: TimestampPrecision
     private let withFiles: Bool
+    /// With a key log: each session's TLS facts (its `tls` member); `nil` leaves the member out.
+    private let tlsFacts: ((BITSSession) -> TLSSessionFacts?)?
     private let emit: ([UInt8]) -> Void
     private var sessionsOpen = true
 
     /// Starts a document about `captures`. With `extractionFolder`, every session gets a `file`
-    /// member (`null` for sessions without an extracted file).
+    /// member (`null` for sessions without an extracted file). With `tlsFacts` (TLS decrypted with a
+    /// key log), every session gets a `tls` member (`null` for sessions over plain HTTP).
     public init(
         captures: [String], precision: TimestampPrecision, extractionFolder: String? = nil,
-        emit: @escaping ([UInt8]) -> Void
+        tlsFacts: ((BITSSession) -> TLSSessionFacts?)? = nil, emit: @escaping ([UInt8]) -> Void
     ) {
+        self.tlsFacts = tlsFacts
         self.precision = precision
         self.withFiles = extractionFolder != nil
         self.emit = emit
@@ -38,7 +43,8 @@ public struct TimelineDocumentWriter {
     public mutating func append(_ session: BITSSession) {
         precondition(sessionsOpen, "a session appended after the findings")
         let precision = precision, withFiles = withFiles
-        stream.arrayElement { TimelineJSON.write(session, precision: precision, withFile: withFiles, to: &$0) }
+        let tls: TLSSessionFacts?? = tlsFacts.map { $0(session) }
+        stream.arrayElement { TimelineJSON.write(session, precision: precision, withFile: withFiles, tls: tls, to: &$0) }
     }
 
     /// Hands on what is buffered, so that a reader following the file sees the sessions ended so far.
@@ -86,8 +92,9 @@ enum TimelineJSON {
     }
 
     /// Writes one session object.
+    /// `tls` is `nil` to leave the `tls` member out, `.some(nil)` to write it as `null`.
     static func write(_ session: BITSSession, precision: TimestampPrecision, withFile: Bool,
-                      to json: inout JSONTextWriter) {
+                      tls: TLSSessionFacts?? = nil, to json: inout JSONTextWriter) {
         func time(_ value: CaptureTimestamp?) { json.time(value, precision: precision) }
         json.beginObject()
         json.key("session_id"); json.string(session.sessionID)
@@ -124,6 +131,18 @@ enum TimelineJSON {
         if withFile {
             json.key("file")
             if let file = session.file { json.value(Self.file(file)) } else { json.null() }
+        }
+        if let tls {
+            json.key("tls")
+            if let facts = tls {
+                json.value(.object([
+                    ("version", .string(facts.version)),
+                    ("cipher_suite", facts.cipherSuite.map(JSONValue.string) ?? .null),
+                    ("server_name", facts.serverName.map(JSONValue.string) ?? .null),
+                ]))
+            } else {
+                json.null()
+            }
         }
         json.endObject()
     }

@@ -1,3 +1,4 @@
+import AnalysisPipeline
 import AnalyzerCore
 import BITSAnalyzer
 
@@ -19,7 +20,10 @@ extension TimelineReport {
         let listed = listedSessions
         let placed = SummaryFindings(findings, listed: listed, limits: summaryLimits)
         var out = ""
-        let tlsConnections = counters.first { $0.0 == "tls_connections" }?.1 ?? 0
+        // With a key log, connections it decrypted are not hidden: only the others count here.
+        let decrypted = counters.first { $0.0 == "tls_decrypted_connections" }?.1 ?? 0
+        let seen = counters.first { $0.0 == "tls_connections" }?.1 ?? 0
+        let tlsConnections = seen > decrypted ? seen - decrypted : 0
         if digest.sessionCount == 0, tlsConnections > 0 {
             // Said first: otherwise this reads exactly like a capture without BITS.
             out += style.bold("No BITS session seen, but \(tlsConnections) TLS connection"
@@ -40,10 +44,25 @@ extension TimelineReport {
             out += "\(unknown) session\(unknown == 1 ? "" : "s") with outcome unknown: one direction of "
                 + "their traffic is not in the capture (capture-one-sided)\n"
         }
+        if let sessionTLS { out += tlsText(sessionTLS) }
         if listed.count < count { out += overviewText(listed: listed, style: style) }
         out += findingsText(placed, listed: listed, style: style)
         if let extractionFolder { out += filesText(folder: extractionFolder) }
         return out
+    }
+
+    /// With a key log: the kept sessions over TLS by version, suite and server name, a line each,
+    /// most sessions first (e.g. `over TLS 1.3 TLS_AES_128_GCM_SHA256, SNI mp01.example: 3 sessions`).
+    private func tlsText(_ facts: (BITSSession) -> TLSSessionFacts?) -> String {
+        var groups: [(text: String, count: Int)] = []
+        for session in keptSessions {
+            guard let tls = facts(session) else { continue }
+            let text = "over \(tls.version) \(tls.cipherSuite ?? "(suite unknown)")"
+                + (tls.serverName.map { ", SNI \($0)" } ?? ", no SNI")
+            if let index = groups.firstIndex(where: { $0.text == text }) { groups[index].count += 1 } else { groups.append((text, 1)) }
+        }
+        return groups.sorted { $0.count > $1.count }
+            .map { "\($0.text): \($0.count) session\($0.count == 1 ? "" : "s")\n" }.joined()
     }
 
     /// The list of extracted files: name, length, complete or what is missing, SHA-256.

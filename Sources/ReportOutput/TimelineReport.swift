@@ -24,6 +24,8 @@ public struct TimelineReport {
     public var extractionFolder: String?
     /// Bounds of the readable summary.
     public var summaryLimits = TextSummaryLimits()
+    /// With a key log: each session's TLS facts, for the summary's TLS lines; `nil` leaves them out.
+    public var sessionTLS: ((BITSSession) -> TLSSessionFacts?)?
 
     /// Creates a report of the sessions in `digest`. With an `extractionFolder`, the summary lists
     /// the kept sessions' files.

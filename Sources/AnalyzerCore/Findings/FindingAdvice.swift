@@ -33,8 +33,15 @@ public enum FindingAdvice {
          "The capture saw one direction of the connection only: a tap or SPAN port mirroring one way, or asymmetric routing. "
             + "Mirror both directions (or capture on the client or server itself) to see requests and Acks together."),
         ("tls-not-decrypted",
-         "BITS over HTTPS cannot be read from the wire. "
-            + "To analyse it, capture where the traffic is plain HTTP (between a TLS-terminating load balancer or proxy and IIS), or a test upload over http://."),
+         "BITS over HTTPS cannot be read from the wire without the session keys. "
+            + "Give bitsnoop the client's key log (--tls-keylog; SSLKEYLOGFILE, see docs/tls.md) and capture from before the handshake, "
+            + "or capture where the traffic is plain HTTP (between a TLS-terminating load balancer or proxy and IIS)."),
+        ("tls-decrypt-failed",
+         "The key log has keys for the connection, but they do not open its records: a key log from another run or host, "
+            + "a file mixed from several clients, or bytes damaged in the capture. Use the key log written during this capture."),
+        ("tls-keylog-skipped",
+         "Some key log lines could not be used: not in the NSS key log format (LABEL, 64 hex digits of client random, hex secret), "
+            + "two values for one secret, or more connections than tls.maxKeyLogEntries. Check that the file is the one the TLS library wrote."),
         ("capture-undecoded",
          "The capture uses a link type or tunnel that bitsnoop does not decode, so those packets were not analysed. "
             + "Capture on an interface without the encapsulation (e.g. the host's own interface rather than the tunnel), or strip it first."),

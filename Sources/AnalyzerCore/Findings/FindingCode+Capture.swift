@@ -11,6 +11,10 @@ extension FindingCode {
     public static let captureOneSided = FindingCode(rawValue: "capture-one-sided")
     /// TLS connections (recognised by content, on any port) whose contents bitsnoop cannot read.
     public static let tlsNotDecrypted = FindingCode(rawValue: "tls-not-decrypted")
+    /// TLS records whose authentication failed with the key log's keys: wrong keys, or damaged bytes.
+    public static let tlsDecryptFailed = FindingCode(rawValue: "tls-decrypt-failed")
+    /// Key log lines that were not used: malformed, conflicting, or past the entry limit.
+    public static let tlsKeylogSkipped = FindingCode(rawValue: "tls-keylog-skipped")
     /// The connection table was full; the least recently active connections were ended early.
     public static let limitConnections = FindingCode(rawValue: "limit-connections")
     /// One connection held more out-of-order bytes than allowed; the hole was declared a gap.

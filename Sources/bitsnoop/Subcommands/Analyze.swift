@@ -44,6 +44,8 @@ struct Analyze: ParsableCommand {
                                + "(info, notice, warning, error).", valueName: "severity"))
     var failOn: Severity?
 
+    @OptionGroup var tls: TLSOptions
+
     @OptionGroup var style: OutputStyleOptions
 
     func validate() throws {
@@ -51,11 +53,12 @@ struct Analyze: ParsableCommand {
     }
 
     func run() throws {
+        let keyLog = try tls.loadKeyLog(captures: input.captures)
         let capture = try input.openCapture()
         let jsonOutput = try json.map(BITSAnalysisRun.open)
         let htmlOutput = try html.map(BITSAnalysisRun.open)
         let run = try BITSAnalysisRun(capture: capture, captures: input.captures, meter: style.progressMeter(),
-                                      json: jsonOutput, extractTo: extract)
+                                      json: jsonOutput, extractTo: extract, keyLog: keyLog)
         if let htmlOutput { run.writeHTML(to: htmlOutput) }
         if jsonOutput?.isStandardOutput != true, htmlOutput?.isStandardOutput != true {
             OutputFile.standardOutput.write(run.report.text(style: style.textStyle()))

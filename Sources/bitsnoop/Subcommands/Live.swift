@@ -71,6 +71,8 @@ struct Live: ParsableCommand {
                                + "(or COLUMNS) as analyze's.", valueName: "when"))
     var color: ColorChoice = .auto
 
+    @OptionGroup var tls: TLSOptions
+
     @Flag(name: [.customShort("p"), .customLong("no-promiscuous-mode")], help: "Do not put the interface in promiscuous mode.")
     var noPromiscuousMode = false
 
@@ -92,19 +94,22 @@ struct Live: ParsableCommand {
 
     func run() throws {
         if listInterfaces { return try printInterfaces() }
+        // Read once, at the start: only secrets already in the file are used (docs/tls.md).
+        let keyLog = try tls.loadKeyLog()
         let capture = try openInterface()
         let outputs = try LiveOutputs(json: json, jsonLines: jsonLines, write: write, capture: capture)
         let events = LiveEventWriter(human: outputs.human, ndjson: outputs.ndjson,
                                      precision: capture.timestampPrecision, progressSeconds: progressInterval,
                                      style: OutputStyleOptions.textStyle(color: color))
-        let bits = BITSStreamAnalysis(findings: events)
+        let bits = BITSStreamAnalysis(findings: events, keyLog: keyLog)
+        let tlsFacts = bits.decryption?.sessionFacts
         bits.tracker.observer = events
         bits.tracker.idleTimeoutSeconds = idleTimeout
         // Sessions leave memory as they end; with --json each is written then.
         let retired = RetiredSessionOutputs(
             document: outputs.json.map { output in
                 TimelineDocumentWriter(captures: [capture.interface], precision: capture.timestampPrecision,
-                                       emit: output.write)
+                                       tlsFacts: tlsFacts.map { table in { table.facts(for: $0) } }, emit: output.write)
             },
             keepsSessions: false
         )
@@ -210,6 +215,7 @@ struct Live: ParsableCommand {
             ("bits_sessions", UInt64(bits.tracker.sessionCount)),
             ("bits_untracked_requests", UInt64(bits.tracker.untrackedRequests)),
             ("tls_connections", UInt64(bits.tls.connections)),
+        ] + AnalysisCounters.decryption(bits.decryption) + [
             ("pcap_received", libpcap?.received ?? 0),
             ("pcap_dropped", libpcap?.dropped ?? 0),
             ("pcap_interface_dropped", libpcap?.interfaceDropped ?? 0),

@@ -25,6 +25,8 @@ struct Report: ParsableCommand {
     @Flag(name: [.customShort("q"), .long], help: "Show no progress line on standard error.")
     var quiet = false
 
+    @OptionGroup var tls: TLSOptions
+
     func validate() throws {
         guard output == nil, let first = input.captures.first else { return }
         if first == "-" { throw ValidationError("Name the page with -o when the capture is read from standard input.") }
@@ -36,11 +38,12 @@ struct Report: ParsableCommand {
     }
 
     func run() throws {
+        let keyLog = try tls.loadKeyLog(captures: input.captures)
         let capture = try input.openCapture()
         let path = output ?? Self.defaultPath(for: input.captures.first ?? "capture")
         let page = try BITSAnalysisRun.open(path)
         let run = try BITSAnalysisRun(capture: capture, captures: input.captures,
-                                      meter: OutputStyleOptions.progressMeter(quiet: quiet))
+                                      meter: OutputStyleOptions.progressMeter(quiet: quiet), keyLog: keyLog)
         run.writeHTML(to: page)
         if output == nil { printError("report written to \(path)") }
     }

@@ -4,6 +4,7 @@ import ArgumentParser
 import CaptureIO
 import ReportOutput
 import TCPReassembly
+import TLSDecryption
 
 /// Lets `--follow-format` take the format names.
 extension FollowFormat: ExpressibleByArgument {}
@@ -46,6 +47,8 @@ struct Streams: ParsableCommand {
     @Option(help: "Which directions --follow prints: both, client or server.")
     var direction: FollowDirections = .both
 
+    @OptionGroup var tls: TLSOptions
+
     @OptionGroup var style: OutputStyleOptions
 
     func validate() throws {
@@ -54,6 +57,7 @@ struct Streams: ParsableCommand {
     }
 
     func run() throws {
+        let keyLog = try tls.loadKeyLog(captures: input.captures)
         let capture = try input.openCapture()
         let findings = FindingCollector()
         let jsonOutput = try json.map { path in
@@ -62,9 +66,11 @@ struct Streams: ParsableCommand {
         let renderer = FollowRenderer(format: followFormat, directions: direction.directions)
         let out = OutputFile.standardOutput
         var gapBytes: UInt64 = 0
+        var lostRecords = 0
         let follower = follow.map { id in
-            StreamFollower(connectionID: id) { event in
+            StreamFollower(connectionID: id, keyLog: keyLog) { event in
                 if case .gap(_, let length, _, _) = event { gapBytes += length }
+                if case .lost(_, let records, _, _) = event { lostRecords += records }
                 out.write(renderer.render(event))
             }
         }
@@ -103,9 +109,27 @@ struct Streams: ParsableCommand {
             if followFormat == .raw, gapBytes > 0 {
                 printError("warning: \(gapBytes) byte(s) of connection \(id) are missing from the capture (gaps)")
             }
+            if let facts = follower.tlsFacts { Self.reportDecryption(facts, connection: id, lostRecords: lostRecords) }
         } else if jsonOutput?.isStandardOutput != true {
             out.write(report.text(style: style.textStyle()))
         }
         out.flush()
+    }
+}
+
+extension Streams {
+    /// One line on standard error about a followed TLS connection: what was negotiated, and why
+    /// (part of) it was not decrypted, so that a short or empty plaintext is never silent.
+    static func reportDecryption(_ facts: TLSConnectionFacts, connection id: Int, lostRecords: Int) {
+        let version = facts.version.map { $0 == 0x0304 ? "TLS 1.3" : $0 == 0x0303 ? "TLS 1.2" : "version \($0)" }
+        var parts = [version ?? "TLS", facts.cipherSuiteName, facts.serverName.map { "SNI \($0)" }].compactMap { $0 }
+        parts.append("\(facts.client.recordsDecrypted + facts.server.recordsDecrypted) records decrypted")
+        let failed = facts.client.recordsFailedAuthentication + facts.server.recordsFailedAuthentication
+        if failed > 0 { parts.append("\(failed) failed authentication (tls-decrypt-failed)") }
+        if lostRecords > 0 { parts.append("\(lostRecords) lost") }
+        if let reason = facts.notDecrypted {
+            parts.append("not (fully) decrypted: \(TLSDecryptionTally.describe(reason)) (tls-not-decrypted)")
+        }
+        printError("connection \(id): " + parts.joined(separator: ", "))
     }
 }

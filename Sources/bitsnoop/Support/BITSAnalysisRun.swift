@@ -3,6 +3,7 @@ import AnalyzerCore
 import BITSAnalyzer
 import CaptureIO
 import ReportOutput
+import TLSDecryption
 import UploadExtraction
 
 /// One BITS analysis of the captures, as `analyze` and `report` run it: the pipeline over every
@@ -12,24 +13,30 @@ struct BITSAnalysisRun {
     let report: TimelineReport
     /// Every finding, in the order reported.
     let findings: [Finding]
+    /// The TLS facts of decrypted connections, when a key log was given.
+    let tlsFacts: TLSConnectionFactsTable?
 
     /// Reads `capture` (opened from `captures`) to the end, writing the JSON timeline to `json` as
-    /// sessions end; with `extractTo`, rebuilds every upload into that folder (`--extract`).
+    /// sessions end; with `extractTo`, rebuilds every upload into that folder (`--extract`); with
+    /// `keyLog`, decrypts TLS connections (`--tls-keylog`).
     /// - Throws: ``ExitStatus/inputError`` after printing one line, when an input cannot be read or
     ///   the extraction folder cannot be used or written.
     init(capture: OfflineCapture, captures: [String], meter: ProgressMeter?, json: OutputFile? = nil,
-         extractTo folder: String? = nil) throws {
+         extractTo folder: String? = nil, keyLog: TLSKeyLog? = nil) throws {
         let collector = FindingCollector()
-        let bits = BITSStreamAnalysis(findings: collector)
+        let bits = BITSStreamAnalysis(findings: collector, keyLog: keyLog)
         let extractor = try folder.map { folder in
             do { return try UploadExtractor(directory: folder, findings: collector) } catch {
                 printError("\(error)")
                 throw ExitStatus.inputError
             }
         }
+        let facts = bits.decryption?.sessionFacts
+        tlsFacts = facts
         let document = json.map { output in
             TimelineDocumentWriter(captures: captures, precision: capture.timestampPrecision,
-                                   extractionFolder: folder, emit: output.write)
+                                   extractionFolder: folder, tlsFacts: facts.map { table in { table.facts(for: $0) } },
+                                   emit: output.write)
         }
         let outputs = RetiredSessionOutputs(document: document, keepsSessions: true)
         bits.tracker.bodyObserver = extractor
@@ -57,25 +64,34 @@ struct BITSAnalysisRun {
             ("bits_sessions", UInt64(bits.tracker.sessionCount)),
             ("bits_untracked_requests", UInt64(bits.tracker.untrackedRequests)),
             ("tls_connections", UInt64(bits.tls.connections)),
-        ] + (folder == nil ? [] : [("files_extracted", UInt64(outputs.filesExtracted))])
+        ] + AnalysisCounters.decryption(bits.decryption)
+            + (folder == nil ? [] : [("files_extracted", UInt64(outputs.filesExtracted))])
         outputs.finishDocument(findings: collector.findings, counters: counters)
         json?.flush()
         if let readFailure {
             printError("\(readFailure)")
             throw ExitStatus.inputError
         }
-        report = TimelineReport(
+        var report = TimelineReport(
             captures: captures, precision: capture.timestampPrecision, digest: outputs.digest,
             findings: collector.findings, counters: counters, extractionFolder: folder
         )
+        report.sessionTLS = facts.map { table in { table.facts(for: $0) } }
+        self.report = report
     }
 
     /// Writes the HTML report to `output`.
     func writeHTML(to output: OutputFile) {
         var page = HTMLReport(timeline: report)
+        let tlsFacts = tlsFacts
         page.extraSessionDetails = { _, session in
-            guard let file = session.file else { return [] }
-            var lines = [(label: "file", value: file.path), (label: "file bytes", value: String(file.bytes)),
+            var lines: [(label: String, value: String)] = []
+            if let tls = tlsFacts?.facts(for: session) {
+                lines.append((label: "TLS", value: [tls.version, tls.cipherSuite, tls.serverName.map { "SNI \($0)" }]
+                    .compactMap { $0 }.joined(separator: ", ")))
+            }
+            guard let file = session.file else { return lines }
+            lines += [(label: "file", value: file.path), (label: "file bytes", value: String(file.bytes)),
                          (label: "complete", value: file.complete ? "yes" : "no"), (label: "sha256", value: file.sha256)]
             if !file.missing.isEmpty {
                 // The first ranges only: a hostile upload can leave many.
