@@ -68,6 +68,7 @@ import Testing
         let clean = try #require(recording.manifest.sessions.last)
         let cleanSession = sessions.first { $0["session_id"] as? String == clean.sessionID }
         #expect(cleanSession?["state"] as? String == clean.expectedState)
-        #expect((cleanSession?["findings"] as? [String] ?? ["missing"]).isEmpty)
+        let cleanFindings = cleanSession?["findings"] as? [String] ?? ["missing"]
+        #expect(cleanFindings.isEmpty, "\(cleanFindings)")
     }
 }
