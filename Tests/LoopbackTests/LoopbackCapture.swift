@@ -67,18 +67,7 @@ enum LoopbackCapture {
             sessions += manifest.sessions
             uploadBytes += manifest.uploadBytes
         }
-        // Stop only once the file has stopped growing for half a second (at most 10 s), so the last
-        // FIN/ACK exchange is in it. A bound on waiting, not a timing assertion.
-        var lastSize = -1
-        var stableSince = Date()
-        _ = LoopbackProcess.poll(for: 10) {
-            let size = (try? FileManager.default.attributesOfItem(atPath: pcapPath)[.size] as? Int) ?? 0
-            if size != lastSize {
-                lastSize = size
-                stableSince = Date()
-            }
-            return Date().timeIntervalSince(stableSince) >= 0.5
-        }
+        waitUntilStopsGrowing(pcapPath)
         try capture.stop(signal: SIGINT)
         let report = try server.stop()
         let manifest = LoopbackManifest(
@@ -90,6 +79,21 @@ enum LoopbackCapture {
 
     /// Runs `bits-loopback client` for `scenario` against `port` and decodes its manifest. Throws if the
     /// client fails or takes longer than 60 s.
+    /// Waits until the capture file at `path` has stopped growing for half a second (at most 10 s),
+    /// so the last FIN/ACK exchange is in it. A bound on waiting, not a timing assertion.
+    static func waitUntilStopsGrowing(_ path: String) {
+        var lastSize = -1
+        var stableSince = Date()
+        _ = LoopbackProcess.poll(for: 10) {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            if size != lastSize {
+                lastSize = size
+                stableSince = Date()
+            }
+            return Date().timeIntervalSince(stableSince) >= 0.5
+        }
+    }
+
     static func runClient(port: UInt16, scenario: String, seed: UInt64 = 1) throws -> LoopbackManifest {
         let manifestPath = FileManager.default.temporaryDirectory
             .appendingPathComponent("bits-loopback-manifest-\(UUID().uuidString).json").path

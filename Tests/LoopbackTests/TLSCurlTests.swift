@@ -52,14 +52,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: recording.folder) }
         #expect(!sessionID.isEmpty)
         let keys = recording.folder.appendingPathComponent("curl-keys.log").path
-        let plain = try TLSRealStackTests.analyse(recording.pcapPath, ["--filter", "tcp port \(recording.plainPort)"])
-        let decrypted = try TLSRealStackTests.analyse(recording.pcapPath, ["--filter", "tcp port \(recording.tlsPort)",
-                                                                           "--tls-keylog", keys])
-        let sessions = decrypted["sessions"] as? [[String: Any]] ?? []
-        let twins = plain["sessions"] as? [[String: Any]] ?? []
-        #expect(sessions.count == 1 && twins.count == 1)
-        let session = try #require(sessions.first)
-        let twin = try #require(twins.first)
+        let (decrypted, plain, session, twin) = try TLSRealStackTests.decryptedAndPlainSession(of: recording, keys: keys)
         #expect(session["session_id"] as? String == sessionID)
         for key in ["session_id", "state", "total_length", "bytes_acknowledged", "findings", "url"] {
             #expect("\(session[key] ?? "nil")" == "\(twin[key] ?? "nil")", "\(variant): \(key)")

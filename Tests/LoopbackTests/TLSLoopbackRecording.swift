@@ -101,14 +101,7 @@ struct TLSLoopbackRecording {
             sessions += manifest.sessions
             uploadBytes += manifest.uploadBytes
         }
-        // As LoopbackCapture: stop once the file stopped growing for half a second (at most 10 s).
-        var lastSize = -1
-        var stableSince = Date()
-        _ = LoopbackProcess.poll(for: 10) {
-            let size = (try? FileManager.default.attributesOfItem(atPath: pcapPath)[.size] as? Int) ?? 0
-            if size != lastSize { lastSize = size; stableSince = Date() }
-            return Date().timeIntervalSince(stableSince) >= 0.5
-        }
+        LoopbackCapture.waitUntilStopsGrowing(pcapPath)
         try capture.stop(signal: SIGINT)
         _ = try server.stop()
         return TLSLoopbackRecording(

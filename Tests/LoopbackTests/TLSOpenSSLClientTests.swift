@@ -35,14 +35,7 @@ import Testing
         }
         defer { try? FileManager.default.removeItem(at: recording.folder) }
         let keys = recording.folder.appendingPathComponent("s_client-keys.log").path
-        let plain = try TLSRealStackTests.analyse(recording.pcapPath, ["--filter", "tcp port \(recording.plainPort)"])
-        let decrypted = try TLSRealStackTests.analyse(recording.pcapPath, ["--filter", "tcp port \(recording.tlsPort)",
-                                                                           "--tls-keylog", keys])
-        let sessions = decrypted["sessions"] as? [[String: Any]] ?? []
-        let twins = plain["sessions"] as? [[String: Any]] ?? []
-        #expect(sessions.count == 1 && twins.count == 1)
-        let session = try #require(sessions.first)
-        let twin = try #require(twins.first)
+        let (decrypted, plain, session, twin) = try TLSRealStackTests.decryptedAndPlainSession(of: recording, keys: keys)
         for key in ["session_id", "state", "url", "protocol", "findings", "create_seen"] {
             #expect("\(session[key] ?? "nil")" == "\(twin[key] ?? "nil")", "\(variant): \(key)")
         }

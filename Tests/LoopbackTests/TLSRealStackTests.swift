@@ -21,6 +21,19 @@ import Testing
         return try TimelineComparison.document(run.output)
     }
 
+    /// The timelines of `recording`'s TLS leg, decrypted with `keys`, and of its plain leg (the same
+    /// upload), with the one session of each, after checking that each leg holds exactly one.
+    static func decryptedAndPlainSession(of recording: TLSLoopbackRecording, keys: String) throws
+        -> (decrypted: [String: Any], plain: [String: Any], session: [String: Any], twin: [String: Any])
+    {
+        let plain = try analyse(recording.pcapPath, ["--filter", "tcp port \(recording.plainPort)"])
+        let decrypted = try analyse(recording.pcapPath, ["--filter", "tcp port \(recording.tlsPort)", "--tls-keylog", keys])
+        let sessions = decrypted["sessions"] as? [[String: Any]] ?? []
+        let twins = plain["sessions"] as? [[String: Any]] ?? []
+        #expect(sessions.count == 1 && twins.count == 1)
+        return (decrypted, plain, try #require(sessions.first), try #require(twins.first))
+    }
+
     @Test("decrypted uploads match the manifest and the plain-HTTP leg of the same capture",
           .enabled(if: TLSLoopbackRecording.unavailableReason == nil,
                    Comment(rawValue: TLSLoopbackRecording.unavailableReason ?? "")),
