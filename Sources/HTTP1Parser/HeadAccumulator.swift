@@ -138,9 +138,9 @@ struct HeadAccumulator {
         let line = Self.content(of: bytes[...])
         switch kind {
         case .request:
-            return StartLineParser.parseRequestLine(line, requireMajorVersion1: requireMajorVersion1) != nil
+            return StartLineParser.isRequestLine(line, requireMajorVersion1: requireMajorVersion1)
         case .status:
-            return StartLineParser.parseStatusLine(line, requireMajorVersion1: requireMajorVersion1) != nil
+            return StartLineParser.isStatusLine(line, requireMajorVersion1: requireMajorVersion1)
         }
     }
 
