@@ -32,6 +32,8 @@ public struct JSONTextWriter: ~Copyable {
     private var secondTextFor: Int64 = 0
     /// The least capacity: room for the longest piece written in one step (a time, a number).
     private static let pieceRoom = CaptureTimestamp.maximumRFC3339Length + 2
+    /// Eight spaces as one word, for indents.
+    private static let eightSpaces: UInt64 = 0x2020_2020_2020_2020
     /// The deepest nesting the bit sets above hold.
     public static let maximumDepth = 64
 
@@ -80,7 +82,8 @@ public struct JSONTextWriter: ~Copyable {
         hasMembers |= bit
         let spaces = pretty ? 2 * max(0, baseIndent + depth) : 0
         let length = key.utf8CodeUnitCount
-        reserve(length + spaces + 6)
+        // 8 bytes of slack: the indent goes in whole words, the last one overwritten by the key.
+        reserve(length + spaces + 6 + 8)
         var next = base + count
         if !first {
             next.pointee = UInt8(ascii: ",")
@@ -89,7 +92,11 @@ public struct JSONTextWriter: ~Copyable {
         if pretty {
             next.pointee = UInt8(ascii: "\n")
             next += 1
-            next.initialize(repeating: UInt8(ascii: " "), count: spaces)
+            var written = 0
+            while written < spaces {
+                UnsafeMutableRawPointer(next + written).storeBytes(of: Self.eightSpaces, as: UInt64.self)
+                written += 8
+            }
             next += spaces
         }
         next.pointee = UInt8(ascii: "\"")
