@@ -76,11 +76,19 @@ enum ASCII {
 
     /// `bytes` with leading and trailing spaces and tabs removed.
     static func trimmingWhitespace(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var lower = bytes.startIndex
-        var upper = bytes.endIndex
+        bytes[trimmedRange(bytes, bytes.startIndex..<bytes.endIndex)]
+    }
+
+    /// `range` of `bytes` without its leading and trailing spaces and tabs (the head parser trims
+    /// field values in a raw buffer this way).
+    @inline(__always)
+    static func trimmedRange<Bytes: RandomAccessCollection>(_ bytes: Bytes, _ range: Range<Int>) -> Range<Int>
+        where Bytes.Index == Int, Bytes.Element == UInt8 {
+        var lower = range.lowerBound
+        var upper = range.upperBound
         while lower < upper, isWhitespace(bytes[lower]) { lower += 1 }
         while upper > lower, isWhitespace(bytes[upper - 1]) { upper -= 1 }
-        return bytes[lower..<upper]
+        return lower..<upper
     }
 
     /// Text for a report, decoded as UTF-8 (invalid sequences replaced).
