@@ -22,6 +22,7 @@ The bridge writes "FRONT TLS" to --ready-file once both listen, and stops by its
 --duration seconds (or on SIGTERM), ending s_server. Everything listens on 127.0.0.1 only.
 """
 import argparse
+import ctypes
 import json
 import os
 import signal
@@ -170,6 +171,25 @@ class Bridge:
             pass
 
 
+def die_with_parent():
+    """In the child before exec: SIGTERM when the bridge dies, however it dies (Linux's
+    PR_SET_PDEATHSIG), so no s_server outlives a killed bridge."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def start_server(args):
+    """s_server on args.tls_port: -quiet, so its stdio carries only plaintext."""
+    return subprocess.Popen(
+        ["openssl", "s_server", "-accept", f"127.0.0.1:{args.tls_port}", "-cert", args.cert, "-key", args.key,
+         "-tls1_2", "-cipher", args.ciphers, "-quiet", "-keylogfile", args.keylog,
+         "-trace", "-msgfile", args.trace] + args.server_option,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0, preexec_fn=die_with_parent,
+        env=dict(os.environ, **({"OPENSSL_CONF": args.server_config} if args.server_config else {})))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--target-port", type=int, required=True)
@@ -189,24 +209,26 @@ def main():
     parser.add_argument("--ready-file", required=True)
     parser.add_argument("--duration", type=float, default=120)
     args = parser.parse_args()
-    args.tls_port = free_port()
-    server = subprocess.Popen(
-        ["openssl", "s_server", "-accept", f"127.0.0.1:{args.tls_port}", "-cert", args.cert, "-key", args.key,
-         "-tls1_2", "-cipher", args.ciphers, "-quiet", "-keylogfile", args.keylog,
-         "-trace", "-msgfile", args.trace] + args.server_option,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
-        env=dict(os.environ, **({"OPENSSL_CONF": args.server_config} if args.server_config else {})))
+    server = None
 
     def stop(*_):
-        server.terminate()
+        if server is not None:
+            server.terminate()
         sys.exit(0)
     signal.signal(signal.SIGTERM, stop)
-    deadline = time.monotonic() + 30
-    while not listening(args.tls_port):
-        if server.poll() is not None or time.monotonic() > deadline:
-            print("s_server did not start", file=sys.stderr)
-            stop()
-        time.sleep(0.02)
+    # Another process may take the free port before s_server binds it: then s_server exits, and
+    # a few more ports are tried.
+    for _ in range(5):
+        args.tls_port = free_port()
+        server = start_server(args)
+        deadline = time.monotonic() + 30
+        while not listening(args.tls_port) and server.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if server.poll() is None and listening(args.tls_port):
+            break
+    else:
+        print("s_server did not start", file=sys.stderr)
+        stop()
 
     bridge = Bridge(args, server)
     front = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
