@@ -93,6 +93,24 @@ extension ArraySlice<UInt8> {
         }
     }
 
+    /// Whether the bytes equal `other`'s UTF-8, ASCII letters compared without case (a session ID
+    /// in an Ack against the session's own, without making a `String` of the Ack's).
+    func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        var other = other
+        return other.withUTF8 { theirs in
+            guard count == theirs.count else { return false }
+            return withUnsafeBufferPointer { mine in
+                if let left = mine.baseAddress, let right = theirs.baseAddress, memcmp(left, right, mine.count) == 0 {
+                    return true
+                }
+                for index in 0..<mine.count where String.lowerASCII(mine[index]) != String.lowerASCII(theirs[index]) {
+                    return false
+                }
+                return true
+            }
+        }
+    }
+
     /// Whether the bytes start with `prefix`'s UTF-8, case included.
     func hasPrefix(_ prefix: StaticString) -> Bool {
         prefix.withUTF8Buffer { wanted in count >= wanted.count && zip(self, wanted).allSatisfy { $0 == $1 } }
