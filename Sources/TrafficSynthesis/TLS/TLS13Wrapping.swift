@@ -13,10 +13,8 @@ import AnalyzerCore
 /// the generator instead of an x25519 exchange: a decryptor uses only the logged secrets, which
 /// ``Wrapped/keyLog`` gives as an NSS key log (SSLKEYLOGFILE) would.
 public struct TLS13Wrapping: Sendable {
-    /// The server name the ClientHello carries.
+    /// The server name the ClientHello carries (and the certificate's subject).
     public var serverName: String
-    /// Bytes of the synthetic certificate.
-    public var certificateLength = 900
 
     /// Wrapping with `serverName` in the ClientHello.
     public init(serverName: String) {
@@ -37,7 +35,8 @@ public struct TLS13Wrapping: Sendable {
     }
 
     /// `conversation` wrapped in TLS 1.3; every random value (randoms, key shares, the shared
-    /// secret, certificate and signature bytes) is drawn from `random`.
+    /// secret, the certificate's serial, key and signature, CertificateVerify's signature) is drawn
+    /// from `random`.
     public func wrap(_ conversation: TCPConversation, random: inout SeededGenerator) -> Wrapped {
         func draw(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: random.next()) } }
         let clientRandom = draw(32), sessionID = draw(32)
@@ -47,9 +46,7 @@ public struct TLS13Wrapping: Sendable {
         var transcript = clientHello + serverHello
         var secrets = TLS13KeySchedule.Secrets(sharedSecret: draw(32), helloTranscript: transcript)
 
-        // A certificate-shaped blob: a DER SEQUENCE header over random bytes.
-        let body = max(0, certificateLength - 4)
-        let certificate = [0x30, 0x82] + TLS13Handshake.be16(body) + draw(body)
+        let certificate = TLSSyntheticCertificate.make(serverName: serverName, random: &random)
         var serverFlight = TLS13Handshake.encryptedExtensions() + TLS13Handshake.certificate(certificate)
         serverFlight += TLS13Handshake.certificateVerify(signature: draw(256))
         transcript += serverFlight
