@@ -5,13 +5,6 @@ import TLSDecryption
 /// Decryption of a TLS connection, when a key log is configured: records in, plaintext out to the
 /// same HTTP parser a plain connection feeds.
 extension HTTPStreamConsumer {
-    /// The gap handed to the HTTP parser for plaintext lost inside the TLS stream (records cut by a
-    /// capture gap or failing authentication). How many plaintext bytes they held is unknown, so the
-    /// gap is longer than any message: the parser gives up the message in progress and looks for
-    /// the next head, and no later byte is ever placed at a guessed offset (an upload rebuilt from
-    /// the plaintext keeps the lost range missing rather than shifted).
-    static let lostPlaintextGap: UInt64 = 1 << 40
-
     /// Makes the connection's decryptor, when decrypting and not done yet.
     func startDecrypting() {
         guard decryptor == nil, let decryption else { return }
@@ -44,7 +37,11 @@ extension HTTPStreamConsumer {
         case .data(let plaintext):
             parser.receive(plaintext, direction: direction, time: time)
         case .lost:
-            parser.receiveGap(length: Self.lostPlaintextGap, direction: direction, time: time)
+            // Plaintext lost inside the TLS stream (records cut by a capture gap or failing
+            // authentication): how many bytes is unknown, so the parser gives up the message in
+            // progress and looks for the next head; no later byte is placed at a guessed offset (an
+            // upload rebuilt from the plaintext keeps the lost range missing rather than shifted).
+            parser.receiveLoss(direction: direction, time: time)
         }
     }
 

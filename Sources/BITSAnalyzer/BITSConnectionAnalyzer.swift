@@ -152,17 +152,23 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         reentry.enter("BITSConnectionAnalyzer.requestEnd")
         defer { reentry.leave() }
         if !notifications.isEmpty { notifications.bodyEnded(index, at: time) }
-        guard var request = pending[index], request.handle == nil else { return }
+        // Taken out of the table and put back, not copied: a request and its head are some
+        // twenty references, each retained and released by a copy.
+        guard var request = pending.removeValue(forKey: index) else { return }
+        guard request.handle == nil else {
+            pending[index] = request
+            return
+        }
         let key = BITSRequestKey(connection: connection.id, index: index)
         if index == streamingBody.index, streamingBody.observed { bodyObserver?.fragmentBodyEnded(key) }
-        request.handle = tracker.request(ObservedRequest(
+        let handle = tracker.request(ObservedRequest(
             head: request.head, time: request.time, connection: connection, bodyBytes: end.bodyBytes,
             bodyGapBytes: end.bodyGapBytes, complete: end.complete, requestKey: key, endTime: time
         ))
-        if let early = request.earlyResponse, let handle = request.handle {
+        if let early = request.earlyResponse {
             tracker.response(early.head, time: early.time, to: handle)
-            pending[index] = nil
         } else {
+            request.handle = handle
             pending[index] = request
         }
     }
@@ -181,13 +187,13 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
            let slow = NotificationRules.answer(status: head.status, sent: sent, answered: time) {
             report(slow, time: time)
         }
-        guard let request = pending[index] else { return }
+        guard var request = pending.removeValue(forKey: index) else { return }
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
         if let handle = request.handle {
             tracker.response(head, time: time, to: handle)
-            pending[index] = nil
         } else {
-            pending[index]?.earlyResponse = (head, time)
+            request.earlyResponse = (head, time)
+            pending[index] = request
         }
     }
 

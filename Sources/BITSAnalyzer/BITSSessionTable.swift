@@ -122,13 +122,18 @@ struct BITSSessionTable {
     mutating func remove(_ handle: SessionHandle) -> TrackedSession {
         precondition(contains(handle), "stale session handle")
         let slot = Int(handle.slot)
-        let session = slots[slot].session
-        slots[slot].session = .vacant
+        // Swapped out, not copied: a copy retains every reference the session holds.
+        var session = TrackedSession.vacant
+        swap(&session, &slots[slot].session)
         slots[slot].occupied = false
         slots[slot].generation &+= 1
         freeSlots.append(handle.slot)
         count -= 1
-        if let id = session.record.sessionID, byID[SessionIDKey(text: id)] == handle { byID[SessionIDKey(text: id)] = nil }
+        // One hash of the ID: found, compared and removed in place.
+        if let id = session.record.sessionID, let entry = byID.index(forKey: SessionIDKey(text: id)),
+           byID.values[entry] == handle {
+            byID.remove(at: entry)
+        }
         return session
     }
 

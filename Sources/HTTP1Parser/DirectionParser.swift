@@ -112,24 +112,27 @@ struct DirectionParser {
         skippedBytes = 0
     }
 
-    /// `length` bytes of the direction are missing.
-    mutating func receiveGap<Sink: DirectionParserSink>(length: UInt64, time: CaptureTimestamp, sink: Sink) {
-        guard length > 0 else { return }
+    /// `gap` bytes of the direction are missing (``HTTPGapSize/unknown``: some bytes, how many is
+    /// not known; the message in progress is then taken to have lost all its rest).
+    mutating func receiveGap<Sink: DirectionParserSink>(_ gap: HTTPGapSize, time: CaptureTimestamp, sink: Sink) {
+        if case .bytes(0) = gap { return }
         switch state {
         case .fixedBody:
-            let skipped = min(length, remainingBody)
+            let skipped: UInt64
+            if case .bytes(let length) = gap { skipped = min(length, remainingBody) } else { skipped = remainingBody }
             remainingBody -= skipped
             bodyGapBytes = bodyGapBytes.saturatingAdding(skipped)
             sink.bodyGap(length: skipped, direction: direction, time: time)
             guard remainingBody == 0 else { return }
             finishMessage(complete: true, time: time, sink: sink)
-            if length > skipped {
-                // The rest of the gap held the start of whatever came next.
-                let anomaly = HTTPAnomaly.desynchronized(.gapPastBodyEnd, gapLength: length - skipped)
-                sink.anomaly(anomaly, direction: direction, time: time)
-                loseSync(discarding: 0, atLineStart: true, messageLost: true, time: time, sink: sink)
-            }
+            // The rest of the gap held the start of whatever came next (an unknown loss may have).
+            let rest = Self.subtracting(skipped, from: gap)
+            guard rest != .bytes(0) else { return }
+            sink.anomaly(.desynchronized(.gapPastBodyEnd, gapLength: rest), direction: direction, time: time)
+            loseSync(discarding: 0, atLineStart: true, messageLost: true, time: time, sink: sink)
         case .chunkedBody:
+            let length: UInt64
+            if case .bytes(let count) = gap { length = count } else { length = .max }
             switch chunked.skipGap(length: length) {
             case .skipped:
                 bodyGapBytes = bodyGapBytes.saturatingAdding(length)
@@ -140,11 +143,19 @@ struct DirectionParser {
                     sink.bodyGap(length: dataBytes, direction: direction, time: time)
                 }
                 finishMessage(complete: false, time: time, sink: sink)
-                let anomaly = HTTPAnomaly.desynchronized(.gapInChunkedFraming, gapLength: length - dataBytes)
+                let anomaly = HTTPAnomaly.desynchronized(.gapInChunkedFraming,
+                                                         gapLength: Self.subtracting(dataBytes, from: gap))
                 sink.anomaly(anomaly, direction: direction, time: time)
                 loseSync(discarding: 0, atLineStart: true, messageLost: false, time: time, sink: sink)
             }
         case .untilCloseBody:
+            guard case .bytes(let length) = gap else {
+                // A hole of unknown size cannot be kept in place: the body is cut there.
+                finishMessage(complete: false, time: time, sink: sink)
+                sink.anomaly(.desynchronized(.lossInUntilCloseBody, gapLength: .unknown), direction: direction, time: time)
+                loseSync(discarding: 0, atLineStart: true, messageLost: false, time: time, sink: sink)
+                return
+            }
             bodyGapBytes = bodyGapBytes.saturatingAdding(length)
             sink.bodyGap(length: length, direction: direction, time: time)
         case .head where resyncing:
@@ -154,7 +165,7 @@ struct DirectionParser {
             addSkipped(UInt64(discarded), time: time, sink: sink)
         case .head:
             let reason: HTTPDesyncReason = head.count == 0 ? .gapBetweenMessages : .gapInHead
-            sink.anomaly(.desynchronized(reason, gapLength: length), direction: direction, time: time)
+            sink.anomaly(.desynchronized(reason, gapLength: gap), direction: direction, time: time)
             loseSync(discarding: head.count, atLineStart: true, messageLost: true, time: time, sink: sink)
         case .skippingLine:
             state = .head
@@ -165,6 +176,12 @@ struct DirectionParser {
         case .ended:
             break
         }
+    }
+
+    /// What is left of `gap` once `count` of its bytes are accounted for.
+    private static func subtracting(_ count: UInt64, from gap: HTTPGapSize) -> HTTPGapSize {
+        guard case .bytes(let length) = gap else { return .unknown }
+        return .bytes(length - min(count, length))
     }
 
     /// The direction ended: an until-close body completes, anything else unfinished is cut.

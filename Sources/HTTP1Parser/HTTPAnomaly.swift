@@ -11,6 +11,10 @@ public enum HTTPDesyncReason: Hashable, Sendable, CustomStringConvertible {
     /// A gap fell in chunked framing (a chunk-size line, the line end after chunk data, the
     /// trailer) or ran past the end of a chunk.
     case gapInChunkedFraming
+    /// Bytes of unknown number were lost inside a body read until the connection closes (only a
+    /// loss of unknown size, such as plaintext of TLS records that could not be decrypted, can
+    /// cut such a body: a counted gap just leaves a hole in it).
+    case lossInUntilCloseBody
 
     /// Kebab-case name, e.g. `gap-in-head`.
     public var description: String {
@@ -19,6 +23,25 @@ public enum HTTPDesyncReason: Hashable, Sendable, CustomStringConvertible {
         case .gapBetweenMessages: return "gap-between-messages"
         case .gapPastBodyEnd: return "gap-past-body-end"
         case .gapInChunkedFraming: return "gap-in-chunked-framing"
+        case .lossInUntilCloseBody: return "loss-in-until-close-body"
+        }
+    }
+}
+
+/// How many bytes of a direction are missing: a number, when the capture says (a TCP sequence gap),
+/// or unknown (plaintext of TLS records lost to a capture gap or failing authentication, whose
+/// length the ciphertext does not tell exactly).
+public enum HTTPGapSize: Hashable, Sendable, CustomStringConvertible {
+    /// This many bytes.
+    case bytes(UInt64)
+    /// An unknown number of bytes, at least one.
+    case unknown
+
+    /// The number, or `unknown`.
+    public var description: String {
+        switch self {
+        case .bytes(let count): return String(count)
+        case .unknown: return "unknown"
         }
     }
 }
@@ -60,8 +83,8 @@ public enum HTTPAnomaly: Hashable, Sendable {
     /// resynchronises.
     case badChunkDelimiter
     /// A gap made the message boundaries unknown; `gapLength` counts the gap bytes not accounted
-    /// to a body. The direction resynchronises.
-    case desynchronized(HTTPDesyncReason, gapLength: UInt64)
+    /// to a body (or is unknown, for lost TLS plaintext). The direction resynchronises.
+    case desynchronized(HTTPDesyncReason, gapLength: HTTPGapSize)
     /// A start line was found again after a loss of sync; `skippedBytes` counts the bytes received
     /// since the loss (or since a gap restarted an abandoned search) that belong to no reported
     /// message, an abandoned head included.
@@ -154,8 +177,10 @@ public enum HTTPAnomaly: Hashable, Sendable {
             case .gapBetweenMessages: place = "where a message was due"
             case .gapPastBodyEnd: place = "past the end of a body"
             case .gapInChunkedFraming: place = "in chunked framing"
+            case .lossInUntilCloseBody: place = "inside a body read until close"
             }
-            return "\(gapLength) missing byte(s) \(place); message boundaries lost, resynchronising"
+            let count = gapLength == .unknown ? "an unknown number of" : "\(gapLength)"
+            return "\(count) missing byte(s) \(place); message boundaries lost, resynchronising"
         case .resynchronized(let skipped):
             return "found a start line again after skipping \(skipped) byte(s)"
         case .resyncAbandoned(let scanned):

@@ -61,11 +61,22 @@ public final class HTTPConnectionParser {
 
     /// `length` bytes of one direction are missing from the capture.
     public func receiveGap(length: UInt64, direction: FlowDirection, time: CaptureTimestamp) {
+        receiveGap(.bytes(length), direction: direction, time: time)
+    }
+
+    /// Some bytes of one direction are missing, how many is not known (the plaintext of TLS records
+    /// that could not be decrypted): the message in progress loses all its rest, and the direction
+    /// looks for the next start line rather than place later bytes at a guessed offset.
+    public func receiveLoss(direction: FlowDirection, time: CaptureTimestamp) {
+        receiveGap(.unknown, direction: direction, time: time)
+    }
+
+    private func receiveGap(_ gap: HTTPGapSize, direction: FlowDirection, time: CaptureTimestamp) {
         guard beginCall() else { return }
         defer { isParsing = false }
         switch direction {
-        case .clientToServer: requestParser.receiveGap(length: length, time: time, sink: self)
-        case .serverToClient: responseParser.receiveGap(length: length, time: time, sink: self)
+        case .clientToServer: requestParser.receiveGap(gap, time: time, sink: self)
+        case .serverToClient: responseParser.receiveGap(gap, time: time, sink: self)
         }
     }
 

@@ -42,6 +42,10 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     private var storage: [UInt8]
     /// Every field, in order.
     private var spans: [Span]
+    /// One bit per name length present (``lengthBit(_:)``): most look-ups ask for a field the
+    /// message does not have (an error code on a success), and a name length no field has settles
+    /// that without a scan.
+    private var nameLengths: UInt64 = 0
 
     /// Creates headers from fields in order.
     public init(_ fields: [HTTPHeaderField] = []) {
@@ -59,7 +63,12 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     init(storage: [UInt8], spans: [Span]) {
         self.storage = storage
         self.spans = spans
+        for span in spans { nameLengths |= Self.lengthBit(span.nameEnd - span.nameStart) }
     }
+
+    /// The bit of ``nameLengths`` for names `length` bytes long (lengths from 63 up share one).
+    @inline(__always)
+    private static func lengthBit(_ length: Int) -> UInt64 { 1 << UInt64(Swift.min(Swift.max(length, 0), 63)) }
 
     /// Every field, in order (built on demand: look-ups do not need it).
     public var fields: [HTTPHeaderField] {
@@ -107,6 +116,7 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         let valueStart = storage.count
         storage.append(contentsOf: value.utf8)
         spans.append(Span(nameStart: nameStart, nameEnd: valueStart, valueStart: valueStart, valueEnd: storage.count))
+        nameLengths |= Self.lengthBit(valueStart - nameStart)
     }
 
     /// Iterates the fields in order.
@@ -169,6 +179,7 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     /// raw buffers: names are compared by length first (which settles most), then byte by byte
     /// ignoring ASCII case.
     private func scanSpans(named name: String, while body: (Span) -> Bool) {
+        guard nameLengths & Self.lengthBit(name.utf8.count) != 0 else { return }
         var name = name
         name.withUTF8 { wanted in
             storage.withUnsafeBufferPointer { bytes in

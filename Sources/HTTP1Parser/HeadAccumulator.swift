@@ -138,39 +138,55 @@ struct HeadAccumulator {
         let line = Self.content(of: bytes[...])
         switch kind {
         case .request:
-            return StartLineParser.parseRequestLine(line, requireMajorVersion1: requireMajorVersion1) != nil
+            return StartLineParser.isRequestLine(line, requireMajorVersion1: requireMajorVersion1)
         case .status:
-            return StartLineParser.parseStatusLine(line, requireMajorVersion1: requireMajorVersion1) != nil
+            return StartLineParser.isStatusLine(line, requireMajorVersion1: requireMajorVersion1)
         }
     }
 
-    /// Copies whole field lines at a time until the empty line that ends the head.
+    /// Takes field lines until the empty line that ends the head. The lines are examined in
+    /// `input` and copied once at the end (a head's lines mostly arrive in one segment), not one
+    /// append per line.
     private mutating func consumeFieldLines(_ input: UnsafeRawBufferPointer, from index: inout Int) -> Outcome {
-        while index < input.count {
-            let room = maxBytes - bytes.count
-            let lineEnd = Self.firstLineFeed(in: input, from: index)
-            let wanted = (lineEnd.map { $0 + 1 } ?? input.count) - index
+        let copyStart = index
+        var scanned = index
+        var outcome = Outcome.needMore
+        // The byte at `position` of the head: kept already, or in `input` since `copyStart`.
+        func byte(at position: Int) -> UInt8 {
+            position < bytes.count ? bytes[position] : input[copyStart + position - bytes.count]
+        }
+        while scanned < input.count {
+            let room = maxBytes - bytes.count - (scanned - copyStart)
+            let lineEnd = Self.firstLineFeed(in: input, from: scanned)
+            let wanted = (lineEnd.map { $0 + 1 } ?? input.count) - scanned
             guard wanted <= room else {
-                append(input, from: index, count: room)
-                index += room
-                return .tooLarge
+                scanned += room
+                outcome = .tooLarge
+                break
             }
-            append(input, from: index, count: wanted)
-            index += wanted
-            guard lineEnd != nil else { return .needMore }
-            // The line just completed is bytes[lineStart..<end], its line feed last.
-            let end = bytes.count
-            let hasCarriageReturn = end - lineStart >= 2 && bytes[end - 2] == ASCII.carriageReturn
+            scanned += wanted
+            guard lineEnd != nil else { break }
+            // The line just completed is head[lineStart..<end], its line feed last.
+            let end = bytes.count + (scanned - copyStart)
+            let hasCarriageReturn = end - lineStart >= 2 && byte(at: end - 2) == ASCII.carriageReturn
             let contentLength = end - lineStart - 1 - (hasCarriageReturn ? 1 : 0)
-            let first = bytes[lineStart]
+            let first = byte(at: lineStart)
             lineStart = end
-            if contentLength == 0 { return .complete }
+            if contentLength == 0 {
+                outcome = .complete
+                break
+            }
             if !ASCII.isWhitespace(first) {
                 fieldLines += 1
-                if fieldLines > maxFields { return .tooManyFields }
+                if fieldLines > maxFields {
+                    outcome = .tooManyFields
+                    break
+                }
             }
         }
-        return .needMore
+        append(input, from: copyStart, count: scanned - copyStart)
+        index = scanned
+        return outcome
     }
 
     private mutating func append(_ input: UnsafeRawBufferPointer, from index: Int, count: Int) {

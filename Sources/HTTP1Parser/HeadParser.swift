@@ -64,7 +64,7 @@ enum HeadParser {
                         continue
                     }
                     diagnostics.usedLineFolding = true
-                    foldedLines.append((spans.count - 1, trimmed(bytes, lineStart, contentEnd)))
+                    foldedLines.append((spans.count - 1, ASCII.trimmedRange(bytes, lineStart..<contentEnd)))
                     continue
                 }
                 var colon = lineStart
@@ -74,7 +74,7 @@ enum HeadParser {
                     lastLineWasField = false
                     continue
                 }
-                let value = trimmed(bytes, colon + 1, contentEnd)
+                let value = ASCII.trimmedRange(bytes, (colon + 1)..<contentEnd)
                 spans.append(HTTPHeaders.Span(nameStart: lineStart, nameEnd: colon,
                                               valueStart: value.lowerBound, valueEnd: value.upperBound))
                 lastLineWasField = true
@@ -85,15 +85,5 @@ enum HeadParser {
             headers.continueValue(ofField: folded.field, with: head[folded.text])
         }
         return (headers, diagnostics)
-    }
-
-    /// `start..<end` without leading and trailing spaces and tabs.
-    @inline(__always)
-    private static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Range<Int> {
-        var lower = start
-        var upper = end
-        while lower < upper, ASCII.isWhitespace(bytes[lower]) { lower += 1 }
-        while upper > lower, ASCII.isWhitespace(bytes[upper - 1]) { upper -= 1 }
-        return lower..<upper
     }
 }

@@ -25,23 +25,50 @@ enum StartLineParser {
     /// extra spaces) and must not be empty. `requireMajorVersion1` narrows the version to 1.x,
     /// used while resynchronising to avoid matching random text.
     static func parseRequestLine(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool = false) -> RequestLine? {
+        guard let parts = requestLineParts(line, requireMajorVersion1: requireMajorVersion1) else { return nil }
+        return RequestLine(method: ASCII.string(line[parts.method]), target: ASCII.string(line[parts.target]),
+                           version: parts.version)
+    }
+
+    /// Whether `line` is a request line, as ``parseRequestLine(_:requireMajorVersion1:)`` reads it,
+    /// without making its strings (the head accumulator checks every start line it collects).
+    static func isRequestLine(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool = false) -> Bool {
+        requestLineParts(line, requireMajorVersion1: requireMajorVersion1) != nil
+    }
+
+    /// Where a request line's method and target are, and its version; `nil` when it is not one.
+    private static func requestLineParts(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool)
+        -> (method: Range<Int>, target: Range<Int>, version: HTTPVersion)? {
         guard let firstSpace = line.firstIndex(of: ASCII.space),
               let lastSpace = line.lastIndex(of: ASCII.space),
               firstSpace > line.startIndex,
               lastSpace > firstSpace + 1
         else { return nil }
-        let method = line[line.startIndex..<firstSpace]
-        let target = line[(firstSpace + 1)..<lastSpace]
-        guard method.allSatisfy(ASCII.isTokenCharacter),
-              !target.contains(where: ASCII.isControl),
+        let method = line.startIndex..<firstSpace
+        let target = (firstSpace + 1)..<lastSpace
+        guard line[method].allSatisfy(ASCII.isTokenCharacter),
+              !line[target].contains(where: ASCII.isControl),
               let version = parseVersion(line[(lastSpace + 1)...]),
               !requireMajorVersion1 || version.major == 1
         else { return nil }
-        return RequestLine(method: ASCII.string(method), target: ASCII.string(target), version: version)
+        return (method, target, version)
     }
 
     /// Parses `HTTP/D.D SP 3DIGIT [SP reason]`; `nil` when the line is not one.
     static func parseStatusLine(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool = false) -> StatusLine? {
+        guard let parts = statusLineParts(line, requireMajorVersion1: requireMajorVersion1) else { return nil }
+        return StatusLine(version: parts.version, status: parts.status, reason: ASCII.string(line[parts.reason]))
+    }
+
+    /// Whether `line` is a status line, as ``parseStatusLine(_:requireMajorVersion1:)`` reads it,
+    /// without making the reason's string.
+    static func isStatusLine(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool = false) -> Bool {
+        statusLineParts(line, requireMajorVersion1: requireMajorVersion1) != nil
+    }
+
+    /// A status line's version and code, and where its trimmed reason is; `nil` when it is not one.
+    private static func statusLineParts(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool)
+        -> (version: HTTPVersion, status: Int, reason: Range<Int>)? {
         let start = line.startIndex
         guard line.count >= 12,
               let version = parseVersion(line[start..<(start + 8)]),
@@ -57,7 +84,7 @@ enum StartLineParser {
         guard !rest.contains(where: ASCII.isControl) else { return nil }
         if let first = rest.first, first != ASCII.space { return nil }
         let reason = ASCII.trimmingWhitespace(rest)
-        return StatusLine(version: version, status: status, reason: ASCII.string(reason))
+        return (version, status, reason.startIndex..<reason.endIndex)
     }
 
     /// Parses exactly `HTTP/D.D`; `nil` otherwise.

@@ -24,8 +24,16 @@ public struct JSONTextWriter: ~Copyable {
     private var isArray: UInt64 = 0
     /// Per open container: whether it has a member or element yet.
     private var hasMembers: UInt64 = 0
+    /// The text of the last time written up to its fractional digits (`2027-01-15T08:00:00.`), and
+    /// the second it is for: the times of a session mostly share their second, so the date and
+    /// clock are formatted once and copied after.
+    private let secondText: UnsafeMutablePointer<UInt8>
+    private var secondTextLength = 0
+    private var secondTextFor: Int64 = 0
     /// The least capacity: room for the longest piece written in one step (a time, a number).
     private static let pieceRoom = CaptureTimestamp.maximumRFC3339Length + 2
+    /// Eight spaces as one word, for indents.
+    private static let eightSpaces: UInt64 = 0x2020_2020_2020_2020
     /// The deepest nesting the bit sets above hold.
     public static let maximumDepth = 64
 
@@ -33,11 +41,15 @@ public struct JSONTextWriter: ~Copyable {
     public init(pretty: Bool = true, indent: Int = 0, capacity: Int = 4096) {
         self.capacity = max(capacity, Self.pieceRoom)
         base = .allocate(capacity: self.capacity)
+        secondText = .allocate(capacity: CaptureTimestamp.maximumRFC3339Length)
         self.pretty = pretty
         self.baseIndent = indent
     }
 
-    deinit { base.deallocate() }
+    deinit {
+        base.deallocate()
+        secondText.deallocate()
+    }
 
     /// The text written so far.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
@@ -61,17 +73,44 @@ public struct JSONTextWriter: ~Copyable {
     /// Closes the array opened last.
     public mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    /// Starts the member `key` of the object opened last; its value is written next.
+    /// Starts the member `key` of the object opened last; its value is written next. The separator,
+    /// the new line and the key go in with one capacity check (a session writes about 90 keys).
     public mutating func key(_ key: StaticString) {
         precondition(depth > 0 && !innermostIsArray, "a key outside an object")
-        separate()
-        reserve(key.utf8CodeUnitCount + 4)
-        put(UInt8(ascii: "\""))
-        (base + count).update(from: key.utf8Start, count: key.utf8CodeUnitCount)
-        count += key.utf8CodeUnitCount
-        put(UInt8(ascii: "\""))
-        put(UInt8(ascii: ":"))
-        if pretty { put(UInt8(ascii: " ")) }
+        let bit: UInt64 = 1 << UInt64(depth - 1)
+        let first = hasMembers & bit == 0
+        hasMembers |= bit
+        let spaces = pretty ? 2 * max(0, baseIndent + depth) : 0
+        let length = key.utf8CodeUnitCount
+        // 8 bytes of slack: the indent goes in whole words, the last one overwritten by the key.
+        reserve(length + spaces + 6 + 8)
+        var next = base + count
+        if !first {
+            next.pointee = UInt8(ascii: ",")
+            next += 1
+        }
+        if pretty {
+            next.pointee = UInt8(ascii: "\n")
+            next += 1
+            var written = 0
+            while written < spaces {
+                UnsafeMutableRawPointer(next + written).storeBytes(of: Self.eightSpaces, as: UInt64.self)
+                written += 8
+            }
+            next += spaces
+        }
+        next.pointee = UInt8(ascii: "\"")
+        next += 1
+        next.update(from: key.utf8Start, count: length)
+        next += length
+        next[0] = UInt8(ascii: "\"")
+        next[1] = UInt8(ascii: ":")
+        next += 2
+        if pretty {
+            next.pointee = UInt8(ascii: " ")
+            next += 1
+        }
+        count = next - base
     }
 
     // MARK: - Values
@@ -108,7 +147,13 @@ public struct JSONTextWriter: ~Copyable {
         beforeValue()
         reserve(CaptureTimestamp.maximumRFC3339Length + 2)
         put(UInt8(ascii: "\""))
-        count += value.writeRFC3339(precision: precision, to: base + count)
+        if secondTextLength == 0 || value.seconds != secondTextFor {
+            secondTextLength = value.writeRFC3339Second(to: secondText)
+            secondTextFor = value.seconds
+        }
+        (base + count).update(from: secondText, count: secondTextLength)
+        count += secondTextLength
+        count += value.writeRFC3339Fraction(precision: precision, to: base + count)
         put(UInt8(ascii: "\""))
     }
 

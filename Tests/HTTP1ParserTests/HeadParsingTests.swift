@@ -4,6 +4,17 @@ import Testing
 
 /// Start lines and header fields, through the public parser.
 @Suite struct HeadParsingTests {
+    /// Every byte in a field name: a field iff it is an RFC 9110 `tchar` (line feeds and colons,
+    /// which end the line or the name, are left out).
+    @Test func fieldNamesTakeExactlyTheTokenCharacters() {
+        let tchar = Set(Array("!#$%&'*+-.^_`|~0123456789".utf8) + (0x41...0x5A) + (0x61...0x7A))
+        for byte in UInt8.min...UInt8.max where byte != 0x0A && byte != 0x3A {
+            let harness = Harness()
+            harness.clientBytes(Array("BITS_POST / HTTP/1.1\r\nX".utf8) + [byte] + Array("Y: v\r\n\r\n".utf8))
+            #expect(harness.firstRequestHead?.headers.count == (tchar.contains(byte) ? 1 : 0), "byte \(byte)")
+        }
+    }
+
     struct RequestLineCase: Sendable, CustomTestStringConvertible {
         var line: String
         /// method, target, version; nil when the line must be rejected.

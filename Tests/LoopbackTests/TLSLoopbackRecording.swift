@@ -57,13 +57,7 @@ struct TLSLoopbackRecording {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bits-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-        let openssl = try require2(executable("openssl"), "openssl")
-        let certificate = try LoopbackProcess(openssl, [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=bits.loopback.test", "-days", "2",
-            "-keyout", path("key.pem"), "-out", path("cert.pem"),
-        ])
-        try certificate.wait(timeout: 60)
-        guard certificate.status == 0 else { throw LoopbackProcessError(description: "openssl req: \(certificate.errorText)") }
+        try makeCertificate(in: folder)
         let config = "openssl_conf = default_conf\n[default_conf]\nssl_conf = ssl_sect\n[ssl_sect]\n"
             + "system_default = system_default_sect\n[system_default_sect]\n"
             + (variant.version == "1.3" ? "Ciphersuites = \(variant.suites)\n" : "")
@@ -78,21 +72,10 @@ struct TLSLoopbackRecording {
             "--ready-file", path("relay.ready"), "--duration", "120",
         ])
         defer { relay.terminate() }
-        _ = LoopbackProcess.poll(for: 30) { FileManager.default.fileExists(atPath: path("relay.ready")) || !relay.isRunning }
-        let ports = ((try? String(contentsOfFile: path("relay.ready"), encoding: .utf8)) ?? "")
-            .split(whereSeparator: \.isWhitespace).compactMap { UInt16($0) }
-        guard ports.count == 2 else { throw LoopbackProcessError(description: "relay did not start: \(relay.errorText)") }
-
+        let ports = try readyPorts(path("relay.ready"), of: relay)
         let pcapPath = path("capture.pcap")
-        let tcpdump = try require2(LoopbackCapture.tcpdumpURL, "tcpdump")
-        let capture = try LoopbackProcess(tcpdump, [
-            "-i", "lo", "-n", "--immediate-mode", "-U", "-B", "32768", "-Z", "root", "-w", pcapPath,
-            "tcp port \(ports[1]) or tcp port \(server.port)",
-        ])
+        let capture = try startCapture(pcapPath, ports: [ports[1], server.port])
         defer { capture.terminate() }
-        guard LoopbackProcess.poll(for: 30, until: { capture.errorText.contains("listening on") || !capture.isRunning }),
-              capture.isRunning
-        else { throw LoopbackProcessError(description: "tcpdump did not start: \(capture.errorText)") }
         var sessions: [LoopbackManifest.Session] = []
         var uploadBytes = 0
         try client?(ports[0], ports[1], folder)
@@ -108,6 +91,44 @@ struct TLSLoopbackRecording {
             pcapPath: pcapPath, keyLogPath: path("keys.log"), folder: folder,
             manifest: LoopbackManifest(scenario: scenarios.joined(separator: ","), sessions: sessions, uploadBytes: uploadBytes),
             tlsPort: ports[1], plainPort: server.port)
+    }
+
+    /// Writes a self-signed certificate for bits.loopback.test, `cert.pem` and `key.pem`, into `folder`.
+    static func makeCertificate(in folder: URL) throws {
+        let openssl = try require2(executable("openssl"), "openssl")
+        let certificate = try LoopbackProcess(openssl, [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=bits.loopback.test", "-days", "2",
+            "-keyout", folder.appendingPathComponent("key.pem").path, "-out", folder.appendingPathComponent("cert.pem").path,
+        ])
+        try certificate.wait(timeout: 60)
+        guard certificate.status == 0 else { throw LoopbackProcessError(description: "openssl req: \(certificate.errorText)") }
+    }
+
+    /// The two ports ("FRONT TLS") a relay fixture writes to `readyFile` once it listens, waited
+    /// for up to 30 s (or until `relay` exits).
+    static func readyPorts(_ readyFile: String, of relay: LoopbackProcess) throws -> [UInt16] {
+        _ = LoopbackProcess.poll(for: 30) { FileManager.default.fileExists(atPath: readyFile) || !relay.isRunning }
+        let ports = ((try? String(contentsOfFile: readyFile, encoding: .utf8)) ?? "")
+            .split(whereSeparator: \.isWhitespace).compactMap { UInt16($0) }
+        guard ports.count == 2 else { throw LoopbackProcessError(description: "relay did not start: \(relay.errorText)") }
+        return ports
+    }
+
+    /// tcpdump on `lo` writing `pcapPath` with the TCP traffic of `ports`, returned once it listens;
+    /// the caller stops it (SIGINT) or terminates it.
+    static func startCapture(_ pcapPath: String, ports: [UInt16]) throws -> LoopbackProcess {
+        let tcpdump = try require2(LoopbackCapture.tcpdumpURL, "tcpdump")
+        let capture = try LoopbackProcess(tcpdump, [
+            "-i", "lo", "-n", "--immediate-mode", "-U", "-B", "32768", "-Z", "root", "-w", pcapPath,
+            ports.map { "tcp port \($0)" }.joined(separator: " or "),
+        ])
+        guard LoopbackProcess.poll(for: 30, until: { capture.errorText.contains("listening on") || !capture.isRunning }),
+              capture.isRunning
+        else {
+            capture.terminate()
+            throw LoopbackProcessError(description: "tcpdump did not start: \(capture.errorText)")
+        }
+        return capture
     }
 
     /// `name` found on PATH or in the usual folders.

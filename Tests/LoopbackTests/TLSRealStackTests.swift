@@ -45,33 +45,43 @@ import Testing
         let plain = try Self.analyse(recording.pcapPath, ["--filter", "tcp port \(recording.plainPort)"])
         let decrypted = try Self.analyse(recording.pcapPath, ["--filter", "tcp port \(recording.tlsPort)",
                                                               "--tls-keylog", recording.keyLogPath])
-        TimelineComparison.check(plain, against: recording.manifest, label: "\(variant) plain")
-        TimelineComparison.check(decrypted, against: recording.manifest, label: "\(variant) decrypted")
+        Self.checkDecrypted(decrypted, matches: plain, manifest: recording.manifest,
+                            version: variant.version, suite: variant.expectedSuite, label: "\(variant)")
+    }
+
+    /// Checks `decrypted` (a TLS leg analysed with its key log) against `plain` (the same uploads in
+    /// plain HTTP) and the client's `manifest`: the same sessions with the same state, bytes,
+    /// requests and findings, each carrying TLS `version` (`1.2`, `1.3`), `suite` and the SNI; every TLS
+    /// connection decrypted, no record failing authentication.
+    static func checkDecrypted(_ decrypted: [String: Any], matches plain: [String: Any], manifest: LoopbackManifest,
+                               version: String, suite: String, label: String) {
+        TimelineComparison.check(plain, against: manifest, label: "\(label) plain")
+        TimelineComparison.check(decrypted, against: manifest, label: "\(label) decrypted")
 
         let plainSessions = plain["sessions"] as? [[String: Any]] ?? []
         let tlsSessions = decrypted["sessions"] as? [[String: Any]] ?? []
-        #expect(tlsSessions.count == recording.manifest.sessions.count)
+        #expect(tlsSessions.count == manifest.sessions.count)
         for session in tlsSessions {
             let id = session["session_id"] as? String ?? ""
             let tls = session["tls"] as? [String: Any]
-            #expect(tls?["version"] as? String == "TLS \(variant.version)", "\(variant) \(id)")
-            #expect(tls?["cipher_suite"] as? String == variant.expectedSuite, "\(variant) \(id)")
-            #expect(tls?["server_name"] as? String == "bits.loopback.test", "\(variant) \(id)")
+            #expect(tls?["version"] as? String == "TLS \(version)", "\(label) \(id)")
+            #expect(tls?["cipher_suite"] as? String == suite, "\(label) \(id)")
+            #expect(tls?["server_name"] as? String == "bits.loopback.test", "\(label) \(id)")
             guard let twin = plainSessions.first(where: { $0["session_id"] as? String == id }) else {
-                Issue.record("\(variant): session \(id) not in the plain leg")
+                Issue.record("\(label): session \(id) not in the plain leg")
                 continue
             }
             for key in ["state", "url", "total_length", "bytes_acknowledged", "content_name"] {
-                #expect("\(session[key] ?? "nil")" == "\(twin[key] ?? "nil")", "\(variant) \(id): \(key)")
+                #expect("\(session[key] ?? "nil")" == "\(twin[key] ?? "nil")", "\(label) \(id): \(key)")
             }
-            #expect(session["findings"] as? [String] == twin["findings"] as? [String], "\(variant) \(id): findings")
+            #expect(session["findings"] as? [String] == twin["findings"] as? [String], "\(label) \(id): findings")
             let requests = { (s: [String: Any]) in (s["requests"] as? [[String: Any]] ?? []).map { "\($0["type"] ?? "")/\($0["status"] ?? "")" } }
-            #expect(requests(session) == requests(twin), "\(variant) \(id): requests")
+            #expect(requests(session) == requests(twin), "\(label) \(id): requests")
         }
         let stats = decrypted["stats"] as? [String: Any] ?? [:]
         let connections = stats["tls_connections"] as? Int ?? -1
         #expect(connections > 0)
-        #expect(stats["tls_decrypted_connections"] as? Int == connections, "\(variant): \(stats)")
+        #expect(stats["tls_decrypted_connections"] as? Int == connections, "\(label): \(stats)")
         #expect(stats["tls_records_failed_authentication"] as? Int == 0)
         #expect(plain["stats"].flatMap { ($0 as? [String: Any])?["tls_decrypted_connections"] } == nil,
                 "no decryption counters without a key log")

@@ -25,6 +25,14 @@ extension CaptureTimestamp {
     /// ``maximumRFC3339Length`` bytes; returns how many it wrote (the JSON timeline writes two times
     /// per request, straight into its output).
     public func writeRFC3339(precision: TimestampPrecision, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let count = writeRFC3339Second(to: out)
+        return count + writeRFC3339Fraction(precision: precision, to: out + count)
+    }
+
+    /// Writes the start of ``rfc3339(precision:)``'s text, the date and time of day to the second
+    /// and the `.` after it (`2026-11-23T10:36:50.`), at `out`, which must have room for
+    /// ``maximumRFC3339Length`` bytes; returns how many it wrote. It depends on ``seconds`` only.
+    public func writeRFC3339Second(to out: UnsafeMutablePointer<UInt8>) -> Int {
         // Days since the epoch, floored, and the second within that day.
         let secondsPerDay: Int64 = 86_400
         var days = seconds / secondsPerDay
@@ -34,7 +42,6 @@ extension CaptureTimestamp {
             days -= 1
         }
         let (year, month, day) = Self.civilDate(fromDaysSinceEpoch: days)
-        let fraction = precision == .nanoseconds ? UInt64(nanoseconds) : UInt64(nanoseconds / 1000)
         var count = 0
         func put(_ byte: UInt8) {
             out[count] = byte
@@ -56,9 +63,16 @@ extension CaptureTimestamp {
         put(UInt8(ascii: ":"))
         number(UInt64(secondOfDay % 60), digits: 2)
         put(UInt8(ascii: "."))
-        number(fraction, digits: precision.rawValue)
-        put(UInt8(ascii: "Z"))
         return count
+    }
+
+    /// Writes the end of ``rfc3339(precision:)``'s text, the fractional digits and `Z`, at `out`
+    /// (with room for 11 bytes); returns how many it wrote. Times of the same second differ only here.
+    public func writeRFC3339Fraction(precision: TimestampPrecision, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let fraction = precision == .nanoseconds ? UInt64(nanoseconds) : UInt64(nanoseconds / 1000)
+        let count = DecimalText.write(fraction, minimumDigits: precision.rawValue, to: out)
+        out[count] = UInt8(ascii: "Z")
+        return count + 1
     }
 
     /// Howard Hinnant's days-to-civil algorithm (public domain), proleptic Gregorian calendar.

@@ -74,10 +74,12 @@ enum AckRules {
         session.record.sessionID = id
         let chosen = head.headers["BITS-Protocol"]?.trimmingASCIIWhitespace()
         session.record.chosenProtocol = chosen
-        let offered = session.record.supportedProtocols.map { $0.lowercased() }
-        if chosen == nil || !offered.contains(chosen!.lowercased()) {
+        let offered = session.record.supportedProtocols
+        if chosen == nil || !offered.contains(where: { $0.equalsIgnoringASCIICase(chosen!) }) {
+            // Lower-cased copies only for the message, when the rule fires.
+            let list = offered.map { $0.lowercased() }.joined(separator: " ")
             found.append(RuleFinding(.protocolMismatch,
-                                     chosen.map { "server chose \($0), client offered \(offered.joined(separator: " "))" }
+                                     chosen.map { "server chose \($0), client offered \(list)" }
                                          ?? "successful Create-Session Ack without BITS-Protocol"))
         }
         if let host = head.headers["BITS-Host-Id"]?.trimmingASCIIWhitespace(), !host.isEmpty {

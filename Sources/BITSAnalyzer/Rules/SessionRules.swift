@@ -182,9 +182,11 @@ enum SessionRules {
             break
         }
         guard notes.carriedID || type == .fragment || type == .closeSession || type == .cancelSession else { return found }
-        let ackID = head.headers["BITS-Session-Id"].flatMap { $0.isEmpty ? nil : $0 }
+        // The bytes, not a String: most Acks echo the ID, and the text is needed only for a finding.
+        let ackID = head.headers.valueBytes("BITS-Session-Id").flatMap { $0.isEmpty ? nil : $0 }
         if notes.carriedID, let ackID, let own = session.record.sessionID, !ackID.equalsIgnoringASCIICase(own) {
-            found.append(RuleFinding(.sessionIDEchoMismatch, "\(head.status) Ack to \(type) names session \(ackID), the request \(own)"))
+            let named = head.headers["BITS-Session-Id"] ?? ""
+            found.append(RuleFinding(.sessionIDEchoMismatch, "\(head.status) Ack to \(type) names session \(named), the request \(own)"))
         }
         if ackID == nil, head.status == 200, type == .fragment || type == .closeSession || type == .cancelSession {
             found.append(RuleFinding(.ackMissingSessionID, "200 Ack to \(type) without BITS-Session-Id"))

@@ -22,28 +22,14 @@ extension BITSScenarioCatalog {
             name: "ack-without-content-length",
             summary: "A Python server's Close-Session Ack has no Content-Length; its end is the connection's close."
         ) {
-            $0.messages.serverSoftware = pythonServer
-            let fragments = $0.makeFile(fragments: 3)
-            let connection = $0.connect()
-            $0.createSession(on: connection)
-            $0.upload(on: connection, fragments)
-            var ack = $0.messages.ack(sessionID: $0.sessionID)
-            ack.removeHeader("Content-Length")
-            $0.closeSession(on: connection, response: .message(ack))
+            pythonServerUpload(&$0, closeAck: { $0.removeHeader("Content-Length") })
             $0.expectFindings([Code.ackMissingContentLength])
         },
         BITSScenarioRecipe(
             name: "ack-with-body",
             summary: "A Python server answers Close-Session with an Ack carrying a short text body."
         ) {
-            $0.messages.serverSoftware = pythonServer
-            let fragments = $0.makeFile(fragments: 3)
-            let connection = $0.connect()
-            $0.createSession(on: connection)
-            $0.upload(on: connection, fragments)
-            var ack = $0.messages.ack(sessionID: $0.sessionID)
-            ack.setBody(Array("upload stored\r\n".utf8))
-            $0.closeSession(on: connection, response: .message(ack))
+            pythonServerUpload(&$0, closeAck: { $0.setBody(Array("upload stored\r\n".utf8)) })
             $0.expectFindings([Code.ackHasBody])
         },
         BITSScenarioRecipe(
@@ -223,6 +209,20 @@ extension BITSScenarioCatalog {
 
     /// The `Server` banner of Python's http.server, on which the open BITS servers are built.
     private static let pythonServer = "BaseHTTP/0.6 Python/3.11.4"
+
+    /// A Python server's clean upload of three fragments on one connection, its Close-Session
+    /// answered by an Ack that `adjust` changes.
+    private static func pythonServerUpload(_ script: inout BITSScenarioBuilder,
+                                           closeAck adjust: (inout SyntheticHTTPMessage) -> Void) {
+        script.messages.serverSoftware = pythonServer
+        let fragments = script.makeFile(fragments: 3)
+        let connection = script.connect()
+        script.createSession(on: connection)
+        script.upload(on: connection, fragments)
+        var ack = script.messages.ack(sessionID: script.sessionID)
+        adjust(&ack)
+        script.closeSession(on: connection, response: .message(ack))
+    }
 
     /// A clean upload of three fragments on one connection whose Create-Session Ack issues `id`;
     /// without `pragma`, every Ack lacks `Pragma: no-cache`.

@@ -591,6 +591,115 @@ enum Fixtures {
                 "req 0 end cl=0 body=0 complete",
                 "unanswered 0",
             ]),
+        Fixture(name: "loss of unknown size inside a Content-Length body", text: """
+            >>>
+            BITS_POST /up HTTP/1.1
+            Content-Length: 100
+
+            >>> bytes 30
+            >>> loss
+            >>>
+            the body's last line
+            BITS_POST /next HTTP/1.1
+            Content-Length: 0
+
+            <<<
+            HTTP/1.1 200 OK
+            Content-Length: 0
+
+            """, expected: [
+                "req 0 head BITS_POST /up HTTP/1.1",
+                "req 0 body 30B",
+                "req 0 gap 70",
+                "req 0 end cl=100 body=30 gap=70 complete",
+                "! c2s desynchronized(gap-past-body-end, gapLength: unknown)",
+                "! c2s resynchronized(skippedBytes: 22)",
+                "req 1 head BITS_POST /next HTTP/1.1",
+                "req 1 end cl=0 body=0 complete",
+                "rsp 0 head 200 OK",
+                "rsp 0 end cl=0 body=0 complete",
+                "unanswered 1",
+            ]),
+        Fixture(name: "loss of unknown size between messages", text: """
+            >>>
+            BITS_POST /a HTTP/1.1
+            Content-Length: 0
+
+            >>> loss
+            >>>
+            BITS_POST /b HTTP/1.1
+            Content-Length: 0
+
+            """, expected: [
+                "req 0 head BITS_POST /a HTTP/1.1",
+                "req 0 end cl=0 body=0 complete",
+                "! c2s desynchronized(gap-between-messages, gapLength: unknown)",
+                "! c2s resynchronized(skippedBytes: 0)",
+                "req 1 head BITS_POST /b HTTP/1.1",
+                "req 1 end cl=0 body=0 complete",
+                "unanswered 0",
+                "unanswered 1",
+            ]),
+        Fixture(name: "loss of unknown size inside a head", text: """
+            >>>
+            BITS_POST /a HTTP/1.1
+            Content-\\
+            >>> loss
+            >>>
+            BITS_POST /b HTTP/1.1
+            Content-Length: 0
+
+            """, expected: [
+                "! c2s desynchronized(gap-in-head, gapLength: unknown)",
+                "! c2s resynchronized(skippedBytes: 31)",
+                "req 0 head BITS_POST /b HTTP/1.1",
+                "req 0 end cl=0 body=0 complete",
+                "unanswered 0",
+            ]),
+        Fixture(name: "loss of unknown size inside a chunk", text: """
+            >>>
+            BITS_POST /up HTTP/1.1
+            Transfer-Encoding: chunked
+
+            10
+            0123\\
+            >>> loss
+            >>>
+            BITS_POST /b HTTP/1.1
+            Content-Length: 0
+
+            """, expected: [
+                "req 0 head BITS_POST /up HTTP/1.1",
+                "req 0 body 4:0123",
+                "req 0 gap 12",
+                "req 0 end chunked body=4 gap=12 incomplete",
+                "! c2s desynchronized(gap-in-chunked-framing, gapLength: unknown)",
+                "! c2s resynchronized(skippedBytes: 0)",
+                "req 1 head BITS_POST /b HTTP/1.1",
+                "req 1 end cl=0 body=0 complete",
+                "unanswered 0",
+                "unanswered 1",
+            ]),
+        Fixture(name: "loss of unknown size inside a body read until close", text: """
+            >>>
+            GET /x HTTP/1.1
+
+            <<<
+            HTTP/1.1 200 OK
+            Connection: close
+
+            abc\\
+            <<< loss
+            <<<
+            def
+            """, expected: [
+                "req 0 head GET /x HTTP/1.1",
+                "req 0 end none body=0 complete",
+                "rsp 0 head 200 OK",
+                "rsp 0 body 3:abc",
+                "rsp 0 end close body=3 incomplete",
+                "! s2c desynchronized(loss-in-until-close-body, gapLength: unknown)",
+            ]),
     ]
 
     static let all = wellFormed + impaired

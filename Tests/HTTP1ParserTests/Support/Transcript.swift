@@ -3,11 +3,13 @@ import HTTP1Parser
 
 /// A connection's traffic written as text: `>>>` starts client-to-server bytes, `<<<` server-to-
 /// client bytes. Lines of a block end in CRLF (`>>> lf`: bare LF); a line ending in `\` gets no
-/// line end. Other markers: `>>> bytes N` (N patterned binary bytes), `>>> gap N`, `>>> end`.
+/// line end. Other markers: `>>> bytes N` (N patterned binary bytes), `>>> gap N`, `>>> loss` (bytes of
+/// unknown number missing), `>>> end`.
 struct Transcript: CustomStringConvertible {
     enum Step: Equatable {
         case data(FlowDirection, [UInt8])
         case gap(FlowDirection, UInt64)
+        case loss(FlowDirection)
         case end(FlowDirection)
     }
 
@@ -32,6 +34,7 @@ struct Transcript: CustomStringConvertible {
                 case nil: block = (direction, [0x0D, 0x0A], [])
                 case "lf": block = (direction, [0x0A], [])
                 case "gap": steps.append(.gap(direction, UInt64(words[1])!))
+                case "loss": steps.append(.loss(direction))
                 case "end": steps.append(.end(direction))
                 case "bytes": steps.append(.data(direction, Self.pattern(count: Int(words[1])!)))
                 default: preconditionFailure("unknown transcript marker \(line)")
@@ -106,6 +109,8 @@ struct Transcript: CustomStringConvertible {
                 position += bytes.count
             case .gap(let direction, let length):
                 parser.receiveGap(length: length, direction: direction, time: time())
+            case .loss(let direction):
+                parser.receiveLoss(direction: direction, time: time())
             case .end(let direction):
                 parser.end(direction: direction, time: time())
             }
