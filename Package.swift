@@ -91,8 +91,14 @@ let package = Package(
             dependencies: ["AnalyzerCore", "BITSAnalyzer", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
-        // Our own traffic generator: frames, TCP conversations with impairments, pcap/pcapng writers.
-        .target(name: "TrafficSynthesis", dependencies: ["AnalyzerCore"], swiftSettings: strictSettings),
+        // Our own traffic generator: frames, TCP conversations with impairments, pcap/pcapng writers,
+        // and TLS 1.3 wrapping (AES-GCM and HKDF from swift-crypto; its own key schedule, not
+        // TLSDecryption's, so that tests of decryption do not check the decryptor against itself).
+        .target(
+            name: "TrafficSynthesis",
+            dependencies: ["AnalyzerCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         // Helpers shared by test targets only (recording stream consumers, headless Chromium,
         // gzip/zstd compression of generated captures).
         .target(

@@ -2,14 +2,16 @@
 # The speed and memory benchmark of bitsnoop (see bench/README.md). Not part of `swift test`.
 #
 #   bash bench/run.sh [--runs N] [--sessions N] [--busy-sessions N] [--busy-runs N] [--out DIR] [--no-peers]
+#                     [--no-tls]
 #
 # Builds bitsnoop and the generator in release mode and the libpcap floors (bench/floor.c), writes the
-# bulk workload (large concurrent BITS uploads, and a capture four times smaller) and the busy one
-# (many small uploads, one per connection), then times, alternately and N times on the same warm
-# file: the floor, `bitsnoop analyze --json` (on the bulk capture also with `--extract`, beside a `dd`
-# writing as many bytes as the uploads hold), `tshark -q -z http,tree` and `tcpflow -o DIR`. Prints
-# medians, ratios and peak RSS, and writes them to OUT/results.json. --busy-sessions 0 skips the busy
-# workload.
+# bulk workload (large concurrent BITS uploads, and a capture four times smaller), the same bulk
+# workload over TLS 1.3 with AES-128-GCM and its key log, and the busy one (many small uploads, one
+# per connection), then times, alternately and N times on the same warm file: the floor,
+# `bitsnoop analyze --json` (on the bulk capture also with `--extract`, beside a `dd` writing as many
+# bytes as the uploads hold; right after it, on the TLS capture with `--tls-keylog`), `tshark -q -z
+# http,tree` and `tcpflow -o DIR`. Prints medians (wall and user CPU), ratios and peak RSS, and writes
+# them to OUT/results.json. --busy-sessions 0 skips the busy workload, --no-tls the TLS one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +21,7 @@ busy_sessions=1000000
 busy_runs=3
 out=bench/out
 peers=1
+tls=1
 while [ $# -gt 0 ]; do
     case "$1" in
         --runs) runs="$2"; shift 2 ;;
@@ -27,7 +30,8 @@ while [ $# -gt 0 ]; do
         --busy-runs) busy_runs="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
         --no-peers) peers=0; shift ;;
-        -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+        --no-tls) tls=0; shift ;;
+        -h|--help) sed -n 2,14p "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -64,28 +68,36 @@ large="$out/bench-$sessions.pcap"
 small="$out/bench-$small_sessions.pcap"
 [ -s "$large" ] || "$bin/bitsnoop-gen" bench --output "$large" --sessions "$sessions" --seed 1 >&2
 [ -s "$small" ] || "$bin/bitsnoop-gen" bench --output "$small" --sessions "$small_sessions" --seed 2 >&2
+# The same uploads (seed 1) over TLS 1.3, TLS_AES_128_GCM_SHA256, and the secrets to decrypt them.
+tls_large="$out/bench-$sessions-tls13.pcap"
+tls_keys="$out/bench-$sessions-tls13.keys"
+if [ "$tls" = 1 ] && ! [ -s "$tls_large" -a -s "$tls_keys" ]; then
+    "$bin/bitsnoop-gen" bench --output "$tls_large" --sessions "$sessions" --seed 1 --tls13 --keylog "$tls_keys" >&2
+fi
 busy="$out/busy-$busy_sessions.pcap"
 if [ "$busy_sessions" -gt 0 ]; then
     [ -s "$busy" ] || "$bin/bitsnoop-gen" bench --profile busy --output "$busy" --sessions "$busy_sessions" \
         --seed 3 >&2
 fi
 cat "$large" "$small" >/dev/null  # Warm the page cache: every tool reads the same cached file.
+[ "$tls" = 1 ] && cat "$tls_large" >/dev/null
 
 # --- Runs ----------------------------------------------------------------------------------------
 times="$out/times.tsv"
 : >"$times"
-# measure NAME CAPTURE COMMAND...: one timed run, appended to times.tsv as name, capture, seconds, KiB.
+# measure NAME CAPTURE COMMAND...: one timed run, appended to times.tsv as name, capture, wall seconds,
+# peak KiB and user CPU seconds (steadier than wall time on a shared machine).
 measure() {
     local name="$1" capture="$2"
     shift 2
     local stats="$out/time.txt"
-    if ! /usr/bin/time -f "%e %M" -o "$stats" "$@" >/dev/null 2>"$out/$name.stderr"; then
+    if ! /usr/bin/time -f "%e %M %U" -o "$stats" "$@" >/dev/null 2>"$out/$name.stderr"; then
         echo "bench/run.sh: $name failed:" >&2
         cat "$out/$name.stderr" >&2
         exit 1
     fi
-    read -r seconds kib <"$stats"
-    printf '%s\t%s\t%s\t%s\n' "$name" "$capture" "$seconds" "$kib" >>"$times"
+    read -r seconds kib user <"$stats"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$capture" "$seconds" "$kib" "$user" >>"$times"
 }
 
 # measure_peers CAPTURE FILE: one timed run of tshark and of tcpflow on FILE.
@@ -101,6 +113,10 @@ for run in $(seq 1 "$runs"); do
     measure floor large "$out/floor" "$large"
     measure floor-every-byte large "$out/floor-every-byte" "$large"
     measure bitsnoop large "$bin/bitsnoop" analyze "$large" --json "$out/timeline.json"
+    if [ "$tls" = 1 ]; then
+        measure bitsnoop tls "$bin/bitsnoop" analyze "$tls_large" --json "$out/timeline-tls.json" \
+            --tls-keylog "$tls_keys"
+    fi
     measure bitsnoop small "$bin/bitsnoop" analyze "$small" --json "$out/timeline-small.json"
     rm -rf "$out/extract"
     measure bitsnoop-extract large "$bin/bitsnoop" analyze "$large" --json "$out/timeline-extract.json" \
@@ -124,9 +140,11 @@ if [ "$busy_sessions" -gt 0 ]; then
 fi
 
 # --- Report --------------------------------------------------------------------------------------
+tls_args=()
+[ "$tls" = 1 ] && tls_args=(--tls "$tls_large" --timeline-tls "$out/timeline-tls.json")
 busy_args=()
 [ "$busy_sessions" -gt 0 ] && busy_args=(--busy "$busy" --busy-sessions "$busy_sessions" \
     --timeline-busy "$out/timeline-busy.json" --busy-runs "$busy_runs")
 python3 bench/report.py --times "$times" --timeline "$out/timeline.json" \
     --timeline-small "$out/timeline-small.json" --sessions "$sessions" --small-sessions "$small_sessions" \
-    --large "$large" --small "$small" --runs "$runs" --output "$out/results.json" "${busy_args[@]}"
+    --large "$large" --small "$small" --runs "$runs" --output "$out/results.json" "${busy_args[@]}" "${tls_args[@]}"

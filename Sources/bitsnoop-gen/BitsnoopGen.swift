@@ -52,6 +52,17 @@ struct Bench: ParsableCommand {
     @Option(help: "Seed of every random choice.")
     var seed: UInt64 = 1
 
+    @Flag(help: "Wrap every connection in TLS 1.3 (TLS_AES_128_GCM_SHA256, port 443); needs --keylog.")
+    var tls13 = false
+
+    @Option(help: "With --tls13: the NSS key log to write (for `bitsnoop analyze --tls-keylog`).")
+    var keylog: String?
+
+    func validate() throws {
+        if tls13, keylog == nil { throw ValidationError("--tls13 needs --keylog FILE") }
+        if !tls13, keylog != nil { throw ValidationError("--keylog is only written with --tls13") }
+    }
+
     func run() throws {
         guard FileManager.default.createFile(atPath: output, contents: nil),
             let file = FileHandle(forWritingAtPath: output)
@@ -61,19 +72,30 @@ struct Bench: ParsableCommand {
         defer { try? file.close() }
         var pending: [UInt8] = []
         pending.reserveCapacity(8 << 20)
-        let workload: BenchmarkWorkload
+        var workload: BenchmarkWorkload
         switch profile {
         case "bulk": workload = BenchmarkWorkload(sessions: sessions, seed: seed)
         case "busy": workload = .busy(sessions: sessions, seed: seed)
         default: throw ValidationError("--profile must be bulk or busy, not \(profile)")
         }
-        let summary = try workload.write { bytes in
+        workload.tls13 = tls13
+        var keys: FileHandle?
+        if let keylog {
+            guard FileManager.default.createFile(atPath: keylog, contents: nil),
+                let handle = FileHandle(forWritingAtPath: keylog)
+            else {
+                throw ValidationError("cannot write \(keylog)")
+            }
+            keys = handle
+        }
+        defer { try? keys?.close() }
+        let summary = try workload.write({ bytes in
             pending += bytes
             if pending.count >= 8 << 20 {
                 try file.write(contentsOf: pending)
                 pending.removeAll(keepingCapacity: true)
             }
-        }
+        }, keyLog: { lines in try keys?.write(contentsOf: Data(lines.utf8)) })
         try file.write(contentsOf: pending)
         print("\(output): \(summary.sessions) sessions, \(summary.packets) packets, "
             + "\(summary.uploadedBytes) uploaded bytes, \(summary.fileBytes) file bytes")

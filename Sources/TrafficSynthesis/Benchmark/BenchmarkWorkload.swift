@@ -7,6 +7,10 @@ import AnalyzerCore
 /// clean (created, fully acknowledged, closed), so a correct analysis reports exactly `sessions`
 /// completed sessions and no finding.
 ///
+/// With ``tls13`` set, every connection is HTTPS instead: the same HTTP bytes wrapped in TLS 1.3 with
+/// TLS_AES_128_GCM_SHA256 (``TLS13Wrapping``) to port 443, and their secrets written as an NSS key
+/// log; the uploads, and so a correct analysis with that key log, are the same as without.
+///
 /// It is written wave by wave, so memory holds one wave of conversations, never the whole file.
 public struct BenchmarkWorkload: Sendable {
     /// Uploads in the capture.
@@ -19,6 +23,9 @@ public struct BenchmarkWorkload: Sendable {
     public var fragmentSizes = (64 << 10)...(256 << 10)
     /// Seed of every random choice and byte.
     public var seed: UInt64
+    /// Whether each connection is wrapped in TLS 1.3 (the TLS values come from their own generator,
+    /// so the uploads are the same bytes either way).
+    public var tls13 = false
 
     /// Creates a workload of `sessions` uploads.
     public init(sessions: Int, seed: UInt64 = 1) {
@@ -36,6 +43,9 @@ public struct BenchmarkWorkload: Sendable {
         return workload
     }
 
+    /// The server's name: the Host header, and the TLS server name with ``tls13``.
+    public static let serverName = "bits.example"
+
     /// What was written.
     public struct Summary: Hashable, Sendable {
         /// Uploads written.
@@ -49,8 +59,14 @@ public struct BenchmarkWorkload: Sendable {
     }
 
     /// Writes the whole capture, in order, through `write` (called with the file header, then with
-    /// each wave's records).
+    /// each wave's records). With ``tls13`` the key log is dropped: see ``write(_:keyLog:)``.
     public func write(_ write: ([UInt8]) throws -> Void) rethrows -> Summary {
+        try self.write(write, keyLog: { _ in })
+    }
+
+    /// Writes the whole capture, in order, through `write` (called with the file header, then with
+    /// each wave's records); with ``tls13``, each wave's key log lines go to `keyLog` first.
+    public func write(_ write: ([UInt8]) throws -> Void, keyLog: (String) throws -> Void) rethrows -> Summary {
         let writer = PcapFileWriter(linkType: LinkEncapsulation.ethernet(vlanTags: []).linkTypeValue)
         var summary = Summary()
         let header = writer.fileHeader()
@@ -62,14 +78,17 @@ public struct BenchmarkWorkload: Sendable {
         while index < sessions {
             let wave = min(max(1, concurrency), sessions - index)
             var conversations: [RenderedConversation] = []
+            var keyLogLines = ""
             for slot in 0..<wave {
                 // The uploads of a wave start a millisecond apart.
                 let offset = CaptureTimestamp(
                     seconds: start.seconds + Int64(slot / 1_000), nanoseconds: UInt32(slot % 1_000) * 1_000_000)
-                let (conversation, fileLength) = upload(number: index + slot, start: offset, random: &random)
+                let (conversation, fileLength, lines) = upload(number: index + slot, start: offset, random: &random)
                 conversations.append(conversation)
+                keyLogLines += lines
                 summary.uploadedBytes += UInt64(fileLength)
             }
+            if !keyLogLines.isEmpty { try keyLog(keyLogLines) }
             var waveEnd = start
             for packet in CaptureScenario.interleave(conversations) {
                 let record = writer.record(packet)
@@ -85,19 +104,20 @@ public struct BenchmarkWorkload: Sendable {
         return summary
     }
 
-    /// One upload on its own connection: Create-Session, the fragments, Close-Session, each Acked.
+    /// One upload on its own connection: Create-Session, the fragments, Close-Session, each Acked;
+    /// with ``tls13`` wrapped in TLS, with its key log lines.
     private func upload(number: Int, start: CaptureTimestamp, random: inout SeededGenerator)
-        -> (RenderedConversation, Int)
+        -> (RenderedConversation, Int, String)
     {
         let client = Endpoint(address: .v4(0x0A01_0000 | UInt32(number % 60_000 + 10)),
                               port: UInt16(49_152 + number % 16_000))
-        let server = Endpoint(address: .v4(0x0A02_0001 + UInt32(number % 4)), port: 80)
+        let server = Endpoint(address: .v4(0x0A02_0001 + UInt32(number % 4)), port: tls13 ? 443 : 80)
         var conversation = TCPConversation(
             client: client, server: server, clientISN: UInt32(truncatingIfNeeded: random.next()),
             serverISN: UInt32(truncatingIfNeeded: random.next()), mss: 1460, start: start
         )
         conversation.packetIntervalMicroseconds = 20
-        let messages = BITSMessageBuilder(host: "bits.example", path: "/upload/bench-\(number).bin",
+        let messages = BITSMessageBuilder(host: Self.serverName, path: "/upload/bench-\(number).bin",
                                           contentName: "bench-\(number).bin")
         let sessionID = BITSGUID.random(using: &random)
         let length = Int.random(in: fileSizes, using: &random)
@@ -124,8 +144,16 @@ public struct BenchmarkWorkload: Sendable {
         }
         conversation.clientSends(messages.closeSession(sessionID: sessionID).bytes)
         conversation.serverSends(messages.ack(sessionID: sessionID).bytes)
+        var keyLog = ""
+        if tls13 {
+            // A generator of its own, so that the uploads stay those of the plain workload.
+            var tlsRandom = SeededGenerator(seed: (seed &* 0x2545_F491_4F6C_DD1D) ^ UInt64(number))
+            let wrapped = TLS13Wrapping(serverName: Self.serverName).wrap(conversation, random: &tlsRandom)
+            conversation = wrapped.conversation
+            keyLog = wrapped.keyLog
+        }
         let rendered = conversation.render(encapsulation: .ethernet(vlanTags: []), impairments: .none,
                                            seed: seed &+ UInt64(number))
-        return (rendered, length)
+        return (rendered, length, keyLog)
     }
 }

@@ -48,8 +48,8 @@ public struct TCPConversation: Sendable {
     /// IPv6 extension headers carried by every packet (IPv6 conversations only).
     public var ipv6ExtensionHeaders: [IPv6ExtensionHeader] = []
 
-    /// The script, in order.
-    private(set) var steps: [Step] = []
+    /// The script, in order (rewritten by ``TLS13Wrapping``, which keeps the rest of the conversation).
+    var steps: [Step] = []
 
     /// Creates a conversation with an empty script. `client` and `server` must both be IPv4 or both
     /// IPv6 (anything else is a programming error and stops the program).
