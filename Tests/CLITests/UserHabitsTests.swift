@@ -48,7 +48,7 @@ import Testing
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         for name in ["bits-capture-a.pcap", "bits-capture-b.pcapng", "other.txt"] {
-            FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: Data())
+            #expect(FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: Data()))
         }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("bits-caps"), withIntermediateDirectories: false)
         let files = ["bits-capture-a.pcap", "bits-capture-b.pcapng", "bits-caps"].sorted()
@@ -85,7 +85,7 @@ import Testing
     static func completionFolder() throws -> URL {
         let folder = try temporaryFolder()
         for name in ["bits-capture-a.pcap", "bits-capture-b.pcapng", "other.txt"] {
-            FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: Data())
+            #expect(FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: Data()))
         }
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("bits-caps"), withIntermediateDirectories: false)
         return folder
