@@ -26,9 +26,16 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
     private var lastTime: CaptureTimestamp?
 
     /// Creates the analysis; with `keyLog`, TLS connections are decrypted within `tlsLimits`.
-    public init(limits: Limits = .init(), findings: any FindingSink, keyLog: TLSKeyLog? = nil,
+    public convenience init(limits: Limits = .init(), findings: any FindingSink, keyLog: TLSKeyLog? = nil,
+                            tlsLimits: TLSDecryptionLimits = TLSDecryptionLimits()) {
+        self.init(limits: limits, findings: findings, keys: keyLog.map { TLSKeyStore(keyLog: $0) }, tlsLimits: tlsLimits)
+    }
+
+    /// Creates the analysis; with `keys` (a key log known up front, or one followed while
+    /// capturing), TLS connections are decrypted within `tlsLimits`.
+    public init(limits: Limits = .init(), findings: any FindingSink, keys: TLSKeyStore?,
                 tlsLimits: TLSDecryptionLimits = TLSDecryptionLimits()) {
-        self.decryption = keyLog.map { TLSDecryptionTally(keyLog: $0, limits: tlsLimits) }
+        self.decryption = keys.map { TLSDecryptionTally(keys: $0, limits: tlsLimits) }
         self.tracker = BITSSessionTracker(limits: limits.bits, findings: findings)
         self.httpLimits = limits.http
         self.idleSeconds = limits.reassembly.idleTimeoutSeconds
@@ -144,6 +151,8 @@ final class HTTPStreamConsumer: StreamConsumer {
 
     func streamEnded(direction: FlowDirection, time: CaptureTimestamp) {
         if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
+        // Records held for keys still to come belong before the end of the stream.
+        finishDecryptionWait()
         parser.end(direction: direction, time: time)
         directionsEnded += 1
         if directionsEnded == 2, !removing {
@@ -166,6 +175,7 @@ final class HTTPStreamConsumer: StreamConsumer {
 
     func connectionClosed(_ summary: ConnectionSummary) {
         if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
+        finishDecryptionWait()
         if let decryptor {
             decryption?.record(decryptor.facts)
             // The connection is gone: its record buffers and keys go now, not when the table lets go.

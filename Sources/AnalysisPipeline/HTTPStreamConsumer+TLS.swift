@@ -15,14 +15,15 @@ extension HTTPStreamConsumer {
     /// Makes the connection's decryptor, when decrypting and not done yet.
     func startDecrypting() {
         guard decryptor == nil, let decryption else { return }
-        decryptor = TLSConnectionDecryptor(keyLog: decryption.keyLog, limits: decryption.limits)
+        decryptor = TLSConnectionDecryptor(keys: decryption.keys, limits: decryption.limits)
     }
 
     /// Hands one direction's TLS bytes to the decryptor and its plaintext to the parser.
     func decrypt(_ bytes: UnsafeRawBufferPointer, direction: FlowDirection, time: CaptureTimestamp) {
         guard let decryptor else { return }
-        decryptor.receive(bytes, from: Self.side(direction)) { event in
-            deliver(event, direction: direction, time: time)
+        // A connection that waited for its keys hands out both sides' held records at once.
+        decryptor.receive(bytes, from: Self.side(direction), at: time) { side, time, event in
+            deliver(event, direction: Self.direction(side), time: time)
         }
         // The handshake's outcome, once: read after the ServerHello, before any session needs it.
         if !factsRecorded, let facts = TLSSessionFacts(decryptor.facts) {
@@ -34,8 +35,17 @@ extension HTTPStreamConsumer {
     /// Tells the decryptor that `length` bytes of one direction are missing from the capture.
     func decryptGap(_ length: UInt64, direction: FlowDirection, time: CaptureTimestamp) {
         guard let decryptor else { return }
-        decryptor.gap(length, from: Self.side(direction)) { event in
-            deliver(event, direction: direction, time: time)
+        decryptor.gap(length, from: Self.side(direction), at: time) { side, time, event in
+            deliver(event, direction: Self.direction(side), time: time)
+        }
+    }
+
+    /// Ends the decryptor's wait for keys (a followed key log), if it waits: one last look, then
+    /// the held records' plaintext goes to the parser, before any end of stream.
+    func finishDecryptionWait() {
+        guard let decryptor, decryptor.isWaitingForKeys else { return }
+        decryptor.finishWaiting { side, time, event in
+            deliver(event, direction: Self.direction(side), time: time)
         }
     }
 
@@ -51,5 +61,10 @@ extension HTTPStreamConsumer {
     /// The TLS side that sends in `direction` (the connection's client sends the ClientHello).
     private static func side(_ direction: FlowDirection) -> TLSSide {
         direction == .clientToServer ? .client : .server
+    }
+
+    /// The direction `side` sends in.
+    private static func direction(_ side: TLSSide) -> FlowDirection {
+        side == .client ? .clientToServer : .serverToClient
     }
 }
