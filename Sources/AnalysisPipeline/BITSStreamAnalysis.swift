@@ -58,6 +58,13 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
         if lastTime.map({ $0 < summary.lastTime }) ?? true { lastTime = summary.lastTime }
     }
 
+    /// Looks again for the keys of the connections waiting for them (a followed key log, `live`):
+    /// called now and then, so that a quiet connection's held records need not wait for its next
+    /// packet. Nothing to do without waiting connections.
+    public func retryKeyWaits() {
+        decryption?.retryKeyWaits()
+    }
+
     /// Reports what only the end shows (sessions left open, TLS not decrypted). Call after the
     /// engine finished.
     public func finish() {
@@ -98,6 +105,8 @@ final class HTTPStreamConsumer: StreamConsumer {
     var decryptor: TLSConnectionDecryptor?
     /// Whether the negotiated version and suite were handed to ``decryption``'s session facts.
     var factsRecorded = false
+    /// Whether the connection is in ``decryption``'s list of connections waiting for keys.
+    var listedAsWaiting = false
     /// Seconds of silence after which the reassembler drops a connection as idle.
     private let idleSeconds: Int64
     private var probe = Probe.undecided

@@ -25,6 +25,7 @@ extension HTTPStreamConsumer {
         decryptor.receive(bytes, from: Self.side(direction), at: time) { side, time, event in
             deliver(event, direction: Self.direction(side), time: time)
         }
+        noteKeyWait()
         // The handshake's outcome, once: read after the ServerHello, before any session needs it.
         if !factsRecorded, let facts = TLSSessionFacts(decryptor.facts) {
             factsRecorded = true
@@ -38,6 +39,25 @@ extension HTTPStreamConsumer {
         decryptor.gap(length, from: Self.side(direction), at: time) { side, time, event in
             deliver(event, direction: Self.direction(side), time: time)
         }
+        noteKeyWait()
+    }
+
+    /// Looks for the keys of a connection waiting for them again (``TLSDecryptionTally/retryKeyWaits()``).
+    func retryDecryptionWait() {
+        decryptor?.retryWaiting { side, time, event in
+            deliver(event, direction: Self.direction(side), time: time)
+        }
+        noteKeyWait()
+    }
+
+    /// Keeps ``decryption``'s list of waiting connections in step with the decryptor (a followed
+    /// key log only: a complete one never waits, and costs one test here).
+    private func noteKeyWait() {
+        guard let decryption, decryption.keys.keysMayArrive else { return }
+        let waiting = decryptor?.isWaitingForKeys ?? false
+        guard waiting != listedAsWaiting else { return }
+        listedAsWaiting = waiting
+        if waiting { decryption.waitingConnections[connectionID] = self } else { decryption.waitingConnections[connectionID] = nil }
     }
 
     /// Ends the decryptor's wait for keys (a followed key log), if it waits: one last look, then
@@ -47,6 +67,7 @@ extension HTTPStreamConsumer {
         decryptor.finishWaiting { side, time, event in
             deliver(event, direction: Self.direction(side), time: time)
         }
+        noteKeyWait()
     }
 
     private func deliver(_ event: TLSPlaintextEvent, direction: FlowDirection, time: CaptureTimestamp) {

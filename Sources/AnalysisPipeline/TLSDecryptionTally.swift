@@ -35,6 +35,9 @@ public final class TLSDecryptionTally {
     public private(set) var connectionsFailingAuthentication = 0
     /// Records lost to gaps in the capture.
     public private(set) var recordsLost = 0
+    /// The connections waiting for keys (a followed key log), by number: at most
+    /// ``TLSDecryptionLimits/maxConnectionsWaitingForKeys``, each listed only while it waits.
+    var waitingConnections: [Int: HTTPStreamConsumer] = [:]
     private var reasons: [(text: String, count: Int)] = []
     private var otherReasons = 0
 
@@ -47,6 +50,11 @@ public final class TLSDecryptionTally {
     public init(keys: TLSKeyStore, limits: TLSDecryptionLimits = TLSDecryptionLimits()) {
         self.keys = keys
         self.limits = limits
+    }
+
+    /// Looks again for the keys of every waiting connection.
+    func retryKeyWaits() {
+        for consumer in Array(waitingConnections.values) { consumer.retryDecryptionWait() }
     }
 
     /// Adds one connection's facts, when it leaves the table.
@@ -116,7 +124,7 @@ public final class TLSDecryptionTally {
         }
         if waits.refusedAtLimit > 0 {
             parts.append("\(waits.refusedAtLimit) could not wait for keys (\(limits.maxConnectionsWaitingForKeys) "
-                         + "connections were waiting)")
+                         + "connections were waiting already)")
         }
         return parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")"
     }

@@ -41,6 +41,12 @@ extension TLSConnectionDecryptor {
     /// Whether records are held waiting for keys.
     public var isWaitingForKeys: Bool { waiting }
 
+    /// Looks for the keys of a waiting connection again though no record came (a live capture's
+    /// housekeeping: a quiet connection's held records need not wait for its next packet).
+    public func retryWaiting(_ output: TLSPlaintextOutput) {
+        if waiting { settleWait(giveUp: nil, output) }
+    }
+
     /// The secrets for `random` that `ready` accepts, looking at a growing key log again (urgently
     /// when `urgent`) when the ones known lack something; otherwise whatever is known.
     func lookUp(_ random: TLSClientRandom, urgent: Bool = false, ready: (TLSKeyLogEntry) -> Bool) -> TLSKeyLogEntry? {

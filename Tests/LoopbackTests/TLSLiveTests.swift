@@ -107,3 +107,18 @@ import Glibc
         Self.check(run.timeline, plain: run.plain, manifest: run.manifest, variant: variant)
     }
 }
+
+/// The key log path errors of `live`, which need no capture.
+@Suite struct TLSLiveKeyLogErrorTests {
+    @Test("a key log path that exists but cannot be read (a folder): one line and status 2")
+    func unreadableKeyLog() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bitsnoop-keylog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try LoopbackProcess(LoopbackProcess.builtExecutable("bitsnoop"),
+                                      ["live", "-i", "lo", "--tls-keylog", folder.path, "--duration", "1"])
+        try run.wait(timeout: 20)
+        #expect(run.status == 2)
+        #expect(run.errorText == "bitsnoop: \(folder.path): cannot read the TLS key log: Is a directory\n", "\(run.errorText)")
+    }
+}

@@ -203,6 +203,29 @@ func feedSided(_ decryptor: TLSConnectionDecryptor, _ steps: [ConversationStep],
         #expect(keys.store.waits.keysFound == 1 && decryptor.facts.notDecrypted == nil)
     }
 
+    @Test("a retry without new records (live's housekeeping) hands out the held records once the keys are there")
+    func retryWithoutRecords() {
+        let tls = SyntheticTLS.tls13(suiteID: 0x1301, rounds: 2)
+        let keys = GrowingKeys()
+        let decryptor = TLSConnectionDecryptor(keys: keys.store)
+        var server: [UInt8] = []
+        var client: [UInt8] = []
+        let collect: TLSPlaintextOutput = { side, _, event in
+            if case .data(let bytes) = event { if side == .client { client += bytes } else { server += bytes } }
+        }
+        for step in tls.steps {
+            guard case let .bytes(side, bytes) = step else { continue }
+            bytes.withUnsafeBytes { decryptor.receive($0, from: side, at: .zero, collect) }
+        }
+        #expect(decryptor.isWaitingForKeys && client.isEmpty && server.isEmpty)
+        decryptor.retryWaiting(collect)
+        #expect(decryptor.isWaitingForKeys, "no keys yet: still waiting")
+        keys.pending = tls.keyLog
+        decryptor.retryWaiting(collect)
+        #expect(!decryptor.isWaitingForKeys && client == tls.clientData && server == tls.serverData)
+        #expect(keys.urgentRefreshes == 0)
+    }
+
     @Test("a key log known up front never waits and never refreshes")
     func fixedNeverWaits() {
         let tls = SyntheticTLS.tls13(suiteID: 0x1301)

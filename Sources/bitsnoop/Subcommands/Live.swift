@@ -162,6 +162,8 @@ struct Live: ParsableCommand {
             if now.timeIntervalSince(lastHousekeeping) >= 1 {
                 lastHousekeeping = now
                 if let time = engine.capture.lastTime { bits.tracker.expireIdle(now: time, idleSeconds: idleTimeout) }
+                // Keys written since a quiet connection's last packet: its held records need not wait.
+                bits.retryKeyWaits()
                 if now.timeIntervalSince(lastStats) >= statsInterval {
                     lastStats = now
                     events.stats(time: engine.capture.lastTime,
