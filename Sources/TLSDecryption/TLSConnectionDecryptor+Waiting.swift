@@ -10,6 +10,12 @@ enum TLSPendingKeys: Equatable {
 
 /// A record held while its connection waits for keys: a copy, with its side and capture time.
 struct TLSHeldRecord {
+    /// Bytes counted for each held record on top of its own against
+    /// ``TLSDecryptionLimits/maxHeldBytesWhileWaitingForKeys``: about what holding one costs (the
+    /// entry and its array's header), so that a flood of empty records cannot hold more memory
+    /// than the limit says.
+    static let bookkeepingBytes = 64
+
     /// Who sent it.
     let side: TLSSide
     /// When the bytes that completed it were captured.
@@ -80,7 +86,7 @@ extension TLSConnectionDecryptor {
     func hold(_ record: TLSRecord, _ side: TLSSide, _ output: TLSPlaintextOutput) {
         var bytes = [UInt8](record.header)
         bytes.append(contentsOf: record.body)
-        heldBytes += bytes.count
+        heldBytes += bytes.count + TLSHeldRecord.bookkeepingBytes
         held.append(TLSHeldRecord(side: side, time: now, bytes: bytes))
         if heldBytes >= maxHeldBytes { settleWait(giveUp: .heldLimit, output) }
     }

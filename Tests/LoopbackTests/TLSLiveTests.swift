@@ -84,9 +84,12 @@ import Glibc
         #expect(connections > 0)
         #expect(stats["tls_decrypted_connections"] as? Int == connections, "\(variant): \(stats)")
         #expect(stats["tls_records_not_decrypted"] as? Int == 0, "\(variant): \(stats)")
-        // The keys were written after live started: every connection that had to wait found them.
-        #expect((stats["tls_key_waits"] as? Int ?? 0) > 0, "\(variant): \(stats)")
+        // The keys were all written after live started (the key log held none then), so every one
+        // was read while following the file. Whether a connection had to wait for them depends on
+        // how far live lagged behind the client (a TLS 1.2 client writes its secret before its
+        // ChangeCipherSpec): not asserted, but every wait must have ended with the keys found.
         #expect(stats["tls_key_waits_found"] as? Int == stats["tls_key_waits"] as? Int, "\(variant): \(stats)")
+        #expect(stats["tls_key_waits_over_limit"] as? Int == 0 && stats["tls_key_waits_refused"] as? Int == 0)
         #expect(stats["tls_keylog_entries"] as? Int == connections, "\(variant): \(stats)")
     }
 

@@ -156,6 +156,20 @@ func feedSided(_ decryptor: TLSConnectionDecryptor, _ steps: [ConversationStep],
         }
     }
 
+    @Test("each held record counts its bookkeeping: a flood of empty records reaches the limit too")
+    func emptyRecordFlood() {
+        var limits = TLSDecryptionLimits()
+        limits.maxHeldBytesWhileWaitingForKeys = 20 * TLSHeldRecord.bookkeepingBytes
+        let tls = SyntheticTLS.tls13(suiteID: 0x1301)
+        let keys = GrowingKeys(limits: limits)
+        let decryptor = TLSConnectionDecryptor(keys: keys.store, limits: limits)
+        let flood = [UInt8]((0..<30).flatMap { _ in record(23, []) })
+        _ = feedSided(decryptor, Array(tls.steps.prefix(2)) + [.bytes(.server, flood)])
+        // 30 records of 5 bytes are 150 bytes, far under the limit; with their bookkeeping, over it.
+        #expect(keys.store.waits.heldLimitReached == 1 && decryptor.held.isEmpty)
+        #expect(decryptor.facts.notDecrypted == .noKey)
+    }
+
     @Test("at most maxConnectionsWaitingForKeys wait; the next is not decrypted (no key), counted as refused")
     func waitingPlaces() {
         var limits = TLSDecryptionLimits()
