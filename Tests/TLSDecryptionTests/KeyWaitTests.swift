@@ -1,5 +1,6 @@
 import AnalyzerCore
 import Testing
+import TrafficSynthesis
 @testable import TLSDecryption
 
 /// A key log that grows while a test feeds a connection, as a client's does during a live capture:
@@ -238,6 +239,44 @@ func feedSided(_ decryptor: TLSConnectionDecryptor, _ steps: [ConversationStep],
         decryptor.retryWaiting(collect)
         #expect(!decryptor.isWaitingForKeys && client == tls.clientData && server == tls.serverData)
         #expect(keys.urgentRefreshes == 0)
+    }
+
+    @Test("damaged traffic, random gaps and keys arriving at a random step while waiting never trap; every byte accounted")
+    func hostileWhileWaiting() throws {
+        var random = SeededGenerator(seed: 5246)
+        for (keyLog, steps) in try HostileTrafficTests.conversations() {
+            for round in 0..<30 {
+                var damaged: [ConversationStep] = []
+                for step in steps {
+                    guard case .bytes(let side, var bytes) = step else { continue }
+                    if random.next() % 3 == 0, !bytes.isEmpty {
+                        bytes[Int(random.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: random.next())
+                    }
+                    var start = 0
+                    while start < bytes.count {
+                        let end = min(bytes.count, start + 1 + Int(random.next() % 900))
+                        damaged.append(random.next() % 30 == 0 ? .gap(side, UInt64(end - start)) : .bytes(side, Array(bytes[start..<end])))
+                        start = end
+                    }
+                }
+                var limits = TLSDecryptionLimits()
+                limits.maxHeldBytesWhileWaitingForKeys = random.next() % 2 == 0 ? 1 << 18 : 300 + Int(random.next() % 2_000)
+                let keys = GrowingKeys(limits: limits)
+                keys.onlyWhenUrgent = random.next() % 4 == 0
+                let arrival = Int(random.next() % UInt64(damaged.count + 1))
+                let decryptor = TLSConnectionDecryptor(keys: keys.store, limits: limits)
+                let out = feedSided(decryptor, damaged) { if $0 == arrival { keys.pending = keyLog } }
+                let fed = damaged.reduce(into: (client: 0, server: 0)) { sum, step in
+                    if case let .bytes(side, bytes) = step { if side == .client { sum.client += bytes.count } else { sum.server += bytes.count } }
+                }
+                #expect(out.result.client.count <= fed.client && out.result.server.count <= fed.server, "round \(round)")
+                #expect(UInt64(out.result.client.count) == decryptor.facts.client.applicationBytes, "round \(round)")
+                #expect(UInt64(out.result.server.count) == decryptor.facts.server.applicationBytes, "round \(round)")
+                #expect(!decryptor.isWaitingForKeys && decryptor.held.isEmpty && keys.store.waitingConnections == 0, "round \(round)")
+                let waits = keys.store.waits
+                #expect(waits.started == waits.keysFound + waits.heldLimitReached + waits.endedWithoutKeys, "round \(round)")
+            }
+        }
     }
 
     @Test("a key log known up front never waits and never refreshes")
