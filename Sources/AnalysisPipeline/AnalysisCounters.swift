@@ -61,7 +61,14 @@ extension AnalysisCounters {
             ("tls_records_failed_authentication", tally.recordsFailedAuthentication),
             ("tls_records_lost", tally.recordsLost),
             ("tls_keylog_entries", tally.keyLog.count),
-        ]
+        ] + (tally.keys.keysMayArrive ? [
+            // Only when the key log is followed (`live`): waits for keys written after the handshake.
+            ("tls_key_waits", tally.keys.waits.started),
+            ("tls_key_waits_found", tally.keys.waits.keysFound),
+            ("tls_key_waits_over_limit", tally.keys.waits.heldLimitReached),
+            ("tls_key_waits_ended_without_key", tally.keys.waits.endedWithoutKeys),
+            ("tls_key_waits_refused", tally.keys.waits.refusedAtLimit),
+        ] : [])
         return pairs.map { ($0.0, UInt64(max(0, $0.1))) }
     }
 }

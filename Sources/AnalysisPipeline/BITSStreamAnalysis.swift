@@ -26,9 +26,16 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
     private var lastTime: CaptureTimestamp?
 
     /// Creates the analysis; with `keyLog`, TLS connections are decrypted within `tlsLimits`.
-    public init(limits: Limits = .init(), findings: any FindingSink, keyLog: TLSKeyLog? = nil,
+    public convenience init(limits: Limits = .init(), findings: any FindingSink, keyLog: TLSKeyLog? = nil,
+                            tlsLimits: TLSDecryptionLimits = TLSDecryptionLimits()) {
+        self.init(limits: limits, findings: findings, keys: keyLog.map { TLSKeyStore(keyLog: $0) }, tlsLimits: tlsLimits)
+    }
+
+    /// Creates the analysis; with `keys` (a key log known up front, or one followed while
+    /// capturing), TLS connections are decrypted within `tlsLimits`.
+    public init(limits: Limits = .init(), findings: any FindingSink, keys: TLSKeyStore?,
                 tlsLimits: TLSDecryptionLimits = TLSDecryptionLimits()) {
-        self.decryption = keyLog.map { TLSDecryptionTally(keyLog: $0, limits: tlsLimits) }
+        self.decryption = keys.map { TLSDecryptionTally(keys: $0, limits: tlsLimits) }
         self.tracker = BITSSessionTracker(limits: limits.bits, findings: findings)
         self.httpLimits = limits.http
         self.idleSeconds = limits.reassembly.idleTimeoutSeconds
@@ -49,6 +56,13 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
     /// Notes the time of the latest connection's end, for the end-of-run notices.
     public func connectionClosed(summary: ConnectionSummary) {
         if lastTime.map({ $0 < summary.lastTime }) ?? true { lastTime = summary.lastTime }
+    }
+
+    /// Looks again for the keys of the connections waiting for them (a followed key log, `live`):
+    /// called now and then, so that a quiet connection's held records need not wait for its next
+    /// packet. Nothing to do without waiting connections.
+    public func retryKeyWaits() {
+        decryption?.retryKeyWaits()
     }
 
     /// Reports what only the end shows (sessions left open, TLS not decrypted). Call after the
@@ -91,6 +105,8 @@ final class HTTPStreamConsumer: StreamConsumer {
     var decryptor: TLSConnectionDecryptor?
     /// Whether the negotiated version and suite were handed to ``decryption``'s session facts.
     var factsRecorded = false
+    /// Whether the connection is in ``decryption``'s list of connections waiting for keys.
+    var listedAsWaiting = false
     /// Seconds of silence after which the reassembler drops a connection as idle.
     private let idleSeconds: Int64
     private var probe = Probe.undecided
@@ -144,6 +160,8 @@ final class HTTPStreamConsumer: StreamConsumer {
 
     func streamEnded(direction: FlowDirection, time: CaptureTimestamp) {
         if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
+        // Records held for keys still to come belong before the end of the stream.
+        finishDecryptionWait()
         parser.end(direction: direction, time: time)
         directionsEnded += 1
         if directionsEnded == 2, !removing {
@@ -166,6 +184,7 @@ final class HTTPStreamConsumer: StreamConsumer {
 
     func connectionClosed(_ summary: ConnectionSummary) {
         if probe == .undecided, !probeBuffer.isEmpty { decideWithProbe() }
+        finishDecryptionWait()
         if let decryptor {
             decryption?.record(decryptor.facts)
             // The connection is gone: its record buffers and keys go now, not when the table lets go.

@@ -10,8 +10,11 @@ public final class TLSDecryptionTally {
     /// capture could name many); further connections are counted together.
     public static let maxReasons = 32
 
-    /// The secrets every connection's decryptor looks up.
-    public let keyLog: TLSKeyLog
+    /// The secrets every connection's decryptor looks up (a key log followed while capturing, in
+    /// `live`, grows).
+    public let keys: TLSKeyStore
+    /// The secrets known so far.
+    public var keyLog: TLSKeyLog { keys.keyLog }
     /// The bounds of each connection's decryption.
     public let limits: TLSDecryptionLimits
     /// What each recent decrypted connection negotiated, for its sessions.
@@ -32,13 +35,26 @@ public final class TLSDecryptionTally {
     public private(set) var connectionsFailingAuthentication = 0
     /// Records lost to gaps in the capture.
     public private(set) var recordsLost = 0
+    /// The connections waiting for keys (a followed key log), by number: at most
+    /// ``TLSDecryptionLimits/maxConnectionsWaitingForKeys``, each listed only while it waits.
+    var waitingConnections: [Int: HTTPStreamConsumer] = [:]
     private var reasons: [(text: String, count: Int)] = []
     private var otherReasons = 0
 
     /// A tally decrypting with `keyLog` within `limits`.
-    public init(keyLog: TLSKeyLog, limits: TLSDecryptionLimits = TLSDecryptionLimits()) {
-        self.keyLog = keyLog
+    public convenience init(keyLog: TLSKeyLog, limits: TLSDecryptionLimits = TLSDecryptionLimits()) {
+        self.init(keys: TLSKeyStore(keyLog: keyLog), limits: limits)
+    }
+
+    /// A tally decrypting with the secrets of `keys` within `limits`.
+    public init(keys: TLSKeyStore, limits: TLSDecryptionLimits = TLSDecryptionLimits()) {
+        self.keys = keys
         self.limits = limits
+    }
+
+    /// Looks again for the keys of every waiting connection.
+    func retryKeyWaits() {
+        for consumer in Array(waitingConnections.values) { consumer.retryDecryptionWait() }
     }
 
     /// Adds one connection's facts, when it leaves the table.
@@ -83,7 +99,7 @@ public final class TLSDecryptionTally {
                 message: "\(notDecrypted) of \(connections) TLS connection\(connections == 1 ? "" : "s") not (fully) "
                     + "decrypted with the key log: " + parts.joined(separator: ", ")
                     + "; \(recordsNotDecrypted) record\(recordsNotDecrypted == 1 ? "" : "s") could not be read, "
-                    + "and BITS in them cannot be seen"
+                    + "and BITS in them cannot be seen" + Self.waitsGivenUp(keys.waits, limits: limits)
             ))
         }
         if recordsFailedAuthentication > 0 {
@@ -96,6 +112,21 @@ public final class TLSDecryptionTally {
             ))
         }
         return findings
+    }
+
+    /// What stopped connections from waiting for keys written after their handshake (`live`), as
+    /// a clause of the notice; empty when nothing did (always without a followed key log).
+    static func waitsGivenUp(_ waits: TLSKeyWaitCounters, limits: TLSDecryptionLimits) -> String {
+        var parts: [String] = []
+        if waits.heldLimitReached > 0 {
+            parts.append("\(waits.heldLimitReached) held \(limits.maxHeldBytesWhileWaitingForKeys >> 10) KiB of records "
+                         + "waiting for keys and gave up")
+        }
+        if waits.refusedAtLimit > 0 {
+            parts.append("\(waits.refusedAtLimit) could not wait for keys (\(limits.maxConnectionsWaitingForKeys) "
+                         + "connections were waiting already)")
+        }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: "; ") + ")"
     }
 
     /// The reason in a few words, as the finding names it.

@@ -55,7 +55,22 @@ extension TLSConnectionDecryptor {
             return
         }
         self.suite = suite
-        guard let entry = keyLog.entry(for: clientHello.random),
+        let entry = lookUp(clientHello.random) { Self.tls13Ready($0, suite) }
+        // A client writes these secrets after reading the ServerHello: with a growing key log, wait.
+        if !(entry.map { Self.tls13Ready($0, suite) } ?? false), beginWaiting(.tls13) { return }
+        keyTLS13(entry)
+    }
+
+    /// TLS 1.3: all four traffic secrets of the connection, as long as the suite's hash.
+    static func tls13Ready(_ entry: TLSKeyLogEntry, _ suite: TLSCipherSuite) -> Bool {
+        [entry.clientHandshakeTrafficSecret, entry.serverHandshakeTrafficSecret, entry.clientTrafficSecret0,
+         entry.serverTrafficSecret0].allSatisfy { $0?.count == suite.hash.length }
+    }
+
+    /// TLS 1.3: keys both directions with `entry`'s secrets (the handshake's at once, the
+    /// application's for after each Finished), or records that there are none.
+    func keyTLS13(_ entry: TLSKeyLogEntry?) {
+        guard let suite, let entry,
               let clientSecret = entry.clientHandshakeTrafficSecret, let serverSecret = entry.serverHandshakeTrafficSecret,
               clientSecret.count == suite.hash.length, serverSecret.count == suite.hash.length
         else { stop(.noKey); return }
@@ -83,7 +98,21 @@ extension TLSConnectionDecryptor {
             return
         }
         self.suite = suite
-        guard let entry = keyLog.entry(for: clientHello.random), let master = entry.masterSecret else { stop(.noKey); return }
+        let entry = lookUp(clientHello.random) { $0.masterSecret != nil }
+        if entry?.masterSecret == nil, keys.keysMayArrive, !waited {
+            // A client writes the master secret when it sends its key exchange, after this
+            // ServerHello: the keys are looked for again at the first ChangeCipherSpec.
+            pendingKeys = .tls12
+            return
+        }
+        keyTLS12(entry)
+    }
+
+    /// TLS 1.2: makes both directions' next keys from `entry`'s master secret, or records that
+    /// there is none.
+    func keyTLS12(_ entry: TLSKeyLogEntry?) {
+        guard let suite, let clientHello, let hello = serverHello else { return }
+        guard let entry, let master = entry.masterSecret else { stop(.noKey); return }
         secrets = entry
         let keys = TLSTrafficKeys.tls12(masterSecret: master, clientRandom: clientHello.random.bytes,
                                         serverRandom: hello.random, suite: suite)

@@ -17,6 +17,14 @@ public struct TLSDecryptionLimits: Sendable, Equatable {
     public var maxResyncTrialsPerCandidate = 256
     /// Bytes scanned for a record that authenticates after a gap before the direction gives up.
     public var maxResyncScanBytes = 1 << 20
+    /// Bytes of records one connection holds while it waits for keys a followed key log does not
+    /// have yet (`live`: a client writes its secrets after the ServerHello the capture already
+    /// saw), each record counted with 64 bytes of bookkeeping on top of its own. Past it, after one
+    /// last look at the key log, the connection is not decrypted (no key).
+    public var maxHeldBytesWhileWaitingForKeys = 256 << 10
+    /// Connections waiting for keys at once (so at most this many times the held bytes above, 64
+    /// MiB by default); a further connection missing its keys is not decrypted (no key), counted.
+    public var maxConnectionsWaitingForKeys = 256
 
     /// The defaults above.
     public init() {}

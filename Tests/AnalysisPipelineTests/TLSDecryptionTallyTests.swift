@@ -2,7 +2,7 @@
 import AnalyzerCore
 import BITSAnalyzer
 import Testing
-import TLSDecryption
+@testable import TLSDecryption
 
 /// What decryption met, told as findings: reasons with counts, failing records, skipped key log
 /// lines; and the bounded table of each decrypted connection's facts for its sessions.
@@ -49,6 +49,33 @@ import TLSDecryption
         for suite in 0..<UInt16(TLSDecryptionTally.maxReasons + 8) { many.record(Self.facts(.unsupportedVersion(suite))) }
         let message = many.findings(time: nil).first?.message ?? ""
         #expect(message.contains("8 for other reasons"), "\(message)")
+    }
+
+    @Test("a followed key log (live): waits given up are named in the notice and counted in stats; a complete one adds neither")
+    func keyWaits() {
+        var limits = TLSDecryptionLimits()
+        limits.maxConnectionsWaitingForKeys = 1
+        let keys = TLSKeyStore(keyLog: TLSKeyLog(), limits: limits) { _, _ in }
+        #expect(keys.startWaiting())
+        #expect(!keys.startWaiting(), "the only place is taken")
+        keys.stopWaiting(.heldLimit)
+        #expect(keys.startWaiting())
+        keys.stopWaiting(.keysFound)
+        let tally = TLSDecryptionTally(keys: keys, limits: limits)
+        tally.record(Self.facts(.noKey))
+        tally.record(Self.facts(.noKey))
+        let message = tally.findings(time: nil).first { $0.code == .tlsNotDecrypted }?.message ?? ""
+        #expect(message.hasSuffix("(1 held 256 KiB of records waiting for keys and gave up; "
+                                  + "1 could not wait for keys (1 connections were waiting already))"), "\(message)")
+        let counters = Dictionary(uniqueKeysWithValues: AnalysisCounters.decryption(tally))
+        #expect(counters["tls_key_waits"] == 2 && counters["tls_key_waits_found"] == 1)
+        #expect(counters["tls_key_waits_over_limit"] == 1 && counters["tls_key_waits_refused"] == 1)
+        #expect(counters["tls_key_waits_ended_without_key"] == 0)
+
+        let complete = TLSDecryptionTally(keyLog: TLSKeyLog())
+        complete.record(Self.facts(.noKey))
+        #expect(AnalysisCounters.decryption(complete).allSatisfy { !$0.0.hasPrefix("tls_key_waits") })
+        #expect(complete.findings(time: nil).first?.message.hasSuffix("and BITS in them cannot be seen") == true)
     }
 
     @Test("the facts table keeps the newest connections only, and finds a session's first decrypted one")

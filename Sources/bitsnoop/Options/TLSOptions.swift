@@ -12,7 +12,8 @@ struct TLSOptions: ParsableArguments {
 
     @Option(name: .customLong("tls-keylog"), help: ArgumentHelp(
         "Decrypt TLS with this NSS key log (what SSLKEYLOGFILE makes curl, browsers and Python write); "
-            + "secrets in a pcapng capture's Decryption Secrets Blocks are used too.",
+            + "secrets in a pcapng capture's Decryption Secrets Blocks are used too; live follows the file as "
+            + "the client appends to it.",
         valueName: "file"), completion: .file())
     var keyLogPath: String?
 

@@ -94,14 +94,14 @@ struct Live: ParsableCommand {
 
     func run() throws {
         if listInterfaces { return try printInterfaces() }
-        // Read once, at the start: only secrets already in the file are used (docs/tls.md).
-        let keyLog = try tls.loadKeyLog()
+        // Followed while capturing: secrets a client appends later are used (docs/tls.md).
+        let keys = try tls.followKeyLog()
         let capture = try openInterface()
         let outputs = try LiveOutputs(json: json, jsonLines: jsonLines, write: write, capture: capture)
         let events = LiveEventWriter(human: outputs.human, ndjson: outputs.ndjson,
                                      precision: capture.timestampPrecision, progressSeconds: progressInterval,
                                      style: OutputStyleOptions.textStyle(color: color))
-        let bits = BITSStreamAnalysis(findings: events, keyLog: keyLog)
+        let bits = BITSStreamAnalysis(findings: events, keys: keys)
         let tlsFacts = bits.decryption?.sessionFacts
         bits.tracker.observer = events
         bits.tracker.idleTimeoutSeconds = idleTimeout
@@ -162,6 +162,8 @@ struct Live: ParsableCommand {
             if now.timeIntervalSince(lastHousekeeping) >= 1 {
                 lastHousekeeping = now
                 if let time = engine.capture.lastTime { bits.tracker.expireIdle(now: time, idleSeconds: idleTimeout) }
+                // Keys written since a quiet connection's last packet: its held records need not wait.
+                bits.retryKeyWaits()
                 if now.timeIntervalSince(lastStats) >= statsInterval {
                     lastStats = now
                     events.stats(time: engine.capture.lastTime,
