@@ -19,6 +19,8 @@ import sys
 import threading
 import time
 
+from tls_serialized import SerializedTLS
+
 CHUNK = 65536
 
 
@@ -34,7 +36,7 @@ def pump(source, sink):
         pass
     finally:
         try:
-            if isinstance(sink, ssl.SSLSocket):
+            if isinstance(sink, SerializedTLS):
                 # TLS has no half-close: close_notify ends the stream for the peer.
                 sink.unwrap()
             else:
@@ -107,7 +109,7 @@ def main():
             plain, _ = front.accept()
             try:
                 raw = socket.create_connection(("127.0.0.1", back_port))
-                tls = client_context.wrap_socket(raw, server_hostname=args.server_name)
+                tls = SerializedTLS(client_context.wrap_socket(raw, server_hostname=args.server_name))
             except (OSError, ssl.SSLError) as error:
                 print(f"front: {error}", file=sys.stderr)
                 plain.close()
@@ -120,7 +122,7 @@ def main():
 
             def handle(raw=raw):
                 try:
-                    tls = server_context.wrap_socket(raw, server_side=True)
+                    tls = SerializedTLS(server_context.wrap_socket(raw, server_side=True))
                     plain = socket.create_connection(("127.0.0.1", args.target_port))
                 except (OSError, ssl.SSLError) as error:
                     print(f"back: {error}", file=sys.stderr)

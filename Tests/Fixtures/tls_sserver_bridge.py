@@ -33,6 +33,8 @@ import sys
 import threading
 import time
 
+from tls_serialized import SerializedTLS
+
 CHUNK = 65536
 
 
@@ -96,14 +98,15 @@ class Bridge:
         with self.lock:
             try:
                 raw = socket.create_connection(("127.0.0.1", self.args.tls_port))
-                tls = self.context.wrap_socket(raw, server_hostname=self.args.server_name,
-                                               session=self.session if self.args.resume else None)
+                wrapped = self.context.wrap_socket(raw, server_hostname=self.args.server_name,
+                                                   session=self.session if self.args.resume else None)
+                tls = SerializedTLS(wrapped)
                 target = socket.create_connection(("127.0.0.1", self.args.target_port))
             except (OSError, ssl.SSLError) as error:
                 print(f"bridge: {error}", file=sys.stderr)
                 plain.close()
                 return
-            self.record(tls)
+            self.record(wrapped)
             up = threading.Thread(target=self.up, args=(plain, tls, target), daemon=True)
             down = threading.Thread(target=self.down, args=(target, tls, plain), daemon=True)
             up.start()
@@ -111,7 +114,7 @@ class Bridge:
             up.join()
             down.join()
             # The session (and a ticket) is complete once the handshake is: keep it for the next.
-            self.session = tls.session
+            self.session = wrapped.session
             try:
                 tls.unwrap()
             except (OSError, ssl.SSLError, ValueError):
