@@ -262,19 +262,15 @@ struct DirectionParser {
         let diagnostics: HeadParser.FieldDiagnostics
         switch direction {
         case .clientToServer:
-            guard let result = HeadParser.parseRequest(head.bytes) else {
-                return abandonUnparseableHead(time: time, sink: sink)
-            }
-            let (parsed, fieldDiagnostics) = result
+            guard case .request(let line)? = head.startLine else { return abandonUnparseableHead(time: time, sink: sink) }
+            let (parsed, fieldDiagnostics) = HeadParser.parseRequest(head.bytes, line: line, fieldsStart: head.fieldsStart)
             head.reset()
             diagnostics = fieldDiagnostics
             decision = MessageFraming.request(parsed)
             sink.requestHeadParsed(parsed, time: time)
         case .serverToClient:
-            guard let result = HeadParser.parseResponse(head.bytes) else {
-                return abandonUnparseableHead(time: time, sink: sink)
-            }
-            let (parsed, fieldDiagnostics) = result
+            guard case .status(let line)? = head.startLine else { return abandonUnparseableHead(time: time, sink: sink) }
+            let (parsed, fieldDiagnostics) = HeadParser.parseResponse(head.bytes, line: line, fieldsStart: head.fieldsStart)
             head.reset()
             diagnostics = fieldDiagnostics
             let answersHEAD = sink.responseHeadParsed(parsed, time: time)
@@ -292,7 +288,7 @@ struct DirectionParser {
         beginBody(decision.framing, time: time, sink: sink)
     }
 
-    /// Unreachable in practice: the accumulator has checked the start line already.
+    /// Unreachable in practice: a head completes only after the accumulator has read its start line.
     private mutating func abandonUnparseableHead<Sink: DirectionParserSink>(time: CaptureTimestamp, sink: Sink) {
         sink.anomaly(.malformedStartLine, direction: direction, time: time)
         loseSync(discarding: head.count, atLineStart: true, messageLost: false, time: time, sink: sink)

@@ -46,6 +46,17 @@ struct HeadAccumulator {
     private var sniffer: StartLineSniffer
     /// Whether the start line must carry version 1.x (while resynchronising).
     var requireMajorVersion1 = false
+    /// The start line as read when it completed (its parts index ``bytes``); `nil` before.
+    private(set) var startLine: StartLine?
+    /// Where the field lines begin in ``bytes`` (after the start line's line end).
+    var fieldsStart: Int { startLineEnd }
+    private var startLineEnd = 0
+
+    /// A start line read: its parts are kept so that the head is parsed once, when complete.
+    enum StartLine {
+        case request(StartLineParser.RequestLineParts)
+        case status(StartLineParser.StatusLineParts)
+    }
 
     /// An empty accumulator.
     init(kind: StartLineSniffer.Kind, maxBytes: Int, maxFields: Int) {
@@ -69,6 +80,8 @@ struct HeadAccumulator {
         lineStart = 0
         fieldLines = 0
         sniffer = StartLineSniffer(kind: kind)
+        startLine = nil
+        startLineEnd = 0
     }
 
     /// Consumes input from `index` until the head is complete, fails, or the input runs out.
@@ -108,8 +121,9 @@ struct HeadAccumulator {
                 }
                 position += 1
                 append(input, from: start, count: position - start)
-                guard startLineIsValid() else { return .badStartLine(atLineEnd: true) }
+                guard readStartLine() else { return .badStartLine(atLineEnd: true) }
                 lineStart = bytes.count
+                startLineEnd = bytes.count
                 return .startLineComplete
             }
             guard sniffer.accept(byte) else {
@@ -134,14 +148,16 @@ struct HeadAccumulator {
         return position - start
     }
 
-    private func startLineIsValid() -> Bool {
+    /// Reads the collected start line into ``startLine``; `false` when it is not one.
+    private mutating func readStartLine() -> Bool {
         let line = Self.content(of: bytes[...])
         switch kind {
         case .request:
-            return StartLineParser.isRequestLine(line, requireMajorVersion1: requireMajorVersion1)
+            startLine = StartLineParser.requestLine(line, requireMajorVersion1: requireMajorVersion1).map(StartLine.request)
         case .status:
-            return StartLineParser.isStatusLine(line, requireMajorVersion1: requireMajorVersion1)
+            startLine = StartLineParser.statusLine(line, requireMajorVersion1: requireMajorVersion1).map(StartLine.status)
         }
+        return startLine != nil
     }
 
     /// Takes field lines until the empty line that ends the head. The lines are examined in

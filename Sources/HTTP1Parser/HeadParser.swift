@@ -1,4 +1,5 @@
-/// Turns a complete head, as collected by ``HeadAccumulator``, into a request or response head.
+/// Turns a complete head, as collected by ``HeadAccumulator`` (which has read its start line), into a
+/// request or response head.
 enum HeadParser {
     /// What was odd about the header fields, for anomalies.
     struct FieldDiagnostics: Equatable {
@@ -8,34 +9,28 @@ enum HeadParser {
         var usedLineFolding = false
     }
 
-    /// Parses a complete request head; `nil` when its start line is not a request line.
-    static func parseRequest(_ head: [UInt8]) -> (HTTPRequestHead, FieldDiagnostics)? {
-        let (startLine, fieldsStart) = splitStartLine(head)
-        guard let line = StartLineParser.parseRequestLine(startLine) else { return nil }
+    /// The request head of `head`, whose start line the accumulator read as `line` and whose
+    /// field lines begin at `fieldsStart`.
+    static func parseRequest(_ head: [UInt8], line: StartLineParser.RequestLineParts, fieldsStart: Int)
+        -> (HTTPRequestHead, FieldDiagnostics) {
         let (headers, diagnostics) = parseFields(head, from: fieldsStart)
         let requestHead = HTTPRequestHead(
-            method: line.method, target: line.target, version: line.version, headers: headers, headBytes: head.count
+            method: ASCII.string(head[line.method]), target: ASCII.string(head[line.target]), version: line.version,
+            headers: headers, headBytes: head.count
         )
         return (requestHead, diagnostics)
     }
 
-    /// Parses a complete response head; `nil` when its start line is not a status line.
-    static func parseResponse(_ head: [UInt8]) -> (HTTPResponseHead, FieldDiagnostics)? {
-        let (startLine, fieldsStart) = splitStartLine(head)
-        guard let line = StartLineParser.parseStatusLine(startLine) else { return nil }
+    /// The response head of `head`, whose status line the accumulator read as `line` and whose
+    /// field lines begin at `fieldsStart`.
+    static func parseResponse(_ head: [UInt8], line: StartLineParser.StatusLineParts, fieldsStart: Int)
+        -> (HTTPResponseHead, FieldDiagnostics) {
         let (headers, diagnostics) = parseFields(head, from: fieldsStart)
         let responseHead = HTTPResponseHead(
-            version: line.version, status: line.status, reason: line.reason, headers: headers, headBytes: head.count
+            version: line.version, status: line.status, reason: ASCII.string(head[line.reason]), headers: headers,
+            headBytes: head.count
         )
         return (responseHead, diagnostics)
-    }
-
-    /// The start line's content and where the bytes after its line end begin.
-    private static func splitStartLine(_ head: [UInt8]) -> (ArraySlice<UInt8>, Int) {
-        guard let lineFeed = head.firstIndex(of: ASCII.lineFeed) else {
-            return (HeadAccumulator.content(of: head[...]), head.endIndex)
-        }
-        return (HeadAccumulator.content(of: head[...lineFeed]), lineFeed + 1)
     }
 
     /// Parses field lines from `start` up to the empty line (or the end of the bytes). The headers

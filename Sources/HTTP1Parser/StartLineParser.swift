@@ -1,44 +1,31 @@
 /// Parses complete request and status lines (line end removed).
 enum StartLineParser {
-    /// The parts of a request line.
-    struct RequestLine {
-        /// The method token as sent.
-        var method: String
-        /// The request target as sent.
-        var target: String
+    /// Where the parts of a request line are (indices of the bytes the line was a slice of).
+    struct RequestLineParts {
+        /// The method token.
+        var method: Range<Int>
+        /// The request target.
+        var target: Range<Int>
         /// The version.
         var version: HTTPVersion
     }
 
-    /// The parts of a status line.
-    struct StatusLine {
+    /// A status line's numbers, and where its reason phrase is.
+    struct StatusLineParts {
         /// The version.
         var version: HTTPVersion
         /// The three-digit code.
         var status: Int
         /// The reason phrase, trimmed; may be empty.
-        var reason: String
+        var reason: Range<Int>
     }
 
-    /// Parses `METHOD SP target SP HTTP/D.D`; `nil` when the line is not one. Any token is a
+    /// Reads `METHOD SP target SP HTTP/D.D`; `nil` when the line is not one. Any token is a
     /// method; the target is everything between the first and the last space (lenient about
     /// extra spaces) and must not be empty. `requireMajorVersion1` narrows the version to 1.x,
-    /// used while resynchronising to avoid matching random text.
-    static func parseRequestLine(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool = false) -> RequestLine? {
-        guard let parts = requestLineParts(line, requireMajorVersion1: requireMajorVersion1) else { return nil }
-        return RequestLine(method: ASCII.string(line[parts.method]), target: ASCII.string(line[parts.target]),
-                           version: parts.version)
-    }
-
-    /// Whether `line` is a request line, as ``parseRequestLine(_:requireMajorVersion1:)`` reads it,
-    /// without making its strings (the head accumulator checks every start line it collects).
-    static func isRequestLine(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool = false) -> Bool {
-        requestLineParts(line, requireMajorVersion1: requireMajorVersion1) != nil
-    }
-
-    /// Where a request line's method and target are, and its version; `nil` when it is not one.
-    private static func requestLineParts(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool)
-        -> (method: Range<Int>, target: Range<Int>, version: HTTPVersion)? {
+    /// used while resynchronising to avoid matching random text. No `String` is made: the head
+    /// parser makes the method's and target's once the head is complete.
+    static func requestLine(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool = false) -> RequestLineParts? {
         guard let firstSpace = line.firstIndex(of: ASCII.space),
               let lastSpace = line.lastIndex(of: ASCII.space),
               firstSpace > line.startIndex,
@@ -51,24 +38,11 @@ enum StartLineParser {
               let version = parseVersion(line[(lastSpace + 1)...]),
               !requireMajorVersion1 || version.major == 1
         else { return nil }
-        return (method, target, version)
+        return RequestLineParts(method: method, target: target, version: version)
     }
 
-    /// Parses `HTTP/D.D SP 3DIGIT [SP reason]`; `nil` when the line is not one.
-    static func parseStatusLine(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool = false) -> StatusLine? {
-        guard let parts = statusLineParts(line, requireMajorVersion1: requireMajorVersion1) else { return nil }
-        return StatusLine(version: parts.version, status: parts.status, reason: ASCII.string(line[parts.reason]))
-    }
-
-    /// Whether `line` is a status line, as ``parseStatusLine(_:requireMajorVersion1:)`` reads it,
-    /// without making the reason's string.
-    static func isStatusLine(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool = false) -> Bool {
-        statusLineParts(line, requireMajorVersion1: requireMajorVersion1) != nil
-    }
-
-    /// A status line's version and code, and where its trimmed reason is; `nil` when it is not one.
-    private static func statusLineParts(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool)
-        -> (version: HTTPVersion, status: Int, reason: Range<Int>)? {
+    /// Reads `HTTP/D.D SP 3DIGIT [SP reason]`; `nil` when the line is not one.
+    static func statusLine(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool = false) -> StatusLineParts? {
         let start = line.startIndex
         guard line.count >= 12,
               let version = parseVersion(line[start..<(start + 8)]),
@@ -84,7 +58,7 @@ enum StartLineParser {
         guard !rest.contains(where: ASCII.isControl) else { return nil }
         if let first = rest.first, first != ASCII.space { return nil }
         let reason = ASCII.trimmingWhitespace(rest)
-        return (version, status, reason.startIndex..<reason.endIndex)
+        return StatusLineParts(version: version, status: status, reason: reason.startIndex..<reason.endIndex)
     }
 
     /// Parses exactly `HTTP/D.D`; `nil` otherwise.
