@@ -60,21 +60,26 @@ enum LoopbackCapture {
         guard listening, capture.isRunning else {
             throw LoopbackProcessError(description: "tcpdump did not start: \(capture.errorText)")
         }
-        var sessions: [LoopbackManifest.Session] = []
-        var uploadBytes = 0
-        for scenario in scenarios {
-            let manifest = try runClient(port: server.port, scenario: scenario, seed: seed)
-            sessions += manifest.sessions
-            uploadBytes += manifest.uploadBytes
-        }
+        let manifest = try runClients(port: server.port, scenarios: scenarios, seed: seed)
         waitUntilStopsGrowing(pcapPath)
         try capture.stop(signal: SIGINT)
         let report = try server.stop()
-        let manifest = LoopbackManifest(
-            scenario: scenarios.joined(separator: ","), sessions: sessions, uploadBytes: uploadBytes)
         return LoopbackRecording(
             pcapPath: pcapPath, manifest: manifest, serverReport: report, port: server.port,
             tcpdumpReport: capture.errorText)
+    }
+
+    /// Runs `bits-loopback client` for each of `scenarios` in turn against `port`; one manifest for
+    /// all of them (the scenarios joined with commas, every session, the bytes uploaded in all).
+    static func runClients(port: UInt16, scenarios: [String], seed: UInt64 = 1) throws -> LoopbackManifest {
+        var sessions: [LoopbackManifest.Session] = []
+        var uploadBytes = 0
+        for scenario in scenarios {
+            let manifest = try runClient(port: port, scenario: scenario, seed: seed)
+            sessions += manifest.sessions
+            uploadBytes += manifest.uploadBytes
+        }
+        return LoopbackManifest(scenario: scenarios.joined(separator: ","), sessions: sessions, uploadBytes: uploadBytes)
     }
 
     /// Runs `bits-loopback client` for `scenario` against `port` and decodes its manifest. Throws if the

@@ -76,20 +76,15 @@ struct TLSLoopbackRecording {
         let pcapPath = path("capture.pcap")
         let capture = try startCapture(pcapPath, ports: [ports[1], server.port])
         defer { capture.terminate() }
-        var sessions: [LoopbackManifest.Session] = []
-        var uploadBytes = 0
         try client?(ports[0], ports[1], folder)
-        for scenario in client == nil ? scenarios : [] {
-            let manifest = try LoopbackCapture.runClient(port: ports[0], scenario: scenario, seed: seed)
-            sessions += manifest.sessions
-            uploadBytes += manifest.uploadBytes
-        }
+        let ran = try LoopbackCapture.runClients(port: ports[0], scenarios: client == nil ? scenarios : [], seed: seed)
         LoopbackCapture.waitUntilStopsGrowing(pcapPath)
         try capture.stop(signal: SIGINT)
         _ = try server.stop()
         return TLSLoopbackRecording(
             pcapPath: pcapPath, keyLogPath: path("keys.log"), folder: folder,
-            manifest: LoopbackManifest(scenario: scenarios.joined(separator: ","), sessions: sessions, uploadBytes: uploadBytes),
+            manifest: LoopbackManifest(scenario: scenarios.joined(separator: ","), sessions: ran.sessions,
+                                       uploadBytes: ran.uploadBytes),
             tlsPort: ports[1], plainPort: server.port)
     }
 

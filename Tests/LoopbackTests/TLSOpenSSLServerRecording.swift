@@ -90,13 +90,7 @@ struct SServerRecording {
         let pcapPath = path("capture.pcap")
         let capture = try TLSLoopbackRecording.startCapture(pcapPath, ports: [ports[1], server.port])
         defer { capture.terminate() }
-        var sessions: [LoopbackManifest.Session] = []
-        var uploadBytes = 0
-        for scenario in scenarios {
-            let manifest = try LoopbackCapture.runClient(port: ports[0], scenario: scenario, seed: seed)
-            sessions += manifest.sessions
-            uploadBytes += manifest.uploadBytes
-        }
+        let manifest = try LoopbackCapture.runClients(port: ports[0], scenarios: scenarios, seed: seed)
         LoopbackCapture.waitUntilStopsGrowing(pcapPath)
         try capture.stop(signal: SIGINT)
         _ = try server.stop()
@@ -108,7 +102,7 @@ struct SServerRecording {
             }
         let recording = TLSLoopbackRecording(
             pcapPath: pcapPath, keyLogPath: path("keys.log"), folder: folder,
-            manifest: LoopbackManifest(scenario: scenarios.joined(separator: ","), sessions: sessions, uploadBytes: uploadBytes),
+            manifest: manifest,
             tlsPort: ports[1], plainPort: server.port)
         let traceText = (try? String(contentsOfFile: path("trace.txt"), encoding: .utf8)) ?? ""
         return SServerRecording(recording: recording, trace: SServerTrace(traceText),
