@@ -13,18 +13,20 @@ extension String {
     func equalsIgnoringASCIICase(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         var mine = self, theirs = other
-        return mine.withUTF8 { left in
-            theirs.withUTF8 { right in
-                // Most IDs come back spelled as they were issued: one memcmp settles those.
-                if let leftBase = left.baseAddress, let rightBase = right.baseAddress, memcmp(leftBase, rightBase, left.count) == 0 {
-                    return true
-                }
-                for index in 0..<left.count where Self.lowerASCII(left[index]) != Self.lowerASCII(right[index]) {
-                    return false
-                }
-                return true
-            }
+        return mine.withUTF8 { left in theirs.withUTF8 { right in Self.equalIgnoringASCIICase(left, right) } }
+    }
+
+    /// Whether two buffers hold the same bytes, ASCII letters compared without case.
+    static func equalIgnoringASCIICase(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard left.count == right.count else { return false }
+        // Most IDs come back spelled as they were issued: one memcmp settles those.
+        if let leftBase = left.baseAddress, let rightBase = right.baseAddress, memcmp(leftBase, rightBase, left.count) == 0 {
+            return true
         }
+        for index in 0..<left.count where lowerASCII(left[index]) != lowerASCII(right[index]) {
+            return false
+        }
+        return true
     }
 
     /// A 64-bit digest of the ASCII-lower-cased UTF-8 bytes (deterministic across runs, unlike
@@ -97,18 +99,7 @@ extension ArraySlice<UInt8> {
     /// in an Ack against the session's own, without making a `String` of the Ack's).
     func equalsIgnoringASCIICase(_ other: String) -> Bool {
         var other = other
-        return other.withUTF8 { theirs in
-            guard count == theirs.count else { return false }
-            return withUnsafeBufferPointer { mine in
-                if let left = mine.baseAddress, let right = theirs.baseAddress, memcmp(left, right, mine.count) == 0 {
-                    return true
-                }
-                for index in 0..<mine.count where String.lowerASCII(mine[index]) != String.lowerASCII(theirs[index]) {
-                    return false
-                }
-                return true
-            }
-        }
+        return other.withUTF8 { theirs in withUnsafeBufferPointer { String.equalIgnoringASCIICase($0, theirs) } }
     }
 
     /// Whether the bytes start with `prefix`'s UTF-8, case included.
