@@ -91,7 +91,7 @@ final class HTTPStreamConsumer: StreamConsumer {
         case tls
     }
 
-    // The parser holds its delegate weakly; this consumer keeps it alive for the connection's life.
+    /// The connection's analyzer (also the parser's delegate).
     let analyzer: BITSConnectionAnalyzer
     let parser: HTTPConnectionParser
     /// The connection's number, for the TLS facts of its sessions.

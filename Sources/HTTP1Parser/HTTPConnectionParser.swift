@@ -10,20 +10,25 @@ import AnalyzerCore
 /// other gaps, unusable heads and non-HTTP data make a direction resynchronise on the next line
 /// that starts a message. No input can make it trap.
 ///
-/// The delegate is held **weakly**, so that the object owning a parser can be its delegate without
-/// a reference cycle; keep it alive elsewhere. Delegate callbacks must not call back into the
-/// parser (such calls are ignored).
+/// The delegate is held **strongly**: it must not hold its parser. Delegate callbacks must not call
+/// back into the parser (such calls are ignored).
 public final class HTTPConnectionParser {
-    /// Receives the parsed messages; held weakly.
-    public weak var delegate: (any HTTPConnectionDelegate)?
+    /// Receives the parsed messages. Held strongly, so a delegate must not hold its parser (that
+    /// would be a cycle). Not weakly: an object with a weak reference to it has its every retain and
+    /// release go the slow way, through a side table, and the delegate is retained for each call
+    /// (a fifth of the time reading a large upload's body went to loading the weak reference). A
+    /// constant, so reading it costs no exclusivity check.
+    public let delegate: any HTTPConnectionDelegate
 
     private let limits: Limits.HTTP
     // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
     // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
     // object's own methods touch these properties, on one thread, and no callee can reach back.
-    // The direction parsers stay checked: each access spans the delegate callbacks of a call.
-    private var requestParser: DirectionParser
-    private var responseParser: DirectionParser
+    // The direction parsers' accesses span the delegate's callbacks; a delegate calling back in is
+    // stopped by `beginCall` (every entry that touches them goes through it) and by the
+    // precondition of `bufferedHeadBytes`, so no access to them can overlap another.
+    @exclusivity(unchecked) private var requestParser: DirectionParser
+    @exclusivity(unchecked) private var responseParser: DirectionParser
     @exclusivity(unchecked) private var pending = PendingRequestQueue()
     @exclusivity(unchecked) private var nextRequestIndex = 0
     /// Index of the request whose head was reported last (its body events carry it).
@@ -33,7 +38,7 @@ public final class HTTPConnectionParser {
     /// Whether a call is in progress (guards against re-entry from the delegate).
     @exclusivity(unchecked) private var isParsing = false
 
-    /// Creates a parser for one connection, reporting to `delegate` (held weakly).
+    /// Creates a parser for one connection, reporting to `delegate` (held strongly).
     public init(limits: Limits.HTTP = .init(), delegate: any HTTPConnectionDelegate) {
         self.limits = limits
         self.delegate = delegate
@@ -46,7 +51,10 @@ public final class HTTPConnectionParser {
     public var pendingRequests: Int { pending.count }
 
     /// Head bytes buffered right now, both directions (each at most `maxHeaderBlockBytes`).
-    public var bufferedHeadBytes: Int { requestParser.bufferedBytes + responseParser.bufferedBytes }
+    public var bufferedHeadBytes: Int {
+        precondition(!isParsing, "HTTPConnectionParser.bufferedHeadBytes read from a delegate callback")
+        return requestParser.bufferedBytes + responseParser.bufferedBytes
+    }
 
     /// Parses the next bytes of one direction (`clientToServer` carries requests). The bytes are
     /// only borrowed for the duration of the call.
@@ -100,7 +108,7 @@ public final class HTTPConnectionParser {
         guard beginCall() else { return }
         defer { isParsing = false }
         while let entry = pending.removeFirst() {
-            if let index = entry.index { delegate?.unanswered(requestIndex: index, time: time) }
+            if let index = entry.index { delegate.unanswered(requestIndex: index, time: time) }
         }
     }
 
@@ -118,8 +126,8 @@ public final class HTTPConnectionParser {
         pending.append(entry)
         let limit = max(1, limits.maxPendingRequests)
         guard pending.count > limit, let oldest = pending.removeFirst() else { return }
-        delegate?.anomaly(.pendingRequestsLimit(limit: limit), direction: .clientToServer, time: time)
-        if let index = oldest.index { delegate?.unanswered(requestIndex: index, time: time) }
+        delegate.anomaly(.pendingRequestsLimit(limit: limit), direction: .clientToServer, time: time)
+        if let index = oldest.index { delegate.unanswered(requestIndex: index, time: time) }
     }
 }
 
@@ -131,7 +139,7 @@ extension HTTPConnectionParser: DirectionParserSink {
         // Each request takes at least a start line of input, so this cannot reach Int.max.
         nextRequestIndex += 1
         currentRequestIndex = index
-        delegate?.requestHead(head, index: index, time: time)
+        delegate.requestHead(head, index: index, time: time)
         let isHEAD = ASCII.equalsIgnoringCase(head.method.utf8, "HEAD".utf8)
         enqueue(PendingRequestQueue.Entry(index: index, isHEAD: isHEAD), time: time)
     }
@@ -143,11 +151,11 @@ extension HTTPConnectionParser: DirectionParserSink {
         let entry = head.isInterim ? pending.first : pending.removeFirst()
         if !head.isInterim { requestParser.restartSearchAtPeerBoundary() }
         currentResponseRequestIndex = entry?.index
-        delegate?.responseHead(head, requestIndex: entry?.index, time: time)
+        delegate.responseHead(head, requestIndex: entry?.index, time: time)
         if entry == nil {
-            delegate?.anomaly(.responseWithoutRequest, direction: .serverToClient, time: time)
+            delegate.anomaly(.responseWithoutRequest, direction: .serverToClient, time: time)
         } else if entry?.index == nil {
-            delegate?.anomaly(.responseToLostRequest, direction: .serverToClient, time: time)
+            delegate.anomaly(.responseToLostRequest, direction: .serverToClient, time: time)
         }
         return entry?.isHEAD ?? false
     }
@@ -155,25 +163,25 @@ extension HTTPConnectionParser: DirectionParserSink {
     /// Passes body bytes on with the current message's index.
     func bodyData(_ bytes: UnsafeRawBufferPointer, direction: FlowDirection, time: CaptureTimestamp) {
         switch direction {
-        case .clientToServer: delegate?.requestBody(bytes, index: currentRequestIndex, time: time)
-        case .serverToClient: delegate?.responseBody(bytes, requestIndex: currentResponseRequestIndex, time: time)
+        case .clientToServer: delegate.requestBody(bytes, index: currentRequestIndex, time: time)
+        case .serverToClient: delegate.responseBody(bytes, requestIndex: currentResponseRequestIndex, time: time)
         }
     }
 
     /// Passes a body gap on with the current message's index.
     func bodyGap(length: UInt64, direction: FlowDirection, time: CaptureTimestamp) {
         switch direction {
-        case .clientToServer: delegate?.requestBodyGap(length: length, index: currentRequestIndex, time: time)
+        case .clientToServer: delegate.requestBodyGap(length: length, index: currentRequestIndex, time: time)
         case .serverToClient:
-            delegate?.responseBodyGap(length: length, requestIndex: currentResponseRequestIndex, time: time)
+            delegate.responseBodyGap(length: length, requestIndex: currentResponseRequestIndex, time: time)
         }
     }
 
     /// Passes a message end on with the current message's index.
     func messageEnded(_ end: HTTPMessageEnd, direction: FlowDirection, time: CaptureTimestamp) {
         switch direction {
-        case .clientToServer: delegate?.requestEnd(end, index: currentRequestIndex, time: time)
-        case .serverToClient: delegate?.responseEnd(end, requestIndex: currentResponseRequestIndex, time: time)
+        case .clientToServer: delegate.requestEnd(end, index: currentRequestIndex, time: time)
+        case .serverToClient: delegate.responseEnd(end, requestIndex: currentResponseRequestIndex, time: time)
         }
     }
 
@@ -186,13 +194,13 @@ extension HTTPConnectionParser: DirectionParserSink {
         case .serverToClient:
             // The lost response answered the oldest waiting request.
             if let entry = pending.removeFirst(), let index = entry.index {
-                delegate?.responseLost(requestIndex: index, time: time)
+                delegate.responseLost(requestIndex: index, time: time)
             }
         }
     }
 
     /// Passes an anomaly on.
     func anomaly(_ anomaly: HTTPAnomaly, direction: FlowDirection, time: CaptureTimestamp) {
-        delegate?.anomaly(anomaly, direction: direction, time: time)
+        delegate.anomaly(anomaly, direction: direction, time: time)
     }
 }

@@ -75,7 +75,8 @@ public final class TCPReassembler {
             connection = nil
         }
         let current = connection ?? open(key: key, first: segment)
-        recent[slot] = current
+        // Written on a miss only: storing the same reference again costs a retain and a release.
+        if recent[slot] !== current { recent[slot] = current }
         keepingHeldTotal(current) { current.process(segment) }
         enforceHeldLimits(on: current, time: segment.timestamp)
     }
