@@ -4,13 +4,16 @@ import TCPReassembly
 
 /// Drives packets through decoding and TCP reassembly into stream consumers.
 ///
-/// The same engine serves capture files, standard input and (later) live interfaces: anything that
-/// is a ``PacketSource`` or calls ``process(_:)`` packet by packet. Nothing here reads files or the
-/// clock; time comes from the packets.
+/// The same engine serves capture files, standard input and live interfaces: anything that is a
+/// ``PacketSource`` or calls ``process(_:)`` packet by packet. A source can also be read on one
+/// thread and analysed on another (``run(_:readingThread:count:)``), with the same results. Nothing
+/// here reads files or the clock; time comes from the packets.
 public final class AnalysisEngine {
-    private let decoder: PacketDecoder
-    private let reassembler: TCPReassembler
+    let decoder: PacketDecoder
+    let reassembler: TCPReassembler
     private let findings: any FindingSink
+    /// The hand-off to the analysing thread during ``run(_:readingThread:count:)``.
+    @exclusivity(unchecked) var handoff: HandoffRing<ReadPacket>?
     // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
     // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
     // object's own methods touch these properties, on one thread, and no callee can reach back.
@@ -19,7 +22,7 @@ public final class AnalysisEngine {
     @exclusivity(unchecked) private var reentry = ReentryGuard()
 
     /// Counters of packets read before decoding.
-    @exclusivity(unchecked) public private(set) var capture = CaptureStatistics()
+    @exclusivity(unchecked) public internal(set) var capture = CaptureStatistics()
 
     /// Creates an engine.
     /// - Parameters:
@@ -63,21 +66,25 @@ public final class AnalysisEngine {
     /// finding, and finishes.
     /// - Throws: what the source throws for an error that stops it; what was read is still finished.
     public func run(_ source: inout some PacketSource) throws {
-        defer {
-            for interruption in source.interruptions {
-                findings.report(Finding(
-                    code: .captureTruncated, severity: .notice, time: interruption.lastTimestamp,
-                    message: "\(interruption.capture): reading stopped after \(interruption.packetsRead) packets: "
-                        + interruption.reason
-                ))
-            }
-            reportSnapshotCuts()
-            reportUndecoded()
-            finish()
-        }
+        defer { endRun(source) }
         while let packet = try source.nextPacket() {
             process(packet)
         }
+    }
+
+    /// What ends a run over a source: its interruptions, the snapshot-length and undecoded notices,
+    /// and ``finish()``.
+    func endRun(_ source: some PacketSource) {
+        for interruption in source.interruptions {
+            findings.report(Finding(
+                code: .captureTruncated, severity: .notice, time: interruption.lastTimestamp,
+                message: "\(interruption.capture): reading stopped after \(interruption.packetsRead) packets: "
+                    + interruption.reason
+            ))
+        }
+        reportSnapshotCuts()
+        reportUndecoded()
+        finish()
     }
 }
 

@@ -109,4 +109,25 @@ import TrafficSynthesis
         let two = try CLIRunner.run(["analyze", "--json", "-", sample, "samples/bits-clean-upload.pcap"])
         #expect((try CLIRunner.json(two.standardOutput)["sessions"] as? [Any])?.count == 2)
     }
+
+    @Test("on one core (`taskset -c 0`) or two, analyze writes the same timeline and summary")
+    func oneCoreOrTwo() throws {
+        // Two cores: reading on one thread, the analysis on another; one core: a single thread.
+        for sample in ["samples/bits-clean-upload.pcap", "samples/bits-gap-416-fixed.pcap",
+                       "samples/bits-three-connections.pcap", "samples/streams-tunnel-vxlan.pcap"] {
+            let two = try CLIRunner.run(["analyze", "--json", "-", sample])
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/taskset")
+            process.arguments = ["-c", "0", CLIRunner.executable.path, "analyze", "--json", "-", sample]
+            process.currentDirectoryURL = CLIRunner.repositoryRoot
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let one = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0 && two.status == 0, "\(sample)")
+            #expect(!one.isEmpty && one == two.standardOutput, "\(sample): one core and two differ")
+        }
+    }
 }

@@ -42,11 +42,19 @@ struct BITSAnalysisRun {
         bits.tracker.bodyObserver = extractor
         bits.tracker.sink = outputs
         let engine = AnalysisEngine(factory: bits, findings: collector)
-        var source = ProgressingCapture(capture: capture, meter: meter) { bits.tracker.sessionCount }
+        // With two cores or more (as many as this process may run on: `taskset` counts), reading
+        // has this thread and the analysis another; the results are the same either way. The
+        // sessions on the progress line are then the other thread's, as of its last batch.
+        let readingThread = AvailableCores.count > 1
+        var source = ProgressingCapture(capture: capture, meter: meter) {
+            readingThread ? engine.progressCount : bits.tracker.sessionCount
+        }
         // A read error stops the reading, not the run: what was read is still finished and the JSON
         // timeline completed (nothing already analysed is lost), then the error is exit status 2.
         var readFailure: (any Error)?
-        do { try engine.run(&source) } catch { readFailure = error }
+        do {
+            try engine.run(&source, readingThread: readingThread) { bits.tracker.sessionCount }
+        } catch { readFailure = error }
         meter?.finish()
         if readFailure == nil { printNothingDecoded(engine, captures: captures) }
         bits.finish()

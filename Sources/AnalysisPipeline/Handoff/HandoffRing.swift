@@ -1,0 +1,166 @@
+import Dispatch
+
+/// Hands items from the thread that makes them to a thread of its own that consumes them, in
+/// order, through a ring of reused batches: the producer fills one batch while the consumer empties
+/// others. ``AnalysisEngine`` uses it to decode packets on one core while another reassembles and
+/// analyses them.
+///
+/// Bounded: at most ``batches`` batches of ``itemsPerBatch`` items (and about ``bytesPerBatch``
+/// kept bytes each) are in flight, so a slow consumer holds up the producer rather than letting
+/// memory grow. Items live in storage allocated once; the consumer only reads them, and the
+/// producer destroys them when it takes the batch back, so whatever they reference is freed on
+/// the thread that allocated it (freeing another thread's memory costs the allocator its locks).
+public final class HandoffRing<Item>: @unchecked Sendable {
+    // @unchecked: each batch is owned by one thread at a time; the semaphores pass the ownership
+    // (and order the memory) at every hand-over.
+
+    /// Batches in the ring (`handoff.batches` in docs/limits.md).
+    public static var batches: Int { 8 }
+    /// Items per batch (`handoff.itemsPerBatch` in docs/limits.md). Small enough that a batch's
+    /// items are still in the caches when the consumer takes them.
+    public static var itemsPerBatch: Int { 256 }
+    /// Kept bytes past which a batch is handed over before it is full of items
+    /// (`handoff.bytesPerBatch` in docs/limits.md). One run of bytes larger than the room left
+    /// still goes in whole: the store grows for it (a packet is at most the snapshot length).
+    public static var bytesPerBatch: Int { 1 << 20 }
+
+    /// One batch: its items and kept bytes. Its state is owned by one thread at a time (see the
+    /// ring), so it goes without runtime exclusivity checks.
+    private final class Batch {
+        let items = UnsafeMutablePointer<Item>.allocate(capacity: HandoffRing.itemsPerBatch)
+        @exclusivity(unchecked) var count = 0
+        @exclusivity(unchecked) private(set) var bytes: UnsafeMutableRawPointer
+        @exclusivity(unchecked) private var byteCapacity = HandoffRing.bytesPerBatch
+        @exclusivity(unchecked) private(set) var byteCount = 0
+        /// Set by ``HandoffRing/finish()``: nothing follows this batch.
+        @exclusivity(unchecked) var isLast = false
+        /// What the consumer noted after emptying this batch (``HandoffRing/consumerNote``).
+        @exclusivity(unchecked) var note = 0
+
+        init() {
+            bytes = .allocate(byteCount: HandoffRing.bytesPerBatch, alignment: 16)
+        }
+
+        deinit {
+            items.deinitialize(count: count)
+            items.deallocate()
+            bytes.deallocate()
+        }
+
+        /// Copies `run` after the kept bytes (growing the store if it does not fit: a run larger
+        /// than a batch's room); says where it starts.
+        func keep(_ run: UnsafeRawBufferPointer) -> Int {
+            let start = byteCount
+            if byteCapacity - byteCount < run.count {
+                let grown = max(2 * byteCapacity, byteCount + run.count)
+                let store = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
+                store.copyMemory(from: bytes, byteCount: byteCount)
+                bytes.deallocate()
+                bytes = store
+                byteCapacity = grown
+            }
+            if let source = run.baseAddress { (bytes + byteCount).copyMemory(from: source, byteCount: run.count) }
+            byteCount += run.count
+            return start
+        }
+
+        /// The kept bytes.
+        var keptBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: bytes, count: byteCount) }
+
+        /// Forgets the kept bytes (the store is kept).
+        func clearBytes() { byteCount = 0 }
+    }
+
+    private let ring = (0..<HandoffRing.batches).map { _ in Batch() }
+    /// Batches the consumer may take.
+    private let filled = DispatchSemaphore(value: 0)
+    /// Batches the producer may fill, beside the one it holds.
+    private let free = DispatchSemaphore(value: HandoffRing.batches - 1)
+    private let done = DispatchSemaphore(value: 0)
+    // Producer-side state, touched by the producer's thread only: no runtime exclusivity check
+    // (two per item otherwise).
+    /// The producer's batch.
+    @exclusivity(unchecked) private var writing = 0
+    @exclusivity(unchecked) private var state = State.idle
+    private var consume: (borrowing Item, UnsafeRawBufferPointer) -> Void = { _, _ in }
+    private var afterBatch: () -> Int = { 0 }
+    /// What the consumer's `afterBatch` returned for the last batch the producer took back: a
+    /// progress figure of the consumer's (e.g. sessions so far) that the producer may read without
+    /// a race, since each batch carries its own note and belongs to one thread at a time.
+    @exclusivity(unchecked) public private(set) var consumerNote = 0
+
+    private enum State { case idle, running, finished }
+
+    /// An empty ring.
+    public init() {}
+
+    /// Starts the consumer thread, which calls `consume` with each item and its batch's kept bytes,
+    /// and `afterBatch` after each batch (its result becomes ``consumerNote``). Until ``finish()``
+    /// returns, whatever these closures touch belongs to the consumer thread.
+    public func start(consume: @escaping (borrowing Item, UnsafeRawBufferPointer) -> Void,
+                      afterBatch: @escaping () -> Int = { 0 }) {
+        precondition(state == .idle, "HandoffRing.start called twice")
+        state = .running
+        self.consume = consume
+        self.afterBatch = afterBatch
+        let this = UncheckedReference(self)
+        DispatchQueue(label: "bitsnoop.handoff").async { this.value.consumeUntilFinished() }
+    }
+
+    /// Adds an item (on the producer's thread); hands the batch over when full.
+    public func append(_ item: consuming Item) {
+        let batch = ring[writing]
+        (batch.items + batch.count).initialize(to: item)
+        batch.count += 1
+        if batch.count == Self.itemsPerBatch || batch.byteCount >= Self.bytesPerBatch { handOver() }
+    }
+
+    /// Keeps bytes in the producer's batch, for the next item; says where they start.
+    public func keep(_ bytes: UnsafeRawBufferPointer) -> Int { ring[writing].keep(bytes) }
+
+    /// Hands over what is added and waits until the consumer consumed it all and stopped. Calling
+    /// it again, or before ``start()``, does nothing.
+    public func finish() {
+        guard state == .running else { return }
+        state = .finished
+        ring[writing].isLast = true
+        filled.signal()
+        done.wait()
+    }
+
+    private func handOver() {
+        filled.signal()
+        free.wait()
+        writing = (writing + 1) % Self.batches
+        // The consumer only read the batch's items: they are destroyed here, on the thread that made
+        // them, where the allocator frees their memory fastest (freeing another thread's memory
+        // costs the allocator's locks).
+        let batch = ring[writing]
+        consumerNote = batch.note
+        batch.items.deinitialize(count: batch.count)
+        batch.count = 0
+        batch.clearBytes()
+    }
+
+    /// The consumer thread: empties batches in ring order, up to the last.
+    private func consumeUntilFinished() {
+        var reading = 0
+        while true {
+            filled.wait()
+            let batch = ring[reading]
+            let store = batch.keptBytes
+            for index in 0..<batch.count { consume(batch.items[index], store) }
+            batch.note = afterBatch()
+            if batch.isLast { break }
+            reading = (reading + 1) % Self.batches
+            free.signal()
+        }
+        done.signal()
+    }
+}
+
+/// Carries a reference into the consumer thread's closure; see ``HandoffRing`` for why that is sound.
+private struct UncheckedReference<Value: AnyObject>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
