@@ -44,6 +44,10 @@ public final class OfflineCapture: PacketSource {
     /// Checks, in debug builds, that nothing re-enters the reader while it reads.
     @exclusivity(unchecked) private var reentry = ReentryGuard()
     @exclusivity(unchecked) private var isFinished = false
+    /// The current capture's libpcap handle, unretained: `slots[index].handle` owns it, and it is
+    /// cleared before that changes. Reading a packet through it costs no reference counting (the
+    /// handle copied out of the slot for each packet was a retain and a release).
+    @exclusivity(unchecked) private var openLibpcap: Unmanaged<PcapHandle>?
     private var filterExpression: String?
     @exclusivity(unchecked) private var packetsReadInCapture = 0
     @exclusivity(unchecked) private var lastTimestampInCapture: CaptureTimestamp?
@@ -129,8 +133,15 @@ public final class OfflineCapture: PacketSource {
         reentry.enter("OfflineCapture.nextPacket")
         defer { reentry.leave() }
         while !isFinished {
-            guard let handle = try currentHandle() else { continue }
-            switch handle.next() {
+            let result: PcapReadResult
+            if let pcap = openLibpcap {
+                result = pcap._withUnsafeGuaranteedRef { $0.next() }
+            } else {
+                guard let handle = try currentHandle() else { continue }
+                if case .libpcap(let pcap) = handle { openLibpcap = Unmanaged.passUnretained(pcap) }
+                result = handle.next()
+            }
+            switch result {
             case .packet(let packet):
                 packetsRead += 1
                 packetsReadInCapture += 1
@@ -142,7 +153,8 @@ public final class OfflineCapture: PacketSource {
             case .end:
                 finishCapture()
             case .failed(let message):
-                if case .libpcap = handle, PcapngHeadInterfaces.isLibpcapRefusal(message), switchToOwnPcapngReader() {
+                if case .libpcap? = slots[index].handle, PcapngHeadInterfaces.isLibpcapRefusal(message),
+                   switchToOwnPcapngReader() {
                     continue
                 }
                 interrupt(reason: message)
@@ -251,6 +263,7 @@ public final class OfflineCapture: PacketSource {
         for _ in 0..<packetsReadInCapture {
             guard case .packet = reader.next() else { return false }
         }
+        openLibpcap = nil
         slots[index].handle = .pcapng(reader)
         return true
     }
@@ -272,6 +285,7 @@ public final class OfflineCapture: PacketSource {
         if case .pcapng(let reader)? = slots[index].handle, reader.finerThanMicroseconds {
             timestampPrecision = .nanoseconds
         }
+        openLibpcap = nil
         slots[index].handle = nil
         packetsReadInCapture = 0
         lastTimestampInCapture = nil

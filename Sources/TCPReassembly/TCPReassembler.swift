@@ -64,21 +64,28 @@ public final class TCPReassembler {
 
         let key = ConnectionKey(segment.source, segment.destination)
         let slot = key.cacheSlot
-        var connection: TCPConnection?
-        if let cached = recent[slot], cached.key == key {
-            connection = cached
+        let current: TCPConnection
+        if let cached = recent[slot], cached.key == key, !startsNewConnection(segment, replacing: cached) {
+            // The common case, kept free of optionals and closures: each costs reference counting.
+            current = cached
         } else {
-            connection = table[key]
+            current = lookUpOrOpen(key, segment: segment)
+            recent[slot] = current
         }
-        if let existing = connection, startsNewConnection(segment, replacing: existing) {
-            remove(existing, reason: .reused)
-            connection = nil
-        }
-        let current = connection ?? open(key: key, first: segment)
-        // Written on a miss only: storing the same reference again costs a retain and a release.
-        if recent[slot] !== current { recent[slot] = current }
-        keepingHeldTotal(current) { current.process(segment) }
+        let heldBefore = current.heldBytes
+        current.process(segment)
+        heldTotal += current.heldBytes - heldBefore
         enforceHeldLimits(on: current, time: segment.timestamp)
+    }
+
+    /// The connection of `key` from the table, or a new one when there is none or `segment` starts
+    /// a new connection on its addresses and ports (the old one is removed first).
+    private func lookUpOrOpen(_ key: ConnectionKey, segment: TCPSegment) -> TCPConnection {
+        if let existing = table[key] {
+            guard startsNewConnection(segment, replacing: existing) else { return existing }
+            remove(existing, reason: .reused)
+        }
+        return open(key: key, first: segment)
     }
 
     /// Ends every connection as at the end of the capture: holes become gaps, held bytes are

@@ -24,32 +24,37 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     /// still goes in whole: the store grows for it (a packet is at most the snapshot length).
     public static var bytesPerBatch: Int { 1 << 20 }
 
-    /// One batch: its items and kept bytes. Its state is owned by one thread at a time (see the
-    /// ring), so it goes without runtime exclusivity checks.
-    private final class Batch {
-        let items = UnsafeMutablePointer<Item>.allocate(capacity: HandoffRing.itemsPerBatch)
-        @exclusivity(unchecked) var count = 0
-        @exclusivity(unchecked) private(set) var bytes: UnsafeMutableRawPointer
-        @exclusivity(unchecked) private var byteCapacity = HandoffRing.bytesPerBatch
-        @exclusivity(unchecked) private(set) var byteCount = 0
+    /// One batch: its items and kept bytes. A struct in storage the ring allocates once, reached
+    /// through a pointer: using a batch costs no reference counting (a class instance read out of an
+    /// array was a retain and a release per item). Owned by one thread at a time (see the ring).
+    private struct Batch {
+        let items: UnsafeMutablePointer<Item>
+        var count = 0
+        private(set) var bytes: UnsafeMutableRawPointer
+        private var byteCapacity: Int
+        private(set) var byteCount = 0
         /// Set by ``HandoffRing/finish()``: nothing follows this batch.
-        @exclusivity(unchecked) var isLast = false
+        var isLast = false
         /// What the consumer noted after emptying this batch (``HandoffRing/consumerNote``).
-        @exclusivity(unchecked) var note = 0
+        var note = 0
 
         init() {
-            bytes = .allocate(byteCount: HandoffRing.bytesPerBatch, alignment: 16)
+            items = .allocate(capacity: HandoffRing.itemsPerBatch)
+            byteCapacity = HandoffRing.bytesPerBatch
+            bytes = .allocate(byteCount: byteCapacity, alignment: 16)
         }
 
-        deinit {
+        /// Destroys the items left and frees the storage.
+        mutating func release() {
             items.deinitialize(count: count)
+            count = 0
             items.deallocate()
             bytes.deallocate()
         }
 
         /// Copies `run` after the kept bytes (growing the store if it does not fit: a run larger
         /// than a batch's room); says where it starts.
-        func keep(_ run: UnsafeRawBufferPointer) -> Int {
+        mutating func keep(_ run: UnsafeRawBufferPointer) -> Int {
             let start = byteCount
             if byteCapacity - byteCount < run.count {
                 let grown = max(2 * byteCapacity, byteCount + run.count)
@@ -67,11 +72,19 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         /// The kept bytes.
         var keptBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: bytes, count: byteCount) }
 
-        /// Forgets the kept bytes (the store is kept).
-        func clearBytes() { byteCount = 0 }
+        /// Destroys the items (on the producer's thread, which made them) and forgets the kept bytes.
+        mutating func empty() {
+            items.deinitialize(count: count)
+            count = 0
+            byteCount = 0
+        }
     }
 
-    private let ring = (0..<HandoffRing.batches).map { _ in Batch() }
+    private let ring: UnsafeMutablePointer<Batch> = {
+        let ring = UnsafeMutablePointer<Batch>.allocate(capacity: HandoffRing.batches)
+        for index in 0..<HandoffRing.batches { (ring + index).initialize(to: Batch()) }
+        return ring
+    }()
     /// Batches the consumer may take.
     private let filled = DispatchSemaphore(value: 0)
     /// Batches the producer may fill, beside the one it holds.
@@ -94,6 +107,12 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     /// An empty ring.
     public init() {}
 
+    deinit {
+        for index in 0..<Self.batches { ring[index].release() }
+        ring.deinitialize(count: Self.batches)
+        ring.deallocate()
+    }
+
     /// Starts the consumer thread, which calls `consume` with each item and its batch's kept bytes,
     /// and `afterBatch` after each batch (its result becomes ``consumerNote``). Until ``finish()``
     /// returns, whatever these closures touch belongs to the consumer thread.
@@ -109,10 +128,10 @@ public final class HandoffRing<Item>: @unchecked Sendable {
 
     /// Adds an item (on the producer's thread); hands the batch over when full.
     public func append(_ item: consuming Item) {
-        let batch = ring[writing]
-        (batch.items + batch.count).initialize(to: item)
-        batch.count += 1
-        if batch.count == Self.itemsPerBatch || batch.byteCount >= Self.bytesPerBatch { handOver() }
+        let batch = ring + writing
+        (batch.pointee.items + batch.pointee.count).initialize(to: item)
+        batch.pointee.count += 1
+        if batch.pointee.count == Self.itemsPerBatch || batch.pointee.byteCount >= Self.bytesPerBatch { handOver() }
     }
 
     /// Keeps bytes in the producer's batch, for the next item; says where they start.
@@ -135,23 +154,22 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         // The consumer only read the batch's items: they are destroyed here, on the thread that made
         // them, where the allocator frees their memory fastest (freeing another thread's memory
         // costs the allocator's locks).
-        let batch = ring[writing]
-        consumerNote = batch.note
-        batch.items.deinitialize(count: batch.count)
-        batch.count = 0
-        batch.clearBytes()
+        consumerNote = ring[writing].note
+        ring[writing].empty()
     }
 
     /// The consumer thread: empties batches in ring order, up to the last.
     private func consumeUntilFinished() {
+        // Loaded once: a closure read from a property per item is retained and released each time.
+        let consume = consume, afterBatch = afterBatch
         var reading = 0
         while true {
             filled.wait()
-            let batch = ring[reading]
-            let store = batch.keptBytes
-            for index in 0..<batch.count { consume(batch.items[index], store) }
-            batch.note = afterBatch()
-            if batch.isLast { break }
+            let batch = ring + reading
+            let store = batch.pointee.keptBytes, items = batch.pointee.items
+            for index in 0..<batch.pointee.count { consume(items[index], store) }
+            batch.pointee.note = afterBatch()
+            if batch.pointee.isLast { break }
             reading = (reading + 1) % Self.batches
             free.signal()
         }
