@@ -12,7 +12,7 @@ let strictSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "bitsnoop",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "bitsnoop", targets: ["bitsnoop"]),
         .executable(name: "bitsnoop-gen", targets: ["bitsnoop-gen"]),

@@ -2,11 +2,33 @@ import AnalyzerCore
 import PacketDecoding
 import TCPReassembly
 
-/// What the reading thread hands the analysing thread: a packet as read, its captured bytes kept in
-/// the batch's bytes (`count` bytes at `start`; the packet's own `bytes` are empty here). Plain
-/// values, nothing reference counted: handing one over costs no retain or release.
-enum ReadPacket {
-    case packet(CapturedPacket, start: Int, count: Int)
+/// What the reading thread hands the analysing thread for one packet: its header fields, and where
+/// its captured bytes are in the batch's bytes. Plain values, nothing reference counted, and no
+/// empty byte pointer carried along (the reader writes each one and the analysing thread reads it
+/// from another core's cache, so its size counts).
+struct ReadPacket {
+    var timestamp: CaptureTimestamp
+    var linkType: LinkType
+    var originalLength: Int
+    /// Where the captured bytes start in the batch's bytes, and how many there are.
+    var start: Int
+    var count: Int
+
+    /// The packet's fields; `start` and `count` say where its bytes were kept.
+    init(_ packet: CapturedPacket, start: Int, count: Int) {
+        timestamp = packet.timestamp
+        linkType = packet.linkType
+        originalLength = packet.originalLength
+        self.start = start
+        self.count = count
+    }
+
+    /// The packet again, its bytes in `store` (the batch's bytes).
+    func packet(in store: UnsafeRawBufferPointer) -> CapturedPacket {
+        let bytes = count == 0 ? UnsafeRawBufferPointer(start: nil, count: 0)
+            : UnsafeRawBufferPointer(rebasing: store[start..<(start + count)])
+        return CapturedPacket(timestamp: timestamp, linkType: linkType, originalLength: originalLength, bytes: bytes)
+    }
 }
 
 extension AnalysisEngine {
@@ -35,25 +57,20 @@ extension AnalysisEngine {
             handoff = nil
             endRun(source)
         }
-        while var packet = try source.nextPacket() {
+        while let packet = try source.nextPacket() {
             capture.record(packet)
             let count = packet.bytes.count
             let start = count == 0 ? 0 : ring.keep(packet.bytes)
-            packet.bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-            ring.append(.packet(packet, start: start, count: count))
+            ring.append(ReadPacket(packet, start: start, count: count))
         }
     }
 
     /// The analysing thread's latest `count` (see ``run(_:readingThread:count:)``); 0 outside such a run.
     public var progressCount: Int { handoff?.consumerNote ?? 0 }
 
-    /// Acts on one handed-over event on the analysing thread.
-    private static func replay(_ event: borrowing ReadPacket, bytes: UnsafeRawBufferPointer,
+    /// Decodes and reassembles one handed-over packet on the analysing thread.
+    private static func replay(_ read: borrowing ReadPacket, bytes: UnsafeRawBufferPointer,
                                decoder: PacketDecoder, reassembler: TCPReassembler) {
-        switch event {
-        case .packet(var packet, let start, let count):
-            if count > 0 { packet.bytes = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)]) }
-            if case .tcp(let segment) = decoder.decode(packet) { reassembler.process(segment) }
-        }
+        if case .tcp(let segment) = decoder.decode(read.packet(in: bytes)) { reassembler.process(segment) }
     }
 }

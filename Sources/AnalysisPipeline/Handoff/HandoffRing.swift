@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Hands items from the thread that makes them to a thread of its own that consumes them, in
 /// order, through a ring of reused batches: the producer fills one batch while the consumer empties
@@ -92,8 +93,14 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     // Producer-side state, touched by the producer's thread only: no runtime exclusivity check
     // (two per item otherwise).
+    /// Batches handed to the consumer so far, and batches it emptied: what a waiting thread
+    /// watches before it sleeps (see ``wait(on:until:)``).
+    private let handedOver = Atomic<Int>(0)
+    private let emptied = Atomic<Int>(0)
     /// The producer's batch.
     @exclusivity(unchecked) private var writing = 0
+    /// Batches the producer handed over (its own count of `handedOver`).
+    @exclusivity(unchecked) private var handedOverByProducer = 0
     @exclusivity(unchecked) private var state = State.idle
     private var consume: (borrowing Item, UnsafeRawBufferPointer) -> Void = { _, _ in }
     private var afterBatch: () -> Int = { 0 }
@@ -144,12 +151,18 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         state = .finished
         ring[writing].isLast = true
         filled.signal()
+        handedOver.add(1, ordering: .releasing)
         done.wait()
     }
 
     private func handOver() {
         filled.signal()
-        free.wait()
+        handedOver.add(1, ordering: .releasing)
+        handedOverByProducer += 1
+        // Batches free beside the one just handed over: `batches - 1` at first, one more per
+        // batch emptied.
+        let needed = handedOverByProducer - (Self.batches - 1)
+        Self.wait(on: free) { emptied.load(ordering: .acquiring) >= needed }
         writing = (writing + 1) % Self.batches
         // The consumer only read the batch's items: they are destroyed here, on the thread that made
         // them, where the allocator frees their memory fastest (freeing another thread's memory
@@ -158,13 +171,31 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         ring[writing].empty()
     }
 
+    /// Waits on `semaphore`, after watching `ready` (whether the other thread signalled it already)
+    /// up to ``spinTries`` times: a semaphore already signalled is taken without a system call,
+    /// while waking a thread that sleeps on it costs the signalling thread a system call and the
+    /// woken one a scheduling round (some ten microseconds in a virtual machine, a tenth of the
+    /// reader's time on the bulk workload when the analysing thread slept between batches). The
+    /// other thread usually signals within microseconds.
+    private static func wait(on semaphore: DispatchSemaphore, until ready: () -> Bool) {
+        var tries = 0
+        while tries < spinTries, !ready() { tries += 1 }
+        semaphore.wait()
+    }
+
+    /// Looks at the other thread's count before a wait sleeps (`handoff.spinTries` in
+    /// docs/limits.md): an atomic load each, some tens of microseconds in all.
+    static var spinTries: Int { 20_000 }
+
     /// The consumer thread: empties batches in ring order, up to the last.
     private func consumeUntilFinished() {
         // Loaded once: a closure read from a property per item is retained and released each time.
         let consume = consume, afterBatch = afterBatch
         var reading = 0
+        var taken = 0
         while true {
-            filled.wait()
+            taken += 1
+            Self.wait(on: filled) { handedOver.load(ordering: .acquiring) >= taken }
             let batch = ring + reading
             let store = batch.pointee.keptBytes, items = batch.pointee.items
             for index in 0..<batch.pointee.count { consume(items[index], store) }
@@ -172,6 +203,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
             if batch.pointee.isLast { break }
             reading = (reading + 1) % Self.batches
             free.signal()
+            emptied.add(1, ordering: .releasing)
         }
         done.signal()
     }
