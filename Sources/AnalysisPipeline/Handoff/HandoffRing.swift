@@ -1,4 +1,9 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// Hands items from the thread that makes them to a thread of its own that consumes them, in
@@ -12,8 +17,9 @@ import Synchronization
 /// producer destroys them when it takes the batch back, so whatever they reference is freed on
 /// the thread that allocated it (freeing another thread's memory costs the allocator its locks).
 public final class HandoffRing<Item>: @unchecked Sendable {
-    // @unchecked: each batch is owned by one thread at a time; the semaphores pass the ownership
-    // (and order the memory) at every hand-over.
+    // @unchecked: each batch is owned by one thread at a time; the counts below, stored with
+    // release and loaded with acquire ordering, pass the ownership (and order the memory) at every
+    // hand-over.
 
     /// Batches in the ring (`handoff.batches` in docs/limits.md).
     public static var batches: Int { 8 }
@@ -86,15 +92,10 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         for index in 0..<HandoffRing.batches { (ring + index).initialize(to: Batch()) }
         return ring
     }()
-    /// Batches the consumer may take.
-    private let filled = DispatchSemaphore(value: 0)
-    /// Batches the producer may fill, beside the one it holds.
-    private let free = DispatchSemaphore(value: HandoffRing.batches - 1)
+    /// Signalled once, when the consumer has replayed the last batch.
     private let done = DispatchSemaphore(value: 0)
-    // Producer-side state, touched by the producer's thread only: no runtime exclusivity check
-    // (two per item otherwise).
-    /// Batches handed to the consumer so far, and batches it emptied: what a waiting thread
-    /// watches before it sleeps (see ``wait(on:until:)``).
+    /// Batches handed to the consumer so far, and batches it emptied: a thread waits for the other
+    /// by watching its count (``wait(until:)``).
     private let handedOver = Atomic<Int>(0)
     private let emptied = Atomic<Int>(0)
     /// The producer's batch.
@@ -150,19 +151,17 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         guard state == .running else { return }
         state = .finished
         ring[writing].isLast = true
-        filled.signal()
         handedOver.add(1, ordering: .releasing)
         done.wait()
     }
 
     private func handOver() {
-        filled.signal()
         handedOver.add(1, ordering: .releasing)
         handedOverByProducer += 1
         // Batches free beside the one just handed over: `batches - 1` at first, one more per
         // batch emptied.
         let needed = handedOverByProducer - (Self.batches - 1)
-        Self.wait(on: free) { emptied.load(ordering: .acquiring) >= needed }
+        Self.wait { emptied.load(ordering: .acquiring) >= needed }
         writing = (writing + 1) % Self.batches
         // The consumer only read the batch's items: they are destroyed here, on the thread that made
         // them, where the allocator frees their memory fastest (freeing another thread's memory
@@ -171,21 +170,26 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         ring[writing].empty()
     }
 
-    /// Waits on `semaphore`, after watching `ready` (whether the other thread signalled it already)
-    /// up to ``spinTries`` times: a semaphore already signalled is taken without a system call,
-    /// while waking a thread that sleeps on it costs the signalling thread a system call and the
-    /// woken one a scheduling round (some ten microseconds in a virtual machine, a tenth of the
-    /// reader's time on the bulk workload when the analysing thread slept between batches). The
-    /// other thread usually signals within microseconds.
-    private static func wait(on semaphore: DispatchSemaphore, until ready: () -> Bool) {
+    /// Waits until `ready` (the other thread's count has moved on): looks ``spinTries`` times,
+    /// then naps ``napMicroseconds`` at a time. Neither thread ever has to wake the other: with a
+    /// semaphore, each hand-over to a sleeping thread cost the signalling one a system call (some
+    /// ten microseconds in a virtual machine: a tenth of the reader's time on the bulk workload,
+    /// where the analysis waits for the reader, and the same on the analysing thread on the busy
+    /// one, where the reader waits). A nap is short beside what the ring holds: the thread that
+    /// waits is the faster one.
+    private static func wait(until ready: () -> Bool) {
         var tries = 0
-        while tries < spinTries, !ready() { tries += 1 }
-        semaphore.wait()
+        while !ready() {
+            tries += 1
+            if tries >= spinTries { usleep(napMicroseconds) }
+        }
     }
 
-    /// Looks at the other thread's count before a wait sleeps (`handoff.spinTries` in
-    /// docs/limits.md): an atomic load each, some tens of microseconds in all.
+    /// Looks at the other thread's count before napping (`handoff.spinTries` in docs/limits.md):
+    /// an atomic load each, some tens of microseconds in all.
     static var spinTries: Int { 20_000 }
+    /// A nap while waiting for the other thread (`handoff.napMicroseconds` in docs/limits.md).
+    static var napMicroseconds: UInt32 { 100 }
 
     /// The consumer thread: empties batches in ring order, up to the last.
     private func consumeUntilFinished() {
@@ -195,14 +199,13 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         var taken = 0
         while true {
             taken += 1
-            Self.wait(on: filled) { handedOver.load(ordering: .acquiring) >= taken }
+            Self.wait { handedOver.load(ordering: .acquiring) >= taken }
             let batch = ring + reading
             let store = batch.pointee.keptBytes, items = batch.pointee.items
             for index in 0..<batch.pointee.count { consume(items[index], store) }
             batch.pointee.note = afterBatch()
             if batch.pointee.isLast { break }
             reading = (reading + 1) % Self.batches
-            free.signal()
             emptied.add(1, ordering: .releasing)
         }
         done.signal()

@@ -30,11 +30,17 @@ final class OutputFile {
         guard let handle = fopen(path, "wb") else {
             throw OutputError(message: "\(path): cannot write: \(String(cString: strerror(errno)))")
         }
+        // A 1 MiB buffer, not the file system's block (4 KiB): a million sessions' timeline is some
+        // 3 GB, which 4 KiB writes turned into 700,000 system calls (a fifth of the busy run's time).
+        setvbuf(handle, nil, _IOFBF, Self.fileBufferBytes)
         return OutputFile(handle: handle, path: path, owns: true)
     }
 
     /// Whether this is standard output.
     var isStandardOutput: Bool { path == "-" }
+
+    /// The write buffer of a file opened by path.
+    static let fileBufferBytes = 1 << 20
 
     /// Writes bytes.
     func write(_ bytes: [UInt8]) {
