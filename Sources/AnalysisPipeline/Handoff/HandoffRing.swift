@@ -11,8 +11,8 @@ import Synchronization
 /// others. ``AnalysisEngine`` uses it to decode packets on one core while another reassembles and
 /// analyses them.
 ///
-/// Bounded: at most ``batches`` batches of ``itemsPerBatch`` items (and about ``bytesPerBatch``
-/// kept bytes each) are in flight, so a slow consumer holds up the producer rather than letting
+/// Bounded: at most ``Size/batches`` batches of ``Size/itemsPerBatch`` items (and about
+/// ``Size/bytesPerBatch`` kept bytes each) are in flight, so a slow consumer holds up the producer rather than letting
 /// memory grow. Items live in storage allocated once; the consumer only reads them, and the
 /// producer destroys them when it takes the batch back, so whatever they reference is freed on
 /// the thread that allocated it (freeing another thread's memory costs the allocator its locks).
@@ -21,15 +21,34 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     // release and loaded with acquire ordering, pass the ownership (and order the memory) at every
     // hand-over.
 
-    /// Batches in the ring (`handoff.batches` in docs/limits.md).
-    public static var batches: Int { 8 }
-    /// Items per batch (`handoff.itemsPerBatch` in docs/limits.md). Small enough that a batch's
-    /// items are still in the caches when the consumer takes them.
-    public static var itemsPerBatch: Int { 256 }
-    /// Kept bytes past which a batch is handed over before it is full of items
-    /// (`handoff.bytesPerBatch` in docs/limits.md). One run of bytes larger than the room left
-    /// still goes in whole: the store grows for it (a packet is at most the snapshot length).
-    public static var bytesPerBatch: Int { 1 << 20 }
+    /// How large a ring is.
+    public struct Size: Sendable {
+        /// Batches in the ring.
+        public var batches: Int
+        /// Items per batch.
+        public var itemsPerBatch: Int
+        /// Kept bytes past which a batch is handed over before it is full of items. One run of
+        /// bytes larger than the room left still goes in whole: the store grows for it.
+        public var bytesPerBatch: Int
+
+        /// A size; each figure at least 1 (2 batches).
+        public init(batches: Int, itemsPerBatch: Int, bytesPerBatch: Int) {
+            self.batches = max(2, batches)
+            self.itemsPerBatch = max(1, itemsPerBatch)
+            self.bytesPerBatch = max(1, bytesPerBatch)
+        }
+
+        /// The packets between the reading and the analysing thread (`handoff.*` in
+        /// docs/limits.md): 8 batches of 256 packets or 1 MiB. Small enough that a batch's items
+        /// are still in the caches when the consumer takes them.
+        public static var packets: Size { Size(batches: 8, itemsPerBatch: 256, bytesPerBatch: 1 << 20) }
+    }
+
+    /// This ring's size.
+    public let size: Size
+    private let batches: Int
+    private let itemsPerBatch: Int
+    private let bytesPerBatch: Int
 
     /// One batch: its items and kept bytes. A struct in storage the ring allocates once, reached
     /// through a pointer: using a batch costs no reference counting (a class instance read out of an
@@ -45,9 +64,9 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         /// What the consumer noted after emptying this batch (``HandoffRing/consumerNote``).
         var note = 0
 
-        init() {
-            items = .allocate(capacity: HandoffRing.itemsPerBatch)
-            byteCapacity = HandoffRing.bytesPerBatch
+        init(items capacity: Int, byteCapacity storeBytes: Int) {
+            items = .allocate(capacity: capacity)
+            byteCapacity = storeBytes
             bytes = .allocate(byteCount: byteCapacity, alignment: 16)
         }
 
@@ -87,11 +106,8 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         }
     }
 
-    private let ring: UnsafeMutablePointer<Batch> = {
-        let ring = UnsafeMutablePointer<Batch>.allocate(capacity: HandoffRing.batches)
-        for index in 0..<HandoffRing.batches { (ring + index).initialize(to: Batch()) }
-        return ring
-    }()
+    private let ring: UnsafeMutablePointer<Batch>
+
     /// Signalled once, when the consumer has replayed the last batch.
     private let done = DispatchSemaphore(value: 0)
     /// Batches handed to the consumer so far, and batches it emptied: a thread waits for the other
@@ -112,12 +128,21 @@ public final class HandoffRing<Item>: @unchecked Sendable {
 
     private enum State { case idle, running, finished }
 
-    /// An empty ring.
-    public init() {}
+    /// An empty ring of `size`.
+    public init(size: Size = .packets) {
+        self.size = size
+        batches = size.batches
+        itemsPerBatch = size.itemsPerBatch
+        bytesPerBatch = size.bytesPerBatch
+        ring = .allocate(capacity: size.batches)
+        for index in 0..<size.batches {
+            (ring + index).initialize(to: Batch(items: size.itemsPerBatch, byteCapacity: size.bytesPerBatch))
+        }
+    }
 
     deinit {
-        for index in 0..<Self.batches { ring[index].release() }
-        ring.deinitialize(count: Self.batches)
+        for index in 0..<batches { ring[index].release() }
+        ring.deinitialize(count: batches)
         ring.deallocate()
     }
 
@@ -139,7 +164,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         let batch = ring + writing
         (batch.pointee.items + batch.pointee.count).initialize(to: item)
         batch.pointee.count += 1
-        if batch.pointee.count == Self.itemsPerBatch || batch.pointee.byteCount >= Self.bytesPerBatch { handOver() }
+        if batch.pointee.count == itemsPerBatch || batch.pointee.byteCount >= bytesPerBatch { handOver() }
     }
 
     /// Keeps bytes in the producer's batch, for the next item; says where they start.
@@ -160,9 +185,11 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         handedOverByProducer += 1
         // Batches free beside the one just handed over: `batches - 1` at first, one more per
         // batch emptied.
-        let needed = handedOverByProducer - (Self.batches - 1)
-        Self.wait { emptied.load(ordering: .acquiring) >= needed }
-        writing = (writing + 1) % Self.batches
+        let needed = handedOverByProducer - (batches - 1)
+        // The ring is full: the consumer has `batches - 1` batches to go through, so the producer
+        // can nap long without starving it (and leaves the core to others meanwhile).
+        Self.wait(napping: Self.producerNapMicroseconds) { emptied.load(ordering: .acquiring) >= needed }
+        writing = (writing + 1) % batches
         // The consumer only read the batch's items: they are destroyed here, on the thread that made
         // them, where the allocator frees their memory fastest (freeing another thread's memory
         // costs the allocator's locks).
@@ -171,25 +198,29 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     }
 
     /// Waits until `ready` (the other thread's count has moved on): looks ``spinTries`` times,
-    /// then naps ``napMicroseconds`` at a time. Neither thread ever has to wake the other: with a
+    /// then naps `nap` microseconds at a time. Neither thread ever has to wake the other: with a
     /// semaphore, each hand-over to a sleeping thread cost the signalling one a system call (some
     /// ten microseconds in a virtual machine: a tenth of the reader's time on the bulk workload,
     /// where the analysis waits for the reader, and the same on the analysing thread on the busy
-    /// one, where the reader waits). A nap is short beside what the ring holds: the thread that
-    /// waits is the faster one.
-    private static func wait(until ready: () -> Bool) {
+    /// one, where the reader waits). The looking is kept short, so that a thread that waits long
+    /// (the reader of a busy server's capture) leaves its core to the system's work.
+    private static func wait(napping nap: UInt32, until ready: () -> Bool) {
         var tries = 0
         while !ready() {
             tries += 1
-            if tries >= spinTries { usleep(napMicroseconds) }
+            if tries >= spinTries { usleep(nap) }
         }
     }
 
     /// Looks at the other thread's count before napping (`handoff.spinTries` in docs/limits.md):
-    /// an atomic load each, some tens of microseconds in all.
-    static var spinTries: Int { 20_000 }
-    /// A nap while waiting for the other thread (`handoff.napMicroseconds` in docs/limits.md).
-    static var napMicroseconds: UInt32 { 100 }
+    /// an atomic load each, a few microseconds in all.
+    static var spinTries: Int { 2_000 }
+    /// The consumer's nap while waiting for a batch (`handoff.consumerNapMicroseconds`): short,
+    /// since the producer may hand one over at any time.
+    static var consumerNapMicroseconds: UInt32 { 50 }
+    /// The producer's nap while waiting for a free batch (`handoff.producerNapMicroseconds`): the
+    /// consumer then has a full ring to go through.
+    static var producerNapMicroseconds: UInt32 { 500 }
 
     /// The consumer thread: empties batches in ring order, up to the last.
     private func consumeUntilFinished() {
@@ -199,13 +230,13 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         var taken = 0
         while true {
             taken += 1
-            Self.wait { handedOver.load(ordering: .acquiring) >= taken }
+            Self.wait(napping: Self.consumerNapMicroseconds) { handedOver.load(ordering: .acquiring) >= taken }
             let batch = ring + reading
             let store = batch.pointee.keptBytes, items = batch.pointee.items
             for index in 0..<batch.pointee.count { consume(items[index], store) }
             batch.pointee.note = afterBatch()
             if batch.pointee.isLast { break }
-            reading = (reading + 1) % Self.batches
+            reading = (reading + 1) % batches
             emptied.add(1, ordering: .releasing)
         }
         done.signal()

@@ -33,10 +33,13 @@ struct BITSAnalysisRun {
         }
         let facts = bits.decryption?.sessionFacts
         tlsFacts = facts
+        // On two cores the timeline's writing has a thread of its own too (it waits for the
+        // analysis most of the time, as the reading thread does on a busy server's capture).
+        let writer = json.flatMap { AvailableCores.count > 1 ? BackgroundWriter(file: $0) : nil }
         let document = json.map { output in
             TimelineDocumentWriter(captures: captures, precision: capture.timestampPrecision,
                                    extractionFolder: folder, tlsFacts: facts.map { table in { table.facts(for: $0) } },
-                                   emit: output.write)
+                                   emit: writer.map { writer in writer.write } ?? output.write)
         }
         let outputs = RetiredSessionOutputs(document: document, keepsSessions: true)
         bits.tracker.bodyObserver = extractor
@@ -75,6 +78,7 @@ struct BITSAnalysisRun {
         ] + AnalysisCounters.decryption(bits.decryption)
             + (folder == nil ? [] : [("files_extracted", UInt64(outputs.filesExtracted))])
         outputs.finishDocument(findings: collector.findings, counters: counters)
+        writer?.finish()
         json?.flush()
         if let readFailure {
             printError("\(readFailure)")

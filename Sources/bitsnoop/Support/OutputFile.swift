@@ -12,7 +12,7 @@ final class OutputFile {
     /// The path as given (`-` for standard output).
     let path: String
 
-    /// Standard output. The CLI is single-threaded: the process's `stdout` is only used from it.
+    /// Standard output, used by one thread at a time (the timeline of `analyze --json -` is written by a `BackgroundWriter`; nothing else writes to standard output meanwhile).
     nonisolated(unsafe) static let standardOutput = OutputFile(handle: processStandardOutput, path: "-", owns: false)
     /// Standard error, for summaries when standard output carries data.
     nonisolated(unsafe) static let standardError = OutputFile(handle: processStandardError, path: "(stderr)", owns: false)
@@ -49,6 +49,12 @@ final class OutputFile {
     }
 
     /// Writes text as UTF-8.
+    /// Writes borrowed bytes (buffered).
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        _ = fwrite(base, 1, bytes.count, handle)
+    }
+
     func write(_ text: String) {
         var text = text
         text.withUTF8 { _ = fwrite($0.baseAddress, 1, $0.count, handle) }

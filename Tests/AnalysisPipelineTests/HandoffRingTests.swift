@@ -1,0 +1,66 @@
+import AnalysisPipeline
+import Testing
+
+/// The ring between two threads: every item and its bytes arrive, in order, whatever the sizes of
+/// the ring and of the runs of bytes (including runs larger than a batch), and the consumer's notes
+/// reach the producer.
+@Suite struct HandoffRingTests {
+    /// One item: its number, and where its bytes are.
+    struct Item {
+        var number: Int
+        var start: Int
+        var count: Int
+    }
+
+    /// Runs `items` items through a ring of `size`, item `n` keeping `n % 37` bytes of value `n`
+    /// (every 50th keeping 5,000, more than some batches hold); returns what the consumer saw.
+    static func run(items: Int, size: HandoffRing<Item>.Size) -> (numbers: [Int], bytesOK: Bool, notes: [Int]) {
+        let ring = HandoffRing<Item>(size: size)
+        nonisolated(unsafe) var numbers: [Int] = []
+        nonisolated(unsafe) var bytesOK = true
+        ring.start(consume: { item, bytes in
+            numbers.append(item.number)
+            let kept = bytes[item.start..<(item.start + item.count)]
+            if kept.count != item.count || kept.contains(where: { $0 != UInt8(truncatingIfNeeded: item.number) }) {
+                bytesOK = false
+            }
+        }, afterBatch: { numbers.count })
+        var notes: [Int] = []
+        for number in 0..<items {
+            let count = number % 50 == 49 ? 5_000 : number % 37
+            let payload = [UInt8](repeating: UInt8(truncatingIfNeeded: number), count: count)
+            let start = count == 0 ? 0 : payload.withUnsafeBytes { ring.keep($0) }
+            ring.append(Item(number: number, start: start, count: count))
+            notes.append(ring.consumerNote)
+        }
+        ring.finish()
+        return (numbers, bytesOK, notes)
+    }
+
+    @Test("every item and its bytes arrive in order", arguments: [
+        HandoffRing<Item>.Size(batches: 2, itemsPerBatch: 1, bytesPerBatch: 1),
+        HandoffRing<Item>.Size(batches: 2, itemsPerBatch: 3, bytesPerBatch: 10),
+        HandoffRing<Item>.Size(batches: 3, itemsPerBatch: 7, bytesPerBatch: 100),
+        HandoffRing<Item>.Size(batches: 8, itemsPerBatch: 256, bytesPerBatch: 4_096),
+        HandoffRing<Item>.Size.packets,
+    ])
+    func inOrder(size: HandoffRing<Item>.Size) {
+        let outcome = Self.run(items: 5_000, size: size)
+        #expect(outcome.numbers == Array(0..<5_000))
+        #expect(outcome.bytesOK)
+        // The notes the producer read never go back and never run ahead of what was consumed.
+        #expect(outcome.notes == outcome.notes.sorted())
+        #expect(outcome.notes.enumerated().allSatisfy { $0.element <= $0.offset + 1 })
+        if size.batches * size.itemsPerBatch < 5_000 { #expect(outcome.notes.last ?? 0 > 0) }
+    }
+
+    @Test("a ring finished without items, and finished twice, stops its thread")
+    func emptyAndTwice() {
+        let ring = HandoffRing<Item>(size: .init(batches: 2, itemsPerBatch: 4, bytesPerBatch: 16))
+        nonisolated(unsafe) var consumed = 0
+        ring.start(consume: { _, _ in consumed += 1 })
+        ring.finish()
+        ring.finish()
+        #expect(consumed == 0)
+    }
+}
