@@ -56,7 +56,13 @@ struct BITSAnalysisRun {
         // timeline completed (nothing already analysed is lost), then the error is exit status 2.
         var readFailure: (any Error)?
         do {
-            try engine.run(&source, readingThread: readingThread) { bits.tracker.sessionCount }
+            if meter == nil {
+                // Without a progress line the capture is read directly (one call less per packet).
+                var capture = capture
+                try engine.run(&capture, readingThread: readingThread) { bits.tracker.sessionCount }
+            } else {
+                try engine.run(&source, readingThread: readingThread) { bits.tracker.sessionCount }
+            }
         } catch { readFailure = error }
         meter?.finish()
         if readFailure == nil { printNothingDecoded(engine, captures: captures) }
