@@ -8,14 +8,15 @@ import Synchronization
 
 /// Hands items from the thread that makes them to a thread of its own that consumes them, in
 /// order, through a ring of reused batches: the producer fills one batch while the consumer empties
-/// others. ``AnalysisEngine`` uses it to decode packets on one core while another reassembles and
-/// analyses them.
+/// others. ``AnalysisEngine`` uses it to read packets on one core while another decodes and
+/// analyses them; the CLI, to write the JSON timeline from a third.
 ///
 /// Bounded: at most ``Size/batches`` batches of ``Size/itemsPerBatch`` items (and about
-/// ``Size/bytesPerBatch`` kept bytes each) are in flight, so a slow consumer holds up the producer rather than letting
-/// memory grow. Items live in storage allocated once; the consumer only reads them, and the
-/// producer destroys them when it takes the batch back, so whatever they reference is freed on
-/// the thread that allocated it (freeing another thread's memory costs the allocator its locks).
+/// ``Size/bytesPerBatch`` kept bytes each) are in flight, so a slow consumer holds up the producer
+/// rather than letting memory grow. Items live in storage allocated once; the consumer only reads
+/// them, and the producer destroys them when it takes the batch back, so whatever they reference
+/// is freed on the thread that allocated it (freeing another thread's memory costs the allocator
+/// its locks).
 public final class HandoffRing<Item>: @unchecked Sendable {
     // @unchecked: each batch is owned by one thread at a time; the counts below, stored with
     // release and loaded with acquire ordering, pass the ownership (and order the memory) at every
@@ -111,7 +112,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     /// Signalled once, when the consumer has replayed the last batch.
     private let done = DispatchSemaphore(value: 0)
     /// Batches handed to the consumer so far, and batches it emptied: a thread waits for the other
-    /// by watching its count (``wait(until:)``).
+    /// by watching its count (``wait(napping:until:)``).
     private let handedOver = Atomic<Int>(0)
     private let emptied = Atomic<Int>(0)
     /// The producer's batch.
@@ -161,6 +162,8 @@ public final class HandoffRing<Item>: @unchecked Sendable {
 
     /// Adds an item (on the producer's thread); hands the batch over when full.
     public func append(_ item: consuming Item) {
+        // Only between start() and finish(): before, or after, nothing would empty the ring.
+        precondition(state == .running, "HandoffRing.append outside start() and finish()")
         let batch = ring + writing
         (batch.pointee.items + batch.pointee.count).initialize(to: item)
         batch.pointee.count += 1
