@@ -47,9 +47,6 @@ public final class HandoffRing<Item>: @unchecked Sendable {
 
     /// This ring's size.
     public let size: Size
-    private let batches: Int
-    private let itemsPerBatch: Int
-    private let bytesPerBatch: Int
 
     /// One batch: its items and kept bytes. A struct in storage the ring allocates once, reached
     /// through a pointer: using a batch costs no reference counting (a class instance read out of an
@@ -132,9 +129,6 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     /// An empty ring of `size`.
     public init(size: Size = .packets) {
         self.size = size
-        batches = size.batches
-        itemsPerBatch = size.itemsPerBatch
-        bytesPerBatch = size.bytesPerBatch
         ring = .allocate(capacity: size.batches)
         for index in 0..<size.batches {
             (ring + index).initialize(to: Batch(items: size.itemsPerBatch, byteCapacity: size.bytesPerBatch))
@@ -142,8 +136,8 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     }
 
     deinit {
-        for index in 0..<batches { ring[index].release() }
-        ring.deinitialize(count: batches)
+        for index in 0..<size.batches { ring[index].release() }
+        ring.deinitialize(count: size.batches)
         ring.deallocate()
     }
 
@@ -167,7 +161,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         let batch = ring + writing
         (batch.pointee.items + batch.pointee.count).initialize(to: item)
         batch.pointee.count += 1
-        if batch.pointee.count == itemsPerBatch || batch.pointee.byteCount >= bytesPerBatch { handOver() }
+        if batch.pointee.count == size.itemsPerBatch || batch.pointee.byteCount >= size.bytesPerBatch { handOver() }
     }
 
     /// Keeps bytes in the producer's batch, for the next item; says where they start.
@@ -188,11 +182,11 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         handedOverByProducer += 1
         // Batches free beside the one just handed over: `batches - 1` at first, one more per
         // batch emptied.
-        let needed = handedOverByProducer - (batches - 1)
+        let needed = handedOverByProducer - (size.batches - 1)
         // The ring is full: the consumer has `batches - 1` batches to go through, so the producer
         // can nap long without starving it (and leaves the core to others meanwhile).
         Self.wait(napping: Self.producerNapMicroseconds) { emptied.load(ordering: .acquiring) >= needed }
-        writing = (writing + 1) % batches
+        writing = (writing + 1) % size.batches
         // The consumer only read the batch's items: they are destroyed here, on the thread that made
         // them, where the allocator frees their memory fastest (freeing another thread's memory
         // costs the allocator's locks).
@@ -239,7 +233,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
             for index in 0..<batch.pointee.count { consume(items[index], store) }
             batch.pointee.note = afterBatch()
             if batch.pointee.isLast { break }
-            reading = (reading + 1) % batches
+            reading = (reading + 1) % size.batches
             emptied.add(1, ordering: .releasing)
         }
         done.signal()

@@ -33,9 +33,12 @@ struct BITSAnalysisRun {
         }
         let facts = bits.decryption?.sessionFacts
         tlsFacts = facts
-        // On two cores the timeline's writing has a thread of its own too (it waits for the
-        // analysis most of the time, as the reading thread does on a busy server's capture).
-        let writer = json.flatMap { AvailableCores.count > 1 ? BackgroundWriter(file: $0) : nil }
+        // With two cores or more (as many as this process may run on: `taskset` counts), reading
+        // has this thread, the analysis another and the timeline's writing a third (it waits for
+        // the analysis most of the time, as the reader does on a busy server's capture); the
+        // results are the same either way.
+        let threaded = AvailableCores.count > 1
+        let writer = json.flatMap { threaded ? BackgroundWriter(file: $0) : nil }
         let document = json.map { output in
             TimelineDocumentWriter(captures: captures, precision: capture.timestampPrecision,
                                    extractionFolder: folder, tlsFacts: facts.map { table in { table.facts(for: $0) } },
@@ -45,23 +48,21 @@ struct BITSAnalysisRun {
         bits.tracker.bodyObserver = extractor
         bits.tracker.sink = outputs
         let engine = AnalysisEngine(factory: bits, findings: collector)
-        // With two cores or more (as many as this process may run on: `taskset` counts), reading
-        // has this thread and the analysis another; the results are the same either way. The
-        // sessions on the progress line are then the other thread's, as of its last batch.
-        let readingThread = AvailableCores.count > 1
-        var source = ProgressingCapture(capture: capture, meter: meter) {
-            readingThread ? engine.progressCount : bits.tracker.sessionCount
-        }
         // A read error stops the reading, not the run: what was read is still finished and the JSON
         // timeline completed (nothing already analysed is lost), then the error is exit status 2.
         var readFailure: (any Error)?
         do {
-            if meter == nil {
-                // Without a progress line the capture is read directly (one call less per packet).
-                var capture = capture
-                try engine.run(&capture, readingThread: readingThread) { bits.tracker.sessionCount }
+            if let meter {
+                // Threaded, the sessions on the progress line are the analysing thread's, as of its
+                // last batch.
+                var source = ProgressingCapture(capture: capture, meter: meter) {
+                    threaded ? engine.progressCount : bits.tracker.sessionCount
+                }
+                try engine.run(&source, readingThread: threaded) { bits.tracker.sessionCount }
             } else {
-                try engine.run(&source, readingThread: readingThread) { bits.tracker.sessionCount }
+                // Without a progress line the capture is read directly (one call less per packet).
+                var source = capture
+                try engine.run(&source, readingThread: threaded) { bits.tracker.sessionCount }
             }
         } catch { readFailure = error }
         meter?.finish()

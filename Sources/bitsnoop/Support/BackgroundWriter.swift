@@ -20,7 +20,6 @@ final class BackgroundWriter {
     /// Starts the writing thread for `file`.
     init(file: OutputFile) {
         self.file = file
-        let file = file
         ring.start(consume: { piece, bytes in
             file.write(UnsafeRawBufferPointer(rebasing: bytes[piece.start..<(piece.start + piece.count)]))
         })
