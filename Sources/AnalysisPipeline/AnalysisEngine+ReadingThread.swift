@@ -2,75 +2,100 @@ import AnalyzerCore
 import PacketDecoding
 import TCPReassembly
 
-/// What the reading thread hands the analysing thread for one packet: its header fields, and where
-/// its captured bytes are in the batch's bytes. Plain values, nothing reference counted, and no
-/// empty byte pointer carried along (the reader writes each one and the analysing thread reads it
-/// from another core's cache, so its size counts).
-struct ReadPacket {
-    var timestamp: CaptureTimestamp
-    var linkType: LinkType
-    var originalLength: Int
-    /// Where the captured bytes start in the batch's bytes, and how many there are.
-    var start: Int
-    var count: Int
+/// What the reading thread hands the analysing thread: a decoded TCP segment, its payload kept in
+/// the batch's bytes, or a finding the decoder reported (a fragment limit) in its place in the
+/// packet order. Only plain values: a finding, which holds strings, travels as an unretained
+/// reference to a box the engine keeps until the run ends (``AnalysisEngine/relayedFindings``), so
+/// that copying an item is a copy of bytes, with no reference counting (an item with a counted
+/// reference in it cost an outlined copy and destroy, and a retain, per segment).
+enum DecodedHandoff {
+    /// A segment whose payload pointer is empty: its `payloadCount` captured bytes start at
+    /// `payloadStart` in the batch's bytes.
+    case segment(TCPSegment, payloadStart: Int, payloadCount: Int)
+    case finding(Unmanaged<FindingBox>)
 
-    /// The packet's fields; `start` and `count` say where its bytes were kept.
-    init(_ packet: CapturedPacket, start: Int, count: Int) {
-        timestamp = packet.timestamp
-        linkType = packet.linkType
-        originalLength = packet.originalLength
-        self.start = start
-        self.count = count
+    /// `segment`, its payload kept out of it at `payloadStart` (the reader reuses the packet's buffer).
+    init(_ segment: TCPSegment, payloadStart: Int) {
+        var handed = segment
+        handed.payload = UnsafeRawBufferPointer(start: nil, count: 0)
+        self = .segment(handed, payloadStart: payloadStart, payloadCount: segment.payload.count)
     }
+}
 
-    /// The packet again, its bytes in `store` (the batch's bytes).
-    func packet(in store: UnsafeRawBufferPointer) -> CapturedPacket {
-        let bytes = count == 0 ? UnsafeRawBufferPointer(start: nil, count: 0)
-            : UnsafeRawBufferPointer(rebasing: store[start..<(start + count)])
-        return CapturedPacket(timestamp: timestamp, linkType: linkType, originalLength: originalLength, bytes: bytes)
+/// A finding crossing from the reading to the analysing thread.
+final class FindingBox {
+    let finding: Finding
+    init(_ finding: Finding) { self.finding = finding }
+}
+
+/// Passes findings to `target`, or, while ``relay`` is set (a threaded run), to it instead: the
+/// decoder reports on the reading thread, and the findings must reach the sink on the analysing
+/// thread, in their place among the segments.
+final class RelayableFindingSink: FindingSink {
+    private let target: any FindingSink
+    /// Where findings go instead of `target` while set.
+    var relay: ((Finding) -> Void)?
+
+    init(target: any FindingSink) { self.target = target }
+
+    func report(_ finding: Finding) {
+        if let relay { relay(finding) } else { target.report(finding) }
     }
 }
 
 extension AnalysisEngine {
     /// Reads `source` to its end like ``run(_:)``, with the same results; with `readingThread`, the
-    /// calling thread only reads packets while another decodes them, reassembles the TCP streams
-    /// and runs every consumer (HTTP, BITS, the outputs): two cores share a capture.
+    /// calling thread reads and decodes the packets while another reassembles the TCP streams and
+    /// runs every consumer (HTTP, BITS, the outputs): two cores share a capture.
     ///
-    /// Packets are handed over through a ``HandoffRing`` with their bytes copied (the reader reuses
-    /// its buffer for the next packet), in capture order: the decoder, the reassembler and the
-    /// consumers see exactly what ``run(_:)`` shows them, in the same order, and report the same
-    /// findings in the same order (they all run on the analysing thread). Nothing flows back to the
-    /// reader. When this returns, or throws, the analysing thread has finished, the run's end is
-    /// done as ``run(_:)`` does it, and everything is back on the calling thread. `count` is called
-    /// on the analysing thread after each batch; ``progressCount`` is its result as the reading
-    /// thread may read it (for a progress line).
+    /// Decoded segments are handed over through a ``HandoffRing`` with their payload copied (the
+    /// reader reuses its buffer for the next packet), in capture order, and the decoder's findings
+    /// in their place among them: the reassembler and the consumers see exactly what ``run(_:)``
+    /// shows them, in the same order, and findings reach the sink in the same order. Nothing flows
+    /// back to the reader. When this returns, or throws, the analysing thread has finished, the
+    /// run's end is done as ``run(_:)`` does it, and everything is back on the calling thread.
+    /// `count` is called on the analysing thread after each batch; ``progressCount`` is its result
+    /// as the reading thread may read it (for a progress line).
     /// - Throws: what the source throws for an error that stops it; what was read is still finished.
     public func run(_ source: inout some PacketSource, readingThread: Bool, count: @escaping () -> Int = { 0 }) throws {
         guard readingThread else { return try run(&source) }
-        let ring = HandoffRing<ReadPacket>()
+        let ring = HandoffRing<DecodedHandoff>()
         handoff = ring
-        let reassembler = reassembler, decoder = decoder
-        ring.start(consume: { event, bytes in Self.replay(event, bytes: bytes, decoder: decoder, reassembler: reassembler) },
+        let reassembler = reassembler, decoder = decoder, findings = findings
+        ring.start(consume: { event, bytes in Self.replay(event, bytes: bytes, reassembler: reassembler, findings: findings) },
                    afterBatch: count)
+        decoderFindings.relay = { [unowned self] finding in
+            let box = FindingBox(finding)
+            relayedFindings.append(box)
+            ring.append(.finding(Unmanaged.passUnretained(box)))
+        }
         defer {
             ring.finish()
+            decoderFindings.relay = nil
+            relayedFindings = []
             handoff = nil
             endRun(source)
         }
         while let packet = try source.nextPacket() {
             capture.record(packet)
-            let count = packet.bytes.count
-            let start = count == 0 ? 0 : ring.keep(packet.bytes)
-            ring.append(ReadPacket(packet, start: start, count: count))
+            guard case .tcp(let segment) = decoder.decode(packet) else { continue }
+            let count = segment.payload.count
+            ring.append(DecodedHandoff(segment, payloadStart: count == 0 ? 0 : ring.keep(segment.payload)))
         }
     }
 
     /// The analysing thread's latest `count` (see ``run(_:readingThread:count:)``); 0 outside such a run.
     public var progressCount: Int { handoff?.consumerNote ?? 0 }
 
-    /// Decodes and reassembles one handed-over packet on the analysing thread.
-    private static func replay(_ read: borrowing ReadPacket, bytes: UnsafeRawBufferPointer,
-                               decoder: PacketDecoder, reassembler: TCPReassembler) {
-        if case .tcp(let segment) = decoder.decode(read.packet(in: bytes)) { reassembler.process(segment) }
+    /// Reassembles one handed-over segment, or reports a handed-over finding, on the analysing thread.
+    private static func replay(_ handed: borrowing DecodedHandoff, bytes: UnsafeRawBufferPointer,
+                               reassembler: TCPReassembler, findings: any FindingSink) {
+        switch handed {
+        case .segment(var segment, let start, let count):
+            if count > 0 { segment.payload = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)]) }
+            reassembler.process(segment)
+        case .finding(let box):
+            findings.report(box.takeUnretainedValue().finding)
+        }
     }
 }

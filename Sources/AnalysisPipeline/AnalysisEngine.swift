@@ -11,9 +11,16 @@ import TCPReassembly
 public final class AnalysisEngine {
     let decoder: PacketDecoder
     let reassembler: TCPReassembler
-    private let findings: any FindingSink
+    let findings: any FindingSink
+    /// The decoder's findings: passed to `findings`, or relayed to the analysing thread during
+    /// ``run(_:readingThread:count:)`` (the decoder then runs on the reading thread).
+    let decoderFindings: RelayableFindingSink
+    /// The decoder's findings handed to the analysing thread during ``run(_:readingThread:count:)``,
+    /// kept alive here (the hand-over carries unretained references) until the run ends. Bounded:
+    /// the decoder reports each kind of fragment limit once a run.
+    @exclusivity(unchecked) var relayedFindings: [FindingBox] = []
     /// The hand-off to the analysing thread during ``run(_:readingThread:count:)``.
-    @exclusivity(unchecked) var handoff: HandoffRing<ReadPacket>?
+    @exclusivity(unchecked) var handoff: HandoffRing<DecodedHandoff>?
     // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
     // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
     // object's own methods touch these properties, on one thread, and no callee can reach back.
@@ -31,7 +38,8 @@ public final class AnalysisEngine {
     ///   - findings: where findings (including `limit-*` notices) go, in capture order.
     public init(limits: Limits = .init(), factory: (any StreamConsumerFactory)?, findings: any FindingSink) {
         self.findings = findings
-        self.decoder = PacketDecoder(limits: limits.ipFragments, findings: findings)
+        decoderFindings = RelayableFindingSink(target: findings)
+        self.decoder = PacketDecoder(limits: limits.ipFragments, findings: decoderFindings)
         self.reassembler = TCPReassembler(limits: limits.reassembly, factory: factory, findings: findings)
     }
 

@@ -26,7 +26,18 @@ public final class PacketDecoder {
     ///   - findings: where hitting a fragment limit is reported (`limit-ip-fragments`); `nil` to only count.
     public init(limits: Limits.IPFragments = .init(), findings: (any FindingSink)? = nil) {
         reassembler = IPFragmentReassembler(limits: limits, findings: findings)
+        takesPlainShortcut = true
     }
+
+    /// A decoder that, without `plainShortcut`, decodes every packet the general way (tests
+    /// compare the two ways).
+    init(limits: Limits.IPFragments = .init(), findings: (any FindingSink)? = nil, plainShortcut: Bool) {
+        reassembler = IPFragmentReassembler(limits: limits, findings: findings)
+        takesPlainShortcut = plainShortcut
+    }
+
+    /// Whether ``PlainTCPv4`` decodes the packets of its shape before the general path would.
+    private let takesPlainShortcut: Bool
 
     /// IP datagrams waiting for missing fragments.
     public var fragmentDatagramsInProgress: Int { reassembler.datagramsInProgress }
@@ -42,6 +53,12 @@ public final class PacketDecoder {
         statistics.packets += 1
         reassembler.expireIfDue(now: packet.timestamp, statistics: &statistics)
         let frame = FrameBytes(bytes: packet.bytes, originalLength: packet.originalLength)
+        if takesPlainShortcut, packet.linkType == .ethernet,
+           let segment = PlainTCPv4.decode(frame, timestamp: packet.timestamp, options: &lastTCPOptions) {
+            statistics.tcpSegments += 1
+            if lastTCPOptions.isMalformed { statistics.tcpOptionErrors += 1 }
+            return .tcp(segment)
+        }
         do throws(DecodeStop) {
             var end = frame.wireLength
             let first = try LinkLayerDecoder.firstLayer(in: frame, linkType: packet.linkType, end: &end)

@@ -8,8 +8,8 @@ import Synchronization
 
 /// Hands items from the thread that makes them to a thread of its own that consumes them, in
 /// order, through a ring of reused batches: the producer fills one batch while the consumer empties
-/// others. ``AnalysisEngine`` uses it to read packets on one core while another decodes and
-/// analyses them; the CLI, to write the JSON timeline from a third.
+/// others. ``AnalysisEngine`` uses it to read and decode packets on one core while another
+/// reassembles and analyses them; the CLI, to write the JSON timeline from a third.
 ///
 /// Bounded: at most ``Size/batches`` batches of ``Size/itemsPerBatch`` items (and about
 /// ``Size/bytesPerBatch`` kept bytes each) are in flight, so a slow consumer holds up the producer
@@ -39,8 +39,8 @@ public final class HandoffRing<Item>: @unchecked Sendable {
             self.bytesPerBatch = max(1, bytesPerBatch)
         }
 
-        /// The packets between the reading and the analysing thread (`handoff.*` in
-        /// docs/limits.md): 8 batches of 256 packets or 1 MiB. Small enough that a batch's items
+        /// The decoded packets between the reading and the analysing thread (`handoff.*` in
+        /// docs/limits.md): 8 batches of 256 segments or 1 MiB of payload. Small enough that a batch's items
         /// are still in the caches when the consumer takes them.
         public static var packets: Size { Size(batches: 8, itemsPerBatch: 256, bytesPerBatch: 1 << 20) }
     }
