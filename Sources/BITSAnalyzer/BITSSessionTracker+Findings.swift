@@ -15,7 +15,7 @@ extension BITSSessionTracker {
         guard let session = session ?? connection.flatMap(soleSession(on:)), sessions.contains(session) else {
             if let connection {
                 guard !(connections[connection]?.reportedCodes.contains(kind.code) ?? false) else { return }
-                connections[connection, default: ConnectionSessions()].reportedCodes.append(kind.code)
+                connectionState(connection).reportedCodes.append(kind.code)
             } else {
                 guard reportedWithoutPlace.insert(kind.code).inserted else { return }
             }

@@ -13,7 +13,7 @@ extension BITSSessionTracker {
     func newSession(id: String?, record: BITSRequestRecord, connection: BITSConnectionInfo) -> SessionHandle? {
         guard sessions.count < limits.maxOpenSessions else {
             untrackedRequests += 1
-            connections[connection.id, default: ConnectionSessions()].carriedUntracked = true
+            connectionState(connection.id).carriedUntracked = true
             if !sessionLimitReported {
                 sessionLimitReported = true
                 findings.report(Finding(
@@ -76,7 +76,7 @@ extension BITSSessionTracker {
                        + (sessions[session].record.hostID.map { ", BITS-Host-Id \($0)" } ?? ""))
         }
         if connections[connection.id]?.active != session {
-            connections[connection.id, default: ConnectionSessions()].active = session
+            connectionState(connection.id).active = session
             claimWaiting(on: connection.id, for: session)
         }
         if let missing = connections[connection.id]?.missing { markOneSided(session, missing: missing) }
@@ -92,7 +92,7 @@ extension BITSSessionTracker {
             sessions[session].record.connections.append(connection.id)
             sessions[session].openConnections += 1
             sessions[session].lastConnectionClosed = false
-            connections[connection.id, default: ConnectionSessions()].sessions.append(session)
+            connectionState(connection.id).sessions.append(session)
             newConnection = true
         }
         guard !sessions[session].record.servers.contains(connection.server) else { return (newConnection, false) }
@@ -232,6 +232,16 @@ extension BITSSessionTracker {
         }
         if let bodyObserver { tracked.record.file = bodyObserver.sessionRetired(tracked.record) }
         sink?.sessionRetired(tracked.record)
+    }
+
+    /// What is known of connection `id`, entered in the table first if nothing was. (Not
+    /// `connections[id, default: …]`: for a class, setting a property through it reads the default
+    /// without storing it.)
+    func connectionState(_ id: Int) -> ConnectionSessions {
+        if let state = connections[id] { return state }
+        let state = ConnectionSessions()
+        connections[id] = state
+        return state
     }
 
     /// Connection `id` ended (`how`): its sessions count it no longer, and those that ended and have

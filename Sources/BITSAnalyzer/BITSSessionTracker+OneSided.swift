@@ -9,7 +9,7 @@ extension BITSSessionTracker {
     func connectionOneSided(_ id: Int, missing: FlowDirection) {
         reentry.enter("BITSSessionTracker.connectionOneSided")
         defer { reentry.leave() }
-        connections[id, default: ConnectionSessions()].missing = missing
+        connectionState(id).missing = missing
         if let session = activeSession(on: id) { markOneSided(session, missing: missing) }
     }
 

@@ -62,8 +62,10 @@ struct WaitingRequest {
 }
 
 /// What the tracker knows of one open connection; dropped when the connection leaves the
-/// reassembler's table (``BITSSessionTracker/connectionEnded(_:)``).
-struct ConnectionSessions {
+/// reassembler's table (``BITSSessionTracker/connectionEnded(_:)``). A class: the tracker reads
+/// a field or two of it several times a request, and a struct read out of the table was a copy of
+/// every field (its arrays and dictionary retained and released) each time.
+final class ConnectionSessions {
     /// The session the connection's latest request belonged to.
     var active: SessionHandle?
     /// Every session that used the connection (each counts it in `openConnections`).
@@ -79,6 +81,9 @@ struct ConnectionSessions {
     /// Whether a request of a session past `maxOpenSessions` (not tracked) came on the connection:
     /// its one tracked session is then not the only one (see ``BITSSessionTracker/soleSession(on:)``).
     var carriedUntracked = false
+
+    /// Nothing known yet.
+    init() {}
 }
 
 /// Follows BITS sessions by session ID across connections and servers, and reports findings.
@@ -217,7 +222,7 @@ public final class BITSSessionTracker {
             if type == .ping || sessionID == nil {
                 nextWaitingSerial += 1
                 handle.waitingSerial = nextWaitingSerial
-                connections[connection.id, default: ConnectionSessions()].waiting.append(
+                connectionState(connection.id).waiting.append(
                     WaitingRequest(serial: nextWaitingSerial, record: record))
             }
             return handle
@@ -319,7 +324,7 @@ public final class BITSSessionTracker {
         guard let session = found else { return }
         if oneSided {
             link(session, to: connection)
-            connections[connection.id, default: ConnectionSessions()].active = session
+            connectionState(connection.id).active = session
             if sessions[session].record.lastTime < time { sessions[session].record.lastTime = time }
         }
         guard let received = head.headers["BITS-Received-Content-Range"].flatMap({ ContentRange.decimal(Substring($0)) })
@@ -455,7 +460,9 @@ public final class BITSSessionTracker {
     static func protocolList(_ value: String?) -> [String] {
         guard let value else { return [] }
         // One GUID, the usual offer: the value itself, sharing its storage.
-        if !value.utf8.contains(where: FramingRules.isProtocolSeparator) { return value.isEmpty ? [] : [value] }
+        var text = value
+        // Searched in place: the UTF-8 view's generic search cost some 50 instructions a byte.
+        if !text.withUTF8({ $0.contains(where: FramingRules.isProtocolSeparator) }) { return value.isEmpty ? [] : [value] }
         // Split as bytes: splitting Characters runs grapheme breaking over every GUID.
         return value.utf8.split(whereSeparator: FramingRules.isProtocolSeparator)
             .map { String(decoding: $0, as: UTF8.self) }
