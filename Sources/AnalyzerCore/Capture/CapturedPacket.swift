@@ -78,6 +78,7 @@ public struct CapturedPacket {
     public var bytes: UnsafeRawBufferPointer
 
     /// Creates a packet record.
+    @inlinable
     public init(timestamp: CaptureTimestamp, linkType: LinkType, originalLength: Int, bytes: UnsafeRawBufferPointer) {
         self.timestamp = timestamp
         self.linkType = linkType

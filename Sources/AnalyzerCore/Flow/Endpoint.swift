@@ -6,6 +6,7 @@ public struct Endpoint: Hashable, Sendable, Comparable, CustomStringConvertible 
     public var port: UInt16
 
     /// Creates an endpoint.
+    @inlinable
     public init(address: IPAddress, port: UInt16) {
         self.address = address
         self.port = port

@@ -49,6 +49,7 @@ public struct TCPSegment {
     public var timestamp: CaptureTimestamp
 
     /// Creates a segment.
+    @inlinable
     public init(
         source: Endpoint,
         destination: Endpoint,
