@@ -66,11 +66,18 @@ import TrafficSynthesis
             if seed == 2 { file.removeLast(7) }
             let path = try GeneratedCaptureTests.temporaryFile(file, suffix: ".pcap")
             defer { try? FileManager.default.removeItem(atPath: path) }
-            for limits in [Limits(), limits] {
+            // Fragments dropped at their second piece: the decoder's `limit-ip-fragments` notice is
+            // reported on the reading thread and must reach the findings in its place.
+            var fragmentLimit = Limits()
+            fragmentLimit.ipFragments.maxFragmentsPerDatagram = 1
+            for limits in [Limits(), limits, fragmentLimit] {
                 let one = try Self.run(path: path, readingThread: false, limits: limits)
                 let two = try Self.run(path: path, readingThread: true, limits: limits)
                 #expect(one == two, "\(preset) seed \(seed)")
                 if seed == 2 { #expect(two.findings.contains { $0.code == .captureTruncated }) }
+                if preset == .fragmented, limits.ipFragments.maxFragmentsPerDatagram == 1 {
+                    #expect(two.findings.contains { $0.code == .limitIPFragments }, "seed \(seed)")
+                }
             }
         }
     }
