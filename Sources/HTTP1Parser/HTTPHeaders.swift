@@ -180,15 +180,23 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     /// ignoring ASCII case.
     private func scanSpans(named name: String, while body: (Span) -> Bool) {
         guard nameLengths & Self.lengthBit(name.utf8.count) != 0 else { return }
-        var name = name
-        name.withUTF8 { wanted in
-            storage.withUnsafeBufferPointer { bytes in
-                spans.withUnsafeBufferPointer { spans in
-                    for span in spans where span.nameEnd - span.nameStart == wanted.count {
-                        let name = UnsafeBufferPointer(rebasing: bytes[span.nameStart..<span.nameEnd])
-                        // Senders spell names as the look-ups do: one memcmp settles most matches.
-                        if Self.sameBytes(name, wanted) || ASCII.equalsIgnoringCase(name, wanted), !body(span) { return }
-                    }
+        // The name's bytes borrowed in place (a copy of the string to call `withUTF8` on cost a
+        // retain and a release per look-up, some seventy look-ups a session); only a bridged
+        // string, which Linux never has, takes the copy.
+        let scanned: Void? = name.utf8.withContiguousStorageIfAvailable { wanted in scanSpans(named: wanted, while: body) }
+        guard scanned == nil else { return }
+        var copy = name
+        copy.withUTF8 { wanted in scanSpans(named: wanted, while: body) }
+    }
+
+    /// ``scanSpans(named:while:)`` for a name given as bytes.
+    private func scanSpans(named wanted: UnsafeBufferPointer<UInt8>, while body: (Span) -> Bool) {
+        storage.withUnsafeBufferPointer { bytes in
+            spans.withUnsafeBufferPointer { spans in
+                for span in spans where span.nameEnd - span.nameStart == wanted.count {
+                    let name = UnsafeBufferPointer(rebasing: bytes[span.nameStart..<span.nameEnd])
+                    // Senders spell names as the look-ups do: one memcmp settles most matches.
+                    if Self.sameBytes(name, wanted) || ASCII.equalsIgnoringCase(name, wanted), !body(span) { return }
                 }
             }
         }

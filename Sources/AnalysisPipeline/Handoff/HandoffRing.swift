@@ -40,8 +40,8 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         }
 
         /// The decoded packets between the reading and the analysing thread (`handoff.*` in
-        /// docs/limits.md): 8 batches of 256 segments or 1 MiB of payload. Small enough that a batch's items
-        /// are still in the caches when the consumer takes them.
+        /// docs/limits.md): 8 batches of 256 segments or 1 MiB of payload. Small enough that a
+        /// batch's items are still in the caches when the consumer takes them.
         public static var packets: Size { Size(batches: 8, itemsPerBatch: 256, bytesPerBatch: 1 << 20) }
     }
 
