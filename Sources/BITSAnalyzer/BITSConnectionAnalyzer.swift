@@ -17,7 +17,11 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
     // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
     // object's own methods touch these properties, on one thread, and no callee can reach back.
-    @exclusivity(unchecked) private var pending: [Int: PendingRequest] = [:]
+    /// The requests between their head and their answer, oldest first, with their index on the
+    /// connection: one or two at a time (at most `http.maxPendingRequests`), so a list searched in
+    /// order costs less than a dictionary's hashing, its storage, and a copy of the large value
+    /// taken out and put back at each step.
+    @exclusivity(unchecked) private var pending: [(index: Int, request: PendingRequest)] = []
     @exclusivity(unchecked) private var outstandingBITSRequests = 0
     /// Whether any HTTP message was seen: anomalies of connections that never spoke HTTP (TLS,
     /// other protocols) are not reported, to keep findings about HTTP traffic.
@@ -89,7 +93,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
                 tracker.pipelined(connection: connection.id, session: head.headers["BITS-Session-Id"], time: time)
             }
             outstandingBITSRequests += 1
-            pending[index] = PendingRequest(head: head, time: time)
+            pending.append((index, PendingRequest(head: head, time: time)))
             streamingBody = StreamingBody(index: index)
             startObservingBody(head, index: index, time: time)
         } else if head.method.equalsIgnoringASCIICase("GET") || head.method.equalsIgnoringASCIICase("HEAD") {
@@ -147,29 +151,32 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         streamingBody.gapBytes = streamingBody.gapBytes.saturatingAdding(length)
     }
 
+    /// Where the request with index `index` is in ``pending``, if it is there.
+    private func pendingPosition(of index: Int) -> Int? {
+        for position in pending.indices where pending[position].index == index { return position }
+        return nil
+    }
+
     /// Hands the finished request to the tracker.
     public func requestEnd(_ end: HTTPMessageEnd, index: Int, time: CaptureTimestamp) {
         reentry.enter("BITSConnectionAnalyzer.requestEnd")
         defer { reentry.leave() }
         if !notifications.isEmpty { notifications.bodyEnded(index, at: time) }
-        // Taken out of the table and put back, not copied: a request and its head are some
-        // twenty references, each retained and released by a copy.
-        guard var request = pending.removeValue(forKey: index) else { return }
-        guard request.handle == nil else {
-            pending[index] = request
-            return
-        }
+        // Read and changed in place, not copied: a request and its head are some twenty
+        // references, each retained and released by a copy. (Nothing called here calls back, so
+        // the position stays valid.)
+        guard let position = pendingPosition(of: index), pending[position].request.handle == nil else { return }
         let key = BITSRequestKey(connection: connection.id, index: index)
         if index == streamingBody.index, streamingBody.observed { bodyObserver?.fragmentBodyEnded(key) }
         let handle = tracker.request(ObservedRequest(
-            head: request.head, time: request.time, connection: connection, bodyBytes: end.bodyBytes,
-            bodyGapBytes: end.bodyGapBytes, complete: end.complete, requestKey: key, endTime: time
+            head: pending[position].request.head, time: pending[position].request.time, connection: connection,
+            bodyBytes: end.bodyBytes, bodyGapBytes: end.bodyGapBytes, complete: end.complete, requestKey: key, endTime: time
         ))
-        if let early = request.earlyResponse {
+        if let early = pending[position].request.earlyResponse {
+            pending.remove(at: position)
             tracker.response(early.head, time: early.time, to: handle)
         } else {
-            request.handle = handle
-            pending[index] = request
+            pending[position].request.handle = handle
         }
     }
 
@@ -187,13 +194,13 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
            let slow = NotificationRules.answer(status: head.status, sent: sent, answered: time) {
             report(slow, time: time)
         }
-        guard var request = pending.removeValue(forKey: index) else { return }
+        guard let position = pendingPosition(of: index) else { return }
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
-        if let handle = request.handle {
+        if let handle = pending[position].request.handle {
+            pending.remove(at: position)
             tracker.response(head, time: time, to: handle)
         } else {
-            request.earlyResponse = (head, time)
-            pending[index] = request
+            pending[position].request.earlyResponse = (head, time)
         }
     }
 
@@ -235,7 +242,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     public func captureEnding() { cutByCaptureEnd = true }
 
     private func giveUp(requestIndex: Int, responseLost: Bool, time: CaptureTimestamp) {
-        guard let request = pending.removeValue(forKey: requestIndex) else { return }
+        guard let position = pendingPosition(of: requestIndex) else { return }
+        let request = pending.remove(at: position).request
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
         let streamed = requestIndex == streamingBody.index ? streamingBody : StreamingBody(index: requestIndex)
         let handle = request.handle ?? tracker.request(ObservedRequest(
@@ -293,7 +301,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     public func streamsEnded() {
         reentry.enter("BITSConnectionAnalyzer.streamsEnded")
         defer { reentry.leave() }
-        pending = [:]
+        pending = []
         tracker.connectionEnded(connection.id, how: .closed)
     }
 

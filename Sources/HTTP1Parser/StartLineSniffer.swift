@@ -68,7 +68,11 @@ struct StartLineSniffer {
     /// `HTTP/` D `.` D SP D D D, then anything but control characters.
     private func acceptStatusByte(_ byte: UInt8) -> Bool {
         switch position {
-        case 0..<5: return byte == ASCII.httpSlash[position]
+        // `HTTP/` spelt out: a static array read here cost its lazy initialisation check per byte.
+        case 0: return byte == UInt8(ascii: "H")
+        case 1, 2: return byte == UInt8(ascii: "T")
+        case 3: return byte == UInt8(ascii: "P")
+        case 4: return byte == UInt8(ascii: "/")
         case 5, 7, 9, 10, 11: return ASCII.decimalValue(byte) != nil
         case 6: return byte == ASCII.dot
         case 8: return byte == ASCII.space

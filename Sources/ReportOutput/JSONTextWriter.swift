@@ -101,7 +101,7 @@ public struct JSONTextWriter: ~Copyable {
         }
         next.pointee = UInt8(ascii: "\"")
         next += 1
-        next.update(from: key.utf8Start, count: length)
+        Self.copyShort(key.utf8Start, count: length, to: next)
         next += length
         next[0] = UInt8(ascii: "\"")
         next[1] = UInt8(ascii: ":")
@@ -257,8 +257,40 @@ public struct JSONTextWriter: ~Copyable {
 
     private mutating func literal(_ text: StaticString) {
         reserve(text.utf8CodeUnitCount)
-        (base + count).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+        Self.copyShort(text.utf8Start, count: text.utf8CodeUnitCount, to: base + count)
         count += text.utf8CodeUnitCount
+    }
+
+    /// Copies `count` bytes, as `update(from:count:)` does, for the short texts of keys and
+    /// literals (4 to 32 bytes) without calling `memmove`: two or four word loads and stores that
+    /// overlap in the middle. The call cost about a quarter of a key's instructions, and a session
+    /// writes some eighty keys. Longer or shorter texts take `update(from:count:)`.
+    @inline(__always)
+    private static func copyShort(_ source: UnsafePointer<UInt8>, count: Int, to destination: UnsafeMutablePointer<UInt8>) {
+        let from = UnsafeRawPointer(source), to = UnsafeMutableRawPointer(destination)
+        switch count {
+        case 4...8:
+            let head = from.loadUnaligned(as: UInt32.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        case 9...16:
+            let head = from.loadUnaligned(as: UInt64.self)
+            let tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        case 17...32:
+            let first = from.loadUnaligned(as: UInt64.self)
+            let second = from.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let third = from.loadUnaligned(fromByteOffset: count - 16, as: UInt64.self)
+            let fourth = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: first, as: UInt64.self)
+            to.storeBytes(of: second, toByteOffset: 8, as: UInt64.self)
+            to.storeBytes(of: third, toByteOffset: count - 16, as: UInt64.self)
+            to.storeBytes(of: fourth, toByteOffset: count - 8, as: UInt64.self)
+        default:
+            destination.update(from: source, count: count)
+        }
     }
 
     private mutating func append(_ text: [UInt8]) {
