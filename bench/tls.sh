@@ -25,9 +25,11 @@ while [ $# -gt 0 ]; do
 done
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-swift build -c release --product bitsnoop >/dev/null
-swift build -c release --product bits-loopback >/dev/null
-bin=$(swift build -c release --show-bin-path)
+# Built as bench/run.sh builds bitsnoop (see there): the Swift runtime linked statically.
+build=(swift build -c release --static-swift-stdlib --scratch-path .build/static)
+"${build[@]}" --product bitsnoop >/dev/null
+"${build[@]}" --product bits-loopback >/dev/null
+bin=$("${build[@]}" --show-bin-path)
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
