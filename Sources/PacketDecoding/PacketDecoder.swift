@@ -24,9 +24,8 @@ public final class PacketDecoder {
     /// - Parameters:
     ///   - limits: bounds of IP fragment reassembly.
     ///   - findings: where hitting a fragment limit is reported (`limit-ip-fragments`); `nil` to only count.
-    public init(limits: Limits.IPFragments = .init(), findings: (any FindingSink)? = nil) {
-        reassembler = IPFragmentReassembler(limits: limits, findings: findings)
-        takesPlainShortcut = true
+    public convenience init(limits: Limits.IPFragments = .init(), findings: (any FindingSink)? = nil) {
+        self.init(limits: limits, findings: findings, plainShortcut: true)
     }
 
     /// A decoder that, without `plainShortcut`, decodes every packet the general way (tests
