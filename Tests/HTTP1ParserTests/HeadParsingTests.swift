@@ -83,6 +83,51 @@ import Testing
         .init(line: "HTTP/1.1 200 O\u{00}K", parsed: nil),
     ]
 
+    /// A start line that comes whole in one piece is taken in one step (`wholeStartLine`), one that
+    /// comes in pieces byte by byte through the sniffer: both must end the same way at the same
+    /// byte, for every start line above, with bare line feeds and with CRLF, stray carriage returns,
+    /// and head limits that cut the line at each of its bytes.
+    @Test func startLinesGiveTheSameEventsWholeAsByteByByte() {
+        let requests = Self.requestLines.map(\.line) + ["GET / HTTP/1.1\r", "GET\r", "\rGET / HTTP/1.1", "GET / HTTP/1.1\r\r"]
+        let statuses = Self.statusLines.map(\.line) + ["HTTP/1.1 200 OK\r", "HTTP/1.1 200\r", "HTTP/1.1 20", "HTTP/1.1 200 \u{7F}"]
+        var compared = 0
+        for request in requests {
+            for status in statuses.prefix(3) + [statuses[compared % statuses.count]] {
+                for lineEnd in ["\n", "\r\n"] {
+                    // A good request after the line: where the parser resumes after a bad one shows.
+                    let client = Array((request + lineEnd + "Content-Length: 0" + lineEnd + lineEnd
+                        + "GET /next HTTP/1.1" + lineEnd + lineEnd).utf8)
+                    let server = Array((status + lineEnd + "Content-Length: 0" + lineEnd + lineEnd).utf8)
+                    // Limits from below the start line's length (cut inside it) to the default.
+                    for limit in [1, 2, 5, 9, 13, 14, 15, request.utf8.count, request.utf8.count + 1, 64 << 10] {
+                        var limits = Limits.HTTP()
+                        limits.maxHeaderBlockBytes = limit
+                        let whole = Self.events(client: client, server: server, limits: limits, byteByByte: false)
+                        let bytes = Self.events(client: client, server: server, limits: limits, byteByByte: true)
+                        #expect(whole == bytes, "\(request.debugDescription) / \(status.debugDescription), limit \(limit)")
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared > 1_000)
+    }
+
+    /// The events of a client and a server transcript fed whole or one byte at a time.
+    private static func events(client: [UInt8], server: [UInt8], limits: Limits.HTTP,
+                               byteByByte: Bool) -> [RecordingDelegate.Event] {
+        let harness = Harness(limits: limits)
+        for (bytes, direction) in [(client, FlowDirection.clientToServer), (server, .serverToClient)] {
+            if byteByByte {
+                for byte in bytes { [byte].withUnsafeBytes { harness.receive($0, direction) } }
+            } else {
+                bytes.withUnsafeBytes { harness.receive($0, direction) }
+            }
+        }
+        harness.finish()
+        return harness.recorder.events
+    }
+
     @Test(arguments: statusLines)
     func statusLine(_ testCase: StatusLineCase) {
         let harness = Harness()
