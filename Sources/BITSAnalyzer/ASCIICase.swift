@@ -20,10 +20,17 @@ extension String {
     static func equalIgnoringASCIICase(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
         guard left.count == right.count else { return false }
         // Most IDs come back spelled as they were issued: one memcmp settles those.
-        if let leftBase = left.baseAddress, let rightBase = right.baseAddress, memcmp(leftBase, rightBase, left.count) == 0 {
-            return true
+        guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return true }
+        if memcmp(leftBase, rightBase, left.count) == 0 { return true }
+        // Eight bytes at a time, each word lower-cased at once (a GUID in the other case is 38 bytes).
+        let leftRaw = UnsafeRawPointer(leftBase), rightRaw = UnsafeRawPointer(rightBase)
+        var offset = 0
+        while offset + 8 <= left.count {
+            guard lowerASCII(word: leftRaw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                == lowerASCII(word: rightRaw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) else { return false }
+            offset += 8
         }
-        for index in 0..<left.count where lowerASCII(left[index]) != lowerASCII(right[index]) {
+        for index in offset..<left.count where lowerASCII(left[index]) != lowerASCII(right[index]) {
             return false
         }
         return true
@@ -91,7 +98,7 @@ extension ArraySlice<UInt8> {
     func equalsIgnoringASCIICase(_ other: StaticString) -> Bool {
         // withUTF8Buffer, not utf8Start: a one-character literal may be stored as a scalar.
         other.withUTF8Buffer { wanted in
-            count == wanted.count && zip(self, wanted).allSatisfy { String.lowerASCII($0) == String.lowerASCII($1) }
+            count == wanted.count && withUnsafeBufferPointer { String.equalIgnoringASCIICase($0, wanted) }
         }
     }
 
@@ -104,7 +111,11 @@ extension ArraySlice<UInt8> {
 
     /// Whether the bytes start with `prefix`'s UTF-8, case included.
     func hasPrefix(_ prefix: StaticString) -> Bool {
-        prefix.withUTF8Buffer { wanted in count >= wanted.count && zip(self, wanted).allSatisfy { $0 == $1 } }
+        prefix.withUTF8Buffer { wanted in
+            guard count >= wanted.count else { return false }
+            guard !wanted.isEmpty, let wantedBase = wanted.baseAddress else { return true }
+            return withUnsafeBufferPointer { mine in mine.baseAddress.map { memcmp($0, wantedBase, wanted.count) == 0 } ?? false }
+        }
     }
 
     /// The bytes without leading and trailing spaces and tabs.

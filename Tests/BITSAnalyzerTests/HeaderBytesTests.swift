@@ -15,12 +15,41 @@ import Testing
         #expect(!Self.bytes("\u{00C4}").equalsIgnoringASCIICase("\u{00E4}"), "only ASCII letters fold")
     }
 
+    /// The comparison goes eight bytes at a time, then byte by byte: every pair of bytes, in a
+    /// word and in the tail, must compare as the byte-wise ASCII folding says.
+    @Test("compared a word at a time as byte by byte, for every pair of bytes in a word and in the tail")
+    func caseInsensitiveWordsAgreeWithBytes() {
+        let base = Array("{7DF0354D-249B-430F-820D-3D2A9BEF4931}".utf8)
+        var disagreeing: [(Int, UInt8, UInt8)] = []
+        for position in [0, 5, 7, 33, 37] {
+            for left in UInt8.min...UInt8.max {
+                for right in UInt8.min...UInt8.max {
+                    var mine = base, theirs = base
+                    mine[position] = left
+                    theirs[position] = right
+                    let expected = String.lowerASCII(left) == String.lowerASCII(right)
+                    let found = mine.withUnsafeBufferPointer { a in
+                        theirs.withUnsafeBufferPointer { b in String.equalIgnoringASCIICase(a, b) }
+                    }
+                    if found != expected { disagreeing.append((position, left, right)) }
+                }
+            }
+        }
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(5))")
+        #expect(Self.bytes("{7df0354d-249b-430f-820d-3d2a9bef4931}").equalsIgnoringASCIICase(
+            "{7DF0354D-249B-430F-820D-3D2A9BEF4931}"))
+        #expect(FramingRules.isBracedGUID("{7df0354d-249b-430f-820d-3d2a9bef4931}"))
+        #expect(!FramingRules.isBracedGUID("{7df0354d-249b-430f-820d-3d2a9bef493g}"))
+        #expect(!FramingRules.isBracedGUID("7df0354d-249b-430f-820d-3d2a9bef4931"))
+    }
+
     @Test("prefixes keep their case; trimming takes spaces and tabs only")
     func prefixAndTrim() {
         #expect(Self.bytes("Microsoft BITS/7.8").hasPrefix("Microsoft BITS/"))
         #expect(!Self.bytes("microsoft bits/7.8").hasPrefix("Microsoft BITS/"))
         #expect(!Self.bytes("Micro").hasPrefix("Microsoft BITS/"))
         #expect(Self.bytes("x").hasPrefix("x"))
+        #expect(Self.bytes("").hasPrefix("") && Self.bytes("x").hasPrefix("") && !Self.bytes("").hasPrefix("x"))
         #expect(Array(Self.bytes(" \t ack \t").trimmingASCIIWhitespace()) == Array("ack".utf8))
         #expect(Self.bytes(" \t ").trimmingASCIIWhitespace().isEmpty)
     }

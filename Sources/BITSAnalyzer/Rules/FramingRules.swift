@@ -172,7 +172,12 @@ enum FramingRules {
 
     /// Whether `id` is `{8-4-4-4-12}` hex digits (either case).
     static func isBracedGUID(_ id: String) -> Bool {
-        let bytes = Array(id.utf8)
+        // The bytes borrowed in place (an array of them cost an allocation per Ack).
+        id.utf8.withContiguousStorageIfAvailable(isBracedGUID) ?? Array(id.utf8).withUnsafeBufferPointer(isBracedGUID)
+    }
+
+    /// ``isBracedGUID(_:)-(String)`` on the bytes.
+    private static func isBracedGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 38, bytes[0] == UInt8(ascii: "{"), bytes[37] == UInt8(ascii: "}") else { return false }
         for index in 1..<37 {
             let byte = bytes[index]
