@@ -13,11 +13,24 @@ public struct JSONObjectStream {
     private var members = 0
     /// Elements written to the array member open now.
     private var arrayElements = 0
+    /// The writer of ``arrayElement(writing:)``, kept from element to element: its storage and the
+    /// member prefixes it made are used again (a writer per session cost two allocations, and the
+    /// prefixes would be made again for each).
+    private let elementText: ElementText
+
+    /// Holds the element writer, which cannot be copied, in a stream that can. Unchecked: only
+    /// ``arrayElement(writing:)`` touches the writer, lending it to a closure that cannot reach the
+    /// stream (it is borrowed mutably meanwhile), so no two accesses overlap.
+    private final class ElementText {
+        @exclusivity(unchecked) var writer: JSONTextWriter
+        init(pretty: Bool) { writer = JSONTextWriter(pretty: pretty, indent: 2) }
+    }
 
     /// Starts an object; `pretty` as in ``JSONValue/serialized(pretty:)``.
     public init(pretty: Bool = true, emit: @escaping ([UInt8]) -> Void) {
         self.pretty = pretty
         self.emit = emit
+        elementText = ElementText(pretty: pretty)
         buffer.reserveCapacity(Self.flushThreshold + 4096)
         buffer.append(UInt8(ascii: "{"))
     }
@@ -58,9 +71,9 @@ public struct JSONObjectStream {
     /// ``JSONTextWriter`` (no ``JSONValue`` tree); `write` must write exactly one value.
     public mutating func arrayElement(writing write: (inout JSONTextWriter) -> Void) {
         JSONValue.separate(index: arrayElements, to: &buffer, pretty: pretty, indent: 2)
-        var writer = JSONTextWriter(pretty: pretty, indent: 2)
-        write(&writer)
-        writer.withBytes { buffer.append(contentsOf: $0) }
+        elementText.writer.removeAll()
+        write(&elementText.writer)
+        elementText.writer.withBytes { buffer.append(contentsOf: $0) }
         arrayElements += 1
         flushIfFull()
     }

@@ -30,6 +30,27 @@ public struct JSONTextWriter: ~Copyable {
     private let secondText: UnsafeMutablePointer<UInt8>
     private var secondTextLength = 0
     private var secondTextFor: Int64 = 0
+    /// The text before a member's value, made the first time its key is written at its level: the
+    /// comma, the new line, the indent, the quoted key, the colon and the space. Found again by the
+    /// key's address (a static string's text never moves), so that the key is one copy of six words
+    /// the next time rather than a dozen stores and checks: a session writes some eighty keys.
+    /// Direct-mapped: two keys that share a slot take turns in it.
+    private struct KeyPrefix {
+        /// The key's text address with its level in the top bits (exact, so two keys never share one).
+        var tag: UInt = 0
+        /// Bytes of the slot's text in use, comma included; 0 when the prefix is too long to keep.
+        var count = 0
+    }
+    /// Bytes copied for a kept prefix: six words. A prefix longer than that (a long key, a deep
+    /// level) is written piece by piece.
+    private static let keyPrefixCopy = 48
+    /// Bytes of text per slot: the copy, from the byte after the comma at most, and slack.
+    private static let keyPrefixRoom = 56
+    /// Slots of ``keyCache`` (a power of two).
+    private static let keyCacheSlots = 256
+    private let keyCache: UnsafeMutablePointer<KeyPrefix>
+    /// The slots' texts, ``keyPrefixRoom`` bytes each.
+    private let keyText: UnsafeMutableRawPointer
     /// The least capacity: room for the longest piece written in one step (a time, a number).
     private static let pieceRoom = CaptureTimestamp.maximumRFC3339Length + 2
     /// Eight spaces as one word, for indents.
@@ -42,6 +63,10 @@ public struct JSONTextWriter: ~Copyable {
         self.capacity = max(capacity, Self.pieceRoom)
         base = .allocate(capacity: self.capacity)
         secondText = .allocate(capacity: CaptureTimestamp.maximumRFC3339Length)
+        keyCache = .allocate(capacity: Self.keyCacheSlots)
+        keyCache.initialize(repeating: KeyPrefix(), count: Self.keyCacheSlots)
+        keyText = .allocate(byteCount: Self.keyCacheSlots * Self.keyPrefixRoom, alignment: 8)
+        keyText.initializeMemory(as: UInt8.self, repeating: 0, count: Self.keyCacheSlots * Self.keyPrefixRoom)
         self.pretty = pretty
         self.baseIndent = indent
     }
@@ -49,6 +74,17 @@ public struct JSONTextWriter: ~Copyable {
     deinit {
         base.deallocate()
         secondText.deallocate()
+        keyCache.deallocate()
+        keyText.deallocate()
+    }
+
+    /// Forgets the text written, to write another value at the same indent with the same storage
+    /// (and the member prefixes made so far).
+    public mutating func removeAll() {
+        count = 0
+        depth = 0
+        isArray = 0
+        hasMembers = 0
     }
 
     /// The text written so far.
@@ -75,11 +111,48 @@ public struct JSONTextWriter: ~Copyable {
 
     /// Starts the member `key` of the object opened last; its value is written next. The separator,
     /// the new line and the key go in with one capacity check (a session writes about 90 keys).
+    @inline(__always)
     public mutating func key(_ key: StaticString) {
         precondition(depth > 0 && !innermostIsArray, "a key outside an object")
-        let bit: UInt64 = 1 << UInt64(depth - 1)
+        let bit: UInt64 = 1 << UInt64(depth &- 1)
         let first = hasMembers & bit == 0
         hasMembers |= bit
+        let tag = UInt(bitPattern: key.utf8Start) ^ UInt(bitPattern: baseIndent &+ depth) << 48
+        let index = Int(truncatingIfNeeded: (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15) >> 56)
+        let slot = keyCache + index
+        guard slot.pointee.tag == tag, slot.pointee.count > 0, capacity &- count >= Self.keyPrefixRoom else {
+            return keySlowly(key, first: first, tag: tag, slot: index)
+        }
+        // Six words copied whole from the slot (there is room), counted as long as the prefix is.
+        let skip = first ? 1 : 0
+        let from = UnsafeRawPointer(keyText + index &* Self.keyPrefixRoom + skip)
+        let to = UnsafeMutableRawPointer(base + count)
+        for word in 0..<(Self.keyPrefixCopy / 8) {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: 8 &* word, as: UInt64.self), toByteOffset: 8 &* word,
+                          as: UInt64.self)
+        }
+        count &+= slot.pointee.count &- skip
+    }
+
+    /// ``key(_:)`` when its prefix is not kept yet, cannot be, or has no room: written piece by
+    /// piece, and kept in slot `index` for the next time when it fits.
+    @inline(never)
+    private mutating func keySlowly(_ key: StaticString, first: Bool, tag: UInt, slot index: Int) {
+        let start = count
+        writeKey(key, first: first)
+        // Kept as written after a comma: the first member's prefix is the same without it.
+        let written = count - start
+        let length = written + (first ? 1 : 0)
+        keyCache[index] = KeyPrefix(tag: tag, count: 0)
+        guard length <= Self.keyPrefixCopy else { return }
+        let text = keyText + index * Self.keyPrefixRoom
+        text.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
+        (text + 1).copyMemory(from: base + start + (first ? 0 : 1), byteCount: length - 1)
+        keyCache[index].count = length
+    }
+
+    /// ``key(_:)`` written piece by piece.
+    private mutating func writeKey(_ key: StaticString, first: Bool) {
         let spaces = pretty ? 2 * max(0, baseIndent + depth) : 0
         let length = key.utf8CodeUnitCount
         // 8 bytes of slack: the indent goes in whole words, the last one overwritten by the key.
