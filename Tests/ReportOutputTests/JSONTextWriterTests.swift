@@ -1,0 +1,53 @@
+import ReportOutput
+import Testing
+
+/// The streaming writer against the tree: same text, byte for byte, whether a member's prefix is
+/// made, kept and copied (short keys, the same key at several levels, first members and later ones,
+/// a writer used again) or too long to keep.
+@Suite struct JSONTextWriterTests {
+    /// Writes `levels` nested objects, each with three keys (short, 38 bytes, over the kept room)
+    /// and an array of two objects with the same keys, and returns the same as a tree.
+    private static func write(levels: Int, to json: inout JSONTextWriter) -> JSONValue {
+        json.beginObject()
+        var members: [(String, JSONValue)] = []
+        json.key("id"); json.uint(UInt64(levels))
+        members.append(("id", .uint(UInt64(levels))))
+        json.key("a_key_of_thirty_eight_bytes_1234567890"); json.string("x\"y")
+        members.append(("a_key_of_thirty_eight_bytes_1234567890", .string("x\"y")))
+        json.key("a_key_far_too_long_to_keep_as_a_prefix_in_forty_eight_bytes"); json.null()
+        members.append(("a_key_far_too_long_to_keep_as_a_prefix_in_forty_eight_bytes", .null))
+        json.key("items"); json.beginArray()
+        var items: [JSONValue] = []
+        for index in 0..<2 {
+            json.beginObject()
+            json.key("id"); json.int(Int64(-index))
+            json.key("a_key_of_thirty_eight_bytes_1234567890"); json.bool(index == 0)
+            json.endObject()
+            items.append(.object([("id", .int(Int64(-index))), ("a_key_of_thirty_eight_bytes_1234567890", .bool(index == 0))]))
+        }
+        json.endArray()
+        members.append(("items", .array(items)))
+        if levels > 1 {
+            json.key("inner")
+            members.append(("inner", write(levels: levels - 1, to: &json)))
+        }
+        json.key("empty"); json.beginObject(); json.endObject()
+        members.append(("empty", .object([])))
+        json.endObject()
+        return .object(members)
+    }
+
+    @Test(arguments: [true, false])
+    func writesWhatTheTreeWrites(pretty: Bool) {
+        var json = JSONTextWriter(pretty: pretty, indent: 0, capacity: 16)
+        for round in 0..<3 {
+            // Deeper each round: the keys come at levels whose prefixes are not kept yet.
+            json.removeAll()
+            let tree = Self.write(levels: 2 + round, to: &json)
+            let expected = tree.serializedUTF8(pretty: pretty)
+            json.withBytes { written in
+                #expect(Array(written) == expected, "round \(round):\n\(String(decoding: written, as: UTF8.self))")
+            }
+        }
+    }
+}
