@@ -194,7 +194,7 @@ public struct JSONTextWriter: ~Copyable {
         var text = value
         let copied: Bool = text.withUTF8 { utf8 in
             // Most strings need no escape: copied whole.
-            guard !utf8.contains(where: JSONValue.needsEscape) else { return false }
+            guard !JSONValue.containsEscape(utf8) else { return false }
             reserve(utf8.count + 2)
             put(UInt8(ascii: "\""))
             if let start = utf8.baseAddress { (base + count).update(from: start, count: utf8.count) }
