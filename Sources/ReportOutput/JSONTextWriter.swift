@@ -47,7 +47,7 @@ public struct JSONTextWriter: ~Copyable {
     /// Bytes of text per slot: the copy, from the byte after the comma at most, and slack.
     private static let keyPrefixRoom = 56
     /// Slots of ``keyCache`` (a power of two).
-    private static let keyCacheSlots = 256
+    private static let keyCacheSlots = 512
     private let keyCache: UnsafeMutablePointer<KeyPrefix>
     /// The slots' texts, ``keyPrefixRoom`` bytes each.
     private let keyText: UnsafeMutableRawPointer
@@ -118,7 +118,7 @@ public struct JSONTextWriter: ~Copyable {
         let first = hasMembers & bit == 0
         hasMembers |= bit
         let tag = UInt(bitPattern: key.utf8Start) ^ UInt(bitPattern: baseIndent &+ depth) << 48
-        let index = Int(truncatingIfNeeded: (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15) >> 56)
+        let index = Int(truncatingIfNeeded: (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15) >> 55)
         let slot = keyCache + index
         guard slot.pointee.tag == tag, slot.pointee.count > 0, capacity &- count >= Self.keyPrefixRoom else {
             return keySlowly(key, first: first, tag: tag, slot: index)
@@ -273,6 +273,7 @@ public struct JSONTextWriter: ~Copyable {
 
     // MARK: - Layout (the same text as JSONValue.separate and JSONValue.close)
 
+    @inline(__always)
     private var innermostIsArray: Bool { isArray & (1 << UInt64(depth - 1)) != 0 }
 
     private mutating func open(_ bracket: UInt8, array: Bool) {
@@ -287,6 +288,7 @@ public struct JSONTextWriter: ~Copyable {
     }
 
     /// An array element is preceded by its separator; an object member's was written with its key.
+    @inline(__always)
     private mutating func beforeValue() {
         guard depth > 0, innermostIsArray else { return }
         separate()
