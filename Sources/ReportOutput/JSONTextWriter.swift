@@ -214,6 +214,18 @@ public struct JSONTextWriter: ~Copyable {
         string(value)
     }
 
+    /// An endpoint as its ``Endpoint/description`` string, or `null`; an IPv4 one is written in
+    /// place without making the `String`.
+    public mutating func endpoint(_ value: Endpoint?) {
+        guard let value else { return null() }
+        guard case .v4 = value.address else { return string(value.description) }
+        beforeValue()
+        reserve(Endpoint.maximumIPv4TextLength + 2)
+        put(UInt8(ascii: "\""))
+        count += value.writeIPv4Text(to: base + count) ?? 0
+        put(UInt8(ascii: "\""))
+    }
+
     /// A capture time as an RFC 3339 string (no escaping needed), or `null`.
     public mutating func time(_ value: CaptureTimestamp?, precision: TimestampPrecision) {
         guard let value else { return null() }

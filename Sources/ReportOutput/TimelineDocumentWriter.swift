@@ -100,10 +100,10 @@ enum TimelineJSON {
         json.key("session_id"); json.string(session.sessionID)
         json.key("url"); json.string(session.url)
         json.key("host"); json.string(session.host)
-        json.key("client"); json.string(session.client.description)
-        json.key("server"); json.string(session.servers.first?.description)
+        json.key("client"); json.endpoint(session.client)
+        json.key("server"); json.endpoint(session.servers.first)
         json.key("servers"); json.beginArray()
-        for server in session.servers { json.string(server.description) }
+        for server in session.servers { json.endpoint(server) }
         json.endArray()
         json.key("connections"); json.beginArray()
         for connection in session.connections { json.int(Int64(connection)) }

@@ -1,3 +1,4 @@
+import AnalyzerCore
 import ReportOutput
 import Testing
 
@@ -35,6 +36,21 @@ import Testing
         members.append(("empty", .object([])))
         json.endObject()
         return .object(members)
+    }
+
+    /// IPv4 endpoints are written in place: the same text as their description.
+    @Test func endpointsAreTheirDescriptions() {
+        let endpoints: [Endpoint?] = [
+            Endpoint(address: .v4(0), port: 0), Endpoint(address: .v4(0xFFFF_FFFF), port: 65_535),
+            Endpoint(address: .v4(0x0A01_000A), port: 49_152), Endpoint(address: .v6(0x2001_0DB8 << 32, 1), port: 80), nil,
+        ]
+        var json = JSONTextWriter(pretty: false, capacity: 1)
+        json.beginArray()
+        for endpoint in endpoints { json.endpoint(endpoint) }
+        json.endArray()
+        let tree = JSONValue.array(endpoints.map { $0.map { .string($0.description) } ?? .null })
+        json.withBytes { #expect(Array($0) == tree.serializedUTF8(pretty: false)) }
+        #expect(endpoints[1]?.description == "255.255.255.255:65535")
     }
 
     @Test(arguments: [true, false])
