@@ -136,9 +136,16 @@ extension BITSSessionTracker {
             }
             return nil
         }
+        if sessions[session].record.requests.isEmpty {
+            sessions[session].record.requests.reserveCapacity(Self.requestsReservedPerSession)
+        }
         sessions[session].record.requests.append(record)
         return sessions[session].record.requests.count - 1
     }
+
+    /// Room made for a session's requests with its first: a small upload has three (Create-Session,
+    /// Fragment, Close-Session), which the list took in three allocations when it grew by itself.
+    static let requestsReservedPerSession = 4
 
     func update(_ handle: RequestHandle, with record: BITSRequestRecord, time: CaptureTimestamp?) {
         guard let session = handle.session, sessions.contains(session) else {

@@ -93,6 +93,18 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         return found
     }
 
+    /// How many fields are called `name` (case-insensitively), and the first one's value bytes, in
+    /// one pass (the framing of every message asks both of `Content-Length`).
+    func countAndFirstValueBytes(_ name: String) -> (count: Int, first: ArraySlice<UInt8>?) {
+        var count = 0
+        var first: Span?
+        forEachSpan(named: name) { span in
+            if count == 0 { first = span }
+            count += 1
+        }
+        return (count, first.map { storage[$0.valueStart..<$0.valueEnd] })
+    }
+
     /// How many fields are called `name` (case-insensitively).
     public func count(named name: String) -> Int {
         var count = 0

@@ -85,9 +85,9 @@ enum MessageFraming {
     /// which counts as one (RFC 9110 §8.6); differing values conflict.
     static func contentLength(_ headers: HTTPHeaders) -> ContentLength {
         // The common case first, without the lists below: one field holding plain digits.
-        let fields = headers.count(named: "Content-Length")
+        let (fields, first) = headers.countAndFirstValueBytes("Content-Length")
         guard fields > 0 else { return .absent }
-        if fields == 1, let only = headers.valueBytes("Content-Length"), let length = DecimalText.parse(only) {
+        if fields == 1, let only = first, let length = DecimalText.parse(only) {
             return .length(length)
         }
         let values = headers.values(for: "Content-Length")
