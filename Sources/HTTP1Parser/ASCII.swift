@@ -30,6 +30,45 @@ enum ASCII {
         return bits >> UInt64(byte & 63) & 1 != 0
     }
 
+    /// Whether every byte of `bytes[range]` is a token character (``isTokenCharacter(_:)``). Eight
+    /// bytes at a time where they are letters, digits and `-` (what field names are made of): each
+    /// lane tested for those ranges at once; a word with anything else, and a range shorter than a
+    /// word, is checked byte by byte. A range of 8 bytes or more ends with a word that overlaps the
+    /// one before. Every field name of every head is checked.
+    static func allTokenCharacters(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard range.count >= 8, let base = bytes.baseAddress else {
+            for index in range where !isTokenCharacter(bytes[index]) { return false }
+            return true
+        }
+        let raw = UnsafeRawPointer(base)
+        var offset = range.lowerBound
+        while true {
+            let start = min(offset, range.upperBound &- 8)
+            let word = raw.loadUnaligned(fromByteOffset: start, as: UInt64.self)
+            if !isNameWord(word) {
+                for index in start..<(start &+ 8) where !isTokenCharacter(bytes[index]) { return false }
+            }
+            offset = start &+ 8
+            if offset >= range.upperBound { return true }
+        }
+    }
+
+    /// Whether each of the eight bytes of `word` is an ASCII letter, a digit or `-`.
+    @inline(__always)
+    private static func isNameWord(_ word: UInt64) -> Bool {
+        let lanes: UInt64 = 0x0101_0101_0101_0101
+        let high = 0x80 &* lanes
+        guard word & high == 0 else { return false }
+        // Below 0x80 in every lane, adding up to 0x7F carries into no other lane: bit 7 of a lane
+        // of `x + (0x80 - bound)` says whether the byte is at least `bound`.
+        let lower = word | (0x20 &* lanes)
+        let letter = (lower &+ (0x80 - 0x61) &* lanes) & ~(lower &+ (0x80 - 0x7B) &* lanes)
+        let digit = (word &+ (0x80 - 0x30) &* lanes) & ~(word &+ (0x80 - 0x3A) &* lanes)
+        let dashBits = word ^ (0x2D &* lanes)
+        let dash = ~(((dashBits & (0x7F &* lanes)) &+ 0x7F &* lanes) | dashBits)
+        return (letter | digit | dash) & high == high
+    }
+
     /// The `tchar` bits for bytes 0–63.
     private static let tokenBitsLow: UInt64 = 0x03FF6CFA00000000
     /// The `tchar` bits for bytes 64–127 (bit `byte - 64`).

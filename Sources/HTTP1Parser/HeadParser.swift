@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Turns a complete head, as collected by ``HeadAccumulator`` (which has read its start line), into a
 /// request or response head.
 enum HeadParser {
@@ -62,9 +70,12 @@ enum HeadParser {
                     foldedLines.append((spans.count - 1, ASCII.trimmedRange(bytes, lineStart..<contentEnd)))
                     continue
                 }
-                var colon = lineStart
-                while colon < contentEnd, bytes[colon] != ASCII.colon, ASCII.isTokenCharacter(bytes[colon]) { colon += 1 }
-                guard colon < contentEnd, colon > lineStart, bytes[colon] == ASCII.colon else {
+                // The name runs to the line's first colon and must be all token characters: the
+                // colon found by memchr, the name checked a word at a time.
+                let colon = bytes.baseAddress.flatMap { base in
+                    memchr(base + lineStart, Int32(ASCII.colon), contentEnd - lineStart).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
+                } ?? contentEnd
+                guard colon < contentEnd, colon > lineStart, ASCII.allTokenCharacters(bytes, lineStart..<colon) else {
                     diagnostics.malformedLines += 1
                     lastLineWasField = false
                     continue
