@@ -19,8 +19,10 @@ final class TCPConnection {
     // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
     // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
     // connection and its reassembler touch them, on one thread, and no consumer can reach back.
-    /// Index 0 is client to server, 1 server to client (``FlowDirection/rawValue``).
-    @exclusivity(unchecked) var halves = [HalfStream(), HalfStream()]
+    /// Index 0 is client to server, 1 server to client (``FlowDirection/rawValue``). Two slots of
+    /// memory the connection owns, not an array: an array's every change of a field checked that
+    /// its storage was not shared, and a connection changes a dozen fields a packet.
+    let halves: UnsafeMutablePointer<HalfStream>
     @exclusivity(unchecked) var lastTime: CaptureTimestamp
     @exclusivity(unchecked) var phase = Phase.open
     /// Set once the cause of the end is known (FIN or RST); other causes are decided at removal.
@@ -40,6 +42,13 @@ final class TCPConnection {
         self.info = info
         self.consumer = consumer
         self.lastTime = info.firstTime
+        halves = .allocate(capacity: 2)
+        halves.initialize(repeating: HalfStream(), count: 2)
+    }
+
+    deinit {
+        halves.deinitialize(count: 2)
+        halves.deallocate()
     }
 
     /// Captured out-of-order bytes held in both directions.
