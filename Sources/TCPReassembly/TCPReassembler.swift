@@ -28,7 +28,11 @@ public final class TCPReassembler {
     private var connectionLimitReported = false
     /// Recently used connections, direct-mapped by ``ConnectionKey/cacheSlot``: most packets find
     /// their connection here without hashing the key for the table (SipHash, ~300 instructions).
-    @exclusivity(unchecked) private var recent = [TCPConnection?](repeating: nil, count: ConnectionKey.cacheSlots)
+    /// Unretained, in memory of its own: a strong reference read out of an array cost a retain and
+    /// a release per packet. Sound because the table holds every connection in the cache and
+    /// ``remove(_:reason:)``, the only way out of the table, clears the connection's slot; no
+    /// removal happens while a packet is fed to a connection read from here.
+    private let recent: UnsafeMutablePointer<Unmanaged<TCPConnection>?>
 
     /// Counters so far.
     @exclusivity(unchecked) public private(set) var statistics = ReassemblyStatistics()
@@ -46,7 +50,11 @@ public final class TCPReassembler {
         self.limits = limits
         self.factory = factory
         self.findings = findings
+        recent = .allocate(capacity: ConnectionKey.cacheSlots)
+        recent.initialize(repeating: nil, count: ConnectionKey.cacheSlots)
     }
+
+    deinit { recent.deallocate() }
 
     /// Connections currently tracked (including ones lingering after their close).
     public var activeConnections: Int { table.count }
@@ -64,18 +72,24 @@ public final class TCPReassembler {
 
         let key = ConnectionKey(segment.source, segment.destination)
         let slot = key.cacheSlot
-        let current: TCPConnection
-        if let cached = recent[slot], cached.key == key, !startsNewConnection(segment, replacing: cached) {
-            // The common case, kept free of optionals and closures: each costs reference counting.
-            current = cached
+        if let cached = recent[slot],
+           cached._withUnsafeGuaranteedRef({ $0.key == key && !startsNewConnection(segment, replacing: $0) }) {
+            // The common case: the connection borrowed from the cache, not retained.
+            cached._withUnsafeGuaranteedRef { feed(segment, to: $0) }
         } else {
-            current = lookUpOrOpen(key, segment: segment)
-            recent[slot] = current
+            let current = lookUpOrOpen(key, segment: segment)
+            recent[slot] = Unmanaged.passUnretained(current)
+            feed(segment, to: current)
         }
-        let heldBefore = current.heldBytes
-        current.process(segment)
-        heldTotal += current.heldBytes - heldBefore
-        enforceHeldLimits(on: current, time: segment.timestamp)
+    }
+
+    /// Feeds `segment` to its connection and keeps the held bytes within the limits.
+    @inline(__always)
+    private func feed(_ segment: TCPSegment, to connection: TCPConnection) {
+        let heldBefore = connection.heldBytes
+        connection.process(segment)
+        heldTotal += connection.heldBytes - heldBefore
+        enforceHeldLimits(on: connection, time: segment.timestamp)
     }
 
     /// The connection of `key` from the table, or a new one when there is none or `segment` starts
@@ -187,7 +201,9 @@ public final class TCPReassembler {
             statistics.acknowledgedGapBytes[index] &+= direction.acknowledgedGapBytes
         }
         table[connection.key] = nil
-        if recent[connection.key.cacheSlot] === connection { recent[connection.key.cacheSlot] = nil }
+        if recent[connection.key.cacheSlot]?.toOpaque() == Unmanaged.passUnretained(connection).toOpaque() {
+            recent[connection.key.cacheSlot] = nil
+        }
         factory?.connectionClosed(summary: summary)
     }
 
