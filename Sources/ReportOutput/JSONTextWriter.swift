@@ -46,6 +46,8 @@ public struct JSONTextWriter: ~Copyable {
     private static let keyPrefixCopy = 48
     /// Bytes of text per slot: the copy, from the byte after the comma at most, and slack.
     private static let keyPrefixRoom = 56
+    /// Indent levels whose prefixes are kept (see ``key(_:)``).
+    private static let keptLevels: UInt = 1 << 15
     /// Slots of ``keyCache`` (a power of two).
     private static let keyCacheSlots = 512
     private let keyCache: UnsafeMutablePointer<KeyPrefix>
@@ -110,14 +112,19 @@ public struct JSONTextWriter: ~Copyable {
     public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// Starts the member `key` of the object opened last; its value is written next. The separator,
-    /// the new line and the key go in with one capacity check (a session writes about 90 keys).
+    /// the new line, the indent and the key are copied from the prefix kept for the key at this
+    /// level (``KeyPrefix``), or written piece by piece and kept the first time.
     @inline(__always)
     public mutating func key(_ key: StaticString) {
         precondition(depth > 0 && !innermostIsArray, "a key outside an object")
         let bit: UInt64 = 1 << UInt64(depth &- 1)
         let first = hasMembers & bit == 0
         hasMembers |= bit
-        let tag = UInt(bitPattern: key.utf8Start) ^ UInt(bitPattern: baseIndent &+ depth) << 48
+        let level = baseIndent &+ depth
+        // Levels from 0 to 32,767 go in the tag's top bits, where no address reaches; others (an
+        // odd starting indent) are written piece by piece, never kept.
+        guard UInt(bitPattern: level) < Self.keptLevels else { return writeKey(key, first: first) }
+        let tag = UInt(bitPattern: key.utf8Start) ^ UInt(bitPattern: level) << 48
         let index = Int(truncatingIfNeeded: (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15) >> 55)
         let slot = keyCache + index
         guard slot.pointee.tag == tag, slot.pointee.count > 0, capacity &- count >= Self.keyPrefixRoom else {

@@ -123,11 +123,7 @@ enum TimelineJSON {
         json.key("first_time"); time(session.firstTime)
         json.key("last_time"); time(session.lastTime)
         json.key("requests"); json.beginArray()
-        // Written from the list's storage: a `for` loop copied each record out (a retain and a
-        // release of each of its strings).
-        session.requests.withUnsafeBufferPointer { requests in
-            for index in requests.indices { write(requests[index], precision: precision, to: &json) }
-        }
+        for request in session.requests { write(request, precision: precision, to: &json) }
         json.endArray()
         json.key("findings"); json.beginArray()
         for code in session.findingCodes { json.string(code.rawValue) }

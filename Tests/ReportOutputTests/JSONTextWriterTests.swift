@@ -1,5 +1,5 @@
 import AnalyzerCore
-import ReportOutput
+@testable import ReportOutput
 import Testing
 
 /// The streaming writer against the tree: same text, byte for byte, whether a member's prefix is
@@ -36,6 +36,17 @@ import Testing
         members.append(("empty", .object([])))
         json.endObject()
         return .object(members)
+    }
+
+    /// Starting indents whose levels are not kept (negative, or past 32,767), or only partly, are
+    /// written as the tree writes them at that indent.
+    @Test(arguments: [-3, 0, 5, 32_766, 40_000])
+    func oddStartingIndentsWriteWhatTheTreeWrites(indent: Int) {
+        var json = JSONTextWriter(indent: indent)
+        let tree = Self.write(levels: 3, to: &json)
+        var expected: [UInt8] = []
+        tree.write(to: &expected, pretty: true, indent: indent)
+        json.withBytes { #expect(Array($0) == expected, "indent \(indent)") }
     }
 
     /// IPv4 endpoints are written in place: the same text as their description.
