@@ -18,7 +18,8 @@ public struct JSONObjectStream {
     /// prefixes would be made again for each).
     private let elementText: ElementText
 
-    /// Holds the element writer, which cannot be copied, in a stream that can. Unchecked: only
+    /// Holds the element writer, which cannot be copied, in a stream that can (copies of a stream
+    /// share it: one copy writes at a time, as the timeline's one document does). Unchecked: only
     /// ``arrayElement(writing:)`` touches the writer, lending it to a closure that cannot reach the
     /// stream (it is borrowed mutably meanwhile), so no two accesses overlap.
     private final class ElementText {

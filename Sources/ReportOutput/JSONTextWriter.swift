@@ -81,13 +81,22 @@ public struct JSONTextWriter: ~Copyable {
     }
 
     /// Forgets the text written, to write another value at the same indent with the same storage
-    /// (and the member prefixes made so far).
+    /// (and the member prefixes made so far). Storage grown past ``keptCapacity`` by one large
+    /// value (a session with thousands of requests) is given back rather than kept for the rest.
     public mutating func removeAll() {
         count = 0
         depth = 0
         isArray = 0
         hasMembers = 0
+        if capacity > Self.keptCapacity {
+            base.deallocate()
+            capacity = Self.keptCapacity
+            base = .allocate(capacity: capacity)
+        }
     }
+
+    /// The most storage ``removeAll()`` keeps.
+    public static let keptCapacity = 1 << 20
 
     /// The text written so far.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }

@@ -49,6 +49,20 @@ import Testing
         json.withBytes { #expect(Array($0) == expected, "indent \(indent)") }
     }
 
+    /// A value larger than the storage a writer keeps, then the usual ones: each as the tree writes
+    /// it (the grown storage is given back in between).
+    @Test func aWriterUsedAgainAfterALargeValueWritesWhatTheTreeWrites() {
+        var json = JSONTextWriter(indent: 0, capacity: 16)
+        let large = String(repeating: "x", count: JSONTextWriter.keptCapacity + 10)
+        json.beginArray()
+        json.string(large)
+        json.endArray()
+        json.withBytes { #expect(Array($0) == JSONValue.array([.string(large)]).serializedUTF8(pretty: true)) }
+        json.removeAll()
+        let tree = Self.write(levels: 2, to: &json)
+        json.withBytes { #expect(Array($0) == tree.serializedUTF8(pretty: true)) }
+    }
+
     /// IPv4 endpoints are written in place: the same text as their description.
     @Test func endpointsAreTheirDescriptions() {
         let endpoints: [Endpoint?] = [
