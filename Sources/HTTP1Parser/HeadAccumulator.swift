@@ -150,9 +150,10 @@ struct HeadAccumulator {
     }
 
     /// Where the line feed is, when the input from `start` holds a whole start line of `kind` that
-    /// the sniffer would accept byte for byte within `maxBytes`: a request's method of token bytes and
-    /// a space, or a status line's `HTTP/D.D DDD ` spelt out, then text, an optional carriage return
-    /// and the line feed. `nil` for anything else (a blank, cut, long or odd line), which the byte by
+    /// the sniffer would accept byte for byte within `maxBytes`: a request's method of token bytes
+    /// and a space, or the status line's prefix by the sniffer's own rule
+    /// (``StartLineSniffer/statusLineAccepts(_:at:)``), then text, an optional carriage return and
+    /// the line feed. `nil` for anything else (a blank, cut, long or odd line), which the byte by
     /// byte path takes, so that it fails at the same byte as ever. Checked in one pass without the
     /// sniffer's per-byte state: a start line cost some 900 instructions that way.
     static func wholeStartLine(_ input: UnsafeRawBufferPointer, from start: Int, kind: StartLineSniffer.Kind,
@@ -166,15 +167,12 @@ struct HeadAccumulator {
             guard position > start, position < limit, input[position] == ASCII.space else { return nil }
             position += 1
         case .status:
-            guard limit - start > 13, input[start] == UInt8(ascii: "H"), input[start + 1] == UInt8(ascii: "T"),
-                  input[start + 2] == UInt8(ascii: "T"), input[start + 3] == UInt8(ascii: "P"),
-                  input[start + 4] == UInt8(ascii: "/"), ASCII.decimalValue(input[start + 5]) != nil,
-                  input[start + 6] == ASCII.dot, ASCII.decimalValue(input[start + 7]) != nil,
-                  input[start + 8] == ASCII.space, ASCII.decimalValue(input[start + 9]) != nil,
-                  ASCII.decimalValue(input[start + 10]) != nil, ASCII.decimalValue(input[start + 11]) != nil,
-                  input[start + 12] == ASCII.space
-            else { return nil }
-            position = start + 13
+            let prefix = StartLineSniffer.statusLinePrefixLength
+            guard limit - start > prefix else { return nil }
+            for offset in 0..<prefix where !StartLineSniffer.statusLineAccepts(input[start + offset], at: offset) {
+                return nil
+            }
+            position = start + prefix
         }
         position += textRun(input, from: position, to: limit)
         guard position < limit else { return nil }
@@ -261,9 +259,15 @@ struct HeadAccumulator {
     /// Index of the next line feed at or after `index`, or `nil`.
     @inline(__always)
     static func firstLineFeed(in input: UnsafeRawBufferPointer, from index: Int) -> Int? {
-        guard index < input.count, let base = input.baseAddress else { return nil }
+        firstIndex(of: ASCII.lineFeed, in: input, from: index, to: input.count)
+    }
+
+    /// Index of the first `byte` in `input[index..<end]`, or `nil`.
+    @inline(__always)
+    static func firstIndex(of byte: UInt8, in input: UnsafeRawBufferPointer, from index: Int, to end: Int) -> Int? {
+        guard index < end, end <= input.count, let base = input.baseAddress else { return nil }
         // memchr: field lines are tens of bytes, and libc compares them a vector at a time.
-        guard let found = memchr(base + index, Int32(ASCII.lineFeed), input.count - index) else { return nil }
+        guard let found = memchr(base + index, Int32(byte), end - index) else { return nil }
         return UnsafeRawPointer(found) - base
     }
 

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Turns a complete head, as collected by ``HeadAccumulator`` (which has read its start line), into a
 /// request or response head.
 enum HeadParser {
@@ -72,9 +64,8 @@ enum HeadParser {
                 }
                 // The name runs to the line's first colon and must be all token characters: the
                 // colon found by memchr, the name checked a word at a time.
-                let colon = bytes.baseAddress.flatMap { base in
-                    memchr(base + lineStart, Int32(ASCII.colon), contentEnd - lineStart).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
-                } ?? contentEnd
+                let colon = HeadAccumulator.firstIndex(of: ASCII.colon, in: UnsafeRawBufferPointer(bytes),
+                                                       from: lineStart, to: contentEnd) ?? contentEnd
                 guard colon < contentEnd, colon > lineStart, ASCII.allTokenCharacters(bytes, lineStart..<colon) else {
                     diagnostics.malformedLines += 1
                     lastLineWasField = false

@@ -13,6 +13,9 @@ struct StartLineSniffer {
     }
 
     private let kind: Kind
+    /// Bytes at the start of a status line that ``statusLineAccepts(_:at:)`` spells out (up to the
+    /// space after the code); the text after them only has to be free of control characters.
+    static let statusLinePrefixLength = 13
     /// Bytes accepted so far.
     private var position = 0
     /// Whether a request's method has been ended by a space.
@@ -32,7 +35,7 @@ struct StartLineSniffer {
         guard !sawCarriageReturn else { return false }
         switch kind {
         case .request: return methodEnded
-        case .status: return position > 12
+        case .status: return position >= Self.statusLinePrefixLength
         }
     }
 
@@ -66,7 +69,13 @@ struct StartLineSniffer {
     }
 
     /// `HTTP/` D `.` D SP D D D, then anything but control characters.
-    private func acceptStatusByte(_ byte: UInt8) -> Bool {
+    private func acceptStatusByte(_ byte: UInt8) -> Bool { Self.statusLineAccepts(byte, at: position) }
+
+    /// Whether a status line may have `byte` at `position`, the rule ``acceptStatusByte(_:)``
+    /// applies byte by byte and ``HeadAccumulator/wholeStartLine(_:from:kind:maxBytes:)`` to a
+    /// whole line: `HTTP/` D `.` D SP D D D SP, then anything but control characters.
+    @inline(__always)
+    static func statusLineAccepts(_ byte: UInt8, at position: Int) -> Bool {
         switch position {
         // `HTTP/` spelt out: a static array read here cost its lazy initialisation check per byte.
         case 0: return byte == UInt8(ascii: "H")
