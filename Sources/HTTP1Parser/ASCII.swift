@@ -30,43 +30,52 @@ enum ASCII {
         return bits >> UInt64(byte & 63) & 1 != 0
     }
 
-    /// Whether every byte of `bytes[range]` is a token character (``isTokenCharacter(_:)``). Eight
-    /// bytes at a time where they are letters, digits and `-` (what field names are made of): each
-    /// lane tested for those ranges at once; a word with anything else, and a range shorter than a
-    /// word, is checked byte by byte. A range of 8 bytes or more ends with a word that overlaps the
-    /// one before. Every field name of every head is checked.
-    static func allTokenCharacters(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        guard range.count >= 8, let base = bytes.baseAddress else {
-            for index in range where !isTokenCharacter(bytes[index]) { return false }
-            return true
-        }
+    /// Where the field name that starts `bytes[start..<end]` ends: the index of the first colon when
+    /// every byte before it is a token character (``isTokenCharacter(_:)``) and there is at least
+    /// one; `nil` when the line is not `name:` (no colon, an empty name, or any other byte first).
+    /// Finds the colon and checks the name in one pass, eight bytes at a time while they are
+    /// letters, digits and `-` (what field names are made of); other bytes, and the last few of the
+    /// range, one at a time. Every field line of every head is read this way.
+    static func fieldNameEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        guard start >= 0, start <= end, end <= bytes.count, let base = bytes.baseAddress else { return nil }
         let raw = UnsafeRawPointer(base)
-        var offset = range.lowerBound
-        while true {
-            let start = min(offset, range.upperBound &- 8)
-            let word = raw.loadUnaligned(fromByteOffset: start, as: UInt64.self)
-            if !isNameWord(word) {
-                for index in start..<(start &+ 8) where !isTokenCharacter(bytes[index]) { return false }
+        var position = start
+        while position < end {
+            if end - position >= 8 {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+                let others = ~nameLanes(word) & 0x8080_8080_8080_8080
+                guard others != 0 else {
+                    position += 8
+                    continue
+                }
+                // Lanes are bytes in order: the lowest flagged lane is the first byte of another kind.
+                position += others.trailingZeroBitCount >> 3
             }
-            offset = start &+ 8
-            if offset >= range.upperBound { return true }
+            let byte = bytes[position]
+            if byte == colon { return position > start ? position : nil }
+            guard isTokenCharacter(byte) else { return nil }
+            position += 1
         }
+        return nil
     }
 
-    /// Whether each of the eight bytes of `word` is an ASCII letter, a digit or `-`.
+    /// Bit 7 of each lane of `word` (a little-endian load, so lanes are bytes in order) set when that
+    /// byte is an ASCII letter, a digit or `-`. Exact for every lane up to and including the first
+    /// byte from 0x80 up (itself never flagged); lanes after it may be wrong, so callers look at the
+    /// first unflagged lane only.
     @inline(__always)
-    private static func isNameWord(_ word: UInt64) -> Bool {
+    private static func nameLanes(_ word: UInt64) -> UInt64 {
         let lanes: UInt64 = 0x0101_0101_0101_0101
         let high = 0x80 &* lanes
-        guard word & high == 0 else { return false }
         // Below 0x80 in every lane, adding up to 0x7F carries into no other lane: bit 7 of a lane
-        // of `x + (0x80 - bound)` says whether the byte is at least `bound`.
+        // of `x + (0x80 - bound)` says whether the byte is at least `bound`. A lane from 0x80 up may
+        // carry into the lanes after it, never into those before.
         let lower = word | (0x20 &* lanes)
         let letter = (lower &+ (0x80 - 0x61) &* lanes) & ~(lower &+ (0x80 - 0x7B) &* lanes)
         let digit = (word &+ (0x80 - 0x30) &* lanes) & ~(word &+ (0x80 - 0x3A) &* lanes)
         let dashBits = word ^ (0x2D &* lanes)
         let dash = ~(((dashBits & (0x7F &* lanes)) &+ 0x7F &* lanes) | dashBits)
-        return (letter | digit | dash) & high == high
+        return (letter | digit | dash) & ~word & high
     }
 
     /// The `tchar` bits for bytes 0–63.

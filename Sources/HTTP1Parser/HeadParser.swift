@@ -62,11 +62,9 @@ enum HeadParser {
                     foldedLines.append((spans.count - 1, ASCII.trimmedRange(bytes, lineStart..<contentEnd)))
                     continue
                 }
-                // The name runs to the line's first colon and must be all token characters: the
-                // colon found by memchr, the name checked a word at a time.
-                let colon = HeadAccumulator.firstIndex(of: ASCII.colon, in: UnsafeRawBufferPointer(bytes),
-                                                       from: lineStart, to: contentEnd) ?? contentEnd
-                guard colon < contentEnd, colon > lineStart, ASCII.allTokenCharacters(bytes, lineStart..<colon) else {
+                // The name runs to the line's first colon and must be all token characters: both
+                // checked in one pass.
+                guard let colon = ASCII.fieldNameEnd(bytes, from: lineStart, to: contentEnd) else {
                     diagnostics.malformedLines += 1
                     lastLineWasField = false
                     continue

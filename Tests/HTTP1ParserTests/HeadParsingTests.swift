@@ -210,6 +210,83 @@ import Testing
         #expect(harness.summary.last == "req 0 end none body=0 complete")
     }
 
+    /// Header blocks of assorted field lines (good, folded, malformed, odd bytes, long names) give
+    /// the fields a plain reading of RFC 9112 gives (``referenceFields(_:)``), and the same events fed
+    /// whole, byte by byte and cut in two at every index.
+    @Test func fieldLinesMatchAPlainReadingHoweverTheHeadIsCut() throws {
+        let pool = ["Host: x", "BITS-Packet-Type: Create-Session", "X_Under.score~: v", " folded", "\tfolded too  ",
+                    "No colon", ": empty name", "Bad Name: x", "Caf\u{e9}: x", "X-Long-Name-Of-Many-Words-Indeed:value",
+                    "x:", "A:b:c", "Name\u{7F}: x", "Trailing:   v  \t", "Content-Type: text/plain; q=\u{e9}", "-:-"]
+        var random = TestRandom(seed: 9112)
+        var compared = 0
+        for round in 0..<120 {
+            let lines = (0..<Int.random(in: 0...8, using: &random)).map { _ in pool.randomElement(using: &random)! }
+            let lineEnd = round % 3 == 0 ? "\n" : "\r\n"
+            let head = Array(("BITS_POST /up HTTP/1.1" + lineEnd + lines.map { $0 + lineEnd }.joined() + lineEnd).utf8)
+            let whole = Self.events(client: head, server: [], limits: .init(), byteByByte: false)
+            let parsed = try #require(whole.lazy.compactMap { event -> HTTPRequestHead? in
+                if case .requestHead(_, let head) = event { return head } else { return nil }
+            }.first, "\(lines)")
+            let (fields, malformed, folded) = Self.referenceFields(lines)
+            #expect(parsed.headers.fields == fields, "\(lines)")
+            var anomalies: [RecordingDelegate.Event] = []
+            if malformed > 0 { anomalies.append(.anomaly(.clientToServer, .malformedHeader(count: malformed))) }
+            if folded { anomalies.append(.anomaly(.clientToServer, .obsoleteLineFolding)) }
+            #expect(whole.filter { if case .anomaly = $0 { true } else { false } } == anomalies, "\(lines)")
+            #expect(Self.events(client: head, server: [], limits: .init(), byteByByte: true) == whole, "\(lines)")
+            for cut in 1..<head.count {
+                let harness = Harness()
+                head[..<cut].withUnsafeBytes { harness.receive($0, .clientToServer) }
+                head[cut...].withUnsafeBytes { harness.receive($0, .clientToServer) }
+                harness.finish()
+                #expect(harness.recorder.events == whole, "\(lines) cut at \(cut)")
+                compared += 1
+            }
+        }
+        #expect(compared > 5_000)
+    }
+
+    /// The fields of `lines` read plainly: a line starting with a space or tab continues the field
+    /// before it (joined with one space) or is malformed; another is `name: value` when it has a
+    /// colon after one or more token characters (RFC 9110 `tchar`) and nothing else; values trimmed
+    /// of spaces and tabs. Also how many lines are malformed and whether any was folded.
+    private static func referenceFields(_ lines: [String]) -> ([HTTPHeaderField], Int, Bool) {
+        let tchar = Set(Array("!#$%&'*+-.^_`|~0123456789".utf8) + (0x41...0x5A) + (0x61...0x7A))
+        let whitespace: Set<UInt8> = [0x20, 0x09]
+        func trimmed(_ bytes: ArraySlice<UInt8>) -> String {
+            let start = bytes.firstIndex { !whitespace.contains($0) } ?? bytes.endIndex
+            let end = bytes.lastIndex { !whitespace.contains($0) }.map { $0 + 1 } ?? start
+            return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+        }
+        var fields: [HTTPHeaderField] = []
+        var malformed = 0
+        var folded = false
+        var lastWasField = false
+        for line in lines.map({ Array($0.utf8) }) {
+            if whitespace.contains(line[0]) {
+                guard lastWasField else {
+                    malformed += 1
+                    continue
+                }
+                folded = true
+                let text = trimmed(line[...])
+                if !text.isEmpty {
+                    fields[fields.count - 1].value += (fields[fields.count - 1].value.isEmpty ? "" : " ") + text
+                }
+                continue
+            }
+            guard let colon = line.firstIndex(of: 0x3A), colon > 0, line[..<colon].allSatisfy(tchar.contains) else {
+                malformed += 1
+                lastWasField = false
+                continue
+            }
+            fields.append(HTTPHeaderField(name: String(decoding: line[..<colon], as: UTF8.self),
+                                          value: trimmed(line[(colon + 1)...])))
+            lastWasField = true
+        }
+        return (fields, malformed, folded)
+    }
+
     @Test func headersValueTypeLookups() {
         var headers: HTTPHeaders = ["Content-Length": "0", "X-A": "1", "x-a": "2"]
         #expect(headers.count == 3)

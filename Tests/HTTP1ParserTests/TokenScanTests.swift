@@ -1,28 +1,81 @@
 @testable import HTTP1Parser
 import Testing
 
-/// The word-at-a-time field-name check against the byte predicate it stands for.
+/// The word-at-a-time field-name scan against the byte predicate it stands for.
 @Suite struct TokenScanTests {
-    /// Every byte value at every position of names 1 to 19 bytes long (short ones, whole words,
-    /// overlapping last words), among letters, digits, `-` and other token characters, at an
-    /// offset inside a larger buffer.
+    /// What ``ASCII/fieldNameEnd(_:from:to:)`` must find: the first colon of `bytes[range]` when
+    /// it is not the first byte and every byte before it is a token character; `nil` otherwise.
+    private static func referenceNameEnd(_ bytes: [UInt8], _ range: Range<Int>) -> Int? {
+        guard let colon = bytes[range].firstIndex(of: ASCII.colon), colon > range.lowerBound,
+              bytes[range.lowerBound..<colon].allSatisfy(ASCII.isTokenCharacter)
+        else { return nil }
+        return colon
+    }
+
+    /// Every byte value at every position of names 1 to 19 bytes long (short ones, whole words and
+    /// words cut by the colon) among letters, digits, `-` and other token characters, at an offset
+    /// inside a larger buffer: followed by a colon and a value, or by nothing (the range ends
+    /// there, with a colon just past it that must not be seen).
     @Test func agreesWithTheBytePredicate() {
         var disagreeing: [[UInt8]] = []
-        for filler in Array("aZ0-_".utf8) {
+        var compared = 0
+        for filler in Array("aZ0-_~".utf8) {
             for length in 1..<20 {
                 for position in 0..<length {
                     for byte in UInt8.min...UInt8.max {
-                        var buffer = [UInt8](repeating: UInt8(ascii: ":"), count: length + 6)
-                        for index in 3..<(3 + length) { buffer[index] = filler }
-                        buffer[3 + position] = byte
-                        let range = 3..<(3 + length)
-                        let expected = buffer[range].allSatisfy(ASCII.isTokenCharacter)
-                        let found = buffer.withUnsafeBufferPointer { ASCII.allTokenCharacters($0, range) }
+                        for colonFollows in [true, false] {
+                            var buffer = [UInt8](repeating: UInt8(ascii: ":"), count: 3)
+                            buffer += [UInt8](repeating: filler, count: length)
+                            buffer[3 + position] = byte
+                            let end: Int
+                            if colonFollows {
+                                buffer += Array(": v\u{80}lue, x:y".utf8)
+                                end = buffer.count
+                            } else {
+                                end = buffer.count
+                                buffer += Array(":".utf8)
+                            }
+                            let expected = Self.referenceNameEnd(buffer, 3..<end)
+                            let found = buffer.withUnsafeBufferPointer { ASCII.fieldNameEnd($0, from: 3, to: end) }
+                            if found != expected { disagreeing.append(buffer) }
+                            compared += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(3))")
+        #expect(compared > 500_000)
+    }
+
+    /// Two odd bytes in one word (a byte from 0x80 up, whose lane may carry into the next, before or
+    /// after a colon or a token character), and empty or out-of-bounds ranges.
+    @Test func agreesOnPairsAndEdges() {
+        var disagreeing: [[UInt8]] = []
+        let odd: [UInt8] = [0x00, 0x09, 0x20, 0x2C, 0x2D, 0x3A, 0x41, 0x5F, 0x7E, 0x7F, 0x80, 0xC3, 0xE1, 0xFF]
+        for first in 0..<10 {
+            for second in (first + 1)..<12 {
+                for a in odd {
+                    for b in odd {
+                        var buffer = Array("X-Name-Of-Field-12:".utf8)
+                        buffer[first] = a
+                        buffer[second] = b
+                        let expected = Self.referenceNameEnd(buffer, 0..<buffer.count)
+                        let found = buffer.withUnsafeBufferPointer { ASCII.fieldNameEnd($0, from: 0, to: buffer.count) }
                         if found != expected { disagreeing.append(buffer) }
                     }
                 }
             }
         }
         #expect(disagreeing.isEmpty, "\(disagreeing.prefix(3))")
+        let line = Array("Host: x".utf8)
+        line.withUnsafeBufferPointer { bytes in
+            #expect(ASCII.fieldNameEnd(bytes, from: 0, to: 7) == 4)
+            #expect(ASCII.fieldNameEnd(bytes, from: 4, to: 7) == nil)
+            #expect(ASCII.fieldNameEnd(bytes, from: 3, to: 3) == nil)
+            #expect(ASCII.fieldNameEnd(bytes, from: 0, to: 8) == nil)
+            #expect(ASCII.fieldNameEnd(bytes, from: 5, to: 2) == nil)
+            #expect(ASCII.fieldNameEnd(bytes, from: -1, to: 7) == nil)
+        }
     }
 }
