@@ -1,4 +1,9 @@
 import AnalysisPipeline
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Testing
 
 /// The ring between two threads: every item and its bytes arrive, in order, whatever the sizes of
@@ -14,8 +19,9 @@ import Testing
 
     /// Runs `items` items through a ring of `size`, item `n` keeping `n % 37` bytes of value `n`
     /// (every 50th keeping 5,000, more than some batches hold); returns what the consumer saw.
-    static func run(items: Int, size: HandoffRing<Item>.Size) -> (numbers: [Int], bytesOK: Bool, notes: [Int]) {
-        let ring = HandoffRing<Item>(size: size)
+    static func run(items: Int, size: HandoffRing<Item>.Size, consumerNap: UInt32 = HandoffRing<Item>.consumerNapMicroseconds,
+                    pauseEvery: Int = 0) -> (numbers: [Int], bytesOK: Bool, notes: [Int]) {
+        let ring = HandoffRing<Item>(size: size, consumerNapMicroseconds: consumerNap)
         nonisolated(unsafe) var numbers: [Int] = []
         nonisolated(unsafe) var bytesOK = true
         ring.start(consume: { item, bytes in
@@ -32,6 +38,8 @@ import Testing
             let start = count == 0 ? 0 : payload.withUnsafeBytes { ring.keep($0) }
             ring.append(Item(number: number, start: start, count: count))
             notes.append(ring.consumerNote)
+            // A slow producer: the consumer has emptied the ring and naps when the next batch comes.
+            if pauseEvery > 0, number % pauseEvery == 0 { usleep(3_000) }
         }
         ring.finish()
         return (numbers, bytesOK, notes)
@@ -52,6 +60,15 @@ import Testing
         #expect(outcome.notes == outcome.notes.sorted())
         #expect(outcome.notes.enumerated().allSatisfy { $0.element <= $0.offset + 1 })
         if size.batches * size.itemsPerBatch < 5_000 { #expect(outcome.notes.last ?? 0 > 0) }
+    }
+
+    @Test("a consumer that naps long (as the timeline's writer does) still gets every item in order",
+          arguments: [UInt32(1), 1_000])
+    func longNaps(nap: UInt32) {
+        let outcome = Self.run(items: 300, size: .init(batches: 2, itemsPerBatch: 4, bytesPerBatch: 64),
+                               consumerNap: nap, pauseEvery: 25)
+        #expect(outcome.numbers == Array(0..<300))
+        #expect(outcome.bytesOK)
     }
 
     @Test("a ring finished without items, and finished twice, stops its thread")

@@ -126,9 +126,14 @@ public final class HandoffRing<Item>: @unchecked Sendable {
 
     private enum State { case idle, running, finished }
 
-    /// An empty ring of `size`.
-    public init(size: Size = .packets) {
+    /// How long the consumer naps while waiting for a batch, in microseconds.
+    private let consumerNap: UInt32
+
+    /// An empty ring of `size`, whose consumer naps `consumerNapMicroseconds` at a time while it
+    /// waits for a batch (``consumerNapMicroseconds`` unless said).
+    public init(size: Size = .packets, consumerNapMicroseconds: UInt32 = HandoffRing.consumerNapMicroseconds) {
         self.size = size
+        consumerNap = max(1, consumerNapMicroseconds)
         ring = .allocate(capacity: size.batches)
         for index in 0..<size.batches {
             (ring + index).initialize(to: Batch(items: size.itemsPerBatch, byteCapacity: size.bytesPerBatch))
@@ -212,9 +217,9 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     /// Looks at the other thread's count before napping (`handoff.spinTries` in docs/limits.md):
     /// an atomic load each, a few microseconds in all.
     static var spinTries: Int { 2_000 }
-    /// The consumer's nap while waiting for a batch (`handoff.consumerNapMicroseconds`): short,
-    /// since the producer may hand one over at any time.
-    static var consumerNapMicroseconds: UInt32 { 50 }
+    /// The consumer's nap while waiting for a batch (`handoff.consumerNapMicroseconds`), unless
+    /// the ring is made with another: short, since the producer may hand one over at any time.
+    public static var consumerNapMicroseconds: UInt32 { 50 }
     /// The producer's nap while waiting for a free batch (`handoff.producerNapMicroseconds`): the
     /// consumer then has a full ring to go through.
     static var producerNapMicroseconds: UInt32 { 500 }
@@ -227,7 +232,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         var taken = 0
         while true {
             taken += 1
-            Self.wait(napping: Self.consumerNapMicroseconds) { handedOver.load(ordering: .acquiring) >= taken }
+            Self.wait(napping: consumerNap) { handedOver.load(ordering: .acquiring) >= taken }
             let batch = ring + reading
             let store = batch.pointee.keptBytes, items = batch.pointee.items
             for index in 0..<batch.pointee.count { consume(items[index], store) }
