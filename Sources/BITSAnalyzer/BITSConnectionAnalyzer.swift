@@ -115,9 +115,9 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     private func startObservingBody(_ head: HTTPRequestHead, index: Int, time: CaptureTimestamp) {
         guard let observer = bodyObserver,
               head.headers.valueBytes("BITS-Packet-Type").map(BITSPacketType.init(headerBytes:)) == .fragment,
-              let range = head.headers["Content-Range"].flatMap(ContentRange.init(headerValue:))
+              let range = head.headers.valueBytes("Content-Range").flatMap(ContentRange.init(headerBytes:))
         else { return }
-        let sessionID = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace()
+        let sessionID = head.headers.trimmedValue("BITS-Session-Id")
         let named = sessionID.flatMap { $0.isEmpty ? nil : $0 }
         streamingBody.observed = true
         observer.fragmentStarted(BITSFragmentStart(

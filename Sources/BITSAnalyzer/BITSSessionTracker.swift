@@ -181,9 +181,9 @@ public final class BITSSessionTracker {
         record.bodyBytes = observed.bodyBytes
         record.bodyGapBytes = observed.bodyGapBytes
         record.contentName = head.headers["Content-Name"]
-        if type == .fragment { record.range = head.headers["Content-Range"].flatMap(ContentRange.init(headerValue:)) }
+        if type == .fragment { record.range = head.headers.valueBytes("Content-Range").flatMap(ContentRange.init(headerBytes:)) }
 
-        let sessionIDHeader = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace()
+        let sessionIDHeader = head.headers.trimmedValue("BITS-Session-Id")
         let sessionID = sessionIDHeader.flatMap { $0.isEmpty ? nil : $0 }
         var session: SessionHandle?
         switch type {
@@ -316,7 +316,7 @@ public final class BITSSessionTracker {
         }
         let oneSided = lacksClientSide(connection.id)
         var found = activeSession(on: connection.id)
-        if let id = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace(), !id.isEmpty {
+        if let id = head.headers.trimmedValue("BITS-Session-Id"), !id.isEmpty {
             // Without the client's side, the Acks are all there is to know a session by.
             found = sessions.handle(forID: id)
                 ?? (oneSided ? sessionFromAck(id: id, head: head, connection: connection, time: time) : nil)

@@ -176,6 +176,9 @@ enum FramingRules {
         id.utf8.withContiguousStorageIfAvailable(isBracedGUID) ?? Array(id.utf8).withUnsafeBufferPointer(isBracedGUID)
     }
 
+    /// ``isBracedGUID(_:)-(String)`` on a header value's bytes (no trimming: a GUID has no blanks).
+    static func isBracedGUID(_ bytes: ArraySlice<UInt8>) -> Bool { bytes.withUnsafeBufferPointer(isBracedGUID) }
+
     /// ``isBracedGUID(_:)-(String)`` on the bytes.
     private static func isBracedGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 38, bytes[0] == UInt8(ascii: "{"), bytes[37] == UInt8(ascii: "}") else { return false }
