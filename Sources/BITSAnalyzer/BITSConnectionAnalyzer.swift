@@ -196,12 +196,14 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         }
         guard let position = pendingPosition(of: index) else { return }
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
-        if let handle = pending[position].request.handle {
-            pending.remove(at: position)
-            tracker.response(head, time: time, to: handle)
-        } else {
+        guard pending[position].request.handle != nil else {
             pending[position].request.earlyResponse = (head, time)
+            return
         }
+        // The handle moved out, not copied (nor unwrapped into a copy): it holds the request's
+        // record, whose copy retains, and whose destruction releases, each of its strings.
+        var answered = pending.remove(at: position).request
+        if let handle = answered.handle.take() { tracker.response(head, time: time, to: handle) }
     }
 
     /// Response bodies (replies, errors) are not analysed.

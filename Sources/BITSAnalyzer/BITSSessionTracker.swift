@@ -214,10 +214,9 @@ public final class BITSSessionTracker {
               time: record.time)
         checkFraming(head, record: record, hasTypeHeader: typeHeader != nil, session: session)
 
-        var handle = RequestHandle(session: session, record: record)
-        handle.requestKey = observed.requestKey
-        handle.requestEnd = observed.endTime
         guard let session else {
+            var handle = RequestHandle(session: nil, record: record, requestKey: observed.requestKey,
+                                       requestEnd: observed.endTime)
             // No session yet on this connection: keep Pings and the like until one appears.
             if type == .ping || sessionID == nil {
                 nextWaitingSerial += 1
@@ -227,11 +226,12 @@ public final class BITSSessionTracker {
             }
             return handle
         }
-        handle.expectedAtRequest = sessions[session].expectedOffset
-        handle.sessionNotes = sessionRulesOnRequest(record, carriedID: sessionID != nil, session: session)
+        let expectedAtRequest = sessions[session].expectedOffset
+        let notes = sessionRulesOnRequest(record, carriedID: sessionID != nil, session: session)
         let ended = sessions[session].record.closed || sessions[session].record.cancelled
+        var wasGap = false
         switch type {
-        case .fragment where !ended: handle.wasGap = checkFragment(record, session: session, observed: observed)
+        case .fragment where !ended: wasGap = checkFragment(record, session: session, observed: observed)
         case .closeSession: checkClose(record, session: session)
         case .cancelSession: sessions[session].record.cancelled = true
         default: break
@@ -239,8 +239,11 @@ public final class BITSSessionTracker {
         if let name = record.contentName, sessions[session].record.contentName == nil {
             sessions[session].record.contentName = name
         }
-        handle.listIndex = attach(record, to: session, connection: connection)
-        return handle
+        let listIndex = attach(record, to: session, connection: connection)
+        // Made last, so that the record moves into it: a copy retains each of its strings.
+        return RequestHandle(session: session, listIndex: listIndex, record: record, expectedAtRequest: expectedAtRequest,
+                             wasGap: wasGap, requestKey: observed.requestKey, requestEnd: observed.endTime,
+                             sessionNotes: notes)
     }
 
     /// The session connection `id`'s latest request belonged to, if it is still open.
@@ -257,7 +260,7 @@ public final class BITSSessionTracker {
     // MARK: - Answers
 
     /// Processes the response to a request.
-    func response(_ head: HTTPResponseHead, time: CaptureTimestamp, to handle: RequestHandle) {
+    func response(_ head: HTTPResponseHead, time: CaptureTimestamp, to handle: consuming RequestHandle) {
         reentry.enter("BITSSessionTracker.response")
         defer { reentry.leave() }
         advanceClock(time)
@@ -403,15 +406,14 @@ public final class BITSSessionTracker {
 
     /// The handle with its session filled in when its waiting request was claimed meanwhile, and
     /// without it when the session left the tracker since.
-    private func resolved(_ handle: RequestHandle) -> RequestHandle {
-        var resolved = handle
-        if let session = handle.session, !sessions.contains(session) { resolved.session = nil }
+    private func resolved(_ handle: consuming RequestHandle) -> RequestHandle {
+        if let session = handle.session, !sessions.contains(session) { handle.session = nil }
         guard handle.session == nil, let serial = handle.waitingSerial,
               let place = connections[handle.record.connection]?.placed[serial], sessions.contains(place.session)
-        else { return resolved }
-        resolved.session = place.session
-        resolved.listIndex = place.index
-        return resolved
+        else { return handle }
+        handle.session = place.session
+        handle.listIndex = place.index
+        return handle
     }
 
     /// The session whose challenged Create-Session `record` repeats: the one of this connection, or
