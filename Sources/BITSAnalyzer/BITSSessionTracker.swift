@@ -461,10 +461,9 @@ public final class BITSSessionTracker {
     /// Splits a BITS-Supported-Protocols value (GUIDs separated by spaces or commas).
     static func protocolList(_ value: String?) -> [String] {
         guard let value else { return [] }
-        // One GUID, the usual offer: the value itself, sharing its storage.
-        var text = value
-        // Searched in place: the UTF-8 view's generic search cost some 50 instructions a byte.
-        if !text.withUTF8({ $0.contains(where: FramingRules.isProtocolSeparator) }) { return value.isEmpty ? [] : [value] }
+        // One GUID, the usual offer: the value itself, sharing its storage. Searched in place: the
+        // UTF-8 view's generic search cost some 50 instructions a byte.
+        if !value.withUTF8Bytes({ $0.contains(where: FramingRules.isProtocolSeparator) }) { return value.isEmpty ? [] : [value] }
         // Split as bytes: splitting Characters runs grapheme breaking over every GUID.
         return value.utf8.split(whereSeparator: FramingRules.isProtocolSeparator)
             .map { String(decoding: $0, as: UTF8.self) }

@@ -154,10 +154,9 @@ enum FramingRules {
     /// names the local file, without a path); `nil` when it is not.
     static func contentNameProblem(_ name: String) -> String? {
         if name.utf16.count > contentNameLimit { return "is \(name.utf16.count) characters long (limit \(contentNameLimit))" }
-        var text = name
         // Over the bytes in place: a Set look-up, or a generic search of the UTF-8 view, per byte
         // cost some 2,000 instructions for every Content-Name of a busy server (docs/performance.md).
-        guard let bad = text.withUTF8({ bytes in bytes.first(where: isForbiddenInFileNames) }) else { return nil }
+        guard let bad = name.withUTF8Bytes({ bytes in bytes.first(where: isForbiddenInFileNames) }) else { return nil }
         return "contains '\(Character(Unicode.Scalar(bad)))', which Windows forbids in a file name"
     }
 
