@@ -23,7 +23,7 @@ extension BITSSessionTracker {
 
     /// Checks a Close-Session against its session.
     func checkClose(_ record: BITSRequestRecord, session: SessionHandle) {
-        place(RequestRules.close(sessions[session]), session: session, connection: record.connection, time: record.time)
+        place(RequestRules.close(&sessions[session]), session: session, connection: record.connection, time: record.time)
     }
 
     /// Applies a Create-Session's answer: the session is refused or named (and found by its ID from

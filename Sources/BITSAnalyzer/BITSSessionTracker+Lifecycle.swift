@@ -210,7 +210,7 @@ extension BITSSessionTracker {
            sessions[session].record.runningAtCaptureEnd == nil {
             sessions[session].record.rejected = true
         }
-        place(EndRules.end(sessions[session]), session: session, connection: sessions[session].record.connections.last,
+        place(EndRules.end(&sessions[session]), session: session, connection: sessions[session].record.connections.last,
               time: sessions[session].record.lastTime)
         sessions[session].endTime = time
         startIfNeeded(session)

@@ -138,8 +138,9 @@ enum AckRules {
 /// The rules only a session's end shows (`docs/findings.md`).
 enum EndRules {
     /// A session that ends neither closed nor cancelled: left open, every byte sent but not closed,
-    /// or still running when the capture ended.
-    static func end(_ session: TrackedSession) -> [RuleFinding] {
+    /// or still running when the capture ended. (`inout` though it only reads: the session table
+    /// lends a session in place for a change, and copies the whole of it for a read.)
+    static func end(_ session: inout TrackedSession) -> [RuleFinding] {
         let record = session.record
         let acknowledged = record.bytesAcknowledged ?? 0
         let total = record.totalLength.map(String.init) ?? "unknown"
