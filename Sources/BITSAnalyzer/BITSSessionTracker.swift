@@ -173,15 +173,13 @@ public final class BITSSessionTracker {
         let connection = observed.connection
         let typeHeader = head.headers.valueBytes("BITS-Packet-Type")
         let type = typeHeader.map(BITSPacketType.init(headerBytes:)) ?? .unknown("")
-        var record = BITSRequestRecord(
+        let record = BITSRequestRecord(
             type: type, method: head.method, url: head.target, host: head.headers["Host"], time: observed.time,
-            connection: connection.id
+            connection: connection.id,
+            range: type == .fragment ? head.headers.valueBytes("Content-Range").flatMap(ContentRange.init(headerBytes:)) : nil,
+            contentLength: head.headers.valueBytes("Content-Length")?.withUnsafeBufferPointer(ContentRange.decimal),
+            bodyBytes: observed.bodyBytes, bodyGapBytes: observed.bodyGapBytes, contentName: head.headers["Content-Name"]
         )
-        record.contentLength = head.headers.valueBytes("Content-Length")?.withUnsafeBufferPointer(ContentRange.decimal)
-        record.bodyBytes = observed.bodyBytes
-        record.bodyGapBytes = observed.bodyGapBytes
-        record.contentName = head.headers["Content-Name"]
-        if type == .fragment { record.range = head.headers.valueBytes("Content-Range").flatMap(ContentRange.init(headerBytes:)) }
 
         let sessionIDHeader = head.headers.trimmedValue("BITS-Session-Id")
         let sessionID = sessionIDHeader.flatMap { $0.isEmpty ? nil : $0 }
