@@ -262,40 +262,41 @@ public final class BITSSessionTracker {
         reentry.enter("BITSSessionTracker.response")
         defer { reentry.leave() }
         advanceClock(time)
+        // The handle's record is answered in place: a copy of it retained each of its strings.
         var handle = resolved(handle)
-        var record = handle.record
-        record.status = head.status
-        record.ackTime = time
+        handle.record.status = head.status
+        handle.record.ackTime = time
         var accepted: Range<UInt64>?
         defer {
-            update(handle, with: record, time: time)
-            tellBodyObserver(handle, record: record, accepted: accepted, time: time)
-            if let session = handle.session { announce(record, in: session, time: time) }
+            update(handle, with: handle.record, time: time)
+            tellBodyObserver(handle, record: handle.record, accepted: accepted, time: time)
+            if let session = handle.session { announce(handle.record, in: session, time: time) }
         }
-        let id = record.connection
+        let id = handle.record.connection
         let session = handle.session
-        if record.type == .fragment, let session, sessions[session].outstandingFragments > 0 {
+        if handle.record.type == .fragment, let session, sessions[session].outstandingFragments > 0 {
             sessions[session].outstandingFragments -= 1
         }
         // Findings about a request still waiting for its session are held until one claims it.
         let sessionOpen = session.map { !sessions[$0].record.closed && !sessions[$0].record.cancelled } ?? false
-        let (found, success) = AckRules.answer(head, record: &record, wasGap: handle.wasGap, sessionOpen: sessionOpen)
+        let (found, success) = AckRules.answer(head, record: &handle.record, wasGap: handle.wasGap, sessionOpen: sessionOpen)
         for finding in found {
-            reportOrDefer(finding.kind, handle: &handle, session: session, connection: id, time: time, finding.message,
-                          advice: finding.advice)
+            reportOrDefer(finding.kind, waitingSerial: handle.waitingSerial, session: session, connection: id, time: time,
+                          finding.message, advice: finding.advice)
         }
-        checkFraming(head, time: time, handle: &handle, record: record, success: success)
-        if record.challenge {
-            if record.type == .createSession, let session { challenged(session) }
+        checkFraming(head, time: time, handle: handle, success: success)
+        if handle.record.challenge {
+            if handle.record.type == .createSession, let session { challenged(session) }
             return
         }
         guard let session else { return }
-        sessionRulesOnAnswer(head, record: record, success: success, notes: handle.sessionNotes, session: session, time: time)
-        switch record.type {
+        sessionRulesOnAnswer(head, record: handle.record, success: success, notes: handle.sessionNotes, session: session,
+                             time: time)
+        switch handle.record.type {
         case .createSession:
-            acknowledgeCreate(head, success: success, session: session, record: record, time: time)
+            acknowledgeCreate(head, success: success, session: session, record: handle.record, time: time)
         case .fragment:
-            accepted = acknowledgeFragment(head, handle: handle, record: record, session: session, time: time)
+            accepted = acknowledgeFragment(head, handle: handle, record: handle.record, session: session, time: time)
         case .closeSession:
             if success { sessions[session].record.closed = true }
         default:
@@ -377,8 +378,7 @@ public final class BITSSessionTracker {
     }
 
     private func giveUp(_ handle: RequestHandle, responseLost: Bool, time: CaptureTimestamp) {
-        let (marked, record) = markUnanswered(handle, time: time)
-        var handle = marked
+        let (handle, record) = markUnanswered(handle, time: time)
         if responseLost {
             if let session = handle.session {
                 switch record.type {
@@ -398,7 +398,8 @@ public final class BITSSessionTracker {
             return
         }
         if let session = handle.session { announce(record, in: session, time: time) }
-        reportOrDefer(.missingAck, handle: &handle, session: handle.session, connection: record.connection, time: time,
+        reportOrDefer(.missingAck, waitingSerial: handle.waitingSerial, session: handle.session, connection: record.connection,
+                      time: time,
                       "\(record.type) sent at \(record.time.rfc3339(precision: .microseconds)) was never answered")
     }
 
