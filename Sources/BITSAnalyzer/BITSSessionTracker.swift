@@ -138,16 +138,19 @@ public final class BITSSessionTracker {
     @exclusivity(unchecked) var lastIdleSweep = CaptureTimestamp.zero
     /// Requests of sessions past `maxOpenSessions`, counted but not tracked.
     public internal(set) var untrackedRequests = 0
+    // The settings below are read on every request or answer. Set before the capture is fed, and
+    // each access instantaneous (never held across a call), so no access can overlap another on
+    // the tracker's one thread: the runtime check (a call each time) is dropped as above.
     /// Seconds of capture time a session may stay silent before it is ended (`bits.idleTimeoutSeconds`;
     /// live mode's `--idle-timeout`).
-    public var idleTimeoutSeconds: Int64
+    @exclusivity(unchecked) public var idleTimeoutSeconds: Int64
     /// Hears sessions start, progress and end (live mode).
-    public weak var observer: (any BITSSessionObserver)?
+    @exclusivity(unchecked) public weak var observer: (any BITSSessionObserver)?
     /// Gets every session once, final, when it leaves the tracker.
-    public var sink: (any BITSSessionSink)?
+    @exclusivity(unchecked) public var sink: (any BITSSessionSink)?
     /// Hears Fragment bodies and the server's verdict on each (`analyze --extract`). The connection
     /// analyzers forward body pieces to it; the tracker tells it what each Ack accepted.
-    public weak var bodyObserver: (any BITSBodyObserver)?
+    @exclusivity(unchecked) public weak var bodyObserver: (any BITSBodyObserver)?
 
     /// Creates a tracker.
     public init(limits: Limits.BITS = .init(), findings: any FindingSink) {
