@@ -49,8 +49,11 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// A request between its head and its answer.
     private struct PendingRequest {
-        var head: HTTPRequestHead
+        /// The head, until the request is handed to the tracker, its last reader: moved out then,
+        /// not lent (lent from the list, the whole entry was copied) nor copied.
+        var head: HTTPRequestHead?
         var time: CaptureTimestamp
+        /// What answering the request needs, once it was handed to the tracker.
         var handle: RequestHandle?
         /// A response that arrived before the request's body ended (e.g. a 413 sent early).
         var earlyResponse: (head: HTTPResponseHead, time: CaptureTimestamp)?
@@ -165,12 +168,13 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         // Read and changed in place, not copied: a request and its head are some twenty
         // references, each retained and released by a copy. (Nothing called here calls back, so
         // the position stays valid.)
-        guard let position = pendingPosition(of: index), pending[position].request.handle == nil else { return }
+        guard let position = pendingPosition(of: index), pending[position].request.handle == nil,
+              let head = pending[position].request.head.take() else { return }
         let key = BITSRequestKey(connection: connection.id, index: index)
         if index == streamingBody.index, streamingBody.observed { bodyObserver?.fragmentBodyEnded(key) }
-        let handle = tracker.request(ObservedRequest(
-            head: pending[position].request.head, time: pending[position].request.time, connection: connection,
-            bodyBytes: end.bodyBytes, bodyGapBytes: end.bodyGapBytes, complete: end.complete, requestKey: key, endTime: time
+        let handle = tracker.request(head, ObservedRequest(
+            time: pending[position].request.time, connection: connection, bodyBytes: end.bodyBytes,
+            bodyGapBytes: end.bodyGapBytes, complete: end.complete, requestKey: key, endTime: time
         ))
         if let early = pending[position].request.earlyResponse {
             pending.remove(at: position)
@@ -248,11 +252,13 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         let request = pending.remove(at: position).request
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
         let streamed = requestIndex == streamingBody.index ? streamingBody : StreamingBody(index: requestIndex)
-        let handle = request.handle ?? tracker.request(ObservedRequest(
-            head: request.head, time: request.time, connection: connection, bodyBytes: streamed.bytes,
-            bodyGapBytes: streamed.gapBytes, complete: false,
-            requestKey: BITSRequestKey(connection: connection.id, index: requestIndex)
-        ))
+        // A request still receiving its body has its head; one handed to the tracker, its handle.
+        guard let handle = request.handle ?? request.head.map({
+            tracker.request($0, ObservedRequest(
+                time: request.time, connection: connection, bodyBytes: streamed.bytes, bodyGapBytes: streamed.gapBytes,
+                complete: false, requestKey: BITSRequestKey(connection: connection.id, index: requestIndex)
+            ))
+        }) else { return }
         if let early = request.earlyResponse {
             tracker.response(early.head, time: early.time, to: handle)
         } else if cutByCaptureEnd {

@@ -18,9 +18,9 @@ public struct BITSConnectionInfo: Hashable, Sendable {
     }
 }
 
-/// A request handed to the tracker once its body has ended.
+/// What was seen of a request besides its head, handed to the tracker with the head (lent, not
+/// held: a copy of a head retains its strings and arrays) once its body has ended.
 struct ObservedRequest {
-    var head: HTTPRequestHead
     var time: CaptureTimestamp
     var connection: BITSConnectionInfo
     var bodyBytes: UInt64
@@ -168,11 +168,10 @@ public final class BITSSessionTracker {
     // MARK: - Requests
 
     /// Records a BITS request and checks it against its session. Returns what answering it needs.
-    func request(_ observed: ObservedRequest) -> RequestHandle {
+    func request(_ head: HTTPRequestHead, _ observed: ObservedRequest) -> RequestHandle {
         reentry.enter("BITSSessionTracker.request")
         defer { reentry.leave() }
         advanceClock(observed.time)
-        let head = observed.head
         let connection = observed.connection
         let typeHeader = head.headers.valueBytes("BITS-Packet-Type")
         let type = typeHeader.map(BITSPacketType.init(headerBytes:)) ?? .unknown("")
@@ -232,7 +231,7 @@ public final class BITSSessionTracker {
         let ended = sessions[session].record.closed || sessions[session].record.cancelled
         var wasGap = false
         switch type {
-        case .fragment where !ended: wasGap = checkFragment(record, session: session, observed: observed)
+        case .fragment where !ended: wasGap = checkFragment(record, session: session, head: head, complete: observed.complete)
         case .closeSession: checkClose(record, session: session)
         case .cancelSession: sessions[session].record.cancelled = true
         default: break
