@@ -64,23 +64,24 @@ struct WaitingRequest {
 /// What the tracker knows of one open connection; dropped when the connection leaves the
 /// reassembler's table (``BITSSessionTracker/connectionEnded(_:)``). A class: the tracker reads
 /// a field or two of it several times a request, and a struct read out of the table was a copy of
-/// every field (its arrays and dictionary retained and released) each time.
+/// every field (its arrays and dictionary retained and released) each time. Only the tracker
+/// touches it, on its one thread, as its own state: `@exclusivity(unchecked)` as that state is.
 final class ConnectionSessions {
     /// The session the connection's latest request belonged to.
-    var active: SessionHandle?
+    @exclusivity(unchecked) var active: SessionHandle?
     /// Every session that used the connection (each counts it in `openConnections`).
-    var sessions: [SessionHandle] = []
+    @exclusivity(unchecked) var sessions: [SessionHandle] = []
     /// The direction the capture lacks on this connection, once proven.
-    var missing: FlowDirection?
+    @exclusivity(unchecked) var missing: FlowDirection?
     /// Requests waiting for a session to claim them.
-    var waiting: [WaitingRequest] = []
+    @exclusivity(unchecked) var waiting: [WaitingRequest] = []
     /// Where waiting requests went once a session claimed them: serial → (session, list index).
-    var placed: [Int: (session: SessionHandle, index: Int?)] = [:]
+    @exclusivity(unchecked) var placed: [Int: (session: SessionHandle, index: Int?)] = [:]
     /// Codes reported about the connection without a session (each once).
-    var reportedCodes: [FindingCode] = []
+    @exclusivity(unchecked) var reportedCodes: [FindingCode] = []
     /// Whether a request of a session past `maxOpenSessions` (not tracked) came on the connection:
     /// its one tracked session is then not the only one (see ``BITSSessionTracker/soleSession(on:)``).
-    var carriedUntracked = false
+    @exclusivity(unchecked) var carriedUntracked = false
 
     /// Nothing known yet.
     init() {}
