@@ -117,6 +117,22 @@ extension ArraySlice<UInt8> {
         other.withUTF8Bytes { theirs in withUnsafeBufferPointer { String.equalIgnoringASCIICase($0, theirs) } }
     }
 
+    /// ``equalsIgnoringASCIICase(_:)-(StaticString)`` against a literal written in lower case (a
+    /// packet type, a token), for short values asked of every message: only the value's bytes need
+    /// folding, each compared as it is folded, with no `memcmp` call first.
+    func equalsIgnoringASCIICase(lowercase: StaticString) -> Bool {
+        lowercase.withUTF8Buffer { wanted in
+            assert(wanted.allSatisfy { String.lowerASCII($0) == $0 }, "literal not in lower case")
+            guard count == wanted.count else { return false }
+            var index = startIndex
+            for byte in wanted {
+                guard String.lowerASCII(self[index]) == byte else { return false }
+                index += 1
+            }
+            return true
+        }
+    }
+
     /// Whether the bytes start with `prefix`'s UTF-8, case included.
     func hasPrefix(_ prefix: StaticString) -> Bool {
         prefix.withUTF8Buffer { wanted in

@@ -104,4 +104,38 @@ import Testing
                                         firstOnConnection: false, partialClose: false)
         #expect(found.filter { $0.kind == .malformedSessionID }.map(\.message) == Self.oldSessionIDFindings(value))
     }
+
+    /// The lower-case literals compared against with ``equalsIgnoringASCIICase(lowercase:)``.
+    static let lowercaseLiterals: [StaticString] = ["ack", "ping", "fragment", "close-session", "create-session",
+                                                    "cancel-session", "identity", "no-cache", ""]
+
+    @Test("comparing with a lower-case literal is the case-blind comparison, on many spellings and junk")
+    func lowercaseLiteralComparison() {
+        var generator = Generator(state: 11)
+        var disagreeing: [String] = []
+        for literal in Self.lowercaseLiterals {
+            let text = literal.withUTF8Buffer { Array($0) }
+            var samples: [[UInt8]] = [text, text.map { $0 & ~0x20 }, text + [0x20], [0x20] + text, Array(text.dropLast()), []]
+            for _ in 0..<2_000 {
+                // Each byte kept, case-flipped, or replaced by a byte that folds close to it (@, [, `, {, non-ASCII).
+                samples.append(text.map { byte in
+                    switch UInt8.random(in: 0...5, using: &generator) {
+                    case 0: byte ^ 0x20
+                    case 1: [0x40, 0x5B, 0x60, 0x7B, 0xC1, 0xE1, 0x00].randomElement(using: &generator)!
+                    default: byte
+                    }
+                })
+            }
+            for sample in samples {
+                let padded = [0x41] + sample
+                let slice = padded[1...]
+                if slice.equalsIgnoringASCIICase(lowercase: literal) != slice.equalsIgnoringASCIICase(literal) {
+                    disagreeing.append("\(literal) \(sample)")
+                }
+            }
+        }
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(5))")
+        #expect(HeaderBytesTests.bytes("Create-Session").equalsIgnoringASCIICase(lowercase: "create-session"))
+        #expect(!HeaderBytesTests.bytes("Create-Sessiom").equalsIgnoringASCIICase(lowercase: "create-session"))
+    }
 }

@@ -78,7 +78,7 @@ extension FramingRules {
             found.append(RuleFinding(.unsupportedEncoding, "Create-Session Ack advertises Accept-Encoding \(quoted(accepted)); "
                                          + "BITS fragments are sent as identity"))
         }
-        if !(head.headers.valueBytes("Pragma").map { $0.equalsIgnoringASCIICase("no-cache") } ?? false) {
+        if !(head.headers.valueBytes("Pragma").map { $0.equalsIgnoringASCIICase(lowercase: "no-cache") } ?? false) {
             unlikeIIS.append("a Create-Session Ack without Pragma: no-cache")
         }
     }

@@ -131,7 +131,7 @@ enum FramingRules {
     static func onlyIdentity(_ value: ArraySlice<UInt8>) -> Bool {
         value.forEachPiece(separatedBy: { $0 == UInt8(ascii: ",") }) { item in
             let name = item[..<(item.firstIndex(of: UInt8(ascii: ";")) ?? item.endIndex)].trimmingASCIIWhitespace()
-            return name.isEmpty || name.equalsIgnoringASCIICase("identity")
+            return name.isEmpty || name.equalsIgnoringASCIICase(lowercase: "identity")
         }
     }
 
