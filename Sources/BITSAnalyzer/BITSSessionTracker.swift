@@ -266,7 +266,8 @@ public final class BITSSessionTracker {
         defer { reentry.leave() }
         advanceClock(time)
         // The handle's record is answered in place: a copy of it retained each of its strings.
-        var handle = resolved(handle)
+        var handle = handle
+        resolve(&handle)
         handle.record.status = head.status
         handle.record.ackTime = time
         var accepted: Range<UInt64>?
@@ -369,7 +370,8 @@ public final class BITSSessionTracker {
     /// record as listed.
     private func markUnanswered(_ handle: RequestHandle, time: CaptureTimestamp) -> (RequestHandle, BITSRequestRecord) {
         advanceClock(time)
-        let handle = resolved(handle)
+        var handle = handle
+        resolve(&handle)
         var record = handle.record
         record.unanswered = true
         update(handle, with: record, time: nil)
@@ -406,16 +408,15 @@ public final class BITSSessionTracker {
                       "\(record.type) sent at \(record.time.rfc3339(precision: .microseconds)) was never answered")
     }
 
-    /// The handle with its session filled in when its waiting request was claimed meanwhile, and
-    /// without it when the session left the tracker since.
-    private func resolved(_ handle: consuming RequestHandle) -> RequestHandle {
+    /// Fills in the handle's session when its waiting request was claimed meanwhile, and clears it
+    /// when the session left the tracker since.
+    private func resolve(_ handle: inout RequestHandle) {
         if let session = handle.session, !sessions.contains(session) { handle.session = nil }
         guard handle.session == nil, let serial = handle.waitingSerial,
               let place = connections[handle.record.connection]?.placed[serial], sessions.contains(place.session)
-        else { return handle }
+        else { return }
         handle.session = place.session
         handle.listIndex = place.index
-        return handle
     }
 
     /// The session whose challenged Create-Session `record` repeats: the one of this connection, or
