@@ -119,17 +119,25 @@ extension ArraySlice<UInt8> {
 
     /// ``equalsIgnoringASCIICase(_:)-(StaticString)`` against a literal written in lower case (a
     /// packet type, a token), for short values asked of every message: only the value's bytes need
-    /// folding, each compared as it is folded, with no `memcmp` call first.
+    /// folding, eight at a time, each word compared as it is folded, with no `memcmp` call first.
     func equalsIgnoringASCIICase(lowercase: StaticString) -> Bool {
         lowercase.withUTF8Buffer { wanted in
             assert(wanted.allSatisfy { String.lowerASCII($0) == $0 }, "literal not in lower case")
             guard count == wanted.count else { return false }
-            var index = startIndex
-            for byte in wanted {
-                guard String.lowerASCII(self[index]) == byte else { return false }
-                index += 1
+            return withUnsafeBytes { mine in
+                let theirs = UnsafeRawBufferPointer(wanted)
+                var offset = 0
+                while offset + 8 <= mine.count {
+                    guard String.lowerASCII(word: mine.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                        == theirs.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+                    offset += 8
+                }
+                while offset < mine.count {
+                    guard String.lowerASCII(mine[offset]) == theirs[offset] else { return false }
+                    offset += 1
+                }
+                return true
             }
-            return true
         }
     }
 
