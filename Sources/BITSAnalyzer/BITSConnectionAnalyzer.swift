@@ -49,8 +49,11 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// A request between its head and its answer.
     private struct PendingRequest {
-        var head: HTTPRequestHead
+        /// The head, until the request is handed to the tracker, its last reader: moved out then,
+        /// not lent (lent from the list, the whole entry was copied) nor copied.
+        var head: HTTPRequestHead?
         var time: CaptureTimestamp
+        /// What answering the request needs, once it was handed to the tracker.
         var handle: RequestHandle?
         /// A response that arrived before the request's body ended (e.g. a 413 sent early).
         var earlyResponse: (head: HTTPResponseHead, time: CaptureTimestamp)?
@@ -115,9 +118,9 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     private func startObservingBody(_ head: HTTPRequestHead, index: Int, time: CaptureTimestamp) {
         guard let observer = bodyObserver,
               head.headers.valueBytes("BITS-Packet-Type").map(BITSPacketType.init(headerBytes:)) == .fragment,
-              let range = head.headers["Content-Range"].flatMap(ContentRange.init(headerValue:))
+              let range = head.headers.valueBytes("Content-Range").flatMap(ContentRange.init(headerBytes:))
         else { return }
-        let sessionID = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace()
+        let sessionID = head.headers.trimmedValue("BITS-Session-Id")
         let named = sessionID.flatMap { $0.isEmpty ? nil : $0 }
         streamingBody.observed = true
         observer.fragmentStarted(BITSFragmentStart(
@@ -165,12 +168,13 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         // Read and changed in place, not copied: a request and its head are some twenty
         // references, each retained and released by a copy. (Nothing called here calls back, so
         // the position stays valid.)
-        guard let position = pendingPosition(of: index), pending[position].request.handle == nil else { return }
+        guard let position = pendingPosition(of: index), pending[position].request.handle == nil,
+              let head = pending[position].request.head.take() else { return }
         let key = BITSRequestKey(connection: connection.id, index: index)
         if index == streamingBody.index, streamingBody.observed { bodyObserver?.fragmentBodyEnded(key) }
-        let handle = tracker.request(ObservedRequest(
-            head: pending[position].request.head, time: pending[position].request.time, connection: connection,
-            bodyBytes: end.bodyBytes, bodyGapBytes: end.bodyGapBytes, complete: end.complete, requestKey: key, endTime: time
+        let handle = tracker.request(head, ObservedRequest(
+            time: pending[position].request.time, connection: connection, bodyBytes: end.bodyBytes,
+            bodyGapBytes: end.bodyGapBytes, complete: end.complete, requestKey: key, endTime: time
         ))
         if let early = pending[position].request.earlyResponse {
             pending.remove(at: position)
@@ -196,12 +200,14 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         }
         guard let position = pendingPosition(of: index) else { return }
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
-        if let handle = pending[position].request.handle {
-            pending.remove(at: position)
-            tracker.response(head, time: time, to: handle)
-        } else {
+        guard pending[position].request.handle != nil else {
             pending[position].request.earlyResponse = (head, time)
+            return
         }
+        // The handle moved out, not copied (nor unwrapped into a copy): it holds the request's
+        // record, whose copy retains, and whose destruction releases, each of its strings.
+        var answered = pending.remove(at: position).request
+        if let handle = answered.handle.take() { tracker.response(head, time: time, to: handle) }
     }
 
     /// Response bodies (replies, errors) are not analysed.
@@ -246,11 +252,13 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         let request = pending.remove(at: position).request
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
         let streamed = requestIndex == streamingBody.index ? streamingBody : StreamingBody(index: requestIndex)
-        let handle = request.handle ?? tracker.request(ObservedRequest(
-            head: request.head, time: request.time, connection: connection, bodyBytes: streamed.bytes,
-            bodyGapBytes: streamed.gapBytes, complete: false,
-            requestKey: BITSRequestKey(connection: connection.id, index: requestIndex)
-        ))
+        // A request still receiving its body has its head; one handed to the tracker, its handle.
+        guard let handle = request.handle ?? request.head.map({
+            tracker.request($0, ObservedRequest(
+                time: request.time, connection: connection, bodyBytes: streamed.bytes, bodyGapBytes: streamed.gapBytes,
+                complete: false, requestKey: BITSRequestKey(connection: connection.id, index: requestIndex)
+            ))
+        }) else { return }
         if let early = request.earlyResponse {
             tracker.response(early.head, time: early.time, to: handle)
         } else if cutByCaptureEnd {

@@ -19,7 +19,7 @@ public enum BITSPacketType: Hashable, Sendable, CustomStringConvertible {
     /// Whether a BITS-Packet-Type value's bytes say `Ack` (any case, surrounding white space
     /// ignored), without making a `String`: every answer is asked this.
     static func isAck(_ value: ArraySlice<UInt8>?) -> Bool {
-        value?.trimmingASCIIWhitespace().equalsIgnoringASCIICase("ack") ?? false
+        value?.trimmingASCIIWhitespace().equalsIgnoringASCIICase(lowercase: "ack") ?? false
     }
 
     /// Parses a header value's bytes; surrounding white space is ignored. A `String` is made only
@@ -28,12 +28,12 @@ public enum BITSPacketType: Hashable, Sendable, CustomStringConvertible {
         let trimmed = headerBytes.trimmingASCIIWhitespace()
         // The names differ in length but for two: the length picks the one or two to compare.
         switch trimmed.count {
-        case 3 where trimmed.equalsIgnoringASCIICase("ack"): self = .ack
-        case 4 where trimmed.equalsIgnoringASCIICase("ping"): self = .ping
-        case 8 where trimmed.equalsIgnoringASCIICase("fragment"): self = .fragment
-        case 13 where trimmed.equalsIgnoringASCIICase("close-session"): self = .closeSession
-        case 14 where trimmed.equalsIgnoringASCIICase("create-session"): self = .createSession
-        case 14 where trimmed.equalsIgnoringASCIICase("cancel-session"): self = .cancelSession
+        case 3 where trimmed.equalsIgnoringASCIICase(lowercase: "ack"): self = .ack
+        case 4 where trimmed.equalsIgnoringASCIICase(lowercase: "ping"): self = .ping
+        case 8 where trimmed.equalsIgnoringASCIICase(lowercase: "fragment"): self = .fragment
+        case 13 where trimmed.equalsIgnoringASCIICase(lowercase: "close-session"): self = .closeSession
+        case 14 where trimmed.equalsIgnoringASCIICase(lowercase: "create-session"): self = .createSession
+        case 14 where trimmed.equalsIgnoringASCIICase(lowercase: "cancel-session"): self = .cancelSession
         default: self = .unknown(String(decoding: trimmed, as: UTF8.self))
         }
     }

@@ -71,6 +71,23 @@ public struct BITSRequestRecord: Sendable {
         self.time = time
         self.connection = connection
     }
+
+    /// Creates a record of a request not yet answered with what its head and body showed, every
+    /// field given at once: setting them one by one into a record made first copied the record.
+    init(type: BITSPacketType, method: String, url: String, host: String?, time: CaptureTimestamp, connection: Int,
+         range: ContentRange?, contentLength: UInt64?, bodyBytes: UInt64, bodyGapBytes: UInt64, contentName: String?) {
+        self.type = type
+        self.method = method
+        self.url = url
+        self.host = host
+        self.time = time
+        self.connection = connection
+        self.range = range
+        self.contentLength = contentLength
+        self.bodyBytes = bodyBytes
+        self.bodyGapBytes = bodyGapBytes
+        self.contentName = contentName
+    }
 }
 
 /// Everything known of one upload session, followed across connections and servers.

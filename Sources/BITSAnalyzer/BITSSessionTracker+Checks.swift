@@ -12,10 +12,10 @@ extension BITSSessionTracker {
     }
 
     /// Checks a fragment's range against the session. Returns whether it is a fragment-gap.
-    func checkFragment(_ record: BITSRequestRecord, session: SessionHandle, observed: ObservedRequest) -> Bool {
+    func checkFragment(_ record: BITSRequestRecord, session: SessionHandle, head: HTTPRequestHead, complete: Bool) -> Bool {
         // The header as sent is only the evidence of a range that did not parse.
-        let rawRange = record.range == nil ? observed.head.headers["Content-Range"] : nil
-        let (found, gap) = RequestRules.fragment(record, rawRange: rawRange, complete: observed.complete,
+        let rawRange = record.range == nil ? head.headers["Content-Range"] : nil
+        let (found, gap) = RequestRules.fragment(record, rawRange: rawRange, complete: complete,
                                                  session: &sessions[session])
         place(found, session: session, connection: record.connection, time: record.time)
         return gap
@@ -23,7 +23,7 @@ extension BITSSessionTracker {
 
     /// Checks a Close-Session against its session.
     func checkClose(_ record: BITSRequestRecord, session: SessionHandle) {
-        place(RequestRules.close(sessions[session]), session: session, connection: record.connection, time: record.time)
+        place(RequestRules.close(&sessions[session]), session: session, connection: record.connection, time: record.time)
     }
 
     /// Applies a Create-Session's answer: the session is refused or named (and found by its ID from

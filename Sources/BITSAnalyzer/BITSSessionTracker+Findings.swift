@@ -81,12 +81,13 @@ extension BITSSessionTracker {
         connections[id]?.waiting = []
     }
 
-    /// Reports a finding, or holds it with the request when the request still waits for a session.
+    /// Reports a finding, or holds it with the request when the request still waits for a session
+    /// (`waitingSerial`: the request's ``RequestHandle/waitingSerial``).
     func reportOrDefer(
-        _ kind: BITSFindingKind, handle: inout RequestHandle, session: SessionHandle?, connection: Int?,
+        _ kind: BITSFindingKind, waitingSerial: Int?, session: SessionHandle?, connection: Int?,
         time: CaptureTimestamp?, _ message: String, advice: String? = nil
     ) {
-        if session == nil, let serial = handle.waitingSerial, let connectionID = connection,
+        if session == nil, let serial = waitingSerial, let connectionID = connection,
            let position = connections[connectionID]?.waiting.firstIndex(where: { $0.serial == serial }) {
             connections[connectionID]!.waiting[position].deferredFindings.append((kind, time, message, advice))
             return

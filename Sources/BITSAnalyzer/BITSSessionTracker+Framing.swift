@@ -14,12 +14,10 @@ extension BITSSessionTracker {
               connection: record.connection, time: record.time)
     }
 
-    /// Checks an answer; `record` has its status and challenge filled in, `success` says whether
-    /// it accepted the request. Findings about a request still waiting for its session are held.
-    func checkFraming(
-        _ head: HTTPResponseHead, time: CaptureTimestamp, handle: inout RequestHandle, record: BITSRequestRecord,
-        success: Bool
-    ) {
+    /// Checks an answer; the handle's record has its status and challenge filled in, `success` says
+    /// whether it accepted the request. Findings about a request still waiting for its session are held.
+    func checkFraming(_ head: HTTPResponseHead, time: CaptureTimestamp, handle: RequestHandle, success: Bool) {
+        let record = handle.record
         let session = handle.session
         var partialClose = false
         if let session {
@@ -35,8 +33,8 @@ extension BITSSessionTracker {
             firstOnConnection: handle.requestKey?.index == 0, partialClose: partialClose
         )
         for finding in found {
-            reportOrDefer(finding.kind, handle: &handle, session: session, connection: record.connection, time: time,
-                          finding.message, advice: finding.advice)
+            reportOrDefer(finding.kind, waitingSerial: handle.waitingSerial, session: session, connection: record.connection,
+                          time: time, finding.message, advice: finding.advice)
         }
     }
 }

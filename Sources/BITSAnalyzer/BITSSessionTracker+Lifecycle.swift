@@ -75,11 +75,13 @@ extension BITSSessionTracker {
                        + "\(sessions[session].record.servers[0]))"
                        + (sessions[session].record.hostID.map { ", BITS-Host-Id \($0)" } ?? ""))
         }
-        if connections[connection.id]?.active != session {
-            connectionState(connection.id).active = session
+        // Looked up once (a class): the request leaves it in the table anyway, as its active session's.
+        let state = connectionState(connection.id)
+        if state.active != session {
+            state.active = session
             claimWaiting(on: connection.id, for: session)
         }
-        if let missing = connections[connection.id]?.missing { markOneSided(session, missing: missing) }
+        if let missing = state.missing { markOneSided(session, missing: missing) }
         if sessions[session].record.lastTime < record.time { sessions[session].record.lastTime = record.time }
         return appendRequest(record, to: session)
     }
@@ -208,7 +210,7 @@ extension BITSSessionTracker {
            sessions[session].record.runningAtCaptureEnd == nil {
             sessions[session].record.rejected = true
         }
-        place(EndRules.end(sessions[session]), session: session, connection: sessions[session].record.connections.last,
+        place(EndRules.end(&sessions[session]), session: session, connection: sessions[session].record.connections.last,
               time: sessions[session].record.lastTime)
         sessions[session].endTime = time
         startIfNeeded(session)

@@ -18,9 +18,9 @@ public struct BITSConnectionInfo: Hashable, Sendable {
     }
 }
 
-/// A request handed to the tracker once its body has ended.
+/// What was seen of a request besides its head, handed to the tracker with the head (lent, not
+/// held: a copy of a head retains its strings and arrays) once its body has ended.
 struct ObservedRequest {
-    var head: HTTPRequestHead
     var time: CaptureTimestamp
     var connection: BITSConnectionInfo
     var bodyBytes: UInt64
@@ -64,23 +64,24 @@ struct WaitingRequest {
 /// What the tracker knows of one open connection; dropped when the connection leaves the
 /// reassembler's table (``BITSSessionTracker/connectionEnded(_:)``). A class: the tracker reads
 /// a field or two of it several times a request, and a struct read out of the table was a copy of
-/// every field (its arrays and dictionary retained and released) each time.
+/// every field (its arrays and dictionary retained and released) each time. Only the tracker
+/// touches it, on its one thread, as its own state: `@exclusivity(unchecked)` as that state is.
 final class ConnectionSessions {
     /// The session the connection's latest request belonged to.
-    var active: SessionHandle?
+    @exclusivity(unchecked) var active: SessionHandle?
     /// Every session that used the connection (each counts it in `openConnections`).
-    var sessions: [SessionHandle] = []
+    @exclusivity(unchecked) var sessions: [SessionHandle] = []
     /// The direction the capture lacks on this connection, once proven.
-    var missing: FlowDirection?
+    @exclusivity(unchecked) var missing: FlowDirection?
     /// Requests waiting for a session to claim them.
-    var waiting: [WaitingRequest] = []
+    @exclusivity(unchecked) var waiting: [WaitingRequest] = []
     /// Where waiting requests went once a session claimed them: serial → (session, list index).
-    var placed: [Int: (session: SessionHandle, index: Int?)] = [:]
+    @exclusivity(unchecked) var placed: [Int: (session: SessionHandle, index: Int?)] = [:]
     /// Codes reported about the connection without a session (each once).
-    var reportedCodes: [FindingCode] = []
+    @exclusivity(unchecked) var reportedCodes: [FindingCode] = []
     /// Whether a request of a session past `maxOpenSessions` (not tracked) came on the connection:
     /// its one tracked session is then not the only one (see ``BITSSessionTracker/soleSession(on:)``).
-    var carriedUntracked = false
+    @exclusivity(unchecked) var carriedUntracked = false
 
     /// Nothing known yet.
     init() {}
@@ -138,16 +139,19 @@ public final class BITSSessionTracker {
     @exclusivity(unchecked) var lastIdleSweep = CaptureTimestamp.zero
     /// Requests of sessions past `maxOpenSessions`, counted but not tracked.
     public internal(set) var untrackedRequests = 0
+    // The settings below are read on every request or answer. Set before the capture is fed, and
+    // each access instantaneous (never held across a call), so no access can overlap another on
+    // the tracker's one thread: the runtime check (a call each time) is dropped as above.
     /// Seconds of capture time a session may stay silent before it is ended (`bits.idleTimeoutSeconds`;
     /// live mode's `--idle-timeout`).
-    public var idleTimeoutSeconds: Int64
+    @exclusivity(unchecked) public var idleTimeoutSeconds: Int64
     /// Hears sessions start, progress and end (live mode).
-    public weak var observer: (any BITSSessionObserver)?
+    @exclusivity(unchecked) public weak var observer: (any BITSSessionObserver)?
     /// Gets every session once, final, when it leaves the tracker.
-    public var sink: (any BITSSessionSink)?
+    @exclusivity(unchecked) public var sink: (any BITSSessionSink)?
     /// Hears Fragment bodies and the server's verdict on each (`analyze --extract`). The connection
     /// analyzers forward body pieces to it; the tracker tells it what each Ack accepted.
-    public weak var bodyObserver: (any BITSBodyObserver)?
+    @exclusivity(unchecked) public weak var bodyObserver: (any BITSBodyObserver)?
 
     /// Creates a tracker.
     public init(limits: Limits.BITS = .init(), findings: any FindingSink) {
@@ -165,25 +169,22 @@ public final class BITSSessionTracker {
     // MARK: - Requests
 
     /// Records a BITS request and checks it against its session. Returns what answering it needs.
-    func request(_ observed: ObservedRequest) -> RequestHandle {
+    func request(_ head: HTTPRequestHead, _ observed: ObservedRequest) -> RequestHandle {
         reentry.enter("BITSSessionTracker.request")
         defer { reentry.leave() }
         advanceClock(observed.time)
-        let head = observed.head
         let connection = observed.connection
         let typeHeader = head.headers.valueBytes("BITS-Packet-Type")
         let type = typeHeader.map(BITSPacketType.init(headerBytes:)) ?? .unknown("")
-        var record = BITSRequestRecord(
+        let record = BITSRequestRecord(
             type: type, method: head.method, url: head.target, host: head.headers["Host"], time: observed.time,
-            connection: connection.id
+            connection: connection.id,
+            range: type == .fragment ? head.headers.valueBytes("Content-Range").flatMap(ContentRange.init(headerBytes:)) : nil,
+            contentLength: head.headers.valueBytes("Content-Length")?.withUnsafeBufferPointer(ContentRange.decimal),
+            bodyBytes: observed.bodyBytes, bodyGapBytes: observed.bodyGapBytes, contentName: head.headers["Content-Name"]
         )
-        record.contentLength = head.headers.valueBytes("Content-Length")?.withUnsafeBufferPointer(ContentRange.decimal)
-        record.bodyBytes = observed.bodyBytes
-        record.bodyGapBytes = observed.bodyGapBytes
-        record.contentName = head.headers["Content-Name"]
-        if type == .fragment { record.range = head.headers["Content-Range"].flatMap(ContentRange.init(headerValue:)) }
 
-        let sessionIDHeader = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace()
+        let sessionIDHeader = head.headers.trimmedValue("BITS-Session-Id")
         let sessionID = sessionIDHeader.flatMap { $0.isEmpty ? nil : $0 }
         var session: SessionHandle?
         switch type {
@@ -214,10 +215,9 @@ public final class BITSSessionTracker {
               time: record.time)
         checkFraming(head, record: record, hasTypeHeader: typeHeader != nil, session: session)
 
-        var handle = RequestHandle(session: session, record: record)
-        handle.requestKey = observed.requestKey
-        handle.requestEnd = observed.endTime
         guard let session else {
+            var handle = RequestHandle(session: nil, record: record, requestKey: observed.requestKey,
+                                       requestEnd: observed.endTime)
             // No session yet on this connection: keep Pings and the like until one appears.
             if type == .ping || sessionID == nil {
                 nextWaitingSerial += 1
@@ -227,11 +227,12 @@ public final class BITSSessionTracker {
             }
             return handle
         }
-        handle.expectedAtRequest = sessions[session].expectedOffset
-        handle.sessionNotes = sessionRulesOnRequest(record, carriedID: sessionID != nil, session: session)
+        let expectedAtRequest = sessions[session].expectedOffset
+        let notes = sessionRulesOnRequest(record, carriedID: sessionID != nil, session: session)
         let ended = sessions[session].record.closed || sessions[session].record.cancelled
+        var wasGap = false
         switch type {
-        case .fragment where !ended: handle.wasGap = checkFragment(record, session: session, observed: observed)
+        case .fragment where !ended: wasGap = checkFragment(record, session: session, head: head, complete: observed.complete)
         case .closeSession: checkClose(record, session: session)
         case .cancelSession: sessions[session].record.cancelled = true
         default: break
@@ -239,8 +240,11 @@ public final class BITSSessionTracker {
         if let name = record.contentName, sessions[session].record.contentName == nil {
             sessions[session].record.contentName = name
         }
-        handle.listIndex = attach(record, to: session, connection: connection)
-        return handle
+        let listIndex = attach(record, to: session, connection: connection)
+        // Made last, so that the record moves into it: a copy retains each of its strings.
+        return RequestHandle(session: session, listIndex: listIndex, record: record, expectedAtRequest: expectedAtRequest,
+                             wasGap: wasGap, requestKey: observed.requestKey, requestEnd: observed.endTime,
+                             sessionNotes: notes)
     }
 
     /// The session connection `id`'s latest request belonged to, if it is still open.
@@ -257,44 +261,46 @@ public final class BITSSessionTracker {
     // MARK: - Answers
 
     /// Processes the response to a request.
-    func response(_ head: HTTPResponseHead, time: CaptureTimestamp, to handle: RequestHandle) {
+    func response(_ head: HTTPResponseHead, time: CaptureTimestamp, to handle: consuming RequestHandle) {
         reentry.enter("BITSSessionTracker.response")
         defer { reentry.leave() }
         advanceClock(time)
-        var handle = resolved(handle)
-        var record = handle.record
-        record.status = head.status
-        record.ackTime = time
+        // The handle's record is answered in place: a copy of it retained each of its strings.
+        var handle = handle
+        resolve(&handle)
+        handle.record.status = head.status
+        handle.record.ackTime = time
         var accepted: Range<UInt64>?
         defer {
-            update(handle, with: record, time: time)
-            tellBodyObserver(handle, record: record, accepted: accepted, time: time)
-            if let session = handle.session { announce(record, in: session, time: time) }
+            update(handle, with: handle.record, time: time)
+            tellBodyObserver(handle, record: handle.record, accepted: accepted, time: time)
+            if let session = handle.session { announce(handle.record, in: session, time: time) }
         }
-        let id = record.connection
+        let id = handle.record.connection
         let session = handle.session
-        if record.type == .fragment, let session, sessions[session].outstandingFragments > 0 {
+        if handle.record.type == .fragment, let session, sessions[session].outstandingFragments > 0 {
             sessions[session].outstandingFragments -= 1
         }
         // Findings about a request still waiting for its session are held until one claims it.
         let sessionOpen = session.map { !sessions[$0].record.closed && !sessions[$0].record.cancelled } ?? false
-        let (found, success) = AckRules.answer(head, record: &record, wasGap: handle.wasGap, sessionOpen: sessionOpen)
+        let (found, success) = AckRules.answer(head, record: &handle.record, wasGap: handle.wasGap, sessionOpen: sessionOpen)
         for finding in found {
-            reportOrDefer(finding.kind, handle: &handle, session: session, connection: id, time: time, finding.message,
-                          advice: finding.advice)
+            reportOrDefer(finding.kind, waitingSerial: handle.waitingSerial, session: session, connection: id, time: time,
+                          finding.message, advice: finding.advice)
         }
-        checkFraming(head, time: time, handle: &handle, record: record, success: success)
-        if record.challenge {
-            if record.type == .createSession, let session { challenged(session) }
+        checkFraming(head, time: time, handle: handle, success: success)
+        if handle.record.challenge {
+            if handle.record.type == .createSession, let session { challenged(session) }
             return
         }
         guard let session else { return }
-        sessionRulesOnAnswer(head, record: record, success: success, notes: handle.sessionNotes, session: session, time: time)
-        switch record.type {
+        sessionRulesOnAnswer(head, record: handle.record, success: success, notes: handle.sessionNotes, session: session,
+                             time: time)
+        switch handle.record.type {
         case .createSession:
-            acknowledgeCreate(head, success: success, session: session, record: record, time: time)
+            acknowledgeCreate(head, success: success, session: session, record: handle.record, time: time)
         case .fragment:
-            accepted = acknowledgeFragment(head, handle: handle, record: record, session: session, time: time)
+            accepted = acknowledgeFragment(head, handle: handle, record: handle.record, session: session, time: time)
         case .closeSession:
             if success { sessions[session].record.closed = true }
         default:
@@ -316,7 +322,7 @@ public final class BITSSessionTracker {
         }
         let oneSided = lacksClientSide(connection.id)
         var found = activeSession(on: connection.id)
-        if let id = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace(), !id.isEmpty {
+        if let id = head.headers.trimmedValue("BITS-Session-Id"), !id.isEmpty {
             // Without the client's side, the Acks are all there is to know a session by.
             found = sessions.handle(forID: id)
                 ?? (oneSided ? sessionFromAck(id: id, head: head, connection: connection, time: time) : nil)
@@ -364,7 +370,8 @@ public final class BITSSessionTracker {
     /// record as listed.
     private func markUnanswered(_ handle: RequestHandle, time: CaptureTimestamp) -> (RequestHandle, BITSRequestRecord) {
         advanceClock(time)
-        let handle = resolved(handle)
+        var handle = handle
+        resolve(&handle)
         var record = handle.record
         record.unanswered = true
         update(handle, with: record, time: nil)
@@ -376,8 +383,7 @@ public final class BITSSessionTracker {
     }
 
     private func giveUp(_ handle: RequestHandle, responseLost: Bool, time: CaptureTimestamp) {
-        let (marked, record) = markUnanswered(handle, time: time)
-        var handle = marked
+        let (handle, record) = markUnanswered(handle, time: time)
         if responseLost {
             if let session = handle.session {
                 switch record.type {
@@ -397,21 +403,20 @@ public final class BITSSessionTracker {
             return
         }
         if let session = handle.session { announce(record, in: session, time: time) }
-        reportOrDefer(.missingAck, handle: &handle, session: handle.session, connection: record.connection, time: time,
+        reportOrDefer(.missingAck, waitingSerial: handle.waitingSerial, session: handle.session, connection: record.connection,
+                      time: time,
                       "\(record.type) sent at \(record.time.rfc3339(precision: .microseconds)) was never answered")
     }
 
-    /// The handle with its session filled in when its waiting request was claimed meanwhile, and
-    /// without it when the session left the tracker since.
-    private func resolved(_ handle: RequestHandle) -> RequestHandle {
-        var resolved = handle
-        if let session = handle.session, !sessions.contains(session) { resolved.session = nil }
+    /// Fills in the handle's session when its waiting request was claimed meanwhile, and clears it
+    /// when the session left the tracker since.
+    private func resolve(_ handle: inout RequestHandle) {
+        if let session = handle.session, !sessions.contains(session) { handle.session = nil }
         guard handle.session == nil, let serial = handle.waitingSerial,
               let place = connections[handle.record.connection]?.placed[serial], sessions.contains(place.session)
-        else { return resolved }
-        resolved.session = place.session
-        resolved.listIndex = place.index
-        return resolved
+        else { return }
+        handle.session = place.session
+        handle.listIndex = place.index
     }
 
     /// The session whose challenged Create-Session `record` repeats: the one of this connection, or
@@ -459,10 +464,9 @@ public final class BITSSessionTracker {
     /// Splits a BITS-Supported-Protocols value (GUIDs separated by spaces or commas).
     static func protocolList(_ value: String?) -> [String] {
         guard let value else { return [] }
-        // One GUID, the usual offer: the value itself, sharing its storage.
-        var text = value
-        // Searched in place: the UTF-8 view's generic search cost some 50 instructions a byte.
-        if !text.withUTF8({ $0.contains(where: FramingRules.isProtocolSeparator) }) { return value.isEmpty ? [] : [value] }
+        // One GUID, the usual offer: the value itself, sharing its storage. Searched in place: the
+        // UTF-8 view's generic search cost some 50 instructions a byte.
+        if !value.withUTF8Bytes({ $0.contains(where: FramingRules.isProtocolSeparator) }) { return value.isEmpty ? [] : [value] }
         // Split as bytes: splitting Characters runs grapheme breaking over every GUID.
         return value.utf8.split(whereSeparator: FramingRules.isProtocolSeparator)
             .map { String(decoding: $0, as: UTF8.self) }

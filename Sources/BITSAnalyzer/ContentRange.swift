@@ -29,23 +29,33 @@ public struct ContentRange: Hashable, Sendable {
     /// ranges, signs, non-digits, numbers past 64 bits, or `L < F` — each a
     /// `malformed-content-range`. A range past the total parses (that is `range-beyond-total`).
     public init?(headerValue: String) {
-        let parsed = Self.withASCII(headerValue) { bytes -> ContentRange? in
-            // Rebased buffers start at index 0.
-            let value = Self.trimmed(bytes)
-            guard value.count >= 6, Self.isBytesUnit(UnsafeBufferPointer(rebasing: value[0..<5])) else { return nil }
-            guard value[5] == UInt8(ascii: " ") || value[5] == UInt8(ascii: "=") else { return nil }
-            let spec = Self.trimmed(UnsafeBufferPointer(rebasing: value[6...]))
-            guard let dash = spec.firstIndex(of: UInt8(ascii: "-")), let slash = spec.firstIndex(of: UInt8(ascii: "/")),
-                  dash < slash,
-                  let first = Self.decimal(UnsafeBufferPointer(rebasing: spec[..<dash])),
-                  let last = Self.decimal(UnsafeBufferPointer(rebasing: spec[(dash + 1)..<slash])),
-                  let total = Self.decimal(UnsafeBufferPointer(rebasing: spec[(slash + 1)...])),
-                  last >= first
-            else { return nil }
-            return ContentRange(first: first, last: last, total: total)
-        }
-        guard let parsed else { return nil }
+        guard let parsed = Self.withASCII(headerValue, Self.parse) else { return nil }
         self = parsed
+    }
+
+    /// ``init(headerValue:)`` on a header value's bytes (``HTTPHeaders/valueBytes(_:)``), without
+    /// making a `String` of them: bytes that are not UTF-8 fail the parse either way (none is a
+    /// digit, a separator or a letter of `bytes`).
+    init?(headerBytes: ArraySlice<UInt8>) {
+        guard let parsed = headerBytes.withUnsafeBufferPointer(Self.parse) else { return nil }
+        self = parsed
+    }
+
+    /// Parses `bytes F-L/T` from a value's bytes.
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ContentRange? {
+        // Rebased buffers start at index 0.
+        let value = Self.trimmed(bytes)
+        guard value.count >= 6, Self.isBytesUnit(UnsafeBufferPointer(rebasing: value[0..<5])) else { return nil }
+        guard value[5] == UInt8(ascii: " ") || value[5] == UInt8(ascii: "=") else { return nil }
+        let spec = Self.trimmed(UnsafeBufferPointer(rebasing: value[6...]))
+        guard let dash = spec.firstIndex(of: UInt8(ascii: "-")), let slash = spec.firstIndex(of: UInt8(ascii: "/")),
+              dash < slash,
+              let first = Self.decimal(UnsafeBufferPointer(rebasing: spec[..<dash])),
+              let last = Self.decimal(UnsafeBufferPointer(rebasing: spec[(dash + 1)..<slash])),
+              let total = Self.decimal(UnsafeBufferPointer(rebasing: spec[(slash + 1)...])),
+              last >= first
+        else { return nil }
+        return ContentRange(first: first, last: last, total: total)
     }
 
     /// Parses a non-empty run of ASCII digits (surrounding spaces allowed) into a `UInt64`, or `nil`

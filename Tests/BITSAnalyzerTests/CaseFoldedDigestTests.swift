@@ -37,4 +37,55 @@ import Testing
         #expect("AB".caseFoldedDigest != "AB\u{0}".caseFoldedDigest)
         #expect("".caseFoldedDigest != "\u{0}".caseFoldedDigest)
     }
+
+    /// The digest as it was computed before it borrowed the bytes and copied the tail at once:
+    /// byte by byte into the tail word.
+    static func oldDigest(_ text: String) -> UInt64 {
+        var text = text
+        return text.withUTF8 { bytes in
+            let raw = UnsafeRawBufferPointer(bytes)
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            var offset = 0
+            while offset + 8 <= raw.count {
+                hash = (hash ^ String.lowerASCII(word: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+                    &* 0x0000_0100_0000_01B3
+                offset += 8
+            }
+            if offset < raw.count {
+                var tail: UInt64 = 0
+                for index in offset..<raw.count { tail |= UInt64(raw[index]) << UInt64(8 * (index - offset)) }
+                hash = (hash ^ String.lowerASCII(word: tail)) &* 0x0000_0100_0000_01B3
+            }
+            hash = (hash ^ UInt64(raw.count)) &* 0x0000_0100_0000_01B3
+            return hash ^ (hash >> 32)
+        }
+    }
+
+    @Test("the digest is what the byte-by-byte tail gave, for every length and many bytes")
+    func digestMatchesOldDigest() {
+        var generator = HeaderFastPathTests.Generator(state: 7)
+        var disagreeing: [String] = []
+        for length in 0...80 {
+            for _ in 0..<40 {
+                let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                // Small (inline) and large strings, ASCII and not, and a Substring made String.
+                for text in [String(decoding: bytes, as: UTF8.self), String(decoding: bytes.map { $0 & 0x7F }, as: UTF8.self),
+                             String(String(decoding: [0x41] + bytes.map { $0 & 0x7F }, as: UTF8.self).dropFirst())]
+                where text.caseFoldedDigest != Self.oldDigest(text) {
+                    disagreeing.append(text)
+                }
+            }
+        }
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(3))")
+    }
+
+    @Test("strings compare without ASCII case as the buffers do")
+    func stringComparison() {
+        let id = "{9CEBE8A6-D050-4D01-92A7-64FB66ABC9CF}"
+        #expect(id.equalsIgnoringASCIICase(id.lowercased()) && id.lowercased().equalsIgnoringASCIICase(id))
+        #expect(!id.equalsIgnoringASCIICase(String(id.dropLast())) && !id.equalsIgnoringASCIICase(id + " "))
+        #expect("Ack".equalsIgnoringASCIICase("aCK") && !"Ack".equalsIgnoringASCIICase("Acj") && "".equalsIgnoringASCIICase(""))
+        #expect(!"\u{C4}".equalsIgnoringASCIICase("\u{E4}"))
+        #expect(ArraySlice(id.utf8).equalsIgnoringASCIICase(id.lowercased()) && !ArraySlice(id.utf8).equalsIgnoringASCIICase("x"))
+    }
 }

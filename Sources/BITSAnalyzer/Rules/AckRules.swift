@@ -66,13 +66,13 @@ enum AckRules {
             session.record.rejected = true
             return ([], nil)
         }
-        guard let id = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace(), !id.isEmpty else {
+        guard let id = head.headers.trimmedValue("BITS-Session-Id"), !id.isEmpty else {
             return ([RuleFinding(.createAckMissingSessionID,
                                  "\(head.status) Ack to Create-Session without BITS-Session-Id")], nil)
         }
         var found: [RuleFinding] = []
         session.record.sessionID = id
-        let chosen = head.headers["BITS-Protocol"]?.trimmingASCIIWhitespace()
+        let chosen = head.headers.trimmedValue("BITS-Protocol")
         session.record.chosenProtocol = chosen
         let offered = session.record.supportedProtocols
         if chosen == nil || !offered.contains(where: { $0.equalsIgnoringASCIICase(chosen!) }) {
@@ -82,7 +82,7 @@ enum AckRules {
                                      chosen.map { "server chose \($0), client offered \(list)" }
                                          ?? "successful Create-Session Ack without BITS-Protocol"))
         }
-        if let host = head.headers["BITS-Host-Id"]?.trimmingASCIIWhitespace(), !host.isEmpty {
+        if let host = head.headers.trimmedValue("BITS-Host-Id"), !host.isEmpty {
             session.record.hostID = host
             session.record.hostIDFallbackTimeout = head.headers["BITS-Host-Id-Fallback-Timeout"]
                 .flatMap { ContentRange.decimal(Substring($0)) }
@@ -97,7 +97,7 @@ enum AckRules {
     static func fragment(
         _ head: HTTPResponseHead, record: BITSRequestRecord, expectedAtRequest: UInt64?, session: inout TrackedSession
     ) -> (findings: [RuleFinding], accepted: Range<UInt64>?) {
-        if let reply = head.headers["BITS-Reply-URL"]?.trimmingASCIIWhitespace(), !reply.isEmpty {
+        if let reply = head.headers.trimmedValue("BITS-Reply-URL"), !reply.isEmpty {
             session.record.replyURL = reply
         }
         guard head.status == 200 || head.status == 416 else { return ([], nil) }
@@ -138,8 +138,9 @@ enum AckRules {
 /// The rules only a session's end shows (`docs/findings.md`).
 enum EndRules {
     /// A session that ends neither closed nor cancelled: left open, every byte sent but not closed,
-    /// or still running when the capture ended.
-    static func end(_ session: TrackedSession) -> [RuleFinding] {
+    /// or still running when the capture ended. (`inout` though it only reads: the session table
+    /// lends a session in place for a change, and copies the whole of it for a read.)
+    static func end(_ session: inout TrackedSession) -> [RuleFinding] {
         let record = session.record
         let acknowledged = record.bytesAcknowledged ?? 0
         let total = record.totalLength.map(String.init) ?? "unknown"

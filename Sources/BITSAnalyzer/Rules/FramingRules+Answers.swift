@@ -62,7 +62,9 @@ extension FramingRules {
     /// A successful Create-Session Ack: its session ID's form, the encodings it accepts, and the
     /// IIS pattern (`Pragma: no-cache`, braced GUIDs).
     private static func createAck(_ head: HTTPResponseHead, into found: inout [RuleFinding], unlikeIIS: inout [String]) {
-        if let id = head.headers["BITS-Session-Id"]?.trimmingASCIIWhitespace(), !id.isEmpty {
+        // A braced GUID, the usual ID, is checked on the bytes; any other value as a String.
+        if let idBytes = head.headers.valueBytes("BITS-Session-Id"), !isBracedGUID(idBytes),
+           let id = head.headers.trimmedValue("BITS-Session-Id"), !id.isEmpty {
             if id.utf8.count > 100 {
                 found.append(RuleFinding(.malformedSessionID, "session ID of \(id.utf8.count) characters (limit 100)"))
                 unlikeIIS.append("a session ID that is not a GUID")
@@ -76,7 +78,7 @@ extension FramingRules {
             found.append(RuleFinding(.unsupportedEncoding, "Create-Session Ack advertises Accept-Encoding \(quoted(accepted)); "
                                          + "BITS fragments are sent as identity"))
         }
-        if !(head.headers.valueBytes("Pragma").map { $0.equalsIgnoringASCIICase("no-cache") } ?? false) {
+        if !(head.headers.valueBytes("Pragma").map { $0.equalsIgnoringASCIICase(lowercase: "no-cache") } ?? false) {
             unlikeIIS.append("a Create-Session Ack without Pragma: no-cache")
         }
     }

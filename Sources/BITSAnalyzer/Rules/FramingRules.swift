@@ -131,7 +131,7 @@ enum FramingRules {
     static func onlyIdentity(_ value: ArraySlice<UInt8>) -> Bool {
         value.forEachPiece(separatedBy: { $0 == UInt8(ascii: ",") }) { item in
             let name = item[..<(item.firstIndex(of: UInt8(ascii: ";")) ?? item.endIndex)].trimmingASCIIWhitespace()
-            return name.isEmpty || name.equalsIgnoringASCIICase("identity")
+            return name.isEmpty || name.equalsIgnoringASCIICase(lowercase: "identity")
         }
     }
 
@@ -154,10 +154,9 @@ enum FramingRules {
     /// names the local file, without a path); `nil` when it is not.
     static func contentNameProblem(_ name: String) -> String? {
         if name.utf16.count > contentNameLimit { return "is \(name.utf16.count) characters long (limit \(contentNameLimit))" }
-        var text = name
         // Over the bytes in place: a Set look-up, or a generic search of the UTF-8 view, per byte
         // cost some 2,000 instructions for every Content-Name of a busy server (docs/performance.md).
-        guard let bad = text.withUTF8({ bytes in bytes.first(where: isForbiddenInFileNames) }) else { return nil }
+        guard let bad = name.withUTF8Bytes({ bytes in bytes.first(where: isForbiddenInFileNames) }) else { return nil }
         return "contains '\(Character(Unicode.Scalar(bad)))', which Windows forbids in a file name"
     }
 
@@ -175,6 +174,9 @@ enum FramingRules {
         // The bytes borrowed in place (an array of them cost an allocation per Ack).
         id.utf8.withContiguousStorageIfAvailable(isBracedGUID) ?? Array(id.utf8).withUnsafeBufferPointer(isBracedGUID)
     }
+
+    /// ``isBracedGUID(_:)-(String)`` on a header value's bytes (no trimming: a GUID has no blanks).
+    static func isBracedGUID(_ bytes: ArraySlice<UInt8>) -> Bool { bytes.withUnsafeBufferPointer(isBracedGUID) }
 
     /// ``isBracedGUID(_:)-(String)`` on the bytes.
     private static func isBracedGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -76,7 +76,8 @@ enum RequestRules {
     }
 
     /// A Close-Session: bytes still unacknowledged, no fragment at all, a reply never fetched.
-    static func close(_ session: TrackedSession) -> [RuleFinding] {
+    /// (`inout` though it only reads: see ``EndRules/end(_:)``.)
+    static func close(_ session: inout TrackedSession) -> [RuleFinding] {
         let state = session.record
         // Without the server's side, how much it acknowledged is unknown.
         guard state.missingDirection != .serverToClient else { return [] }

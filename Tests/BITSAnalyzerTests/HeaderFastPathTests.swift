@@ -1,0 +1,141 @@
+import AnalyzerCore
+@testable import BITSAnalyzer
+import HTTP1Parser
+import Testing
+
+/// The byte-level readings of header values that replaced `String`-based ones give what the old
+/// readings gave, on many inputs, odd ones included (case, white space, overflow, junk bytes).
+@Suite struct HeaderFastPathTests {
+    /// A deterministic generator (SplitMix64), so that a failure can be replayed.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Content-Range values: well-formed ones in several spellings, and pieces of them put
+    /// together at random with junk (non-UTF-8 bytes, signs, blanks, numbers past 64 bits).
+    static func contentRangeSamples() -> [[UInt8]] {
+        let units = ["bytes", "BYTES", "Bytes", "byte", "bytesx", "items", "", "bÿtes"]
+        let separators = [" ", "=", "  ", "\t", "", ":"]
+        let numbers = ["0", "1", "338", "339", "18446744073709551615", "18446744073709551616", "0000000000000000000000000000000000000001",
+                       "00000000000000000000000000000000000000001", "", "+1", "-1", "1e3", " 7 ", "\t8", "*", "٣"]
+        var samples: [[UInt8]] = []
+        for unit in units {
+            for separator in separators {
+                for (first, last) in [("0", "338"), ("5", "5"), ("9", "1"), ("18446744073709551614", "18446744073709551615")] {
+                    for total in ["339", "*", "18446744073709551616", "0"] {
+                        samples.append(Array("\(unit)\(separator)\(first)-\(last)/\(total)".utf8))
+                        samples.append(Array(" \t\(unit)\(separator) \(first) - \(last) / \(total) \t".utf8))
+                    }
+                }
+            }
+        }
+        let pieces: [[UInt8]] = units.map { Array($0.utf8) } + separators.map { Array($0.utf8) } + numbers.map { Array($0.utf8) }
+            + [[0x2D], [0x2F], [0x2C], [0xFF], [0xC2], [0xE2, 0x80], [0x00], [0x80], [0xEF, 0xBF, 0xBD], [0x09], [0x20]]
+        var generator = Generator(state: 42)
+        for _ in 0..<20_000 {
+            var sample: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...9, using: &generator) { sample += pieces.randomElement(using: &generator)! }
+            samples.append(sample)
+        }
+        return samples
+    }
+
+    @Test("Content-Range read from bytes is what the String reading gave")
+    func contentRangeFromBytes() {
+        var disagreeing: [String] = []
+        for sample in Self.contentRangeSamples() {
+            let old = ContentRange(headerValue: String(decoding: sample, as: UTF8.self))
+            if ContentRange(headerBytes: sample[...]) != old { disagreeing.append("\(sample)") }
+            // A slice that does not start at index 0, as header values are.
+            let padded = [0x41] + sample + [0x42]
+            if ContentRange(headerBytes: padded[1..<(padded.count - 1)]) != old { disagreeing.append("slice \(sample)") }
+        }
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(5))")
+        #expect(ContentRange(headerBytes: Array("bytes 0-338/339".utf8)[...]) == ContentRange(first: 0, last: 338, total: 339))
+    }
+
+    /// Values around blanks: leading, trailing, inside, alone, next to combining marks and
+    /// prepended characters (where a String trim and a byte trim part ways), non-ASCII text.
+    static let trimSamples = [
+        "", " ", "\t", " \t ", "x", " x", "x ", "\tx\t", " x y ", "{9CEBE8A6-D050-4D01-92A7-64FB66ABC9CF}",
+        " {9cebe8a6-d050-4d01-92a7-64fb66abc9cf} ", " \u{301}x", "x \u{301}", "x\u{600} ", "\u{600} x", " é ", "\u{FEFF} x ",
+        "\r x \r", "a\u{200D} ", " \u{1F469}\u{200D}\u{1F4BB} ", "\u{0}", " \u{0} ",
+    ]
+
+    @Test("trimmed header values are what trimming the String gave", arguments: trimSamples)
+    func trimmedValues(value: String) {
+        let headers = HTTPHeaders([HTTPHeaderField(name: "BITS-Session-Id", value: value)])
+        #expect(headers.trimmedValue("BITS-Session-Id") == headers["BITS-Session-Id"]?.trimmingASCIIWhitespace())
+        #expect(headers.trimmedValue("bits-session-id") == headers["bits-session-id"]?.trimmingASCIIWhitespace())
+        #expect(headers.trimmedValue("BITS-Protocol") == nil)
+    }
+
+    /// The session-ID findings of a Create-Session Ack as the rule made them before the braced-GUID
+    /// fast path: from the trimmed `String`.
+    static func oldSessionIDFindings(_ value: String?) -> [String] {
+        guard let id = value?.trimmingASCIIWhitespace(), !id.isEmpty else { return [] }
+        if id.utf8.count > 100 { return ["session ID of \(id.utf8.count) characters (limit 100)"] }
+        if !FramingRules.isBracedGUID(id) { return ["session ID \(FramingRules.quoted(id)) is not a braced GUID"] }
+        return []
+    }
+
+    static let sessionIDSamples: [String?] = [
+        nil, "", " ", "{9CEBE8A6-D050-4D01-92A7-64FB66ABC9CF}", "{9cebe8a6-d050-4d01-92a7-64fb66abc9cf}",
+        " {9CEBE8A6-D050-4D01-92A7-64FB66ABC9CF}", "{9CEBE8A6-D050-4D01-92A7-64FB66ABC9CF}\t", "9CEBE8A6-D050-4D01-92A7-64FB66ABC9CF",
+        "{9CEBE8A6-D050-4D01-92A7-64FB66ABC9CG}", "{9CEBE8A6_D050-4D01-92A7-64FB66ABC9CF}", "{9CEBE8A6-D050-4D01-92A7-64FB66ABC9C}",
+        "{9CEBE8A6-D050-4D01-92A7-64FB66ABC9CFF}", "12345", String(repeating: "a", count: 100), String(repeating: "a", count: 101),
+        String(repeating: "é", count: 51), "{9CEBE8A6-D050-4D01-92A7-64FB66ABC9Cé}", " \u{301}{9CEBE8A6-D050-4D01-92A7-64FB66ABC9CF}",
+    ]
+
+    @Test("a Create-Session Ack's session ID is judged as the String reading judged it", arguments: sessionIDSamples)
+    func createAckSessionID(value: String?) {
+        var headers: HTTPHeaders = ["BITS-Packet-Type": "Ack", "Content-Length": "0", "Pragma": "no-cache"]
+        if let value { headers.append(name: "BITS-Session-Id", value: value) }
+        let head = HTTPResponseHead(version: .http11, status: 200, reason: "OK", headers: headers, headBytes: 100)
+        let record = BITSRequestRecord(type: .createSession, method: "BITS_POST", url: "/u", host: nil, time: .zero, connection: 1)
+        let found = FramingRules.answer(head, record: record, time: .zero, requestEnd: .zero, success: true,
+                                        firstOnConnection: false, partialClose: false)
+        #expect(found.filter { $0.kind == .malformedSessionID }.map(\.message) == Self.oldSessionIDFindings(value))
+    }
+
+    /// The lower-case literals compared against with ``equalsIgnoringASCIICase(lowercase:)``.
+    static let lowercaseLiterals: [StaticString] = ["ack", "ping", "fragment", "close-session", "create-session",
+                                                    "cancel-session", "identity", "no-cache", ""]
+
+    @Test("comparing with a lower-case literal is the case-blind comparison, on many spellings and junk")
+    func lowercaseLiteralComparison() {
+        var generator = Generator(state: 11)
+        var disagreeing: [String] = []
+        for literal in Self.lowercaseLiterals {
+            let text = literal.withUTF8Buffer { Array($0) }
+            var samples: [[UInt8]] = [text, text.map { $0 & ~0x20 }, text + [0x20], [0x20] + text, Array(text.dropLast()), []]
+            for _ in 0..<2_000 {
+                // Each byte kept, case-flipped, or replaced by a byte that folds close to it (@, [, `, {, non-ASCII).
+                samples.append(text.map { byte in
+                    switch UInt8.random(in: 0...5, using: &generator) {
+                    case 0: byte ^ 0x20
+                    case 1: [0x40, 0x5B, 0x60, 0x7B, 0xC1, 0xE1, 0x00].randomElement(using: &generator)!
+                    default: byte
+                    }
+                })
+            }
+            for sample in samples {
+                let padded = [0x41] + sample
+                let slice = padded[1...]
+                if slice.equalsIgnoringASCIICase(lowercase: literal) != slice.equalsIgnoringASCIICase(literal) {
+                    disagreeing.append("\(literal) \(sample)")
+                }
+            }
+        }
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(5))")
+        #expect(HeaderBytesTests.bytes("Create-Session").equalsIgnoringASCIICase(lowercase: "create-session"))
+        #expect(!HeaderBytesTests.bytes("Create-Sessiom").equalsIgnoringASCIICase(lowercase: "create-session"))
+    }
+}
