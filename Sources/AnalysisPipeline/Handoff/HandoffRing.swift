@@ -14,7 +14,7 @@ import Synchronization
 /// Bounded: at most ``Size/batches`` batches of ``Size/itemsPerBatch`` items (and about
 /// ``Size/bytesPerBatch`` kept bytes each) are in flight, so a slow consumer holds up the producer
 /// rather than letting memory grow. Items live in storage allocated once; the consumer only reads
-/// them, and the producer destroys them when it takes the batch back, so whatever they reference
+/// them (or changes plain fields of them in place), and the producer destroys them when it takes the batch back, so whatever they reference
 /// is freed on the thread that allocated it (freeing another thread's memory costs the allocator
 /// its locks).
 public final class HandoffRing<Item>: @unchecked Sendable {
@@ -117,7 +117,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     /// Batches the producer handed over (its own count of `handedOver`).
     @exclusivity(unchecked) private var handedOverByProducer = 0
     @exclusivity(unchecked) private var state = State.idle
-    private var consume: (borrowing Item, UnsafeRawBufferPointer) -> Void = { _, _ in }
+    private var consume: (UnsafeMutablePointer<Item>, UnsafeRawBufferPointer) -> Void = { _, _ in }
     private var afterBatch: () -> Int = { 0 }
     /// What the consumer's `afterBatch` returned for the last batch the producer took back: a
     /// progress figure of the consumer's (e.g. sessions so far) that the producer may read without
@@ -145,6 +145,15 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     /// and `afterBatch` after each batch (its result becomes ``consumerNote``). Until ``finish()``
     /// returns, whatever these closures touch belongs to the consumer thread.
     public func start(consume: @escaping (borrowing Item, UnsafeRawBufferPointer) -> Void,
+                      afterBatch: @escaping () -> Int = { 0 }) {
+        start(consumingInPlace: { item, bytes in consume(item.pointee, bytes) }, afterBatch: afterBatch)
+    }
+
+    /// Starts the consumer thread like ``start(consume:afterBatch:)``, handing `consume` each item
+    /// where it lies in its batch rather than a copy: the consumer thread owns the batch meanwhile,
+    /// so it may change the item (e.g. point a field into the kept bytes) before using it in place.
+    /// What the item references must stay as the producer made it: the producer destroys it.
+    public func start(consumingInPlace consume: @escaping (UnsafeMutablePointer<Item>, UnsafeRawBufferPointer) -> Void,
                       afterBatch: @escaping () -> Int = { 0 }) {
         precondition(state == .idle, "HandoffRing.start called twice")
         state = .running
@@ -187,7 +196,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         // can nap long without starving it (and leaves the core to others meanwhile).
         Self.wait(napping: Self.producerNapMicroseconds) { emptied.load(ordering: .acquiring) >= needed }
         writing = (writing + 1) % size.batches
-        // The consumer only read the batch's items: they are destroyed here, on the thread that made
+        // The consumer only read the batch's items (or changed plain fields): they are destroyed here, on the thread that made
         // them, where the allocator frees their memory fastest (freeing another thread's memory
         // costs the allocator's locks).
         consumerNote = ring[writing].note
@@ -230,7 +239,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
             Self.wait(napping: Self.consumerNapMicroseconds) { handedOver.load(ordering: .acquiring) >= taken }
             let batch = ring + reading
             let store = batch.pointee.keptBytes, items = batch.pointee.items
-            for index in 0..<batch.pointee.count { consume(items[index], store) }
+            for index in 0..<batch.pointee.count { consume(items + index, store) }
             batch.pointee.note = afterBatch()
             if batch.pointee.isLast { break }
             reading = (reading + 1) % size.batches
