@@ -78,19 +78,24 @@ public final class HandoffRing<Item>: @unchecked Sendable {
 
         /// Copies `run` after the kept bytes (growing the store if it does not fit: a run larger
         /// than a batch's room); says where it starts.
+        @inline(__always)
         mutating func keep(_ run: UnsafeRawBufferPointer) -> Int {
             let start = byteCount
-            if byteCapacity - byteCount < run.count {
-                let grown = max(2 * byteCapacity, byteCount + run.count)
-                let store = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
-                store.copyMemory(from: bytes, byteCount: byteCount)
-                bytes.deallocate()
-                bytes = store
-                byteCapacity = grown
-            }
+            if byteCapacity - byteCount < run.count { grow(toFit: run.count) }
             if let source = run.baseAddress { (bytes + byteCount).copyMemory(from: source, byteCount: run.count) }
             byteCount += run.count
             return start
+        }
+
+        /// Moves the kept bytes to a store with room for `count` more (out of line: rare).
+        @inline(never)
+        private mutating func grow(toFit count: Int) {
+            let grown = max(2 * byteCapacity, byteCount + count)
+            let store = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
+            store.copyMemory(from: bytes, byteCount: byteCount)
+            bytes.deallocate()
+            bytes = store
+            byteCapacity = grown
         }
 
         /// The kept bytes.
@@ -174,6 +179,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     }
 
     /// Keeps bytes in the producer's batch, for the next item; says where they start.
+    @inline(__always)
     public func keep(_ bytes: UnsafeRawBufferPointer) -> Int { ring[writing].keep(bytes) }
 
     /// Hands over what is added and waits until the consumer consumed it all and stopped. Calling
