@@ -7,18 +7,37 @@ import TCPReassembly
 /// packet order. Only plain values: a finding, which holds strings, travels as an unretained
 /// reference to a box the engine keeps until the run ends (``AnalysisEngine/relayedFindings``), so
 /// that copying an item is a copy of bytes, with no reference counting (an item with a counted
-/// reference in it cost an outlined copy and destroy, and a retain, per segment).
-enum DecodedHandoff {
-    /// A segment whose payload pointer is empty: its `payloadCount` captured bytes start at
-    /// `payloadStart` in the batch's bytes.
-    case segment(TCPSegment, payloadStart: Int, payloadCount: Int)
-    case finding(Unmanaged<FindingBox>)
+/// reference in it cost an outlined copy and destroy, and a retain, per segment). A struct, not an
+/// enum, so that the analysing thread can point the segment's payload into the batch's bytes where
+/// the item lies and reassemble it from there, without copying it out.
+struct DecodedHandoff {
+    /// The segment; its payload pointer is empty until the analysing thread sets it: its
+    /// `payloadCount` captured bytes start at `payloadStart` in the batch's bytes. Unused (all
+    /// zeros) for a finding.
+    var segment: TCPSegment
+    var payloadStart: Int
+    var payloadCount: Int
+    /// The finding handed over in the segment's stead, if this is one.
+    var finding: Unmanaged<FindingBox>?
 
     /// `segment`, its payload kept out of it at `payloadStart` (the reader reuses the packet's buffer).
     init(_ segment: TCPSegment, payloadStart: Int) {
-        var handed = segment
-        handed.payload = UnsafeRawBufferPointer(start: nil, count: 0)
-        self = .segment(handed, payloadStart: payloadStart, payloadCount: segment.payload.count)
+        self.segment = segment
+        self.segment.payload = UnsafeRawBufferPointer(start: nil, count: 0)
+        self.payloadStart = payloadStart
+        payloadCount = segment.payload.count
+        finding = nil
+    }
+
+    /// `finding` in its place among the segments.
+    init(finding: Unmanaged<FindingBox>) {
+        let nowhere = Endpoint(address: .v4(0), port: 0)
+        segment = TCPSegment(
+            source: nowhere, destination: nowhere, sequenceNumber: 0, acknowledgmentNumber: 0, flags: [], window: 0,
+            payload: UnsafeRawBufferPointer(start: nil, count: 0), payloadLength: 0, timestamp: .zero)
+        payloadStart = 0
+        payloadCount = 0
+        self.finding = finding
     }
 }
 
@@ -62,12 +81,13 @@ extension AnalysisEngine {
         let ring = HandoffRing<DecodedHandoff>()
         handoff = ring
         let reassembler = reassembler, decoder = decoder, findings = findings
-        ring.start(consume: { event, bytes in Self.replay(event, bytes: bytes, reassembler: reassembler, findings: findings) },
-                   afterBatch: count)
+        ring.start(consumingInPlace: { handed, bytes in
+            Self.replay(handed, bytes: bytes, reassembler: reassembler, findings: findings)
+        }, afterBatch: count)
         decoderFindings.relay = { [unowned self] finding in
             let box = FindingBox(finding)
             relayedFindings.append(box)
-            ring.append(.finding(Unmanaged.passUnretained(box)))
+            ring.append(DecodedHandoff(finding: Unmanaged.passUnretained(box)))
         }
         defer {
             ring.finish()
@@ -87,15 +107,16 @@ extension AnalysisEngine {
     /// The analysing thread's latest `count` (see ``run(_:readingThread:count:)``); 0 outside such a run.
     public var progressCount: Int { handoff?.consumerNote ?? 0 }
 
-    /// Reassembles one handed-over segment, or reports a handed-over finding, on the analysing thread.
-    private static func replay(_ handed: borrowing DecodedHandoff, bytes: UnsafeRawBufferPointer,
+    /// Reassembles one handed-over segment where it lies in its batch (its payload pointed into the
+    /// batch's `bytes` first), or reports a handed-over finding, on the analysing thread.
+    private static func replay(_ handed: UnsafeMutablePointer<DecodedHandoff>, bytes: UnsafeRawBufferPointer,
                                reassembler: TCPReassembler, findings: any FindingSink) {
-        switch handed {
-        case .segment(var segment, let start, let count):
-            if count > 0 { segment.payload = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)]) }
-            reassembler.process(segment)
-        case .finding(let box):
+        if let box = handed.pointee.finding {
             findings.report(box.takeUnretainedValue().finding)
+            return
         }
+        let start = handed.pointee.payloadStart, count = handed.pointee.payloadCount
+        if count > 0 { handed.pointee.segment.payload = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)]) }
+        reassembler.process(handed.pointee.segment)
     }
 }

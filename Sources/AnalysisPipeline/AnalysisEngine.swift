@@ -156,6 +156,7 @@ public struct CaptureStatistics: Hashable, Sendable {
     public init() {}
 
     /// Counts one packet.
+    @inline(__always)
     mutating func record(_ packet: CapturedPacket) {
         packets += 1
         capturedBytes += UInt64(packet.bytes.count)
@@ -165,7 +166,9 @@ public struct CaptureStatistics: Hashable, Sendable {
             let missing = UInt64(packet.originalLength - packet.bytes.count)
             uncapturedBytes = uncapturedBytes.saturatingAdding(missing)
         }
+        // One test for both times in the usual case: a time is known and this packet is not later.
+        if let last = lastTime, !(last < packet.timestamp) { return }
         if firstTime == nil { firstTime = packet.timestamp }
-        if lastTime.map({ $0 < packet.timestamp }) ?? true { lastTime = packet.timestamp }
+        lastTime = packet.timestamp
     }
 }

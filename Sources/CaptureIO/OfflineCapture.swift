@@ -132,9 +132,38 @@ public final class OfflineCapture: PacketSource {
     public func nextPacket() throws(CaptureError) -> CapturedPacket? {
         reentry.enter("OfflineCapture.nextPacket")
         defer { reentry.leave() }
+        // Nearly every call: a packet from the open libpcap handle. The rest (ends, failures,
+        // moving to the next capture) is left to `readOn`, out of line.
+        guard let pcap = openLibpcap, !isFinished else { return try readOn(after: nil) }
+        let result = pcap._withUnsafeGuaranteedRef { $0.next() }
+        guard case .packet(let packet) = result else { return try readOn(after: result) }
+        return delivering(packet)
+    }
+
+    /// Counts `packet` as read and notes its time.
+    @inline(__always)
+    private func delivering(_ packet: CapturedPacket) -> CapturedPacket {
+        packetsRead += 1
+        packetsReadInCapture += 1
+        lastTimestampInCapture = packet.timestamp
+        if timestampPrecision == .microseconds, packet.timestamp.nanoseconds % 1000 != 0 {
+            timestampPrecision = .nanoseconds
+        }
+        return packet
+    }
+
+    /// What ``nextPacket()`` returns when the open libpcap handle did not give a packet (`result`),
+    /// or there is none open (`nil`): deals with `result`, then reads on, opening and moving
+    /// through the captures as needed.
+    @inline(never)
+    private func readOn(after pending: PcapReadResult?) throws(CaptureError) -> CapturedPacket? {
+        var pending = pending
         while !isFinished {
             let result: PcapReadResult
-            if let pcap = openLibpcap {
+            if let given = pending {
+                result = given
+                pending = nil
+            } else if let pcap = openLibpcap {
                 result = pcap._withUnsafeGuaranteedRef { $0.next() }
             } else {
                 guard let handle = try currentHandle() else { continue }
@@ -143,13 +172,7 @@ public final class OfflineCapture: PacketSource {
             }
             switch result {
             case .packet(let packet):
-                packetsRead += 1
-                packetsReadInCapture += 1
-                lastTimestampInCapture = packet.timestamp
-                if timestampPrecision == .microseconds, packet.timestamp.nanoseconds % 1000 != 0 {
-                    timestampPrecision = .nanoseconds
-                }
-                return packet
+                return delivering(packet)
             case .end:
                 finishCapture()
             case .failed(let message):

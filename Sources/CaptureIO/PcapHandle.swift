@@ -96,41 +96,25 @@ final class PcapHandle {
     ///
     /// Lengths libpcap hands over are checked before the bytes are exposed: a captured length above
     /// the snapshot length, or bytes missing for a non-empty record, are reported as `.failed`.
+    /// What is rare (no packet, a failure) is out of line, so that the per-packet path carries none
+    /// of its set-up.
     func next() -> PcapReadResult {
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
         lastHeader = nil
         lastData = nil
-        switch pcap_next_ex(pcap, &header, &data) {
-        case 1:
-            lastHeader = header
-            lastData = data
-        case 0:
-            if let descriptor = waitDescriptor {
-                // Non-blocking live read found nothing: wait for the next packet, at most the timeout,
-                // so that the caller can check its stop conditions (and a break is seen promptly).
-                var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-                _ = poll(&request, 1, waitMilliseconds)
-            }
-            return .noPacketYet
-        case PCAP_ERROR_BREAK: return .end  // -2: end of a savefile
-        default: return .failed(stream?.failure ?? lastError)
-        }
+        let status = pcap_next_ex(pcap, &header, &data)
+        guard status == 1 else { return noPacket(status) }
+        lastHeader = header
+        lastData = data
         guard let record = header?.pointee else { return .failed("libpcap returned a packet without a header") }
         guard let captured = Int(exactly: record.caplen), let original = Int(exactly: record.len) else {
-            return .failed("packet length \(record.caplen) does not fit this machine")
+            return Self.lengthFailure(record.caplen)
         }
-        if captured > snapshotLength {
-            // libpcap keeps caplen within the snapshot length; re-read it in case it grew (a new
-            // pcapng section) before deciding the record cannot be trusted.
-            snapshotLength = Int(pcap_snapshot(pcap))
-            guard captured <= snapshotLength else {
-                return .failed("captured length \(captured) exceeds the snapshot length \(snapshotLength)")
-            }
-        }
-        guard data != nil || captured == 0 else {
-            return .failed("libpcap returned no bytes for a \(captured)-byte packet")
-        }
+        // libpcap keeps caplen within the snapshot length; re-read it in case it grew (a new pcapng
+        // section) before deciding the record cannot be trusted.
+        if captured > snapshotLength, let failure = recheckSnapshotLength(for: captured) { return failure }
+        guard data != nil || captured == 0 else { return Self.missingBytesFailure(captured) }
         let packet = CapturedPacket(
             timestamp: Self.timestamp(
                 seconds: Int64(record.ts.tv_sec),
@@ -145,6 +129,47 @@ final class PcapHandle {
             bytes: UnsafeRawBufferPointer(start: data, count: captured)
         )
         return .packet(packet)
+    }
+
+    /// What ``next()`` returns when `pcap_next_ex` gave `status`, not a packet: nothing yet (a live
+    /// read, after waiting for the next packet at most the timeout), the end, or a failure.
+    @inline(never)
+    private func noPacket(_ status: Int32) -> PcapReadResult {
+        switch status {
+        case 0:
+            if let descriptor = waitDescriptor {
+                // Non-blocking live read found nothing: wait for the next packet, at most the timeout,
+                // so that the caller can check its stop conditions (and a break is seen promptly).
+                var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(&request, 1, waitMilliseconds)
+            }
+            return .noPacketYet
+        case PCAP_ERROR_BREAK: return .end  // -2: end of a savefile
+        default: return .failed(stream?.failure ?? lastError)
+        }
+    }
+
+    /// Reads the snapshot length again for a packet that claims `captured` bytes, more than it was;
+    /// the failure to report when that is still more.
+    @inline(never)
+    private func recheckSnapshotLength(for captured: Int) -> PcapReadResult? {
+        snapshotLength = Int(pcap_snapshot(pcap))
+        guard captured <= snapshotLength else {
+            return .failed("captured length \(captured) exceeds the snapshot length \(snapshotLength)")
+        }
+        return nil
+    }
+
+    /// The failure for a captured length that does not fit an `Int`.
+    @inline(never)
+    private static func lengthFailure(_ captured: UInt32) -> PcapReadResult {
+        .failed("packet length \(captured) does not fit this machine")
+    }
+
+    /// The failure for a record of `captured` bytes that came without them.
+    @inline(never)
+    private static func missingBytesFailure(_ captured: Int) -> PcapReadResult {
+        .failed("libpcap returned no bytes for a \(captured)-byte packet")
     }
 
     /// Compiles `expression` for this capture's link type and installs it (`pcap_compile` +

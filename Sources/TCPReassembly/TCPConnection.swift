@@ -37,10 +37,15 @@ final class TCPConnection {
     /// one-sided, and the per-packet check is one load.
     @exclusivity(unchecked) private var bothDirectionsSeen = false
 
-    init(key: ConnectionKey, info: ConnectionInfo, consumer: (any StreamConsumer)?) {
+    /// Whether in-order segments take ``accept(_:length:at:direction:time:)``'s shortcut (tests
+    /// compare it with the general path).
+    private let takesShortcuts: Bool
+
+    init(key: ConnectionKey, info: ConnectionInfo, consumer: (any StreamConsumer)?, shortcuts: Bool = true) {
         self.key = key
         self.info = info
         self.consumer = consumer
+        takesShortcuts = shortcuts
         self.lastTime = info.firstTime
         halves = .allocate(capacity: 2)
         halves.initialize(repeating: HalfStream(), count: 2)
@@ -99,7 +104,10 @@ final class TCPConnection {
                     noteAcknowledgment(segment.acknowledgmentNumber, from: direction, time: time)
                 }
             }
-            skipHolesAcknowledged(by: segment.acknowledgmentNumber, direction: direction.reversed, time: time)
+            // Checked here, not in the call: most ACKs acknowledge nothing new.
+            if acknowledgesNewBytes(segment.acknowledgmentNumber, of: direction.reversed) {
+                skipHolesAcknowledged(by: segment.acknowledgmentNumber, direction: direction.reversed, time: time)
+            }
         }
         if segment.payloadLength > 0 {
             if halves[index].ended {
@@ -135,6 +143,13 @@ final class TCPConnection {
         let index = direction.rawValue
         let end = start + Int64(length)
         let next = halves[index].nextOffset
+        if takesShortcuts, start == next, halves[index].held.isEmpty {
+            // In order with nothing held (nearly every segment): all of it is new and goes out as it
+            // is; what the general path below concludes for it, without its bookkeeping.
+            deliverPart(of: payload, startingAt: start, range: start..<end, direction: direction, time: time)
+            endIfComplete(direction, time: time)
+            return
+        }
         if end <= next {
             halves[index].statistics.retransmittedBytes += UInt64(length)
             return
@@ -358,6 +373,15 @@ final class TCPConnection {
     /// held bytes become gaps and the held bytes are delivered; a hole at the tail, past everything
     /// captured, becomes a gap too. One sequence number past the data may be a FIN the capture
     /// missed, so a tail of one byte waits for more evidence (data beyond it, or the connection's end).
+    /// Whether `acknowledgment` reaches past what `direction` already had acknowledged: the first
+    /// checks of ``skipHolesAcknowledged(by:direction:time:)``, the only ones most ACKs get to.
+    @inline(__always)
+    private func acknowledgesNewBytes(_ acknowledgment: UInt32, of direction: FlowDirection) -> Bool {
+        let index = direction.rawValue
+        return halves[index].synchronized && !halves[index].ended
+            && halves[index].offset(of: acknowledgment) > halves[index].acknowledgedOffset
+    }
+
     private func skipHolesAcknowledged(
         by acknowledgment: UInt32,
         direction: FlowDirection,

@@ -21,10 +21,15 @@ public final class TCPReassembler {
     @exclusivity(unchecked) private var heldTotal = 0
     @exclusivity(unchecked) private var clock = CaptureTimestamp.zero
     @exclusivity(unchecked) private var lastSweep: CaptureTimestamp?
+    /// When the next expiry sweep is due (`lastSweep` plus the interval; the epoch until the first
+    /// packet, which sets `lastSweep`): the capture clock is compared with it once a packet.
+    @exclusivity(unchecked) private var nextSweep = CaptureTimestamp.zero
     /// Checks, in debug builds, that no consumer calls back into the reassembler (what makes the
     /// unchecked state above sound).
     @exclusivity(unchecked) private var reentry = ReentryGuard()
     private var totalLimitReported = false
+    /// Passed to every connection (see ``init(limits:factory:findings:shortcuts:)``).
+    private let takesShortcuts: Bool
     private var connectionLimitReported = false
     /// Recently used connections, direct-mapped by ``ConnectionKey/cacheSlot``: most packets find
     /// their connection here without hashing the key for the table (SipHash, ~300 instructions).
@@ -42,11 +47,18 @@ public final class TCPReassembler {
     ///   - limits: the bounds on connections and held bytes.
     ///   - factory: makes a consumer per connection and hears every connection's summary.
     ///   - findings: where `limit-*` findings go.
-    public init(
+    public convenience init(
         limits: Limits.Reassembly = .init(),
         factory: (any StreamConsumerFactory)?,
         findings: (any FindingSink)? = nil
     ) {
+        self.init(limits: limits, factory: factory, findings: findings, shortcuts: true)
+    }
+
+    /// A reassembler whose connections, without `shortcuts`, take the general path for every
+    /// in-order segment (tests compare the two).
+    init(limits: Limits.Reassembly, factory: (any StreamConsumerFactory)?, findings: (any FindingSink)?, shortcuts: Bool) {
+        takesShortcuts = shortcuts
         self.limits = limits
         self.factory = factory
         self.findings = findings
@@ -68,19 +80,30 @@ public final class TCPReassembler {
         defer { reentry.leave() }
         statistics.segments += 1
         if clock < segment.timestamp { clock = segment.timestamp }
-        sweepIfDue()
+        // Checked here, not in the call: nearly every packet comes before the next sweep is due.
+        if clock >= nextSweep { sweepIfDue() }
 
-        let key = ConnectionKey(segment.source, segment.destination)
-        let slot = key.cacheSlot
-        if let cached = recent[slot],
-           cached._withUnsafeGuaranteedRef({ $0.key == key && !startsNewConnection(segment, replacing: $0) }) {
-            // The common case: the connection borrowed from the cache, not retained.
-            cached._withUnsafeGuaranteedRef { feed(segment, to: $0) }
-        } else {
-            let current = lookUpOrOpen(key, segment: segment)
-            recent[slot] = Unmanaged.passUnretained(current)
-            feed(segment, to: current)
-        }
+        let sourceFold = ConnectionKey.fold(segment.source), destinationFold = ConnectionKey.fold(segment.destination)
+        let slot = ConnectionKey.cacheSlot(folded: sourceFold, destinationFold)
+        // The common case: the connection found in the cache and borrowed, not retained.
+        if let cached = recent[slot], cached._withUnsafeGuaranteedRef({
+            feedIfCached(segment, sourceFold, destinationFold, to: $0)
+        }) { return }
+        let current = lookUpOrOpen(ConnectionKey(segment.source, segment.destination), segment: segment)
+        recent[slot] = Unmanaged.passUnretained(current)
+        feed(segment, to: current)
+    }
+
+    /// Feeds `segment` (its endpoints folded as given) to `cached` if it is the segment's
+    /// connection and the segment does not start a new one; says whether it did.
+    private func feedIfCached(
+        _ segment: TCPSegment, _ sourceFold: UInt64, _ destinationFold: UInt64, to cached: TCPConnection
+    ) -> Bool {
+        guard cached.key.connects(segment.source, folded: sourceFold, segment.destination, folded: destinationFold),
+              !startsNewConnection(segment, replacing: cached)
+        else { return false }
+        feed(segment, to: cached)
+        return true
     }
 
     /// Feeds `segment` to its connection and keeps the held bytes within the limits.
@@ -89,7 +112,9 @@ public final class TCPReassembler {
         let heldBefore = connection.heldBytes
         connection.process(segment)
         heldTotal += connection.heldBytes - heldBefore
-        enforceHeldLimits(on: connection, time: segment.timestamp)
+        statistics.peakHeldBytes = max(statistics.peakHeldBytes, heldTotal)
+        // Checked here, not in the call: most connections hold nothing, most of the time.
+        if heldLimitsExceeded(by: connection) { enforceHeldLimits(on: connection, time: segment.timestamp) }
     }
 
     /// The connection of `key` from the table, or a new one when there is none or `segment` starts
@@ -158,6 +183,7 @@ public final class TCPReassembler {
 
     /// A fresh SYN on a known key starts a new connection when the old one is closing, or when the
     /// SYN's initial sequence number differs from the one the old connection started with.
+    @inline(__always)
     private func startsNewConnection(_ segment: TCPSegment, replacing existing: TCPConnection) -> Bool {
         guard segment.flags.contains(.syn), !segment.flags.contains(.ack) else { return false }
         if existing.isClosing { return true }
@@ -186,7 +212,8 @@ public final class TCPReassembler {
         nextConnectionID += 1
         statistics.connections += 1
         if !handshake { statistics.midstreamPickups += 1 }
-        let connection = TCPConnection(key: key, info: info, consumer: factory?.makeConsumer(for: info))
+        let connection = TCPConnection(
+            key: key, info: info, consumer: factory?.makeConsumer(for: info), shortcuts: takesShortcuts)
         table[key] = connection
         statistics.peakConnections = max(statistics.peakConnections, table.count)
         return connection
@@ -245,8 +272,17 @@ public final class TCPReassembler {
         return result
     }
 
+    /// Whether `connection`, or all connections together, hold more than the limits allow.
+    @inline(__always)
+    private func heldLimitsExceeded(by connection: TCPConnection) -> Bool {
+        connection.heldBytes > limits.maxHeldBytesPerConnection
+            || connection.heldSegments > limits.maxHeldSegmentsPerConnection
+            || heldTotal > limits.maxHeldBytesTotal
+    }
+
+    /// Skips holes of `connection` until it, and all connections together, hold no more than the
+    /// limits allow; reports the first hit of each limit.
     private func enforceHeldLimits(on connection: TCPConnection, time: CaptureTimestamp) {
-        statistics.peakHeldBytes = max(statistics.peakHeldBytes, heldTotal)
         if connection.heldBytes > limits.maxHeldBytesPerConnection
             || connection.heldSegments > limits.maxHeldSegmentsPerConnection
         {
@@ -295,10 +331,12 @@ public final class TCPReassembler {
         let interval = max(1, limits.closeLingerSeconds)
         guard let last = lastSweep else {
             lastSweep = clock
+            nextSweep = clock.adding(seconds: interval)
             return
         }
         guard clock >= last.adding(seconds: interval) else { return }
         lastSweep = clock
+        nextSweep = clock.adding(seconds: interval)
         var expired: [(TCPConnection, ConnectionEnd)] = []
         for connection in table.values {
             if case .closing(let since) = connection.phase, clock >= since.adding(seconds: limits.closeLingerSeconds) {

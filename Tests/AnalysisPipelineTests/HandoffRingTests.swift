@@ -80,4 +80,28 @@ import Testing
         ring.finish()
         #expect(consumed == 0)
     }
+
+    @Test("consumed in place: every item where it lies, in order, its bytes intact after it was changed")
+    func inPlace() {
+        let size = HandoffRing<Item>.Size(batches: 3, itemsPerBatch: 5, bytesPerBatch: 64)
+        let ring = HandoffRing<Item>(size: size)
+        nonisolated(unsafe) var numbers: [Int] = []
+        nonisolated(unsafe) var bytesOK = true
+        ring.start(consumingInPlace: { item, bytes in
+            // What the analysing thread does: point a field into the kept bytes, then read it back.
+            item.pointee.start += item.pointee.count
+            let end = item.pointee.start
+            let kept = bytes[(end - item.pointee.count)..<end]
+            if kept.contains(where: { $0 != UInt8(truncatingIfNeeded: item.pointee.number) }) { bytesOK = false }
+            numbers.append(item.pointee.number)
+        })
+        for number in 0..<1_000 {
+            let payload = [UInt8](repeating: UInt8(truncatingIfNeeded: number), count: number % 23)
+            let start = payload.isEmpty ? 0 : payload.withUnsafeBytes { ring.keep($0) }
+            ring.append(Item(number: number, start: start, count: payload.count))
+        }
+        ring.finish()
+        #expect(numbers == Array(0..<1_000))
+        #expect(bytesOK)
+    }
 }

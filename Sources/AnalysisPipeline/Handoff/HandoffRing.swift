@@ -14,7 +14,7 @@ import Synchronization
 /// Bounded: at most ``Size/batches`` batches of ``Size/itemsPerBatch`` items (and about
 /// ``Size/bytesPerBatch`` kept bytes each) are in flight, so a slow consumer holds up the producer
 /// rather than letting memory grow. Items live in storage allocated once; the consumer only reads
-/// them, and the producer destroys them when it takes the batch back, so whatever they reference
+/// them (or changes plain fields of them in place), and the producer destroys them when it takes the batch back, so whatever they reference
 /// is freed on the thread that allocated it (freeing another thread's memory costs the allocator
 /// its locks).
 public final class HandoffRing<Item>: @unchecked Sendable {
@@ -78,19 +78,24 @@ public final class HandoffRing<Item>: @unchecked Sendable {
 
         /// Copies `run` after the kept bytes (growing the store if it does not fit: a run larger
         /// than a batch's room); says where it starts.
+        @inline(__always)
         mutating func keep(_ run: UnsafeRawBufferPointer) -> Int {
             let start = byteCount
-            if byteCapacity - byteCount < run.count {
-                let grown = max(2 * byteCapacity, byteCount + run.count)
-                let store = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
-                store.copyMemory(from: bytes, byteCount: byteCount)
-                bytes.deallocate()
-                bytes = store
-                byteCapacity = grown
-            }
+            if byteCapacity - byteCount < run.count { grow(toFit: run.count) }
             if let source = run.baseAddress { (bytes + byteCount).copyMemory(from: source, byteCount: run.count) }
             byteCount += run.count
             return start
+        }
+
+        /// Moves the kept bytes to a store with room for `count` more (out of line: rare).
+        @inline(never)
+        private mutating func grow(toFit count: Int) {
+            let grown = max(2 * byteCapacity, byteCount + count)
+            let store = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
+            store.copyMemory(from: bytes, byteCount: byteCount)
+            bytes.deallocate()
+            bytes = store
+            byteCapacity = grown
         }
 
         /// The kept bytes.
@@ -117,7 +122,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     /// Batches the producer handed over (its own count of `handedOver`).
     @exclusivity(unchecked) private var handedOverByProducer = 0
     @exclusivity(unchecked) private var state = State.idle
-    private var consume: (borrowing Item, UnsafeRawBufferPointer) -> Void = { _, _ in }
+    private var consume: (UnsafeMutablePointer<Item>, UnsafeRawBufferPointer) -> Void = { _, _ in }
     private var afterBatch: () -> Int = { 0 }
     /// What the consumer's `afterBatch` returned for the last batch the producer took back: a
     /// progress figure of the consumer's (e.g. sessions so far) that the producer may read without
@@ -151,6 +156,15 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     /// returns, whatever these closures touch belongs to the consumer thread.
     public func start(consume: @escaping (borrowing Item, UnsafeRawBufferPointer) -> Void,
                       afterBatch: @escaping () -> Int = { 0 }) {
+        start(consumingInPlace: { item, bytes in consume(item.pointee, bytes) }, afterBatch: afterBatch)
+    }
+
+    /// Starts the consumer thread like ``start(consume:afterBatch:)``, handing `consume` each item
+    /// where it lies in its batch rather than a copy: the consumer thread owns the batch meanwhile,
+    /// so it may change the item (e.g. point a field into the kept bytes) before using it in place.
+    /// What the item references must stay as the producer made it: the producer destroys it.
+    public func start(consumingInPlace consume: @escaping (UnsafeMutablePointer<Item>, UnsafeRawBufferPointer) -> Void,
+                      afterBatch: @escaping () -> Int = { 0 }) {
         precondition(state == .idle, "HandoffRing.start called twice")
         state = .running
         self.consume = consume
@@ -170,6 +184,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     }
 
     /// Keeps bytes in the producer's batch, for the next item; says where they start.
+    @inline(__always)
     public func keep(_ bytes: UnsafeRawBufferPointer) -> Int { ring[writing].keep(bytes) }
 
     /// Hands over what is added and waits until the consumer consumed it all and stopped. Calling
@@ -192,7 +207,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         // can nap long without starving it (and leaves the core to others meanwhile).
         Self.wait(napping: Self.producerNapMicroseconds) { emptied.load(ordering: .acquiring) >= needed }
         writing = (writing + 1) % size.batches
-        // The consumer only read the batch's items: they are destroyed here, on the thread that made
+        // The consumer only read the batch's items (or changed plain fields): they are destroyed here, on the thread that made
         // them, where the allocator frees their memory fastest (freeing another thread's memory
         // costs the allocator's locks).
         consumerNote = ring[writing].note
@@ -235,7 +250,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
             Self.wait(napping: consumerNap) { handedOver.load(ordering: .acquiring) >= taken }
             let batch = ring + reading
             let store = batch.pointee.keptBytes, items = batch.pointee.items
-            for index in 0..<batch.pointee.count { consume(items[index], store) }
+            for index in 0..<batch.pointee.count { consume(items + index, store) }
             batch.pointee.note = afterBatch()
             if batch.pointee.isLast { break }
             reading = (reading + 1) % size.batches

@@ -3,42 +3,45 @@ public struct LinkType: RawRepresentable, Hashable, Sendable, CustomStringConver
     /// The `DLT_*` number.
     public var rawValue: Int32
     /// Wraps a `DLT_*` number.
-    public init(rawValue: Int32) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: Int32) { self.rawValue = rawValue }
+
+    // The link types are computed and inlinable, not stored: a stored `static let` is a global
+    // whose every use from another module called its lazy accessor (the decoder checks one a packet).
 
     /// BSD loopback: a 4-byte address family in the capturing host's byte order.
-    public static let null = LinkType(rawValue: 0)
+    @inlinable public static var null: LinkType { LinkType(rawValue: 0) }
     /// Ethernet II (and 802.3), possibly with 802.1Q / QinQ tags.
-    public static let ethernet = LinkType(rawValue: 1)
+    @inlinable public static var ethernet: LinkType { LinkType(rawValue: 1) }
     /// Raw IP, as libpcap numbers it on Linux and most systems (`DLT_RAW`).
-    public static let raw = LinkType(rawValue: 12)
+    @inlinable public static var raw: LinkType { LinkType(rawValue: 12) }
     /// Raw IP as OpenBSD numbers `DLT_RAW`.
-    public static let rawOpenBSD = LinkType(rawValue: 14)
+    @inlinable public static var rawOpenBSD: LinkType { LinkType(rawValue: 14) }
     /// `LINKTYPE_RAW` as written in files; libpcap normally maps it to ``raw``.
-    public static let linktypeRaw = LinkType(rawValue: 101)
+    @inlinable public static var linktypeRaw: LinkType { LinkType(rawValue: 101) }
     /// OpenBSD loopback: a 4-byte address family in network byte order.
-    public static let loop = LinkType(rawValue: 108)
+    @inlinable public static var loop: LinkType { LinkType(rawValue: 108) }
     /// Linux cooked capture v1 (`tcpdump -i any` before libpcap 1.10).
-    public static let linuxSLL = LinkType(rawValue: 113)
+    @inlinable public static var linuxSLL: LinkType { LinkType(rawValue: 113) }
     /// Raw IPv4.
-    public static let ipv4 = LinkType(rawValue: 228)
+    @inlinable public static var ipv4: LinkType { LinkType(rawValue: 228) }
     /// Raw IPv6.
-    public static let ipv6 = LinkType(rawValue: 229)
+    @inlinable public static var ipv6: LinkType { LinkType(rawValue: 229) }
     /// Linux cooked capture v2 (`tcpdump -i any` with libpcap 1.10 and later).
-    public static let linuxSLL2 = LinkType(rawValue: 276)
+    @inlinable public static var linuxSLL2: LinkType { LinkType(rawValue: 276) }
     /// PPP (RFC 1661), with or without the RFC 1662 address and control bytes `FF 03`.
-    public static let ppp = LinkType(rawValue: 9)
+    @inlinable public static var ppp: LinkType { LinkType(rawValue: 9) }
     /// PPP in HDLC-like framing (`LINKTYPE_PPP_HDLC` 50, libpcap's `DLT_PPP_SERIAL`); may hold Cisco HDLC.
-    public static let pppSerial = LinkType(rawValue: 50)
+    @inlinable public static var pppSerial: LinkType { LinkType(rawValue: 50) }
     /// Cisco HDLC (`LINKTYPE_C_HDLC` 104): address, control, then an EtherType.
-    public static let ciscoHDLC = LinkType(rawValue: 104)
+    @inlinable public static var ciscoHDLC: LinkType { LinkType(rawValue: 104) }
     /// IEEE 802.11 frames with no radio header (`LINKTYPE_IEEE802_11` 105).
-    public static let ieee80211 = LinkType(rawValue: 105)
+    @inlinable public static var ieee80211: LinkType { LinkType(rawValue: 105) }
     /// IEEE 802.11 frames after a radiotap header (`LINKTYPE_IEEE802_11_RADIOTAP` 127).
-    public static let ieee80211Radiotap = LinkType(rawValue: 127)
+    @inlinable public static var ieee80211Radiotap: LinkType { LinkType(rawValue: 127) }
     /// A Per-Packet Information header, then a frame of the link type it names (`LINKTYPE_PPI` 192).
-    public static let ppi = LinkType(rawValue: 192)
+    @inlinable public static var ppi: LinkType { LinkType(rawValue: 192) }
     /// Linux netfilter log records (`LINKTYPE_NFLOG` 239): a header, then TLVs, one holding the packet.
-    public static let nflog = LinkType(rawValue: 239)
+    @inlinable public static var nflog: LinkType { LinkType(rawValue: 239) }
 
     /// A short name, e.g. `EN10MB`, as tcpdump prints it, or `DLT n` for others.
     public var description: String {

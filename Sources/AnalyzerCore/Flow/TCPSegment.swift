@@ -3,24 +3,27 @@ public struct TCPFlags: OptionSet, Hashable, Sendable {
     /// The flag bits as on the wire (byte 13 of the TCP header).
     public var rawValue: UInt8
     /// Wraps a raw flag byte.
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    // The flags are computed and inlinable, not stored: a stored `static let` is a global whose
+    // every use from another module called its lazy accessor (reassembly tests four flags a packet).
 
     /// No more data from sender.
-    public static let fin = TCPFlags(rawValue: 0x01)
+    @inlinable public static var fin: TCPFlags { TCPFlags(rawValue: 0x01) }
     /// Synchronise sequence numbers.
-    public static let syn = TCPFlags(rawValue: 0x02)
+    @inlinable public static var syn: TCPFlags { TCPFlags(rawValue: 0x02) }
     /// Reset the connection.
-    public static let rst = TCPFlags(rawValue: 0x04)
+    @inlinable public static var rst: TCPFlags { TCPFlags(rawValue: 0x04) }
     /// Push function.
-    public static let psh = TCPFlags(rawValue: 0x08)
+    @inlinable public static var psh: TCPFlags { TCPFlags(rawValue: 0x08) }
     /// Acknowledgment field is significant.
-    public static let ack = TCPFlags(rawValue: 0x10)
+    @inlinable public static var ack: TCPFlags { TCPFlags(rawValue: 0x10) }
     /// Urgent pointer field is significant.
-    public static let urg = TCPFlags(rawValue: 0x20)
+    @inlinable public static var urg: TCPFlags { TCPFlags(rawValue: 0x20) }
     /// ECN echo.
-    public static let ece = TCPFlags(rawValue: 0x40)
+    @inlinable public static var ece: TCPFlags { TCPFlags(rawValue: 0x40) }
     /// Congestion window reduced.
-    public static let cwr = TCPFlags(rawValue: 0x80)
+    @inlinable public static var cwr: TCPFlags { TCPFlags(rawValue: 0x80) }
 }
 
 /// A decoded TCP segment, as the packet decoder hands it to reassembly.
