@@ -368,11 +368,6 @@ final class TCPConnection {
     /// number, not proof of lost bytes.
     static let maxAcknowledgedJump: Int64 = 65_535 << 14
 
-    /// The receiver acknowledged bytes up to `acknowledgment`: it has them, so they will never be
-    /// sent again and any of them the capture lacks is lost for good (Zeek's rule). Holes before
-    /// held bytes become gaps and the held bytes are delivered; a hole at the tail, past everything
-    /// captured, becomes a gap too. One sequence number past the data may be a FIN the capture
-    /// missed, so a tail of one byte waits for more evidence (data beyond it, or the connection's end).
     /// Whether `acknowledgment` reaches past what `direction` already had acknowledged: the first
     /// checks of ``skipHolesAcknowledged(by:direction:time:)``, the only ones most ACKs get to.
     @inline(__always)
@@ -382,6 +377,11 @@ final class TCPConnection {
             && halves[index].offset(of: acknowledgment) > halves[index].acknowledgedOffset
     }
 
+    /// The receiver acknowledged bytes up to `acknowledgment`: it has them, so they will never be
+    /// sent again and any of them the capture lacks is lost for good (Zeek's rule). Holes before
+    /// held bytes become gaps and the held bytes are delivered; a hole at the tail, past everything
+    /// captured, becomes a gap too. One sequence number past the data may be a FIN the capture
+    /// missed, so a tail of one byte waits for more evidence (data beyond it, or the connection's end).
     private func skipHolesAcknowledged(
         by acknowledgment: UInt32,
         direction: FlowDirection,
