@@ -109,7 +109,7 @@ enum TimelineJSON {
         for connection in session.connections { json.int(Int64(connection)) }
         json.endArray()
         json.key("state"); json.string(session.state.rawValue)
-        json.key("state_reason"); json.string(session.stateReason)
+        json.member("state_reason", session.stateReason) { $0.string($1) }
         json.key("protocol"); json.string(session.chosenProtocol)
         json.key("supported_protocols"); json.beginArray()
         for offered in session.supportedProtocols { json.string(offered) }
@@ -117,8 +117,8 @@ enum TimelineJSON {
         json.key("total_length"); json.uint(session.totalLength)
         json.key("bytes_acknowledged"); json.uint(session.bytesAcknowledged)
         json.key("content_name"); json.string(session.contentName)
-        json.key("reply_url"); json.string(session.replyURL)
-        json.key("host_id"); json.string(session.hostID)
+        json.member("reply_url", session.replyURL) { $0.string($1) }
+        json.member("host_id", session.hostID) { $0.string($1) }
         json.key("create_seen"); json.bool(session.createSeen)
         json.key("first_time"); time(session.firstTime)
         json.key("last_time"); time(session.lastTime)
@@ -167,28 +167,32 @@ enum TimelineJSON {
         json.key("time"); time(request.time)
         json.key("connection"); json.int(Int64(request.connection))
         json.key("host"); json.string(request.host)
-        json.key("status")
-        if let status = request.status { json.int(Int64(status)) } else { json.null() }
+        json.member("status", request.status) { $0.int(Int64($1)) }
         json.key("ack_time"); time(request.ackTime)
-        json.key("range")
         if let range = request.range {
-            json.beginObject()
+            json.key("range"); json.beginObject()
             json.key("first"); json.uint(range.first)
             json.key("last"); json.uint(range.last)
             json.key("total"); json.uint(range.total)
             json.endObject()
         } else {
-            json.null()
+            json.nullMembers("range")
         }
         json.key("content_length"); json.uint(request.contentLength)
         json.key("body_bytes"); json.uint(request.bodyBytes)
         json.key("body_gap_bytes"); json.uint(request.bodyGapBytes)
-        json.key("received"); json.uint(request.received)
-        json.key("error_code"); json.string(request.errorCode?.description)
-        json.key("error_name"); json.string(request.errorCode?.name)
-        json.key("error_meaning"); json.string(request.errorCode?.meaning)
-        json.key("error_context"); json.string(request.errorContext)
-        json.key("error_context_name"); json.string(request.errorContext.flatMap { BITSErrorContext(headerValue: $0)?.name })
+        json.member("received", request.received) { $0.uint($1) }
+        if request.errorCode == nil, request.errorContext == nil {
+            // Almost every request: the five members as one kept piece.
+            json.nullMembers("error_code error_name error_meaning error_context error_context_name")
+        } else {
+            json.key("error_code"); json.string(request.errorCode?.description)
+            json.key("error_name"); json.string(request.errorCode?.name)
+            json.key("error_meaning"); json.string(request.errorCode?.meaning)
+            json.key("error_context"); json.string(request.errorContext)
+            json.key("error_context_name")
+            json.string(request.errorContext.flatMap { BITSErrorContext(headerValue: $0)?.name })
+        }
         json.key("challenge"); json.bool(request.challenge)
         json.key("answered"); json.bool(!request.unanswered && request.status != nil)
         json.endObject()
