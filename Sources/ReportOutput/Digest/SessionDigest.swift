@@ -42,6 +42,9 @@ public struct SessionDigest: Sendable {
         private let box: SessionBox
         /// The session.
         var session: BITSSession { box.session }
+        /// The session's ``BITSSession/number``, kept here so that ranking reads no session out of
+        /// its box (a copy of its twenty-odd fields, retained and released, at each comparison).
+        let number: Int
         /// Order of adding: the last tie-break, for sessions of the same number.
         let sequence: Int
         /// The most severe of its finding codes; `nil` without findings.
@@ -51,6 +54,7 @@ public struct SessionDigest: Sendable {
 
         init(session: BITSSession, sequence: Int, severity: Severity?, codes: Int) {
             self.box = SessionBox(session)
+            self.number = session.number
             self.sequence = sequence
             self.severity = severity
             self.codes = codes
@@ -58,7 +62,7 @@ public struct SessionDigest: Sendable {
 
         /// First seen first.
         static func earlier(_ a: Kept, _ b: Kept) -> Bool {
-            a.session.number != b.session.number ? a.session.number < b.session.number : a.sequence < b.sequence
+            a.number != b.number ? a.number < b.number : a.sequence < b.sequence
         }
 
         /// Highest severity, then most codes, then first seen.
