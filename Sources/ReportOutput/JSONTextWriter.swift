@@ -280,14 +280,20 @@ public struct JSONTextWriter: ~Copyable {
     }
 
     /// An endpoint as its ``Endpoint/description`` string, or `null`; an IPv4 one is written in
-    /// place without making the `String`.
+    /// place without making the `String` (three a session).
     public mutating func endpoint(_ value: Endpoint?) {
         guard let value else { return null() }
-        guard case .v4 = value.address else { return string(value.description) }
+        guard case .v4(let address) = value.address else { return string(value.description) }
         beforeValue()
-        reserve(Endpoint.maximumIPv4TextLength + 2)
+        // The text of ``Endpoint/writeIPv4Text(to:)``, from digit pairs (``writeDecimal(_:to:)``),
+        // which may need room for a whole number's digits after the last colon.
+        reserve(Endpoint.maximumIPv4TextLength + 2 + DecimalText.maximumDigits)
         put(UInt8(ascii: "\""))
-        count += value.writeIPv4Text(to: base + count) ?? 0
+        for octet in 0..<4 {
+            count += Self.writeDecimal(UInt64(address >> UInt32(24 - 8 * octet) & 0xFF), to: base + count)
+            put(octet == 3 ? UInt8(ascii: ":") : UInt8(ascii: "."))
+        }
+        count += Self.writeDecimal(UInt64(value.port), to: base + count)
         put(UInt8(ascii: "\""))
     }
 
@@ -411,15 +417,17 @@ public struct JSONTextWriter: ~Copyable {
     @inline(__always)
     private var innermostIsArray: Bool { isArray & (1 << UInt64(depth - 1)) != 0 }
 
+    /// Writes `bracket` after the separator an array element needs, with one capacity check.
     private mutating func open(_ bracket: UInt8, array: Bool) {
         precondition(depth < Self.maximumDepth, "JSON nested deeper than \(Self.maximumDepth) levels")
-        beforeValue()
-        reserve(1)
+        // Room for a comma, a new line, its indent (in words: 8 bytes of slack) and the bracket.
+        reserve(Self.indentWidth(baseIndent &+ depth) &+ 11)
+        if depth > 0, innermostIsArray { separateReserved() }
         put(bracket)
         let bit: UInt64 = 1 << UInt64(depth)
         if array { isArray |= bit } else { isArray &= ~bit }
         hasMembers &= ~bit
-        depth += 1
+        depth &+= 1
     }
 
     /// An array element is preceded by its separator; an object member's was written with its key.
@@ -431,30 +439,42 @@ public struct JSONTextWriter: ~Copyable {
 
     /// The comma before every member but the first and, when pretty, the member's new line.
     private mutating func separate() {
-        let bit: UInt64 = 1 << UInt64(depth - 1)
-        let first = hasMembers & bit == 0
-        hasMembers |= bit
-        reserve(2)
-        if !first { put(UInt8(ascii: ",")) }
-        if pretty { newLine(indent: baseIndent + depth) }
+        reserve(Self.indentWidth(baseIndent &+ depth) &+ 10)
+        separateReserved()
     }
 
+    /// ``separate()`` with room for it reserved.
+    @inline(__always)
+    private mutating func separateReserved() {
+        let bit: UInt64 = 1 << UInt64(depth &- 1)
+        let first = hasMembers & bit == 0
+        hasMembers |= bit
+        if !first { put(UInt8(ascii: ",")) }
+        if pretty { newLineReserved(indent: baseIndent &+ depth) }
+    }
+
+    /// Writes `bracket`, on a new line at the container's indent unless it is empty, with one
+    /// capacity check.
     private mutating func close(_ bracket: UInt8) {
         precondition(depth > 0, "a container closed that was not opened")
-        depth -= 1
+        depth &-= 1
         let empty = hasMembers & (1 << UInt64(depth)) == 0
-        if pretty && !empty { newLine(indent: baseIndent + depth) }
-        reserve(1)
+        reserve(Self.indentWidth(baseIndent &+ depth) &+ 10)
+        if pretty && !empty { newLineReserved(indent: baseIndent &+ depth) }
         put(bracket)
     }
 
-    private mutating func newLine(indent: Int) {
-        let spaces = 2 * max(0, indent)
-        // 8 bytes of slack: the indent goes in whole words.
-        reserve(spaces + 1 + 8)
+    /// The bytes of the indent at `level` (none below 0).
+    @inline(__always)
+    private static func indentWidth(_ level: Int) -> Int { 2 * max(0, level) }
+
+    /// A new line and the indent at `level`, with room for them and 8 bytes of slack reserved.
+    @inline(__always)
+    private mutating func newLineReserved(indent level: Int) {
+        let spaces = Self.indentWidth(level)
         put(UInt8(ascii: "\n"))
         Self.writeSpaces(spaces, to: base + count)
-        count += spaces
+        count &+= spaces
     }
 
     /// Writes `spaces` spaces at `out` a word at a time: up to 7 bytes past them are written too

@@ -123,7 +123,10 @@ enum TimelineJSON {
         json.key("first_time"); time(session.firstTime)
         json.key("last_time"); time(session.lastTime)
         json.key("requests"); json.beginArray()
-        for request in session.requests { write(request, precision: precision, to: &json) }
+        // Each record read where it is (iterating copied each one, retaining its strings).
+        session.requests.withUnsafeBufferPointer { records in
+            for index in records.indices { write(records.baseAddress! + index, precision: precision, to: &json) }
+        }
         json.endArray()
         json.key("findings"); json.beginArray()
         for code in session.findingCodes { json.string(code.rawValue) }
@@ -158,18 +161,20 @@ enum TimelineJSON {
         ])
     }
 
-    private static func write(_ request: BITSRequestRecord, precision: TimestampPrecision,
+    /// Writes one request object, reading the record where it is (`record.pointee.field`, never the
+    /// whole record: a copy of it retained and released its strings).
+    private static func write(_ record: UnsafePointer<BITSRequestRecord>, precision: TimestampPrecision,
                               to json: inout JSONTextWriter) {
         func time(_ value: CaptureTimestamp?) { json.time(value, precision: precision) }
         json.beginObject()
-        json.key("type"); json.string(request.type.description)
-        json.key("method"); json.string(request.method)
-        json.key("time"); time(request.time)
-        json.key("connection"); json.int(Int64(request.connection))
-        json.key("host"); json.string(request.host)
-        json.member("status", request.status) { $0.int(Int64($1)) }
-        json.key("ack_time"); time(request.ackTime)
-        if let range = request.range {
+        json.key("type"); json.string(record.pointee.type.description)
+        json.key("method"); json.string(record.pointee.method)
+        json.key("time"); time(record.pointee.time)
+        json.key("connection"); json.int(Int64(record.pointee.connection))
+        json.key("host"); json.string(record.pointee.host)
+        json.member("status", record.pointee.status) { $0.int(Int64($1)) }
+        json.key("ack_time"); time(record.pointee.ackTime)
+        if let range = record.pointee.range {
             json.key("range"); json.beginObject()
             json.key("first"); json.uint(range.first)
             json.key("last"); json.uint(range.last)
@@ -178,23 +183,23 @@ enum TimelineJSON {
         } else {
             json.nullMembers("range")
         }
-        json.key("content_length"); json.uint(request.contentLength)
-        json.key("body_bytes"); json.uint(request.bodyBytes)
-        json.key("body_gap_bytes"); json.uint(request.bodyGapBytes)
-        json.member("received", request.received) { $0.uint($1) }
-        if request.errorCode == nil, request.errorContext == nil {
+        json.key("content_length"); json.uint(record.pointee.contentLength)
+        json.key("body_bytes"); json.uint(record.pointee.bodyBytes)
+        json.key("body_gap_bytes"); json.uint(record.pointee.bodyGapBytes)
+        json.member("received", record.pointee.received) { $0.uint($1) }
+        if record.pointee.errorCode == nil, record.pointee.errorContext == nil {
             // Almost every request: the five members as one kept piece.
             json.nullMembers("error_code error_name error_meaning error_context error_context_name")
         } else {
-            json.key("error_code"); json.string(request.errorCode?.description)
-            json.key("error_name"); json.string(request.errorCode?.name)
-            json.key("error_meaning"); json.string(request.errorCode?.meaning)
-            json.key("error_context"); json.string(request.errorContext)
+            json.key("error_code"); json.string(record.pointee.errorCode?.description)
+            json.key("error_name"); json.string(record.pointee.errorCode?.name)
+            json.key("error_meaning"); json.string(record.pointee.errorCode?.meaning)
+            json.key("error_context"); json.string(record.pointee.errorContext)
             json.key("error_context_name")
-            json.string(request.errorContext.flatMap { BITSErrorContext(headerValue: $0)?.name })
+            json.string(record.pointee.errorContext.flatMap { BITSErrorContext(headerValue: $0)?.name })
         }
-        json.key("challenge"); json.bool(request.challenge)
-        json.key("answered"); json.bool(!request.unanswered && request.status != nil)
+        json.key("challenge"); json.bool(record.pointee.challenge)
+        json.key("answered"); json.bool(!record.pointee.unanswered && record.pointee.status != nil)
         json.endObject()
     }
 }
