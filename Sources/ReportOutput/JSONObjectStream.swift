@@ -17,6 +17,9 @@ public struct JSONObjectStream {
     /// member prefixes it made are used again (a writer per session cost two allocations, and the
     /// prefixes would be made again for each).
     private let elementText: ElementText
+    /// The text before an element of the array member after its first (`,`, and the new line and
+    /// indent when pretty), made once: appending it whole is cheaper than making it per session.
+    private let elementSeparator: [UInt8]
 
     /// Holds the element writer, which cannot be copied, in a stream that can (copies of a stream
     /// share it: one copy writes at a time, as the timeline's one document does). Unchecked: only
@@ -32,6 +35,9 @@ public struct JSONObjectStream {
         self.pretty = pretty
         self.emit = emit
         elementText = ElementText(pretty: pretty)
+        var separator: [UInt8] = []
+        JSONValue.separate(index: 1, to: &separator, pretty: pretty, indent: 2)
+        elementSeparator = separator
         buffer.reserveCapacity(Self.flushThreshold + 4096)
         buffer.append(UInt8(ascii: "{"))
     }
@@ -71,7 +77,11 @@ public struct JSONObjectStream {
     /// Writes the next element of the array member opened last straight into the text, through a
     /// ``JSONTextWriter`` (no ``JSONValue`` tree); `write` must write exactly one value.
     public mutating func arrayElement(writing write: (inout JSONTextWriter) -> Void) {
-        JSONValue.separate(index: arrayElements, to: &buffer, pretty: pretty, indent: 2)
+        if arrayElements > 0 {
+            buffer.append(contentsOf: elementSeparator)
+        } else {
+            JSONValue.separate(index: 0, to: &buffer, pretty: pretty, indent: 2)
+        }
         elementText.writer.removeAll()
         write(&elementText.writer)
         elementText.writer.withBytes { buffer.append(contentsOf: $0) }

@@ -32,27 +32,25 @@ public struct JSONTextWriter: ~Copyable {
     private var secondTextFor: Int64 = 0
     /// The text before a member's value, made the first time its key is written at its level: the
     /// comma, the new line, the indent, the quoted key, the colon and the space. Found again by the
-    /// key's address (a static string's text never moves), so that the key is one copy of six words
-    /// the next time rather than a dozen stores and checks: a session writes some eighty keys.
-    /// Direct-mapped: two keys that share a slot take turns in it.
-    private struct KeyPrefix {
-        /// The key's text address with its level in the top bits (exact, so two keys never share one).
-        var tag: UInt = 0
-        /// Bytes of the slot's text in use, comma included; 0 when the prefix is too long to keep.
-        var count = 0
-    }
+    /// key's address (a static string's text never moves) and level, so that the key is one copy of
+    /// six words the next time rather than a dozen stores and checks: a session writes some eighty
+    /// keys.
+    private let keyPrefixes: KeptTexts
     /// Bytes copied for a kept prefix: six words. A prefix longer than that (a long key, a deep
     /// level) is written piece by piece.
     private static let keyPrefixCopy = 48
     /// Bytes of text per slot: the copy, from the byte after the comma at most, and slack.
     private static let keyPrefixRoom = 56
-    /// Indent levels whose prefixes are kept (see ``key(_:)``).
+    /// Slots of ``keyPrefixes``.
+    static let keyPrefixSlots = 512
+    /// The text of a run of `null` members (``nullMembers(_:)``) at a level, kept the same way.
+    private let nullRuns: KeptTexts
+    /// Slots of ``nullRuns``.
+    static let nullRunSlots = 16
+    /// Bytes of text per slot of ``nullRuns``: a longer run is written member by member.
+    static let nullRunRoom = 256
+    /// Indent levels whose prefixes and runs are kept (see ``key(_:)``).
     private static let keptLevels: UInt = 1 << 15
-    /// Slots of ``keyCache`` (a power of two).
-    private static let keyCacheSlots = 512
-    private let keyCache: UnsafeMutablePointer<KeyPrefix>
-    /// The slots' texts, ``keyPrefixRoom`` bytes each.
-    private let keyText: UnsafeMutableRawPointer
     /// The least capacity: room for the longest piece written in one step (a time, a number).
     private static let pieceRoom = CaptureTimestamp.maximumRFC3339Length + 2
     /// Eight spaces as one word, for indents.
@@ -65,10 +63,8 @@ public struct JSONTextWriter: ~Copyable {
         self.capacity = max(capacity, Self.pieceRoom)
         base = .allocate(capacity: self.capacity)
         secondText = .allocate(capacity: CaptureTimestamp.maximumRFC3339Length)
-        keyCache = .allocate(capacity: Self.keyCacheSlots)
-        keyCache.initialize(repeating: KeyPrefix(), count: Self.keyCacheSlots)
-        keyText = .allocate(byteCount: Self.keyCacheSlots * Self.keyPrefixRoom, alignment: 8)
-        keyText.initializeMemory(as: UInt8.self, repeating: 0, count: Self.keyCacheSlots * Self.keyPrefixRoom)
+        keyPrefixes = KeptTexts(slots: Self.keyPrefixSlots, room: Self.keyPrefixRoom)
+        nullRuns = KeptTexts(slots: Self.nullRunSlots, room: Self.nullRunRoom)
         self.pretty = pretty
         self.baseIndent = indent
     }
@@ -76,8 +72,8 @@ public struct JSONTextWriter: ~Copyable {
     deinit {
         base.deallocate()
         secondText.deallocate()
-        keyCache.deallocate()
-        keyText.deallocate()
+        keyPrefixes.deallocate()
+        nullRuns.deallocate()
     }
 
     /// Forgets the text written, to write another value at the same indent with the same storage
@@ -122,55 +118,107 @@ public struct JSONTextWriter: ~Copyable {
 
     /// Starts the member `key` of the object opened last; its value is written next. The separator,
     /// the new line, the indent and the key are copied from the prefix kept for the key at this
-    /// level (``KeyPrefix``), or written piece by piece and kept the first time.
+    /// level (``keyPrefixes``), or written piece by piece and kept the first time.
     @inline(__always)
     public mutating func key(_ key: StaticString) {
-        precondition(depth > 0 && !innermostIsArray, "a key outside an object")
-        let bit: UInt64 = 1 << UInt64(depth &- 1)
-        let first = hasMembers & bit == 0
-        hasMembers |= bit
-        let level = baseIndent &+ depth
+        let (first, level) = startMember()
         // Levels from 0 to 32,767 go in the tag's top bits, where no address reaches; others (an
         // odd starting indent) are written piece by piece, never kept.
-        guard UInt(bitPattern: level) < Self.keptLevels else { return writeKey(key, first: first) }
+        guard UInt(bitPattern: level) < Self.keptLevels else { return writeKey(key.utf8Start, key.utf8CodeUnitCount, first: first) }
         let tag = UInt(bitPattern: key.utf8Start) ^ UInt(bitPattern: level) << 48
-        let index = Int(truncatingIfNeeded: (UInt64(tag) &* 0x9E37_79B9_7F4A_7C15) >> 55)
-        let slot = keyCache + index
-        guard slot.pointee.tag == tag, slot.pointee.count > 0, capacity &- count >= Self.keyPrefixRoom else {
-            return keySlowly(key, first: first, tag: tag, slot: index)
+        guard let slot = keyPrefixes.slot(of: tag), capacity &- count >= Self.keyPrefixRoom else {
+            return keySlowly(key, first: first, tag: tag)
         }
         // Six words copied whole from the slot (there is room), counted as long as the prefix is.
         let skip = first ? 1 : 0
-        let from = UnsafeRawPointer(keyText + index &* Self.keyPrefixRoom + skip)
+        let from = UnsafeRawPointer(keyPrefixes.text(slot) + skip)
         let to = UnsafeMutableRawPointer(base + count)
         for word in 0..<(Self.keyPrefixCopy / 8) {
             to.storeBytes(of: from.loadUnaligned(fromByteOffset: 8 &* word, as: UInt64.self), toByteOffset: 8 &* word,
                           as: UInt64.self)
         }
-        count &+= slot.pointee.count &- skip
+        count &+= keyPrefixes.count(slot) &- skip
+    }
+
+    /// Members of the object opened last whose values are all `null`, written as one piece: `keys`
+    /// names them in order, separated by single spaces (`"error_code error_name"`). The same text
+    /// as ``key(_:)`` and ``null()`` for each, kept for the run at its level the first time and
+    /// copied after (found by the address of `keys`, as a key's prefix is), so that a request's
+    /// five error members, almost always `null`, cost one copy rather than ten steps.
+    public mutating func nullMembers(_ keys: StaticString) {
+        precondition(keys.utf8CodeUnitCount > 0, "no member named")
+        let (first, level) = startMember()
+        guard UInt(bitPattern: level) < Self.keptLevels else { return writeNullMembers(keys, first: first) }
+        let tag = UInt(bitPattern: keys.utf8Start) ^ UInt(bitPattern: level) << 48
+        guard let slot = nullRuns.slot(of: tag) else { return nullMembersSlowly(keys, first: first, tag: tag) }
+        let skip = first ? 1 : 0
+        let length = nullRuns.count(slot) &- skip
+        reserve(length)
+        (base + count).update(from: nullRuns.text(slot) + skip, count: length)
+        count &+= length
+    }
+
+    /// The member `key` with `value` written by `write`, or, when `value` is `nil`, with `null`
+    /// (as ``nullMembers(_:)``, one kept piece).
+    @inline(__always)
+    public mutating func member<Value>(_ key: StaticString, _ value: Value?, _ write: (inout Self, Value) -> Void) {
+        guard let value else { return nullMembers(key) }
+        self.key(key)
+        write(&self, value)
+    }
+
+    /// Marks a member of the object opened last as started: whether it is the object's first, and
+    /// its indent level.
+    @inline(__always)
+    private mutating func startMember() -> (first: Bool, level: Int) {
+        precondition(depth > 0 && !innermostIsArray, "a key outside an object")
+        let bit: UInt64 = 1 << UInt64(depth &- 1)
+        let first = hasMembers & bit == 0
+        hasMembers |= bit
+        return (first, baseIndent &+ depth)
     }
 
     /// ``key(_:)`` when its prefix is not kept yet, cannot be, or has no room: written piece by
-    /// piece, and kept in slot `index` for the next time when it fits.
+    /// piece, and kept for the next time when it fits.
     @inline(never)
-    private mutating func keySlowly(_ key: StaticString, first: Bool, tag: UInt, slot index: Int) {
+    private mutating func keySlowly(_ key: StaticString, first: Bool, tag: UInt) {
         let start = count
-        writeKey(key, first: first)
-        // Kept as written after a comma: the first member's prefix is the same without it.
-        let written = count - start
-        let length = written + (first ? 1 : 0)
-        keyCache[index] = KeyPrefix(tag: tag, count: 0)
-        guard length <= Self.keyPrefixCopy else { return }
-        let text = keyText + index * Self.keyPrefixRoom
-        text.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
-        (text + 1).copyMemory(from: base + start + (first ? 0 : 1), byteCount: length - 1)
-        keyCache[index].count = length
+        writeKey(key.utf8Start, key.utf8CodeUnitCount, first: first)
+        keep(from: start, first: first, tag: tag, in: keyPrefixes, upTo: Self.keyPrefixCopy)
     }
 
-    /// ``key(_:)`` written piece by piece.
-    private mutating func writeKey(_ key: StaticString, first: Bool) {
+    /// ``nullMembers(_:)`` when the run is not kept yet: written member by member, and kept when it fits.
+    @inline(never)
+    private mutating func nullMembersSlowly(_ keys: StaticString, first: Bool, tag: UInt) {
+        let start = count
+        writeNullMembers(keys, first: first)
+        keep(from: start, first: first, tag: tag, in: nullRuns, upTo: Self.nullRunRoom - 1)
+    }
+
+    /// Keeps the text written from `start` on for `tag` in `texts`, as written after a comma (the
+    /// first member's text is the same without it), when it is at most `limit` bytes so.
+    private func keep(from start: Int, first: Bool, tag: UInt, in texts: KeptTexts, upTo limit: Int) {
+        let length = count - start + (first ? 1 : 0)
+        guard length <= limit else { return }
+        texts.keep(tag, commaThen: base + start + (first ? 0 : 1), count: length - 1)
+    }
+
+    /// ``nullMembers(_:)`` written piece by piece.
+    private mutating func writeNullMembers(_ keys: StaticString, first: Bool) {
+        let names = UnsafeBufferPointer(start: keys.utf8Start, count: keys.utf8CodeUnitCount)
+        var nameStart = 0
+        var firstMember = first
+        for end in 0...names.count where end == names.count || names[end] == UInt8(ascii: " ") {
+            writeKey(keys.utf8Start + nameStart, end - nameStart, first: firstMember)
+            literal("null")
+            firstMember = false
+            nameStart = end + 1
+        }
+    }
+
+    /// ``key(_:)`` written piece by piece, for the key of `length` bytes at `key`.
+    private mutating func writeKey(_ key: UnsafePointer<UInt8>, _ length: Int, first: Bool) {
         let spaces = pretty ? 2 * max(0, baseIndent + depth) : 0
-        let length = key.utf8CodeUnitCount
         // 8 bytes of slack: the indent goes in whole words, the last one overwritten by the key.
         reserve(length + spaces + 6 + 8)
         var next = base + count
@@ -181,16 +229,12 @@ public struct JSONTextWriter: ~Copyable {
         if pretty {
             next.pointee = UInt8(ascii: "\n")
             next += 1
-            var written = 0
-            while written < spaces {
-                UnsafeMutableRawPointer(next + written).storeBytes(of: Self.eightSpaces, as: UInt64.self)
-                written += 8
-            }
+            Self.writeSpaces(spaces, to: next)
             next += spaces
         }
         next.pointee = UInt8(ascii: "\"")
         next += 1
-        Self.copyShort(key.utf8Start, count: length, to: next)
+        Self.copyShort(key, count: length, to: next)
         next += length
         next[0] = UInt8(ascii: "\"")
         next[1] = UInt8(ascii: ":")
@@ -207,21 +251,26 @@ public struct JSONTextWriter: ~Copyable {
     /// A string, escaped.
     public mutating func string(_ value: String) {
         beforeValue()
-        var text = value
-        let copied: Bool = text.withUTF8 { utf8 in
-            // Most strings need no escape: copied whole.
-            guard !JSONValue.containsEscape(utf8) else { return false }
-            reserve(utf8.count + 2)
-            put(UInt8(ascii: "\""))
-            if let start = utf8.baseAddress { (base + count).update(from: start, count: utf8.count) }
-            count += utf8.count
-            put(UInt8(ascii: "\""))
-            return true
-        }
-        guard !copied else { return }
+        // Read in place (a native string's storage, a small one's bytes on the stack): copying the
+        // `String` to call `withUTF8` cost a retain and a release per string.
+        let copied = value.utf8.withContiguousStorageIfAvailable { quotedIfPlain($0) }
+        guard copied != true else { return }
         var escaped: [UInt8] = []
         JSONValue.writeEscaped(value, to: &escaped)
         append(escaped)
+    }
+
+    /// Writes `utf8` quoted and returns `true` when none of its bytes needs an escape (most
+    /// strings); otherwise writes nothing and returns `false`.
+    @inline(__always)
+    private mutating func quotedIfPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !JSONValue.containsEscape(utf8) else { return false }
+        reserve(utf8.count + 2)
+        put(UInt8(ascii: "\""))
+        if let start = utf8.baseAddress { Self.copyShort(start, count: utf8.count, to: base + count) }
+        count += utf8.count
+        put(UInt8(ascii: "\""))
+        return true
     }
 
     /// A string, or `null`.
@@ -231,14 +280,20 @@ public struct JSONTextWriter: ~Copyable {
     }
 
     /// An endpoint as its ``Endpoint/description`` string, or `null`; an IPv4 one is written in
-    /// place without making the `String`.
+    /// place without making the `String` (three a session).
     public mutating func endpoint(_ value: Endpoint?) {
         guard let value else { return null() }
-        guard case .v4 = value.address else { return string(value.description) }
+        guard case .v4(let address) = value.address else { return string(value.description) }
         beforeValue()
-        reserve(Endpoint.maximumIPv4TextLength + 2)
+        // The text of ``Endpoint/writeIPv4Text(to:)``, from digit pairs (``writeDecimal(_:to:)``),
+        // which may need room for a whole number's digits after the last colon.
+        reserve(Endpoint.maximumIPv4TextLength + 2 + DecimalText.maximumDigits)
         put(UInt8(ascii: "\""))
-        count += value.writeIPv4Text(to: base + count) ?? 0
+        for octet in 0..<4 {
+            count += Self.writeDecimal(UInt64(address >> UInt32(24 - 8 * octet) & 0xFF), to: base + count)
+            put(octet == 3 ? UInt8(ascii: ":") : UInt8(ascii: "."))
+        }
+        count += Self.writeDecimal(UInt64(value.port), to: base + count)
         put(UInt8(ascii: "\""))
     }
 
@@ -252,17 +307,75 @@ public struct JSONTextWriter: ~Copyable {
             secondTextLength = value.writeRFC3339Second(to: secondText)
             secondTextFor = value.seconds
         }
-        (base + count).update(from: secondText, count: secondTextLength)
+        Self.copyShort(secondText, count: secondTextLength, to: base + count)
         count += secondTextLength
-        count += value.writeRFC3339Fraction(precision: precision, to: base + count)
-        put(UInt8(ascii: "\""))
+        count += Self.writeFractionAndQuote(value, precision: precision, to: base + count)
+    }
+
+    /// Writes the end of a time's text at `out`: what ``CaptureTimestamp/writeRFC3339Fraction(precision:to:)``
+    /// writes (the fractional digits and `Z`) and the closing quote; returns how many bytes. Six
+    /// digits, `Z` and the quote are one word made from digit pairs, where the digit-by-digit loop
+    /// cost some 140 instructions a time (four times a request).
+    @inline(__always)
+    private static func writeFractionAndQuote(_ value: CaptureTimestamp, precision: TimestampPrecision,
+                                              to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let nanoseconds = value.nanoseconds
+        guard nanoseconds < 1_000_000_000 else {
+            let written = value.writeRFC3339Fraction(precision: precision, to: out)
+            out[written] = UInt8(ascii: "\"")
+            return written + 1
+        }
+        let endWord: UInt64 = 0x225A << 48  // `Z"` after six digits
+        let raw = UnsafeMutableRawPointer(out)
+        switch precision {
+        case .microseconds:
+            raw.storeBytes(of: (sixDigits(nanoseconds / 1000) | endWord).littleEndian, as: UInt64.self)
+            return 8
+        case .nanoseconds:
+            let millions = nanoseconds / 1_000_000
+            raw.storeBytes(of: (0x30 + UInt8(truncatingIfNeeded: millions / 100)), as: UInt8.self)
+            raw.storeBytes(of: UInt16(truncatingIfNeeded: twoDigits(millions % 100)).littleEndian, toByteOffset: 1,
+                           as: UInt16.self)
+            raw.storeBytes(of: (sixDigits(nanoseconds % 1_000_000) | endWord).littleEndian, toByteOffset: 3,
+                           as: UInt64.self)
+            return 11
+        }
+    }
+
+    /// `value` (below 1,000,000) as six ASCII digits, zero-padded, in the low six bytes of a word
+    /// (the first digit lowest).
+    @inline(__always)
+    private static func sixDigits(_ value: UInt32) -> UInt64 {
+        let high = value / 10_000, rest = value % 10_000
+        return twoDigits(high) | twoDigits(rest / 100) << 16 | twoDigits(rest % 100) << 32
+    }
+
+    /// `value` (below 100) as two ASCII digits in the low two bytes of a word, the tens lowest.
+    @inline(__always)
+    private static func twoDigits(_ value: UInt32) -> UInt64 {
+        0x3030 | UInt64(value / 10) | UInt64(value % 10) << 8
+    }
+
+    /// Writes `value` in decimal at `out` (with room for ``DecimalText/maximumDigits`` bytes), as
+    /// ``DecimalText/write(_:to:)`` does; returns how many digits. Below 10,000 (most of the
+    /// timeline's numbers) the digits are made as pairs and stored in one piece.
+    @inline(__always)
+    private static func writeDecimal(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        guard value < 10_000 else { return DecimalText.write(value, to: out) }
+        let small = UInt32(truncatingIfNeeded: value)
+        let digits = value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : 4
+        // The four digits, zero-padded, the first lowest; the leading zeros shifted out.
+        let padded = twoDigits(small / 100) | twoDigits(small % 100) << 16
+        let text = UInt32(truncatingIfNeeded: padded >> (8 &* UInt64(4 &- digits)))
+        UnsafeMutableRawPointer(out).storeBytes(of: text.littleEndian, as: UInt32.self)
+        return digits
     }
 
     /// An unsigned integer.
     public mutating func uint(_ value: UInt64) {
         beforeValue()
         reserve(DecimalText.maximumDigits)
-        count += DecimalText.write(value, to: base + count)
+        count += Self.writeDecimal(value, to: base + count)
     }
 
     /// An unsigned integer, or `null`.
@@ -276,7 +389,7 @@ public struct JSONTextWriter: ~Copyable {
         beforeValue()
         reserve(DecimalText.maximumDigits + 1)
         if value < 0 { put(UInt8(ascii: "-")) }
-        count += DecimalText.write(value.magnitude, to: base + count)
+        count += Self.writeDecimal(value.magnitude, to: base + count)
     }
 
     /// `true` or `false`.
@@ -304,15 +417,17 @@ public struct JSONTextWriter: ~Copyable {
     @inline(__always)
     private var innermostIsArray: Bool { isArray & (1 << UInt64(depth - 1)) != 0 }
 
+    /// Writes `bracket` after the separator an array element needs, with one capacity check.
     private mutating func open(_ bracket: UInt8, array: Bool) {
         precondition(depth < Self.maximumDepth, "JSON nested deeper than \(Self.maximumDepth) levels")
-        beforeValue()
-        reserve(1)
+        // Room for a comma, a new line, its indent (in words: 8 bytes of slack) and the bracket.
+        reserve(Self.indentWidth(baseIndent &+ depth) &+ 11)
+        if depth > 0, innermostIsArray { separateReserved() }
         put(bracket)
         let bit: UInt64 = 1 << UInt64(depth)
         if array { isArray |= bit } else { isArray &= ~bit }
         hasMembers &= ~bit
-        depth += 1
+        depth &+= 1
     }
 
     /// An array element is preceded by its separator; an object member's was written with its key.
@@ -324,29 +439,53 @@ public struct JSONTextWriter: ~Copyable {
 
     /// The comma before every member but the first and, when pretty, the member's new line.
     private mutating func separate() {
-        let bit: UInt64 = 1 << UInt64(depth - 1)
-        let first = hasMembers & bit == 0
-        hasMembers |= bit
-        reserve(2)
-        if !first { put(UInt8(ascii: ",")) }
-        if pretty { newLine(indent: baseIndent + depth) }
+        reserve(Self.indentWidth(baseIndent &+ depth) &+ 10)
+        separateReserved()
     }
 
+    /// ``separate()`` with room for it reserved.
+    @inline(__always)
+    private mutating func separateReserved() {
+        let bit: UInt64 = 1 << UInt64(depth &- 1)
+        let first = hasMembers & bit == 0
+        hasMembers |= bit
+        if !first { put(UInt8(ascii: ",")) }
+        if pretty { newLineReserved(indent: baseIndent &+ depth) }
+    }
+
+    /// Writes `bracket`, on a new line at the container's indent unless it is empty, with one
+    /// capacity check.
     private mutating func close(_ bracket: UInt8) {
         precondition(depth > 0, "a container closed that was not opened")
-        depth -= 1
+        depth &-= 1
         let empty = hasMembers & (1 << UInt64(depth)) == 0
-        if pretty && !empty { newLine(indent: baseIndent + depth) }
-        reserve(1)
+        reserve(Self.indentWidth(baseIndent &+ depth) &+ 10)
+        if pretty && !empty { newLineReserved(indent: baseIndent &+ depth) }
         put(bracket)
     }
 
-    private mutating func newLine(indent: Int) {
-        let spaces = 2 * max(0, indent)
-        reserve(spaces + 1)
+    /// The bytes of the indent at `level` (none below 0).
+    @inline(__always)
+    private static func indentWidth(_ level: Int) -> Int { 2 * max(0, level) }
+
+    /// A new line and the indent at `level`, with room for them and 8 bytes of slack reserved.
+    @inline(__always)
+    private mutating func newLineReserved(indent level: Int) {
+        let spaces = Self.indentWidth(level)
         put(UInt8(ascii: "\n"))
-        (base + count).initialize(repeating: UInt8(ascii: " "), count: spaces)
-        count += spaces
+        Self.writeSpaces(spaces, to: base + count)
+        count &+= spaces
+    }
+
+    /// Writes `spaces` spaces at `out` a word at a time: up to 7 bytes past them are written too
+    /// (room reserved by the caller), to be overwritten or left past the text.
+    @inline(__always)
+    private static func writeSpaces(_ spaces: Int, to out: UnsafeMutablePointer<UInt8>) {
+        var written = 0
+        while written < spaces {
+            UnsafeMutableRawPointer(out + written).storeBytes(of: eightSpaces, as: UInt64.self)
+            written += 8
+        }
     }
 
     // MARK: - Storage

@@ -137,28 +137,40 @@ public indirect enum JSONValue: Hashable, Sendable {
 
     /// Whether any byte of `bytes` must be escaped (``needsEscape(_:)``), eight bytes at a time: a
     /// lane below 0x20, or equal to `"` or `\\`, found with the borrow tricks of "Bit Twiddling
-    /// Hacks" (exact for the word as a whole), then the tail byte by byte. Every string of the
-    /// timeline is asked this; session IDs are 38 bytes.
+    /// Hacks" (exact for the word as a whole). The tail is the last eight bytes read again as one
+    /// word, and a text of 4 to 7 bytes is two overlapping halves of one, so that only texts
+    /// shorter than 4 bytes go byte by byte. Every string of the timeline is asked this; session
+    /// IDs are 38 bytes, most others under 16.
+    @inline(__always)
     static func containsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         let raw = UnsafeRawPointer(base)
-        let lanes: UInt64 = 0x0101_0101_0101_0101
-        let high = 0x80 &* lanes
+        let count = bytes.count
+        guard count >= 8 else {
+            guard count >= 4 else { return bytes.contains(where: needsEscape) }
+            let head = UInt64(raw.loadUnaligned(as: UInt32.self))
+            let tail = UInt64(raw.loadUnaligned(fromByteOffset: count &- 4, as: UInt32.self))
+            return wordContainsEscape(head | tail << 32)
+        }
         var offset = 0
-        while offset &+ 8 <= bytes.count {
-            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            let below20 = (word &- 0x20 &* lanes) & ~word & high
-            let quote = word ^ (0x22 &* lanes), backslash = word ^ (0x5C &* lanes)
-            let isQuote = (quote &- lanes) & ~quote & high
-            let isBackslash = (backslash &- lanes) & ~backslash & high
-            if below20 | isQuote | isBackslash != 0 { return true }
+        while offset &+ 8 <= count {
+            if wordContainsEscape(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) { return true }
             offset &+= 8
         }
-        while offset < bytes.count {
-            if needsEscape(bytes[offset]) { return true }
-            offset &+= 1
-        }
-        return false
+        return offset < count && wordContainsEscape(raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self))
+    }
+
+    /// Whether any of the eight bytes of `word` must be escaped (exact: a borrow only marks lanes
+    /// above one already marked).
+    @inline(__always)
+    private static func wordContainsEscape(_ word: UInt64) -> Bool {
+        let lanes: UInt64 = 0x0101_0101_0101_0101
+        let high = 0x80 &* lanes
+        let below20 = (word &- 0x20 &* lanes) & ~word & high
+        let quote = word ^ (0x22 &* lanes), backslash = word ^ (0x5C &* lanes)
+        let isQuote = (quote &- lanes) & ~quote & high
+        let isBackslash = (backslash &- lanes) & ~backslash & high
+        return below20 | isQuote | isBackslash != 0
     }
 
     static func writeEscaped(_ text: String, to out: inout [UInt8]) {

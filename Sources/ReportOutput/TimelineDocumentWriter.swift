@@ -109,7 +109,7 @@ enum TimelineJSON {
         for connection in session.connections { json.int(Int64(connection)) }
         json.endArray()
         json.key("state"); json.string(session.state.rawValue)
-        json.key("state_reason"); json.string(session.stateReason)
+        json.member("state_reason", session.stateReason) { $0.string($1) }
         json.key("protocol"); json.string(session.chosenProtocol)
         json.key("supported_protocols"); json.beginArray()
         for offered in session.supportedProtocols { json.string(offered) }
@@ -117,13 +117,16 @@ enum TimelineJSON {
         json.key("total_length"); json.uint(session.totalLength)
         json.key("bytes_acknowledged"); json.uint(session.bytesAcknowledged)
         json.key("content_name"); json.string(session.contentName)
-        json.key("reply_url"); json.string(session.replyURL)
-        json.key("host_id"); json.string(session.hostID)
+        json.member("reply_url", session.replyURL) { $0.string($1) }
+        json.member("host_id", session.hostID) { $0.string($1) }
         json.key("create_seen"); json.bool(session.createSeen)
         json.key("first_time"); time(session.firstTime)
         json.key("last_time"); time(session.lastTime)
         json.key("requests"); json.beginArray()
-        for request in session.requests { write(request, precision: precision, to: &json) }
+        // Each record read where it is (iterating copied each one, retaining its strings).
+        session.requests.withUnsafeBufferPointer { records in
+            for index in records.indices { write(records.baseAddress! + index, precision: precision, to: &json) }
+        }
         json.endArray()
         json.key("findings"); json.beginArray()
         for code in session.findingCodes { json.string(code.rawValue) }
@@ -158,39 +161,45 @@ enum TimelineJSON {
         ])
     }
 
-    private static func write(_ request: BITSRequestRecord, precision: TimestampPrecision,
+    /// Writes one request object, reading the record where it is (`record.pointee.field`, never the
+    /// whole record: a copy of it retained and released its strings).
+    private static func write(_ record: UnsafePointer<BITSRequestRecord>, precision: TimestampPrecision,
                               to json: inout JSONTextWriter) {
         func time(_ value: CaptureTimestamp?) { json.time(value, precision: precision) }
         json.beginObject()
-        json.key("type"); json.string(request.type.description)
-        json.key("method"); json.string(request.method)
-        json.key("time"); time(request.time)
-        json.key("connection"); json.int(Int64(request.connection))
-        json.key("host"); json.string(request.host)
-        json.key("status")
-        if let status = request.status { json.int(Int64(status)) } else { json.null() }
-        json.key("ack_time"); time(request.ackTime)
-        json.key("range")
-        if let range = request.range {
-            json.beginObject()
+        json.key("type"); json.string(record.pointee.type.description)
+        json.key("method"); json.string(record.pointee.method)
+        json.key("time"); time(record.pointee.time)
+        json.key("connection"); json.int(Int64(record.pointee.connection))
+        json.key("host"); json.string(record.pointee.host)
+        json.member("status", record.pointee.status) { $0.int(Int64($1)) }
+        json.key("ack_time"); time(record.pointee.ackTime)
+        if let range = record.pointee.range {
+            json.key("range"); json.beginObject()
             json.key("first"); json.uint(range.first)
             json.key("last"); json.uint(range.last)
             json.key("total"); json.uint(range.total)
             json.endObject()
         } else {
-            json.null()
+            json.nullMembers("range")
         }
-        json.key("content_length"); json.uint(request.contentLength)
-        json.key("body_bytes"); json.uint(request.bodyBytes)
-        json.key("body_gap_bytes"); json.uint(request.bodyGapBytes)
-        json.key("received"); json.uint(request.received)
-        json.key("error_code"); json.string(request.errorCode?.description)
-        json.key("error_name"); json.string(request.errorCode?.name)
-        json.key("error_meaning"); json.string(request.errorCode?.meaning)
-        json.key("error_context"); json.string(request.errorContext)
-        json.key("error_context_name"); json.string(request.errorContext.flatMap { BITSErrorContext(headerValue: $0)?.name })
-        json.key("challenge"); json.bool(request.challenge)
-        json.key("answered"); json.bool(!request.unanswered && request.status != nil)
+        json.key("content_length"); json.uint(record.pointee.contentLength)
+        json.key("body_bytes"); json.uint(record.pointee.bodyBytes)
+        json.key("body_gap_bytes"); json.uint(record.pointee.bodyGapBytes)
+        json.member("received", record.pointee.received) { $0.uint($1) }
+        if record.pointee.errorCode == nil, record.pointee.errorContext == nil {
+            // Almost every request: the five members as one kept piece.
+            json.nullMembers("error_code error_name error_meaning error_context error_context_name")
+        } else {
+            json.key("error_code"); json.string(record.pointee.errorCode?.description)
+            json.key("error_name"); json.string(record.pointee.errorCode?.name)
+            json.key("error_meaning"); json.string(record.pointee.errorCode?.meaning)
+            json.key("error_context"); json.string(record.pointee.errorContext)
+            json.key("error_context_name")
+            json.string(record.pointee.errorContext.flatMap { BITSErrorContext(headerValue: $0)?.name })
+        }
+        json.key("challenge"); json.bool(record.pointee.challenge)
+        json.key("answered"); json.bool(!record.pointee.unanswered && record.pointee.status != nil)
         json.endObject()
     }
 }

@@ -29,4 +29,28 @@ import Testing
         stream.finish()
         #expect(String(decoding: text, as: UTF8.self) == "{}")
     }
+
+    /// Elements written through the stream's ``JSONTextWriter`` (the timeline's sessions): the
+    /// first without a comma, the others after the separator made once, compact or pretty, an
+    /// empty array member closed as the tree closes it.
+    @Test("elements written through the text writer equal the serialized tree", arguments: [true, false])
+    func writtenElementsEqualTree(pretty: Bool) {
+        for count in [0, 1, 2, 5] {
+            var text: [UInt8] = []
+            var stream = JSONObjectStream(pretty: pretty) { text += $0 }
+            stream.beginArrayMember("items")
+            for index in 0..<count {
+                stream.arrayElement { json in
+                    json.beginObject()
+                    json.key("index"); json.int(Int64(index))
+                    json.nullMembers("error_code error_name")
+                    json.endObject()
+                }
+            }
+            stream.endArrayMember()
+            stream.finish()
+            let items = (0..<count).map { JSONValue.object([("index", .int(Int64($0))), ("error_code", .null), ("error_name", .null)]) }
+            #expect(text == JSONValue.object([("items", .array(items))]).serializedUTF8(pretty: pretty), "\(count) elements")
+        }
+    }
 }

@@ -30,6 +30,13 @@ struct BoundedSelection<Element> {
         return true
     }
 
+    /// Whether ``offer(_:)`` would keep an element known only by how it compares: `isBetter(kept)`
+    /// says whether it is better than `kept` (asked of the worst kept, when the selection is full).
+    func wouldKeep(_ isBetter: (Element) -> Bool) -> Bool {
+        guard capacity > 0 else { return false }
+        return elements.count < capacity || isBetter(elements[0])
+    }
+
     private mutating func siftUp(_ start: Int) {
         var child = start
         while child > 0 {

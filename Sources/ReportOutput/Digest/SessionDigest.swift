@@ -35,13 +35,10 @@ public struct SessionDigest: Sendable {
     /// Whether sessions are selected (more than `keepAllUpTo` were added).
     private var selecting = false
 
-    /// A session kept, with what ranks it.
-    struct Kept: Sendable {
-        /// The session, boxed: the selections copy entries as they compare and move them, and a
-        /// box is one reference to retain where the session's own fields are some twenty.
-        private let box: SessionBox
-        /// The session.
-        var session: BITSSession { box.session }
+    /// What ranks a session in the selections, without the session.
+    struct Rank: Sendable {
+        /// The session's ``BITSSession/number``.
+        let number: Int
         /// Order of adding: the last tie-break, for sessions of the same number.
         let sequence: Int
         /// The most severe of its finding codes; `nil` without findings.
@@ -49,26 +46,46 @@ public struct SessionDigest: Sendable {
         /// How many distinct finding codes it has.
         let codes: Int
 
-        init(session: BITSSession, sequence: Int, severity: Severity?, codes: Int) {
-            self.box = SessionBox(session)
-            self.sequence = sequence
-            self.severity = severity
-            self.codes = codes
-        }
-
         /// First seen first.
-        static func earlier(_ a: Kept, _ b: Kept) -> Bool {
-            a.session.number != b.session.number ? a.session.number < b.session.number : a.sequence < b.sequence
+        static func earlier(_ a: Rank, _ b: Rank) -> Bool {
+            a.number != b.number ? a.number < b.number : a.sequence < b.sequence
         }
 
         /// Highest severity, then most codes, then first seen.
-        static func worse(_ a: Kept, _ b: Kept) -> Bool {
+        static func worse(_ a: Rank, _ b: Rank) -> Bool {
             let left = a.severity.map { $0.rawValue + 1 } ?? 0
             let right = b.severity.map { $0.rawValue + 1 } ?? 0
             if left != right { return left > right }
             if a.codes != b.codes { return a.codes > b.codes }
             return earlier(a, b)
         }
+    }
+
+    /// A session kept, with what ranks it.
+    struct Kept: Sendable {
+        /// The session, boxed: the selections copy entries as they compare and move them, and a
+        /// box is one reference to retain where the session's own fields are some twenty.
+        private let box: SessionBox
+        /// The session.
+        var session: BITSSession { box.session }
+        /// What ranks it, kept beside the box so that ranking reads no session out of it (a copy of
+        /// its twenty-odd fields, retained and released, at each comparison).
+        let rank: Rank
+        /// Order of adding.
+        var sequence: Int { rank.sequence }
+        /// The most severe of its finding codes; `nil` without findings.
+        var severity: Severity? { rank.severity }
+
+        init(session: BITSSession, rank: Rank) {
+            self.box = SessionBox(session)
+            self.rank = rank
+        }
+
+        /// First seen first.
+        static func earlier(_ a: Kept, _ b: Kept) -> Bool { Rank.earlier(a.rank, b.rank) }
+
+        /// Highest severity, then most codes, then first seen.
+        static func worse(_ a: Kept, _ b: Kept) -> Bool { Rank.worse(a.rank, b.rank) }
     }
 
     /// An empty digest.
@@ -102,16 +119,24 @@ public struct SessionDigest: Sendable {
         bytesAcknowledged = bytesAcknowledged.saturatingAdding(session.bytesAcknowledged ?? 0)
         sessionsOverTime.add(session.firstTime)
 
-        let kept = Kept(session: session, sequence: sessionCount, severity: severity, codes: codes.count)
+        let rank = Rank(number: session.number, sequence: sessionCount, severity: severity, codes: codes.count)
         if !selecting {
-            all.append(kept)
+            all.append(Kept(session: session, rank: rank))
             guard all.count > max(limits.keepAllUpTo, 0) else { return }
             selecting = true
             for entry in all { select(entry) }
             all = []
-        } else {
-            select(kept)
+        } else if wouldKeep(rank) {
+            select(Kept(session: session, rank: rank))
         }
+    }
+
+    /// Whether either selection would keep a session ranked `rank` (``select(_:)`` keeps it or
+    /// changes nothing): most sessions of a long capture are neither the first nor the worst, and
+    /// are not boxed (a copy of the session, an allocation) only to be turned away.
+    private func wouldKeep(_ rank: Rank) -> Bool {
+        (rank.severity != nil && worst.wouldKeep { Rank.worse(rank, $0.rank) })
+            || first.wouldKeep { Rank.earlier(rank, $0.rank) }
     }
 
     private mutating func select(_ kept: Kept) {
