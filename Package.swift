@@ -100,9 +100,9 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         // Helpers shared by test targets only (recording stream consumers, headless Chromium,
-        // gzip/zstd compression of generated captures).
+        // gzip/zstd compression of generated captures, the seeded generator of randomized tests).
         .target(
-            name: "TestSupport", dependencies: ["AnalyzerCore", "TCPReassembly", "CZlib", "CZstd"],
+            name: "TestSupport", dependencies: ["AnalyzerCore", "TCPReassembly", "TrafficSynthesis", "CZlib", "CZstd"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -169,10 +169,10 @@ let package = Package(
             dependencies: ["TCPReassembly", "AnalyzerCore", "TestSupport", "TrafficSynthesis"],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "HTTP1ParserTests", dependencies: ["HTTP1Parser", "AnalyzerCore"], swiftSettings: strictSettings),
+        .testTarget(name: "HTTP1ParserTests", dependencies: ["HTTP1Parser", "AnalyzerCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "BITSAnalyzerTests",
-            dependencies: ["BITSAnalyzer", "HTTP1Parser", "AnalyzerCore"],
+            dependencies: ["BITSAnalyzer", "HTTP1Parser", "AnalyzerCore", "TestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -187,6 +187,7 @@ let package = Package(
             name: "UploadExtractionTests",
             dependencies: [
                 "UploadExtraction", "BITSAnalyzer", "AnalysisPipeline", "CaptureIO", "AnalyzerCore", "TrafficSynthesis",
+                "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings

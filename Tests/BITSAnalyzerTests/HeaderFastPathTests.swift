@@ -2,22 +2,11 @@ import AnalyzerCore
 @testable import BITSAnalyzer
 import HTTP1Parser
 import Testing
+import TestSupport
 
 /// The byte-level readings of header values that replaced `String`-based ones give what the old
 /// readings gave, on many inputs, odd ones included (case, white space, overflow, junk bytes).
 @Suite struct HeaderFastPathTests {
-    /// A deterministic generator (SplitMix64), so that a failure can be replayed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Content-Range values: well-formed ones in several spellings, and pieces of them put
     /// together at random with junk (non-UTF-8 bytes, signs, blanks, numbers past 64 bits).
     static func contentRangeSamples() -> [[UInt8]] {
@@ -38,7 +27,7 @@ import Testing
         }
         let pieces: [[UInt8]] = units.map { Array($0.utf8) } + separators.map { Array($0.utf8) } + numbers.map { Array($0.utf8) }
             + [[0x2D], [0x2F], [0x2C], [0xFF], [0xC2], [0xE2, 0x80], [0x00], [0x80], [0xEF, 0xBF, 0xBD], [0x09], [0x20]]
-        var generator = Generator(state: 42)
+        var generator = SplitMix(seed: 42)
         for _ in 0..<20_000 {
             var sample: [UInt8] = []
             for _ in 0..<Int.random(in: 0...9, using: &generator) { sample += pieces.randomElement(using: &generator)! }
@@ -111,7 +100,7 @@ import Testing
 
     @Test("comparing with a lower-case literal is the case-blind comparison, on many spellings and junk")
     func lowercaseLiteralComparison() {
-        var generator = Generator(state: 11)
+        var generator = SplitMix(seed: 11)
         var disagreeing: [String] = []
         for literal in Self.lowercaseLiterals {
             let text = literal.withUTF8Buffer { Array($0) }

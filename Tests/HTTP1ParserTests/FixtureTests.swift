@@ -1,6 +1,7 @@
 import AnalyzerCore
 import HTTP1Parser
 import Testing
+import TestSupport
 
 /// Each transcript gives exactly the expected events, and the same events however it is cut.
 @Suite struct FixtureTests {
@@ -35,7 +36,7 @@ import Testing
     func randomMultiCutsGiveTheSameEvents(_ fixture: Fixture) {
         let transcript = fixture.transcript
         let whole = transcript.run(limits: fixture.limits).events
-        var random = TestRandom(seed: 0xC0FFEE)
+        var random = SplitMix(seed: 0xC0FFEE)
         for _ in 0..<200 {
             let count = Int.random(in: 1...20, using: &random)
             let cuts = Set((0..<count).map { _ in Int.random(in: 1..<max(2, transcript.dataCount), using: &random) })

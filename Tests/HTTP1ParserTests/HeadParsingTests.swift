@@ -1,6 +1,7 @@
 import AnalyzerCore
 import HTTP1Parser
 import Testing
+import TestSupport
 
 /// Start lines and header fields, through the public parser.
 @Suite struct HeadParsingTests {
@@ -217,7 +218,7 @@ import Testing
         let pool = ["Host: x", "BITS-Packet-Type: Create-Session", "X_Under.score~: v", " folded", "\tfolded too  ",
                     "No colon", ": empty name", "Bad Name: x", "Caf\u{e9}: x", "X-Long-Name-Of-Many-Words-Indeed:value",
                     "x:", "A:b:c", "Name\u{7F}: x", "Trailing:   v  \t", "Content-Type: text/plain; q=\u{e9}", "-:-"]
-        var random = TestRandom(seed: 9112)
+        var random = SplitMix(seed: 9112)
         var compared = 0
         for round in 0..<120 {
             let lines = (0..<Int.random(in: 0...8, using: &random)).map { _ in pool.randomElement(using: &random)! }

@@ -1,6 +1,7 @@
 import AnalyzerCore
 import HTTP1Parser
 import Testing
+import TestSupport
 
 /// Limits and hostile input: nothing traps, nothing grows past its bound, every stream's events
 /// are well formed and independent of how the stream was cut.
@@ -9,7 +10,7 @@ import Testing
         var limits = Limits.HTTP()
         limits.maxHeaderBlockBytes = 1024
         let harness = Harness(limits: limits)
-        var random = TestRandom(seed: 7)
+        var random = SplitMix(seed: 7)
         harness.client("GET / HTTP/1.1\n")
         var fed = 0
         let line = Harness.crlf("X-Pad: " + String(repeating: "a", count: 50) + "\n")
@@ -125,14 +126,14 @@ import Testing
     static let bodies = ["", "hello", "5\r\nhello\r\n0\r\n\r\n", "3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n", "hel", "\r\n"]
 
     /// A message-shaped piece: a start line, a few fields, a blank line, a body that may or may not fit.
-    static func message(for direction: FlowDirection, random: inout TestRandom) -> [UInt8] {
+    static func message(for direction: FlowDirection, random: inout SplitMix) -> [UInt8] {
         var text = (direction == .clientToServer ? requestLines : statusLines).randomElement(using: &random)!
         for _ in 0..<Int.random(in: 0...3, using: &random) { text += fieldLines.randomElement(using: &random)! }
         text += "\r\n" + bodies.randomElement(using: &random)!
         return Array(text.utf8)
     }
 
-    static func randomLimits(_ random: inout TestRandom) -> Limits.HTTP {
+    static func randomLimits(_ random: inout SplitMix) -> Limits.HTTP {
         var limits = Limits.HTTP()
         // Nonsense (negative, zero) limits must not trap either.
         limits.maxHeaderBlockBytes = [-1, 8, 40, 200, 65_536, 65_536].randomElement(using: &random)!
@@ -144,7 +145,7 @@ import Testing
 
     /// Random traffic: message-shaped pieces, vocabulary soup, binary noise (all noise for every
     /// fourth seed), gaps of any size, and direction ends late in the stream.
-    static func randomTranscript(seed: UInt64, random: inout TestRandom) -> Transcript {
+    static func randomTranscript(seed: UInt64, random: inout SplitMix) -> Transcript {
         var steps: [Transcript.Step] = []
         let binary = seed % 4 == 0
         let count = Int.random(in: 1...40, using: &random)
@@ -177,7 +178,7 @@ import Testing
 
     @Test func randomStreamsAreWellFormedAndCutIndependent() {
         for seed in UInt64(0)..<600 {
-            var random = TestRandom(seed: seed)
+            var random = SplitMix(seed: seed)
             let limits = Self.randomLimits(&random)
             let transcript = Self.randomTranscript(seed: seed, random: &random)
             let whole = transcript.run(limits: limits).events
@@ -197,7 +198,7 @@ import Testing
 
     @Test(arguments: Fixtures.all)
     func mutatedFixturesAreWellFormedAndCutIndependent(_ fixture: Fixture) {
-        var random = TestRandom(seed: UInt64(fixture.name.utf8.count))
+        var random = SplitMix(seed: UInt64(fixture.name.utf8.count))
         let original = fixture.transcript
         for round in 0..<40 {
             var steps = original.steps

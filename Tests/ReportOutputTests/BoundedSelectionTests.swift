@@ -1,5 +1,6 @@
 @testable import ReportOutput
 import Testing
+import TestSupport
 
 /// A selection asked whether it would keep an element says what offering it does.
 @Suite struct BoundedSelectionTests {

@@ -1,5 +1,6 @@
 import ReportOutput
 import Testing
+import TestSupport
 
 /// The streamed writer must give exactly the text of the whole-tree writer, however the pieces fall.
 @Suite struct JSONObjectStreamTests {

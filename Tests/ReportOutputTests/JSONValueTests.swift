@@ -1,6 +1,7 @@
 import Foundation
 import ReportOutput
 import Testing
+import TestSupport
 
 /// The JSON writer: exact text for the cases that matter (escapes, integer extremes, empty
 /// containers, layout), and validity of everything it writes, checked by Foundation's parser.
@@ -82,18 +83,5 @@ import Testing
             for (key, member) in pairs { last[key] = member }
             return last.allSatisfy { key, member in object[key].map { matches(member, $0) } ?? false }
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64) for reproducible random trees and shuffles.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }

@@ -2,6 +2,7 @@ import AnalyzerCore
 import BITSAnalyzer
 import ReportOutput
 import Testing
+import TestSupport
 
 @Suite struct SessionDigestTests {
     typealias F = ReportFixtures

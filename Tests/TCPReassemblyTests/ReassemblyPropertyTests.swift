@@ -50,13 +50,7 @@ import Testing
     func sameBytes(impairment: Impairment) {
         for seed in UInt64(1)...40 {
             var random = SeededGenerator(seed: seed &* 7919)
-            let exchange = Exchange.random(
-                clientBytes: Int.random(in: 0...20_000, using: &random),
-                serverBytes: Int.random(in: 0...6_000, using: &random),
-                clientISN: UInt32.random(in: 0...UInt32.max, using: &random),
-                serverISN: UInt32.random(in: 0...UInt32.max, using: &random),
-                using: &random
-            )
+            let exchange = Exchange.random(maxClientBytes: 20_000, maxServerBytes: 6_000, using: &random)
             let factory = RecordingFactory()
             let reassembler = TCPReassembler(factory: factory)
             for segment in Self.segments(for: exchange, impairment, random: &random) { reassembler.feed(segment) }

@@ -66,13 +66,7 @@ import Testing
         tightLimits.maxHeldBytesTotal = 5_000
         for seed in UInt64(1)...300 {
             var random = SeededGenerator(seed: seed &* 104_729)
-            let exchange = Exchange.random(
-                clientBytes: Int.random(in: 0...30_000, using: &random),
-                serverBytes: Int.random(in: 0...8_000, using: &random),
-                clientISN: UInt32.random(in: 0...UInt32.max, using: &random),
-                serverISN: UInt32.random(in: 0...UInt32.max, using: &random),
-                using: &random
-            )
+            let exchange = Exchange.random(maxClientBytes: 30_000, maxServerBytes: 8_000, using: &random)
             let segments = Self.impairedSegments(exchange, random: &random)
             let limits = seed % 3 == 0 ? tightLimits : Limits.Reassembly()
             var runs: [(events: [RecordingConsumer.Event], summaries: [ConnectionSummary], statistics: ReassemblyStatistics)] = []

@@ -53,6 +53,18 @@ struct Exchange {
         )
     }
 
+    /// Random sizes up to `maxClientBytes` and `maxServerBytes`, random initial sequence numbers
+    /// (drawn in that order) and random bytes.
+    static func random(maxClientBytes: Int, maxServerBytes: Int, using random: inout SeededGenerator) -> Exchange {
+        Exchange.random(
+            clientBytes: Int.random(in: 0...maxClientBytes, using: &random),
+            serverBytes: Int.random(in: 0...maxServerBytes, using: &random),
+            clientISN: UInt32.random(in: 0...UInt32.max, using: &random),
+            serverISN: UInt32.random(in: 0...UInt32.max, using: &random),
+            using: &random
+        )
+    }
+
     var handshake: [TestSegment] {
         [
             TestSegment(fromClient: true, sequence: clientISN, flags: .syn),

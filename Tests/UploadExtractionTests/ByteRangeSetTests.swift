@@ -1,5 +1,6 @@
 import Testing
 @testable import UploadExtraction
+import TestSupport
 
 /// The range bookkeeping against a plain set of offsets.
 @Suite struct ByteRangeSetTests {

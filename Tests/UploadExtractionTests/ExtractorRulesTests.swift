@@ -3,6 +3,7 @@ import BITSAnalyzer
 import Foundation
 import Testing
 import UploadExtraction
+import TestSupport
 
 /// The rules of rebuilding, driven through the observer interface: what the server accepted, first
 /// copy wins, refused bytes never show, gaps and short Acks, and the limits.
@@ -255,19 +256,4 @@ import UploadExtraction
             #expect(file.file.sha256 == ExtractionRun.sha256(file.bytes), "round \(round): sha256")
         }
     }
-}
-
-/// A small seeded generator (SplitMix64), so that failures reproduce.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
-    }
-    /// A number in `0..<bound` (bound > 0).
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -1,5 +1,6 @@
 import Testing
 @testable import UploadExtraction
+import TestSupport
 
 /// Names built from hostile wire values stay one plain path component inside the folder.
 @Suite struct SafeFileNameTests {
