@@ -64,12 +64,8 @@ public struct BITSRequestRecord: Sendable {
 
     /// Creates a record of a request not yet answered.
     public init(type: BITSPacketType, method: String, url: String, host: String?, time: CaptureTimestamp, connection: Int) {
-        self.type = type
-        self.method = method
-        self.url = url
-        self.host = host
-        self.time = time
-        self.connection = connection
+        self.init(type: type, method: method, url: url, host: host, time: time, connection: connection, range: nil,
+                  contentLength: nil, bodyBytes: 0, bodyGapBytes: 0, contentName: nil)
     }
 
     /// Creates a record of a request not yet answered with what its head and body showed, every
