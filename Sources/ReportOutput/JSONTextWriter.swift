@@ -283,17 +283,11 @@ public struct JSONTextWriter: ~Copyable {
     /// place without making the `String` (three a session).
     public mutating func endpoint(_ value: Endpoint?) {
         guard let value else { return null() }
-        guard case .v4(let address) = value.address else { return string(value.description) }
+        guard case .v4 = value.address else { return string(value.description) }
         beforeValue()
-        // The text of ``Endpoint/writeIPv4Text(to:)``, from digit pairs (``writeDecimal(_:to:)``),
-        // which may need room for a whole number's digits after the last colon.
-        reserve(Endpoint.maximumIPv4TextLength + 2 + DecimalText.maximumDigits)
+        reserve(Endpoint.maximumIPv4TextLength + 2)
         put(UInt8(ascii: "\""))
-        for octet in 0..<4 {
-            count += Self.writeDecimal(UInt64(address >> UInt32(24 - 8 * octet) & 0xFF), to: base + count)
-            put(octet == 3 ? UInt8(ascii: ":") : UInt8(ascii: "."))
-        }
-        count += Self.writeDecimal(UInt64(value.port), to: base + count)
+        count += value.writeIPv4Text(to: base + count) ?? 0
         put(UInt8(ascii: "\""))
     }
 
@@ -309,73 +303,15 @@ public struct JSONTextWriter: ~Copyable {
         }
         Self.copyShort(secondText, count: secondTextLength, to: base + count)
         count += secondTextLength
-        count += Self.writeFractionAndQuote(value, precision: precision, to: base + count)
-    }
-
-    /// Writes the end of a time's text at `out`: what ``CaptureTimestamp/writeRFC3339Fraction(precision:to:)``
-    /// writes (the fractional digits and `Z`) and the closing quote; returns how many bytes. Six
-    /// digits, `Z` and the quote are one word made from digit pairs, where the digit-by-digit loop
-    /// cost some 140 instructions a time (four times a request).
-    @inline(__always)
-    private static func writeFractionAndQuote(_ value: CaptureTimestamp, precision: TimestampPrecision,
-                                              to out: UnsafeMutablePointer<UInt8>) -> Int {
-        let nanoseconds = value.nanoseconds
-        guard nanoseconds < 1_000_000_000 else {
-            let written = value.writeRFC3339Fraction(precision: precision, to: out)
-            out[written] = UInt8(ascii: "\"")
-            return written + 1
-        }
-        let endWord: UInt64 = 0x225A << 48  // `Z"` after six digits
-        let raw = UnsafeMutableRawPointer(out)
-        switch precision {
-        case .microseconds:
-            raw.storeBytes(of: (sixDigits(nanoseconds / 1000) | endWord).littleEndian, as: UInt64.self)
-            return 8
-        case .nanoseconds:
-            let millions = nanoseconds / 1_000_000
-            raw.storeBytes(of: (0x30 + UInt8(truncatingIfNeeded: millions / 100)), as: UInt8.self)
-            raw.storeBytes(of: UInt16(truncatingIfNeeded: twoDigits(millions % 100)).littleEndian, toByteOffset: 1,
-                           as: UInt16.self)
-            raw.storeBytes(of: (sixDigits(nanoseconds % 1_000_000) | endWord).littleEndian, toByteOffset: 3,
-                           as: UInt64.self)
-            return 11
-        }
-    }
-
-    /// `value` (below 1,000,000) as six ASCII digits, zero-padded, in the low six bytes of a word
-    /// (the first digit lowest).
-    @inline(__always)
-    private static func sixDigits(_ value: UInt32) -> UInt64 {
-        let high = value / 10_000, rest = value % 10_000
-        return twoDigits(high) | twoDigits(rest / 100) << 16 | twoDigits(rest % 100) << 32
-    }
-
-    /// `value` (below 100) as two ASCII digits in the low two bytes of a word, the tens lowest.
-    @inline(__always)
-    private static func twoDigits(_ value: UInt32) -> UInt64 {
-        0x3030 | UInt64(value / 10) | UInt64(value % 10) << 8
-    }
-
-    /// Writes `value` in decimal at `out` (with room for ``DecimalText/maximumDigits`` bytes), as
-    /// ``DecimalText/write(_:to:)`` does; returns how many digits. Below 10,000 (most of the
-    /// timeline's numbers) the digits are made as pairs and stored in one piece.
-    @inline(__always)
-    private static func writeDecimal(_ value: UInt64, to out: UnsafeMutablePointer<UInt8>) -> Int {
-        guard value < 10_000 else { return DecimalText.write(value, to: out) }
-        let small = UInt32(truncatingIfNeeded: value)
-        let digits = value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : 4
-        // The four digits, zero-padded, the first lowest; the leading zeros shifted out.
-        let padded = twoDigits(small / 100) | twoDigits(small % 100) << 16
-        let text = UInt32(truncatingIfNeeded: padded >> (8 &* UInt64(4 &- digits)))
-        UnsafeMutableRawPointer(out).storeBytes(of: text.littleEndian, as: UInt32.self)
-        return digits
+        count += value.writeRFC3339Fraction(precision: precision, to: base + count)
+        put(UInt8(ascii: "\""))
     }
 
     /// An unsigned integer.
     public mutating func uint(_ value: UInt64) {
         beforeValue()
         reserve(DecimalText.maximumDigits)
-        count += Self.writeDecimal(value, to: base + count)
+        count += DecimalText.write(value, to: base + count)
     }
 
     /// An unsigned integer, or `null`.
@@ -389,7 +325,7 @@ public struct JSONTextWriter: ~Copyable {
         beforeValue()
         reserve(DecimalText.maximumDigits + 1)
         if value < 0 { put(UInt8(ascii: "-")) }
-        count += Self.writeDecimal(value.magnitude, to: base + count)
+        count += DecimalText.write(value.magnitude, to: base + count)
     }
 
     /// `true` or `false`.

@@ -17,6 +17,29 @@ import Testing
         #expect(text { DecimalText.append(Int64.min, to: &$0) } == "x-9223372036854775808")
     }
 
+    @Test("two digits a step give what Swift prints, for every digit count, odd and even, padded or not")
+    func pairsMatchPrinting() {
+        var values: [UInt64] = [0, 9, 10, 99, 100, 999, 1_000, 65_535, 999_999, 1_000_000_000, .max, .max - 1]
+        var power: UInt64 = 1
+        for _ in 0..<19 {
+            power *= 10
+            values += [power - 1, power, power + 1, power / 3]
+        }
+        for value in values {
+            for minimumDigits in [1, 2, 3, 6, 9, 20] {
+                var out = [UInt8](repeating: UInt8(ascii: "#"), count: 24)
+                let count = out.withUnsafeMutableBufferPointer {
+                    DecimalText.write(value, minimumDigits: minimumDigits, to: $0.baseAddress!)
+                }
+                let printed = String(value)
+                let expected = String(repeating: "0", count: max(0, minimumDigits - printed.count)) + printed
+                #expect(String(decoding: out[0..<count], as: UTF8.self) == expected, "\(value) \(minimumDigits)")
+                // Nothing written past the digits.
+                #expect(out[count...].allSatisfy { $0 == UInt8(ascii: "#") }, "\(value) \(minimumDigits)")
+            }
+        }
+    }
+
     @Test("the wire-value parser: digits only, whole input, every value that fits, nothing past 64 bits")
     func parsing() {
         func parse(_ text: String) -> UInt64? { DecimalText.parse(Array(text.utf8)) }

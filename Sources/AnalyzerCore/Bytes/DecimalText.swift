@@ -40,16 +40,23 @@ public enum DecimalText {
 
     /// Writes `magnitude` in decimal, zero-padded to at least `minimumDigits` digits, at `out`, which
     /// must have room for `max(minimumDigits, maximumDigits)` bytes; returns how many it wrote.
+    /// Two digits a step, from the last: one division per pair and one two-byte store, where a
+    /// digit at a time cost about twice as much (the JSON timeline writes some forty numbers and
+    /// times a session).
     @inline(__always)
     public static func write(_ magnitude: UInt64, minimumDigits: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let count = max(digitCount(magnitude), minimumDigits)
         var remaining = magnitude
         var index = count
-        while index > 0 {
-            index -= 1
-            out[index] = UInt8(ascii: "0") + UInt8(remaining % 10)
-            remaining /= 10
+        while index >= 2 {
+            index -= 2
+            let pair = remaining % 100
+            remaining /= 100
+            // The tens digit first in memory whatever the machine's byte order.
+            let text = UInt16(0x30 + pair / 10) | UInt16(0x30 + pair % 10) << 8
+            UnsafeMutableRawPointer(out + index).storeBytes(of: text.littleEndian, as: UInt16.self)
         }
+        if index == 1 { out[0] = UInt8(ascii: "0") + UInt8(remaining % 10) }
         return count
     }
 
