@@ -29,7 +29,7 @@ public struct ContentRange: Hashable, Sendable {
     /// ranges, signs, non-digits, numbers past 64 bits, or `L < F` — each a
     /// `malformed-content-range`. A range past the total parses (that is `range-beyond-total`).
     public init?(headerValue: String) {
-        guard let parsed = Self.withASCII(headerValue, Self.parse) else { return nil }
+        guard let parsed = headerValue.withUTF8Bytes(Self.parse) else { return nil }
         self = parsed
     }
 
@@ -61,7 +61,7 @@ public struct ContentRange: Hashable, Sendable {
     /// Parses a non-empty run of ASCII digits (surrounding spaces allowed) into a `UInt64`, or `nil`
     /// on any other character or on overflow.
     static func decimal(_ text: Substring) -> UInt64? {
-        withASCII(String(text)) { decimal($0) }
+        String(text).withUTF8Bytes { decimal($0) }
     }
 
     /// `decimal` over UTF-8 bytes: header values are parsed in place, without intermediate strings.
@@ -71,12 +71,6 @@ public struct ContentRange: Hashable, Sendable {
         // unread, however many zeros they start with.
         guard digits.count <= 40 else { return nil }
         return DecimalText.parse(digits)
-    }
-
-    /// Runs `body` over the UTF-8 bytes of `text` (in place for native strings).
-    private static func withASCII<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
-        return Array(text.utf8).withUnsafeBufferPointer(body)
     }
 
     /// The bytes without leading and trailing spaces and tabs.

@@ -172,7 +172,7 @@ enum FramingRules {
     /// Whether `id` is `{8-4-4-4-12}` hex digits (either case).
     static func isBracedGUID(_ id: String) -> Bool {
         // The bytes borrowed in place (an array of them cost an allocation per Ack).
-        id.utf8.withContiguousStorageIfAvailable(isBracedGUID) ?? Array(id.utf8).withUnsafeBufferPointer(isBracedGUID)
+        id.withUTF8Bytes(isBracedGUID)
     }
 
     /// ``isBracedGUID(_:)-(String)`` on a header value's bytes (no trimming: a GUID has no blanks).
