@@ -18,15 +18,14 @@ struct BoundedSelection<Element> {
     /// Offers `element`; returns whether it is kept (it may be pushed out by a later one).
     @discardableResult
     mutating func offer(_ element: Element) -> Bool {
-        guard capacity > 0 else { return false }
+        guard wouldKeep({ better(element, $0) }) else { return false }
         if elements.count < capacity {
             elements.append(element)
             siftUp(elements.count - 1)
-            return true
+        } else {
+            elements[0] = element
+            siftDown(0)
         }
-        guard better(element, elements[0]) else { return false }
-        elements[0] = element
-        siftDown(0)
         return true
     }
 
