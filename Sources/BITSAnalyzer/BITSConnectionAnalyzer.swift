@@ -83,7 +83,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     /// Whether a request is part of the BITS upload protocol.
     static func isBITS(_ head: HTTPRequestHead) -> Bool {
-        head.method.equalsIgnoringASCIICase("BITS_POST") || head.headers.contains("BITS-Packet-Type")
+        head.method.equalsIgnoringASCIICase("BITS_POST") || head.headers.contains(.bitsPacketType)
     }
 
     /// Notes a BITS request (and pipelining), or a GET/HEAD that may fetch a reply.
@@ -93,7 +93,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         sawHTTP = true
         if Self.isBITS(head) {
             if outstandingBITSRequests > 0, missingDirection != .serverToClient {
-                tracker.pipelined(connection: connection.id, session: head.headers["BITS-Session-Id"], time: time)
+                tracker.pipelined(connection: connection.id, session: head.headers[.bitsSessionID], time: time)
             }
             outstandingBITSRequests += 1
             pending.append((index, PendingRequest(head: head, time: time)))
@@ -117,10 +117,10 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// Tells the body observer, if any, that a Fragment with a parseable Content-Range begins.
     private func startObservingBody(_ head: HTTPRequestHead, index: Int, time: CaptureTimestamp) {
         guard let observer = bodyObserver,
-              head.headers.valueBytes("BITS-Packet-Type").map(BITSPacketType.init(headerBytes:)) == .fragment,
-              let range = head.headers.valueBytes("Content-Range").flatMap(ContentRange.init(headerBytes:))
+              head.headers.valueBytes(.bitsPacketType).map(BITSPacketType.init(headerBytes:)) == .fragment,
+              let range = head.headers.valueBytes(.contentRange).flatMap(ContentRange.init(headerBytes:))
         else { return }
-        let sessionID = head.headers.trimmedValue("BITS-Session-Id")
+        let sessionID = head.headers.trimmedValue(.bitsSessionID)
         let named = sessionID.flatMap { $0.isEmpty ? nil : $0 }
         streamingBody.observed = true
         observer.fragmentStarted(BITSFragmentStart(

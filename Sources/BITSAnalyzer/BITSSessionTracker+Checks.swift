@@ -14,7 +14,7 @@ extension BITSSessionTracker {
     /// Checks a fragment's range against the session. Returns whether it is a fragment-gap.
     func checkFragment(_ record: BITSRequestRecord, session: SessionHandle, head: HTTPRequestHead, complete: Bool) -> Bool {
         // The header as sent is only the evidence of a range that did not parse.
-        let rawRange = record.range == nil ? head.headers["Content-Range"] : nil
+        let rawRange = record.range == nil ? head.headers[.contentRange] : nil
         let (found, gap) = RequestRules.fragment(record, rawRange: rawRange, complete: complete,
                                                  session: &sessions[session])
         place(found, session: session, connection: record.connection, time: record.time)

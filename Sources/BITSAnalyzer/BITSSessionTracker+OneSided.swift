@@ -61,7 +61,7 @@ extension BITSSessionTracker {
                         time: CaptureTimestamp) -> SessionHandle? {
         let placeholder = BITSRequestRecord(type: .ack, method: "", url: "", host: nil, time: time, connection: connection.id)
         guard let session = newSession(id: id, record: placeholder, connection: connection) else { return nil }
-        sessions[session].record.chosenProtocol = head.headers.trimmedValue("BITS-Protocol")
+        sessions[session].record.chosenProtocol = head.headers.trimmedValue(.bitsProtocol)
         markOneSided(session, missing: .clientToServer)
         return session
     }

@@ -174,17 +174,17 @@ public final class BITSSessionTracker {
         defer { reentry.leave() }
         advanceClock(observed.time)
         let connection = observed.connection
-        let typeHeader = head.headers.valueBytes("BITS-Packet-Type")
+        let typeHeader = head.headers.valueBytes(.bitsPacketType)
         let type = typeHeader.map(BITSPacketType.init(headerBytes:)) ?? .unknown("")
         let record = BITSRequestRecord(
-            type: type, method: head.method, url: head.target, host: head.headers["Host"], time: observed.time,
+            type: type, method: head.method, url: head.target, host: head.headers[.host], time: observed.time,
             connection: connection.id,
-            range: type == .fragment ? head.headers.valueBytes("Content-Range").flatMap(ContentRange.init(headerBytes:)) : nil,
-            contentLength: head.headers.valueBytes("Content-Length")?.withUnsafeBufferPointer(ContentRange.decimal),
-            bodyBytes: observed.bodyBytes, bodyGapBytes: observed.bodyGapBytes, contentName: head.headers["Content-Name"]
+            range: type == .fragment ? head.headers.valueBytes(.contentRange).flatMap(ContentRange.init(headerBytes:)) : nil,
+            contentLength: head.headers.valueBytes(.contentLength)?.withUnsafeBufferPointer(ContentRange.decimal),
+            bodyBytes: observed.bodyBytes, bodyGapBytes: observed.bodyGapBytes, contentName: head.headers[.contentName]
         )
 
-        let sessionIDHeader = head.headers.trimmedValue("BITS-Session-Id")
+        let sessionIDHeader = head.headers.trimmedValue(.bitsSessionID)
         let sessionID = sessionIDHeader.flatMap { $0.isEmpty ? nil : $0 }
         var session: SessionHandle?
         switch type {
@@ -195,7 +195,7 @@ public final class BITSSessionTracker {
             if let session {
                 sessions[session].record.createSeen = true
                 sessions[session].awaitingID = true
-                sessions[session].record.supportedProtocols = Self.protocolList(head.headers["BITS-Supported-Protocols"])
+                sessions[session].record.supportedProtocols = Self.protocolList(head.headers[.bitsSupportedProtocols])
                 if let name = record.contentName { sessions[session].record.contentName = name }
             }
         case .fragment, .closeSession, .cancelSession:
@@ -317,12 +317,12 @@ public final class BITSSessionTracker {
         reentry.enter("BITSSessionTracker.responseToLostRequest")
         defer { reentry.leave() }
         advanceClock(time)
-        guard head.status == 200, BITSPacketType(headerValue: head.headers["BITS-Packet-Type"] ?? "") == .ack else {
+        guard head.status == 200, BITSPacketType(headerValue: head.headers[.bitsPacketType] ?? "") == .ack else {
             return
         }
         let oneSided = lacksClientSide(connection.id)
         var found = activeSession(on: connection.id)
-        if let id = head.headers.trimmedValue("BITS-Session-Id"), !id.isEmpty {
+        if let id = head.headers.trimmedValue(.bitsSessionID), !id.isEmpty {
             // Without the client's side, the Acks are all there is to know a session by.
             found = sessions.handle(forID: id)
                 ?? (oneSided ? sessionFromAck(id: id, head: head, connection: connection, time: time) : nil)
@@ -333,7 +333,7 @@ public final class BITSSessionTracker {
             connectionState(connection.id).active = session
             if sessions[session].record.lastTime < time { sessions[session].record.lastTime = time }
         }
-        guard let received = head.headers["BITS-Received-Content-Range"].flatMap({ ContentRange.decimal(Substring($0)) })
+        guard let received = head.headers[.bitsReceivedContentRange].flatMap({ ContentRange.decimal(Substring($0)) })
         else { return }
         sessions[session].offsetUnknown = false
         guard received > (sessions[session].record.bytesAcknowledged ?? 0) else { return }

@@ -4,8 +4,13 @@ extension HTTPHeaders {
     /// The first field called `name`'s value without surrounding spaces and tabs (as
     /// `self[name]?.trimmingASCIIWhitespace()` gives it), decoded once: no `String` made only to be
     /// trimmed. `nil` when there is none.
-    func trimmedValue(_ name: String) -> String? {
-        guard let bytes = valueBytes(name) else { return nil }
+    func trimmedValue(_ name: HTTPFieldName) -> String? { Self.trimmed(valueBytes(name)) }
+
+    /// ``trimmedValue(_:)-(HTTPFieldName)`` for any name.
+    func trimmedValue(_ name: String) -> String? { Self.trimmed(valueBytes(name)) }
+
+    private static func trimmed(_ bytes: ArraySlice<UInt8>?) -> String? {
+        guard let bytes else { return nil }
         // Parsed values arrive trimmed: decoded as they are. Others keep the String trim, whose
         // rules differ from a byte trim's where a blank joins a combining mark into one Character.
         let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }

@@ -36,9 +36,8 @@ enum ASCII {
     /// Finds the colon and checks the name in one pass, eight bytes at a time while they are
     /// letters, digits and `-` (what field names are made of); other bytes, and the last few of the
     /// range, one at a time. Every field line of every head is read this way.
-    static func fieldNameEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
-        guard start >= 0, start <= end, end <= bytes.count, let base = bytes.baseAddress else { return nil }
-        let raw = UnsafeRawPointer(base)
+    static func fieldNameEnd(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int? {
+        guard start >= 0, start <= end, end <= bytes.count, let raw = bytes.baseAddress else { return nil }
         var position = start
         while position < end {
             if end - position >= 8 {
@@ -137,6 +136,15 @@ enum ASCII {
         while lower < upper, isWhitespace(bytes[lower]) { lower += 1 }
         while upper > lower, isWhitespace(bytes[upper - 1]) { upper -= 1 }
         return lower..<upper
+    }
+
+    /// Calls `body` with `string`'s UTF-8 bytes, borrowed in place (`withUTF8` needs a mutable copy,
+    /// which costs a retain and a release); only a bridged string, which Linux never has, is copied.
+    @inline(__always)
+    static func withBytes<Result>(of string: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = string.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = string
+        return copy.withUTF8(body)
     }
 
     /// Text for a report, decoded as UTF-8 (invalid sequences replaced).

@@ -28,7 +28,9 @@ public struct HTTPHeaderField: Hashable, Sendable {
 ///
 /// The fields are kept as the bytes they were sent in (the parser hands over the head it collected)
 /// and the places of each name and value in them: a head costs two allocations however many fields
-/// it has, and a value becomes a `String` only when it is asked for (most never are).
+/// it has, and a value becomes a `String` only when it is asked for (most never are). For the known
+/// names (``HTTPFieldName``) the first field of each is noted as the fields are read: a look-up by
+/// one is a load; any other name is found by a scan.
 public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// Where one field's name and value are in ``storage``.
     struct Span: Hashable, Sendable {
@@ -42,15 +44,14 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     private var storage: [UInt8]
     /// Every field, in order.
     private var spans: [Span]
-    /// One bit per name length present (``lengthBit(_:)``): most look-ups ask for a field the
-    /// message does not have (an error code on a success), and a name length no field has settles
-    /// that without a scan.
-    private var nameLengths: UInt64 = 0
+    /// The first field of each known name, and the name lengths present.
+    private var slots: HTTPFieldSlots
 
     /// Creates headers from fields in order.
     public init(_ fields: [HTTPHeaderField] = []) {
         storage = []
         spans = []
+        slots = HTTPFieldSlots()
         for field in fields { append(name: field.name, value: field.value) }
     }
 
@@ -59,61 +60,18 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         self.init(elements.map { HTTPHeaderField(name: $0.0, value: $0.1) })
     }
 
-    /// Headers whose fields are `spans` of `storage` (the parser's head bytes, taken over).
-    init(storage: [UInt8], spans: [Span]) {
+    /// Headers whose fields are `spans` of `storage` (the parser's head bytes, taken over), noted in
+    /// `slots` as they were read.
+    init(storage: [UInt8], spans: [Span], slots: HTTPFieldSlots) {
         self.storage = storage
         self.spans = spans
-        for span in spans { nameLengths |= Self.lengthBit(span.nameEnd - span.nameStart) }
+        self.slots = slots
     }
-
-    /// The bit of ``nameLengths`` for names `length` bytes long (lengths from 63 up share one).
-    @inline(__always)
-    private static func lengthBit(_ length: Int) -> UInt64 { 1 << UInt64(Swift.min(Swift.max(length, 0), 63)) }
 
     /// Every field, in order (built on demand: look-ups do not need it).
     public var fields: [HTTPHeaderField] {
         spans.map { HTTPHeaderField(name: text(start: $0.nameStart, end: $0.nameEnd), value: value(of: $0)) }
     }
-
-    /// The value of the first field called `name` (case-insensitively), or `nil` when there is none.
-    public subscript(name: String) -> String? {
-        firstSpan(named: name).map(value(of:))
-    }
-
-    /// The bytes of the first field called `name`'s value, without making a `String` (numbers and
-    /// tokens are read from them directly); `nil` when there is none.
-    public func valueBytes(_ name: String) -> ArraySlice<UInt8>? {
-        firstSpan(named: name).map { storage[$0.valueStart..<$0.valueEnd] }
-    }
-
-    /// The values of every field called `name` (case-insensitively), in order; empty when there is none.
-    public func values(for name: String) -> [String] {
-        var found: [String] = []
-        forEachSpan(named: name) { found.append(value(of: $0)) }
-        return found
-    }
-
-    /// How many fields are called `name` (case-insensitively), and the first one's value bytes, in
-    /// one pass (the framing of every message asks both of `Content-Length`).
-    func countAndFirstValueBytes(_ name: String) -> (count: Int, first: ArraySlice<UInt8>?) {
-        var count = 0
-        var first: Span?
-        forEachSpan(named: name) { span in
-            if count == 0 { first = span }
-            count += 1
-        }
-        return (count, first.map { storage[$0.valueStart..<$0.valueEnd] })
-    }
-
-    /// How many fields are called `name` (case-insensitively).
-    public func count(named name: String) -> Int {
-        var count = 0
-        forEachSpan(named: name) { _ in count += 1 }
-        return count
-    }
-
-    /// Whether at least one field is called `name` (case-insensitively).
-    public func contains(_ name: String) -> Bool { firstSpan(named: name) != nil }
 
     /// The number of fields, repeated ones counted each time.
     public var count: Int { spans.count }
@@ -127,13 +85,91 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         storage.append(contentsOf: name.utf8)
         let valueStart = storage.count
         storage.append(contentsOf: value.utf8)
+        let slot = storage.withUnsafeBytes { HTTPFieldName.slot(of: UnsafeRawBufferPointer(rebasing: $0[nameStart..<valueStart])) }
+        slots.note(field: spans.count, nameLength: valueStart - nameStart, slot: slot)
         spans.append(Span(nameStart: nameStart, nameEnd: valueStart, valueStart: valueStart, valueEnd: storage.count))
-        nameLengths |= Self.lengthBit(valueStart - nameStart)
     }
 
     /// Iterates the fields in order.
     public func makeIterator() -> IndexingIterator<[HTTPHeaderField]> {
         fields.makeIterator()
+    }
+
+    // MARK: - Look-up by a known name: the first field is noted, no scan
+
+    /// The value of the first field called `name`, or `nil` when there is none.
+    public subscript(name: HTTPFieldName) -> String? {
+        firstSpan(named: name).map(value(of:))
+    }
+
+    /// The bytes of the first field called `name`'s value, without making a `String` (numbers and
+    /// tokens are read from them directly); `nil` when there is none.
+    public func valueBytes(_ name: HTTPFieldName) -> ArraySlice<UInt8>? {
+        firstSpan(named: name).map { storage[$0.valueStart..<$0.valueEnd] }
+    }
+
+    /// Whether at least one field is called `name`.
+    public func contains(_ name: HTTPFieldName) -> Bool {
+        slots.entry(name.slot) != 0
+    }
+
+    /// The values of every field called `name`, in order; empty when there is none.
+    public func values(for name: HTTPFieldName) -> [String] {
+        var found: [String] = []
+        forEachSpan(named: name) { found.append(value(of: $0)) }
+        return found
+    }
+
+    /// How many fields are called `name`.
+    public func count(named name: HTTPFieldName) -> Int {
+        let entry = slots.entry(name.slot)
+        guard entry != 0 else { return 0 }
+        guard slots.isRepeated(name.slot) || entry == HTTPFieldSlots.beyond else { return 1 }
+        var count = 0
+        forEachSpan(named: name) { _ in count += 1 }
+        return count
+    }
+
+    /// How many fields are called `name`, and the first one's value bytes (the framing of every
+    /// message asks both of `Content-Length`).
+    func countAndFirstValueBytes(_ name: HTTPFieldName) -> (count: Int, first: ArraySlice<UInt8>?) {
+        (count(named: name), valueBytes(name))
+    }
+
+    // MARK: - Look-up by any name (a known one takes its slot)
+
+    /// The value of the first field called `name` (case-insensitively), or `nil` when there is none.
+    public subscript(name: String) -> String? {
+        if let known = HTTPFieldName(name) { return self[known] }
+        return firstSpan(named: name).map(value(of:))
+    }
+
+    /// ``valueBytes(_:)-(HTTPFieldName)`` for any name (case-insensitively).
+    public func valueBytes(_ name: String) -> ArraySlice<UInt8>? {
+        if let known = HTTPFieldName(name) { return valueBytes(known) }
+        return firstSpan(named: name).map { storage[$0.valueStart..<$0.valueEnd] }
+    }
+
+    /// The values of every field called `name` (case-insensitively), in order; empty when there is none.
+    public func values(for name: String) -> [String] {
+        if let known = HTTPFieldName(name) { return values(for: known) }
+        var found: [String] = []
+        forEachSpan(named: name) { found.append(value(of: $0)) }
+        return found
+    }
+
+    /// How many fields are called `name` (case-insensitively).
+    public func count(named name: String) -> Int {
+        if let known = HTTPFieldName(name) { return count(named: known) }
+        var count = 0
+        forEachSpan(named: name) { _ in count += 1 }
+        return count
+    }
+
+    /// Whether at least one field is called `name` (case-insensitively).
+    public func contains(_ name: String) -> Bool {
+        if let known = HTTPFieldName(name) { return contains(known) }
+        return firstSpan(named: name) != nil
     }
 
     // MARK: - Equality: the fields, not the bytes they were parsed from
@@ -157,11 +193,45 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         }
     }
 
-    // MARK: - Look-up
+    // MARK: - Finding spans
 
     private func value(of span: Span) -> String { text(start: span.valueStart, end: span.valueEnd) }
 
     private func text(start: Int, end: Int) -> String { ASCII.string(storage[start..<end]) }
+
+    /// The first field called `name`: its noted index, or (past the byte an index is noted in) a scan.
+    @inline(__always)
+    private func firstSpan(named name: HTTPFieldName) -> Span? {
+        let entry = slots.entry(name.slot)
+        guard entry != 0 else { return nil }
+        if entry < HTTPFieldSlots.beyond, entry <= spans.count { return spans[entry - 1] }
+        var found: Span?
+        scanSpans(named: name) { span in
+            found = span
+            return false
+        }
+        return found
+    }
+
+    private func forEachSpan(named name: HTTPFieldName, _ body: (Span) -> Void) {
+        scanSpans(named: name) { span in
+            body(span)
+            return true
+        }
+    }
+
+    /// Calls `body` with each field called `name`, in order, from the first one noted, while it
+    /// returns `true` (fields whose name has another length are passed over at once).
+    private func scanSpans(named name: HTTPFieldName, while body: (Span) -> Bool) {
+        let entry = slots.entry(name.slot)
+        guard entry != 0 else { return }
+        storage.withUnsafeBytes { bytes in
+            for span in spans[Swift.min(entry - 1, spans.count)...] {
+                let spelled = UnsafeRawBufferPointer(rebasing: bytes[span.nameStart..<span.nameEnd])
+                if HTTPFieldName.slot(of: spelled) == name.slot, !body(span) { return }
+            }
+        }
+    }
 
     private func firstSpan(named name: String) -> Span? {
         var found: Span?
@@ -191,14 +261,8 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     /// raw buffers: names are compared by length first (which settles most), then byte by byte
     /// ignoring ASCII case.
     private func scanSpans(named name: String, while body: (Span) -> Bool) {
-        guard nameLengths & Self.lengthBit(name.utf8.count) != 0 else { return }
-        // The name's bytes borrowed in place (a copy of the string to call `withUTF8` on cost a
-        // retain and a release per look-up, some seventy look-ups a session); only a bridged
-        // string, which Linux never has, takes the copy.
-        let scanned: Void? = name.utf8.withContiguousStorageIfAvailable { wanted in scanSpans(named: wanted, while: body) }
-        guard scanned == nil else { return }
-        var copy = name
-        copy.withUTF8 { wanted in scanSpans(named: wanted, while: body) }
+        guard slots.nameLengths & HTTPFieldSlots.lengthBit(name.utf8.count) != 0 else { return }
+        ASCII.withBytes(of: name) { wanted in scanSpans(named: wanted, while: body) }
     }
 
     /// ``scanSpans(named:while:)`` for a name given as bytes.

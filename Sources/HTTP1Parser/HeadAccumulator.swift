@@ -43,14 +43,13 @@ struct HeadAccumulator {
     /// Start of the line being collected, in ``bytes``; 0 while in the start line.
     private var lineStart = 0
     private var fieldLines = 0
+    /// The field lines read so far.
+    private var fields = HeadFields()
     private var sniffer: StartLineSniffer
     /// Whether the start line must carry version 1.x (while resynchronising).
     var requireMajorVersion1 = false
     /// The start line as read when it completed (its parts index ``bytes``); `nil` before.
     private(set) var startLine: StartLine?
-    /// Where the field lines begin in ``bytes`` (after the start line's line end).
-    var fieldsStart: Int { startLineEnd }
-    private var startLineEnd = 0
 
     /// A start line read: its parts are kept so that the head is parsed once, when complete.
     enum StartLine {
@@ -79,9 +78,9 @@ struct HeadAccumulator {
         if releasingStorage || bytes.capacity > 4096 { bytes = [] } else { bytes.removeAll(keepingCapacity: true) }
         lineStart = 0
         fieldLines = 0
+        fields.removeAll()
         sniffer = StartLineSniffer(kind: kind)
         startLine = nil
-        startLineEnd = 0
     }
 
     /// Consumes input from `index` until the head is complete, fails, or the input runs out.
@@ -98,7 +97,6 @@ struct HeadAccumulator {
             index = lineFeed + 1
             guard readStartLine() else { return .badStartLine(atLineEnd: true) }
             lineStart = bytes.count
-            startLineEnd = bytes.count
             return .startLineComplete
         }
         let start = index
@@ -132,7 +130,6 @@ struct HeadAccumulator {
                 append(input, from: start, count: position - start)
                 guard readStartLine() else { return .badStartLine(atLineEnd: true) }
                 lineStart = bytes.count
-                startLineEnd = bytes.count
                 return .startLineComplete
             }
             guard sniffer.accept(byte) else {
@@ -203,49 +200,73 @@ struct HeadAccumulator {
         return startLine != nil
     }
 
-    /// Takes field lines until the empty line that ends the head. The lines are examined in
-    /// `input` and copied once at the end (a head's lines mostly arrive in one segment), not one
-    /// append per line.
+    /// Takes field lines until the empty line that ends the head, reading each into ``fields`` as
+    /// it completes. The lines are examined in `input` and copied once at the end (a head's lines
+    /// mostly arrive in one segment), not one append per line; only a line begun in an earlier
+    /// piece is read from ``bytes``, once the input so far is kept.
     private mutating func consumeFieldLines(_ input: UnsafeRawBufferPointer, from index: inout Int) -> Outcome {
-        let copyStart = index
+        var copyStart = index
         var scanned = index
         var outcome = Outcome.needMore
-        // The byte at `position` of the head: kept already, or in `input` since `copyStart`.
-        func byte(at position: Int) -> UInt8 {
-            position < bytes.count ? bytes[position] : input[copyStart + position - bytes.count]
-        }
         while scanned < input.count {
             let room = maxBytes - bytes.count - (scanned - copyStart)
-            let lineEnd = Self.firstLineFeed(in: input, from: scanned)
-            let wanted = (lineEnd.map { $0 + 1 } ?? input.count) - scanned
+            let lineFeed = Self.firstLineFeed(in: input, from: scanned)
+            let wanted = (lineFeed.map { $0 + 1 } ?? input.count) - scanned
             guard wanted <= room else {
                 scanned += room
                 outcome = .tooLarge
                 break
             }
             scanned += wanted
-            guard lineEnd != nil else { break }
+            guard let lineFeed else { break }
             // The line just completed is head[lineStart..<end], its line feed last.
-            let end = bytes.count + (scanned - copyStart)
-            let hasCarriageReturn = end - lineStart >= 2 && byte(at: end - 2) == ASCII.carriageReturn
-            let contentLength = end - lineStart - 1 - (hasCarriageReturn ? 1 : 0)
-            let first = byte(at: lineStart)
-            lineStart = end
-            if contentLength == 0 {
-                outcome = .complete
-                break
+            let start = lineStart
+            lineStart = bytes.count + (scanned - copyStart)
+            let ended: Outcome?
+            if start >= bytes.count {
+                ended = completeLine(input, from: copyStart + (start - bytes.count), lineFeed: lineFeed, at: start)
+            } else {
+                append(input, from: copyStart, count: scanned - copyStart)
+                copyStart = scanned
+                // A copy of the array (not `bytes` itself) is borrowed while `self` changes.
+                let kept = bytes
+                ended = kept.withUnsafeBytes { completeLine($0, from: start, lineFeed: $0.count - 1, at: start) }
             }
-            if !ASCII.isWhitespace(first) {
-                fieldLines += 1
-                if fieldLines > maxFields {
-                    outcome = .tooManyFields
-                    break
-                }
+            if let ended {
+                outcome = ended
+                break
             }
         }
         append(input, from: copyStart, count: scanned - copyStart)
         index = scanned
         return outcome
+    }
+
+    /// Takes the line `buffer[start...lineFeed]`, which is `head[headPosition...]`: the empty line
+    /// ends the head (`.complete`), a field line beyond the limit ends it too (`.tooManyFields`), any
+    /// other is read into ``fields`` (`nil`).
+    @inline(__always)
+    private mutating func completeLine(_ buffer: UnsafeRawBufferPointer, from start: Int, lineFeed: Int,
+                                       at headPosition: Int) -> Outcome? {
+        var contentEnd = lineFeed
+        if contentEnd > start, buffer[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
+        guard contentEnd > start else { return .complete }
+        if !ASCII.isWhitespace(buffer[start]) {
+            fieldLines += 1
+            if fieldLines > maxFields { return .tooManyFields }
+        }
+        fields.read(buffer, from: start, to: contentEnd, at: headPosition)
+        return nil
+    }
+
+    /// Hands over the complete head (its bytes and its fields as read) and starts the next one. The
+    /// bytes go with the head (its headers keep them), so the next head gets a new buffer.
+    mutating func takeHead() -> (bytes: [UInt8], fields: HeadFields) {
+        let head = (bytes, fields)
+        bytes = []
+        fields = HeadFields()
+        reset()
+        return head
     }
 
     private mutating func append(_ input: UnsafeRawBufferPointer, from index: Int, count: Int) {

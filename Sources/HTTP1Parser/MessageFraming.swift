@@ -34,10 +34,10 @@ enum MessageFraming {
         let codings = transferCodings(headers)
         if let last = codings.last {
             if last == "chunked" {
-                let anomalies: [HTTPAnomaly] = headers.contains("Content-Length") ? [.contentLengthWithChunked] : []
+                let anomalies: [HTTPAnomaly] = headers.contains(.contentLength) ? [.contentLengthWithChunked] : []
                 return Decision(framing: .chunked, anomalies: anomalies)
             }
-            let value = headers.values(for: "Transfer-Encoding").joined(separator: ", ")
+            let value = headers.values(for: .transferEncoding).joined(separator: ", ")
             let anomaly = HTTPAnomaly.unsupportedTransferEncoding(ASCII.evidence(value.utf8))
             // A request's length is then unknowable (RFC 9112 §6.3 rule 4); a response runs to close.
             return Decision(framing: unsupportedCodingIsFatal ? nil : .untilClose, anomalies: [anomaly])
@@ -58,7 +58,7 @@ enum MessageFraming {
     /// The transfer codings named in every `Transfer-Encoding` field, lower-cased, parameters dropped.
     static func transferCodings(_ headers: HTTPHeaders) -> [String] {
         var codings: [String] = []
-        for value in headers.values(for: "Transfer-Encoding") {
+        for value in headers.values(for: .transferEncoding) {
             for element in value.utf8.split(separator: ASCII.comma, omittingEmptySubsequences: false) {
                 let name = element.split(separator: ASCII.semicolon, maxSplits: 1, omittingEmptySubsequences: false)
                     .first ?? element
@@ -85,12 +85,12 @@ enum MessageFraming {
     /// which counts as one (RFC 9110 §8.6); differing values conflict.
     static func contentLength(_ headers: HTTPHeaders) -> ContentLength {
         // The common case first, without the lists below: one field holding plain digits.
-        let (fields, first) = headers.countAndFirstValueBytes("Content-Length")
+        let (fields, first) = headers.countAndFirstValueBytes(.contentLength)
         guard fields > 0 else { return .absent }
         if fields == 1, let only = first, let length = DecimalText.parse(only) {
             return .length(length)
         }
-        let values = headers.values(for: "Content-Length")
+        let values = headers.values(for: .contentLength)
         guard !values.isEmpty else { return .absent }
         var agreed: UInt64?
         var conflict = false

@@ -217,7 +217,9 @@ import TestSupport
     @Test func fieldLinesMatchAPlainReadingHoweverTheHeadIsCut() throws {
         let pool = ["Host: x", "BITS-Packet-Type: Create-Session", "X_Under.score~: v", " folded", "\tfolded too  ",
                     "No colon", ": empty name", "Bad Name: x", "Caf\u{e9}: x", "X-Long-Name-Of-Many-Words-Indeed:value",
-                    "x:", "A:b:c", "Name\u{7F}: x", "Trailing:   v  \t", "Content-Type: text/plain; q=\u{e9}", "-:-"]
+                    "x:", "A:b:c", "Name\u{7F}: x", "Trailing:   v  \t", "Content-Type: text/plain; q=\u{e9}", "-:-",
+                    "content-RANGE: bytes 0-1/2", "BITS-Session-Id: {x}", "bits-packet-type:Ack", "Content\rLength: 0",
+                    "BITS-Host-Id-Fallback-Timeout: 5", "Hosts: y"]
         var random = SplitMix(seed: 9112)
         var compared = 0
         for round in 0..<120 {
@@ -230,6 +232,10 @@ import TestSupport
             }.first, "\(lines)")
             let (fields, malformed, folded) = Self.referenceFields(lines)
             #expect(parsed.headers.fields == fields, "\(lines)")
+            for name in HTTPFieldName.all {
+                let values = fields.filter { HTTPFieldName($0.name) == name }.map(\.value)
+                #expect(parsed.headers.values(for: name) == values && parsed.headers[name] == values.first, "\(lines) \(name)")
+            }
             var anomalies: [RecordingDelegate.Event] = []
             if malformed > 0 { anomalies.append(.anomaly(.clientToServer, .malformedHeader(count: malformed))) }
             if folded { anomalies.append(.anomaly(.clientToServer, .obsoleteLineFolding)) }

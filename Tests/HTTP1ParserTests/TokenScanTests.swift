@@ -36,7 +36,7 @@ import Testing
                                 buffer += Array(":".utf8)
                             }
                             let expected = Self.referenceNameEnd(buffer, 3..<end)
-                            let found = buffer.withUnsafeBufferPointer { ASCII.fieldNameEnd($0, from: 3, to: end) }
+                            let found = buffer.withUnsafeBytes { ASCII.fieldNameEnd($0, from: 3, to: end) }
                             if found != expected { disagreeing.append(buffer) }
                             compared += 1
                         }
@@ -61,7 +61,7 @@ import Testing
                         buffer[first] = a
                         buffer[second] = b
                         let expected = Self.referenceNameEnd(buffer, 0..<buffer.count)
-                        let found = buffer.withUnsafeBufferPointer { ASCII.fieldNameEnd($0, from: 0, to: buffer.count) }
+                        let found = buffer.withUnsafeBytes { ASCII.fieldNameEnd($0, from: 0, to: buffer.count) }
                         if found != expected { disagreeing.append(buffer) }
                     }
                 }
@@ -69,7 +69,7 @@ import Testing
         }
         #expect(disagreeing.isEmpty, "\(disagreeing.prefix(3))")
         let line = Array("Host: x".utf8)
-        line.withUnsafeBufferPointer { bytes in
+        line.withUnsafeBytes { bytes in
             #expect(ASCII.fieldNameEnd(bytes, from: 0, to: 7) == 4)
             #expect(ASCII.fieldNameEnd(bytes, from: 4, to: 7) == nil)
             #expect(ASCII.fieldNameEnd(bytes, from: 3, to: 3) == nil)

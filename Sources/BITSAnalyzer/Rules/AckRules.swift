@@ -16,12 +16,12 @@ enum AckRules {
                                  "\(head.status) challenge to \(record.type); the client must re-send it with credentials")], false)
         }
         var found: [RuleFinding] = []
-        let isAck = BITSPacketType.isAck(head.headers.valueBytes("BITS-Packet-Type"))
+        let isAck = BITSPacketType.isAck(head.headers.valueBytes(.bitsPacketType))
         if !isAck {
             found.append(RuleFinding(.responseNotAck, "\(head.status) response to \(record.type) without BITS-Packet-Type: Ack"))
         }
-        let specifiedCode = head.headers["BITS-Error-Code"]
-        let codeHeader = specifiedCode ?? head.headers["BITS-Error"]
+        let specifiedCode = head.headers[.bitsErrorCode]
+        let codeHeader = specifiedCode ?? head.headers[.bitsError]
         if specifiedCode == nil, codeHeader != nil {
             found.append(RuleFinding(.errorHeaderNameVariant,
                                      "error code sent as BITS-Error (the spec's name) rather than BITS-Error-Code"))
@@ -32,8 +32,8 @@ enum AckRules {
                 found.append(RuleFinding(.malformedErrorCode, "error code '\(codeHeader)' is not a hex HRESULT"))
             }
         }
-        record.errorContext = head.headers["BITS-Error-Context"]
-        record.received = head.headers.valueBytes("BITS-Received-Content-Range")?.withUnsafeBufferPointer(ContentRange.decimal)
+        record.errorContext = head.headers[.bitsErrorContext]
+        record.received = head.headers.valueBytes(.bitsReceivedContentRange)?.withUnsafeBufferPointer(ContentRange.decimal)
         let errorPresent = record.errorCode.map { !$0.isNoError } ?? false
         let success = (head.status == 200 || head.status == 201) && !errorPresent
         if !success || codeHeader != nil || record.errorContext != nil {
@@ -66,13 +66,13 @@ enum AckRules {
             session.record.rejected = true
             return ([], nil)
         }
-        guard let id = head.headers.trimmedValue("BITS-Session-Id"), !id.isEmpty else {
+        guard let id = head.headers.trimmedValue(.bitsSessionID), !id.isEmpty else {
             return ([RuleFinding(.createAckMissingSessionID,
                                  "\(head.status) Ack to Create-Session without BITS-Session-Id")], nil)
         }
         var found: [RuleFinding] = []
         session.record.sessionID = id
-        let chosen = head.headers.trimmedValue("BITS-Protocol")
+        let chosen = head.headers.trimmedValue(.bitsProtocol)
         session.record.chosenProtocol = chosen
         let offered = session.record.supportedProtocols
         if chosen == nil || !offered.contains(where: { $0.equalsIgnoringASCIICase(chosen!) }) {
@@ -82,9 +82,9 @@ enum AckRules {
                                      chosen.map { "server chose \($0), client offered \(list)" }
                                          ?? "successful Create-Session Ack without BITS-Protocol"))
         }
-        if let host = head.headers.trimmedValue("BITS-Host-Id"), !host.isEmpty {
+        if let host = head.headers.trimmedValue(.bitsHostID), !host.isEmpty {
             session.record.hostID = host
-            session.record.hostIDFallbackTimeout = head.headers["BITS-Host-Id-Fallback-Timeout"]
+            session.record.hostIDFallbackTimeout = head.headers[.bitsHostIDFallbackTimeout]
                 .flatMap { ContentRange.decimal(Substring($0)) }
         }
         return (found, id)
@@ -97,14 +97,14 @@ enum AckRules {
     static func fragment(
         _ head: HTTPResponseHead, record: BITSRequestRecord, expectedAtRequest: UInt64?, session: inout TrackedSession
     ) -> (findings: [RuleFinding], accepted: Range<UInt64>?) {
-        if let reply = head.headers.trimmedValue("BITS-Reply-URL"), !reply.isEmpty {
+        if let reply = head.headers.trimmedValue(.bitsReplyURL), !reply.isEmpty {
             session.record.replyURL = reply
         }
         guard head.status == 200 || head.status == 416 else { return ([], nil) }
         guard let received = record.received else {
             return ([RuleFinding(.ackMissingReceivedRange,
                                  "\(head.status) Ack to a fragment without a decimal BITS-Received-Content-Range"
-                                     + (head.headers["BITS-Received-Content-Range"].map { " ('\($0)')" } ?? ""))], nil)
+                                     + (head.headers[.bitsReceivedContentRange].map { " ('\($0)')" } ?? ""))], nil)
         }
         var found: [RuleFinding] = []
         if let previous = session.record.bytesAcknowledged, received < previous {

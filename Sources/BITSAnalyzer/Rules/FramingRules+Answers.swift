@@ -26,15 +26,15 @@ extension FramingRules {
             return found
         }
         var unlikeIIS: [String] = []
-        if let length = head.headers.valueBytes("Content-Length") {
+        if let length = head.headers.valueBytes(.contentLength) {
             if let declared = length.withUnsafeBufferPointer(ContentRange.decimal), declared > 0,
-               BITSPacketType.isAck(head.headers.valueBytes("BITS-Packet-Type")) {
+               BITSPacketType.isAck(head.headers.valueBytes(.bitsPacketType)) {
                 found.append(RuleFinding(.ackHasBody, "\(head.status) Ack to \(record.type) declares a body of \(declared) bytes"))
                 unlikeIIS.append("an Ack with a body")
             }
         } else {
             found.append(RuleFinding(.ackMissingContentLength, "\(head.status) answer to \(record.type) without Content-Length"
-                                         + (head.headers.contains("Transfer-Encoding") ? " (Transfer-Encoding instead)" : "")))
+                                         + (head.headers.contains(.transferEncoding) ? " (Transfer-Encoding instead)" : "")))
             unlikeIIS.append("an answer without Content-Length")
         }
         if let field = oversizedField(head.headers, headBytes: head.headBytes) {
@@ -46,7 +46,7 @@ extension FramingRules {
         } else if record.type == .closeSession, head.status == 400, partialClose {
             unlikeIIS.append("400 to a Close-Session before every byte was acknowledged")
         }
-        if !unlikeIIS.isEmpty, let server = head.headers["Server"], server.utf8.starts(with: "Microsoft-IIS/".utf8) {
+        if !unlikeIIS.isEmpty, let server = head.headers[.server], server.utf8.starts(with: "Microsoft-IIS/".utf8) {
             found.append(RuleFinding(.impersonatedIISServer, "Server \(quoted(server)) but "
                                          + unlikeIIS.joined(separator: ", ") + ", unlike the IIS BITS extension"))
         }
@@ -63,8 +63,8 @@ extension FramingRules {
     /// IIS pattern (`Pragma: no-cache`, braced GUIDs).
     private static func createAck(_ head: HTTPResponseHead, into found: inout [RuleFinding], unlikeIIS: inout [String]) {
         // A braced GUID, the usual ID, is checked on the bytes; any other value as a String.
-        if let idBytes = head.headers.valueBytes("BITS-Session-Id"), !isBracedGUID(idBytes),
-           let id = head.headers.trimmedValue("BITS-Session-Id"), !id.isEmpty {
+        if let idBytes = head.headers.valueBytes(.bitsSessionID), !isBracedGUID(idBytes),
+           let id = head.headers.trimmedValue(.bitsSessionID), !id.isEmpty {
             if id.utf8.count > 100 {
                 found.append(RuleFinding(.malformedSessionID, "session ID of \(id.utf8.count) characters (limit 100)"))
                 unlikeIIS.append("a session ID that is not a GUID")
@@ -73,12 +73,12 @@ extension FramingRules {
                 unlikeIIS.append("a session ID that is not a GUID")
             }
         }
-        if let accepted = head.headers.valueBytes("Accept-Encoding"), !onlyIdentity(accepted),
-           let accepted = head.headers["Accept-Encoding"] {
+        if let accepted = head.headers.valueBytes(.acceptEncoding), !onlyIdentity(accepted),
+           let accepted = head.headers[.acceptEncoding] {
             found.append(RuleFinding(.unsupportedEncoding, "Create-Session Ack advertises Accept-Encoding \(quoted(accepted)); "
                                          + "BITS fragments are sent as identity"))
         }
-        if !(head.headers.valueBytes("Pragma").map { $0.equalsIgnoringASCIICase(lowercase: "no-cache") } ?? false) {
+        if !(head.headers.valueBytes(.pragma).map { $0.equalsIgnoringASCIICase(lowercase: "no-cache") } ?? false) {
             unlikeIIS.append("a Create-Session Ack without Pragma: no-cache")
         }
     }
@@ -92,7 +92,7 @@ extension FramingRules {
         guard time.seconds > requestEnd.seconds &+ (slowAckSeconds - 1) else { return }
         let delay = time.seconds(since: requestEnd)
         guard delay > Double(slowAckSeconds) else { return }
-        let replyAck = record.type == .fragment && head.headers["BITS-Reply-URL"] != nil
+        let replyAck = record.type == .fragment && head.headers[.bitsReplyURL] != nil
         if replyAck, delay <= Double(slowReplyAckSeconds) { return }
         let shown = (delay * 10).rounded() / 10
         found.append(RuleFinding(.slowAck, "\(record.type) answered \(shown) s after the request ended (over "
@@ -103,7 +103,7 @@ extension FramingRules {
 
     /// NTLM or Negotiate, when a 401's WWW-Authenticate (a 407's Proxy-Authenticate) offers one.
     private static func connectionBoundScheme(_ head: HTTPResponseHead) -> String? {
-        for challenge in head.headers.values(for: head.status == 407 ? "Proxy-Authenticate" : "WWW-Authenticate") {
+        for challenge in head.headers.values(for: head.status == 407 ? .proxyAuthenticate : .wwwAuthenticate) {
             for offered in challenge.split(separator: ",") {
                 let text = String(offered).trimmingASCIIWhitespace()
                 if scheme(of: text, is: "NTLM") { return "NTLM" }

@@ -28,9 +28,9 @@ enum FramingRules {
             found.append(RuleFinding(.nonBITSPostMethod, "\(record.type) sent with method \(quoted(head.method)), not BITS_POST"))
         }
         // An unreadable Content-Length is `http-invalid-content-length`; only an absent one is this.
-        if record.contentLength == nil, !head.headers.contains("Content-Length") {
+        if record.contentLength == nil, !head.headers.contains(.contentLength) {
             found.append(RuleFinding(.missingContentLength, "\(record.type) without Content-Length"
-                                         + (head.headers.contains("Transfer-Encoding") ? " (Transfer-Encoding instead)" : "")))
+                                         + (head.headers.contains(.transferEncoding) ? " (Transfer-Encoding instead)" : "")))
         }
         if let field = oversizedField(head.headers, headBytes: head.headBytes) {
             found.append(RuleFinding(.oversizedHeader, "request header \(field.name) of \(field.value.utf8.count) bytes "
@@ -39,8 +39,8 @@ enum FramingRules {
         switch record.type {
         case .createSession: offeredProtocols(head.headers, into: &found)
         case .fragment:
-            if let encoding = head.headers.valueBytes("Content-Encoding"), !onlyIdentity(encoding),
-               let encoding = head.headers["Content-Encoding"] {
+            if let encoding = head.headers.valueBytes(.contentEncoding), !onlyIdentity(encoding),
+               let encoding = head.headers[.contentEncoding] {
                 found.append(RuleFinding(.unsupportedEncoding, "Fragment with Content-Encoding \(quoted(encoding)); "
                                              + "BITS servers accept identity only"))
             }
@@ -52,8 +52,8 @@ enum FramingRules {
             found.append(RuleFinding(.basicAuthCleartext, "\(name): Basic on \(record.type) over plain HTTP: "
                                          + "user name and password readable on the path"))
         }
-        if let agent = head.headers.valueBytes("User-Agent"), !agent.hasPrefix("Microsoft BITS/"),
-           let agent = head.headers["User-Agent"] {
+        if let agent = head.headers.valueBytes(.userAgent), !agent.hasPrefix("Microsoft BITS/"),
+           let agent = head.headers[.userAgent] {
             found.append(RuleFinding(.nonWindowsClient, "User-Agent \(quoted(agent)), not Microsoft BITS/<version>"))
         }
         return found
@@ -102,7 +102,7 @@ enum FramingRules {
     /// Adds `missing-supported-protocols` or `unknown-protocol-offer` for a Create-Session's offer
     /// (read as bytes; the list is made only for a message).
     private static func offeredProtocols(_ headers: HTTPHeaders, into found: inout [RuleFinding]) {
-        let value = headers.valueBytes("BITS-Supported-Protocols")
+        let value = headers.valueBytes(.bitsSupportedProtocols)
         var offersAny = false
         let offersUpload = !(value ?? []).forEachPiece(separatedBy: isProtocolSeparator) { guid in
             offersAny = true
@@ -112,7 +112,7 @@ enum FramingRules {
             found.append(RuleFinding(.missingSupportedProtocols, value == nil ? "Create-Session without BITS-Supported-Protocols"
                                          : "Create-Session with an empty BITS-Supported-Protocols"))
         } else if !offersUpload {
-            let offered = BITSSessionTracker.protocolList(headers["BITS-Supported-Protocols"])
+            let offered = BITSSessionTracker.protocolList(headers[.bitsSupportedProtocols])
             found.append(RuleFinding(.unknownProtocolOffer, "Create-Session offers \(quoted(offered.joined(separator: " "))), "
                                          + "not the BITS 1.5 upload protocol \(uploadProtocolGUID)"))
         }
@@ -137,8 +137,8 @@ enum FramingRules {
 
     /// The credentials header (Authorization, else Proxy-Authorization) that carries Basic ones, if any.
     private static func basicCredentialsHeader(_ headers: HTTPHeaders) -> String? {
-        if let credentials = headers["Authorization"], scheme(of: credentials, is: "Basic") { return "Authorization" }
-        if let credentials = headers["Proxy-Authorization"], scheme(of: credentials, is: "Basic") {
+        if let credentials = headers[.authorization], scheme(of: credentials, is: "Basic") { return "Authorization" }
+        if let credentials = headers[.proxyAuthorization], scheme(of: credentials, is: "Basic") {
             return "Proxy-Authorization"
         }
         return nil

@@ -183,9 +183,9 @@ enum SessionRules {
         }
         guard notes.carriedID || type == .fragment || type == .closeSession || type == .cancelSession else { return found }
         // The bytes, not a String: most Acks echo the ID, and the text is needed only for a finding.
-        let ackID = head.headers.valueBytes("BITS-Session-Id").flatMap { $0.isEmpty ? nil : $0 }
+        let ackID = head.headers.valueBytes(.bitsSessionID).flatMap { $0.isEmpty ? nil : $0 }
         if notes.carriedID, let ackID, let own = session.record.sessionID, !ackID.equalsIgnoringASCIICase(own) {
-            let named = head.headers["BITS-Session-Id"] ?? ""
+            let named = head.headers[.bitsSessionID] ?? ""
             found.append(RuleFinding(.sessionIDEchoMismatch, "\(head.status) Ack to \(type) names session \(named), the request \(own)"))
         }
         if ackID == nil, head.status == 200, type == .fragment || type == .closeSession || type == .cancelSession {
@@ -201,14 +201,14 @@ enum SessionRules {
     {
         var found: [RuleFinding] = []
         let status = head.status
-        if status != 200, status != 201, let chosen = head.headers["BITS-Protocol"] {
+        if status != 200, status != 201, let chosen = head.headers[.bitsProtocol] {
             found.append(RuleFinding(.protocolOnErrorAck, "\(status) answer to Create-Session carries BITS-Protocol \(chosen)"))
         }
         if success, status == 201 {
             found.append(RuleFinding(.createSession201, "Create-Session answered 201 rather than 200"))
         }
-        let hostID = head.headers["BITS-Host-Id"]
-        let timeout = head.headers["BITS-Host-Id-Fallback-Timeout"]
+        let hostID = head.headers[.bitsHostID]
+        let timeout = head.headers[.bitsHostIDFallbackTimeout]
         if !success {
             if hostID != nil || timeout != nil {
                 found.append(RuleFinding(.hostIDFallbackInconsistent, "\(status) error Ack to Create-Session carries "
@@ -240,7 +240,7 @@ enum SessionRules {
         }
         // The fragment holds byte T - 1 (a range past the total counts too: nothing follows it).
         let holdsLast = record.range.map { $0.last >= $0.total &- 1 } ?? false
-        let reply = head.headers["BITS-Reply-URL"].flatMap { $0.isEmpty ? nil : $0 }
+        let reply = head.headers[.bitsReplyURL].flatMap { $0.isEmpty ? nil : $0 }
         guard let reply else {
             if head.status == 200, holdsLast, session.record.replyURL == nil {
                 session.sessionRules.finalAckWithoutReply = true

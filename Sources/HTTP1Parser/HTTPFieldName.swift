@@ -1,0 +1,202 @@
+/// A header field name known in advance: the framing's and the ones the BITS analysis asks of
+/// every message. The parser notes, for each of these names, which field is the first to carry it,
+/// so that a look-up by ``HTTPFieldName`` is a load rather than a scan of the fields (a BITS
+/// session asks some sixty-four of them). Any other name is looked up by its `String`.
+///
+/// Names compare as ``HTTPHeaders`` compares them: ASCII letters without case, nothing else
+/// folded; `HTTPFieldName("bits-session-id") == .bitsSessionID`.
+public struct HTTPFieldName: Hashable, Sendable, CustomStringConvertible {
+    /// Index in ``spellings`` and in ``HTTPFieldSlots``.
+    let slot: Int
+
+    private init(slot: Int) { self.slot = slot }
+
+    /// The known name `name` spells (ASCII letters in any case), or `nil` for any other name.
+    public init?(_ name: String) {
+        guard let slot = ASCII.withBytes(of: name, { Self.slot(of: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self.slot = slot
+    }
+
+    /// The name as the specifications spell it.
+    public var description: String { Self.spellings[slot] }
+
+    // MARK: - The names (each `static let` is its slot in `spellings`)
+
+    /// `Content-Length`.
+    public static let contentLength = HTTPFieldName(slot: 0)
+    /// `Transfer-Encoding`.
+    public static let transferEncoding = HTTPFieldName(slot: 1)
+    /// `Content-Encoding`.
+    public static let contentEncoding = HTTPFieldName(slot: 2)
+    /// `Content-Range`.
+    public static let contentRange = HTTPFieldName(slot: 3)
+    /// `Content-Name`.
+    public static let contentName = HTTPFieldName(slot: 4)
+    /// `Host`.
+    public static let host = HTTPFieldName(slot: 5)
+    /// `User-Agent`.
+    public static let userAgent = HTTPFieldName(slot: 6)
+    /// `Server`.
+    public static let server = HTTPFieldName(slot: 7)
+    /// `Authorization`.
+    public static let authorization = HTTPFieldName(slot: 8)
+    /// `Proxy-Authorization`.
+    public static let proxyAuthorization = HTTPFieldName(slot: 9)
+    /// `WWW-Authenticate`.
+    public static let wwwAuthenticate = HTTPFieldName(slot: 10)
+    /// `Proxy-Authenticate`.
+    public static let proxyAuthenticate = HTTPFieldName(slot: 11)
+    /// `Accept-Encoding`.
+    public static let acceptEncoding = HTTPFieldName(slot: 12)
+    /// `Pragma`.
+    public static let pragma = HTTPFieldName(slot: 13)
+    /// `BITS-Packet-Type`.
+    public static let bitsPacketType = HTTPFieldName(slot: 14)
+    /// `BITS-Session-Id`.
+    public static let bitsSessionID = HTTPFieldName(slot: 15)
+    /// `BITS-Supported-Protocols`.
+    public static let bitsSupportedProtocols = HTTPFieldName(slot: 16)
+    /// `BITS-Protocol`.
+    public static let bitsProtocol = HTTPFieldName(slot: 17)
+    /// `BITS-Error-Code`.
+    public static let bitsErrorCode = HTTPFieldName(slot: 18)
+    /// `BITS-Error`.
+    public static let bitsError = HTTPFieldName(slot: 19)
+    /// `BITS-Error-Context`.
+    public static let bitsErrorContext = HTTPFieldName(slot: 20)
+    /// `BITS-Received-Content-Range`.
+    public static let bitsReceivedContentRange = HTTPFieldName(slot: 21)
+    /// `BITS-Host-Id`.
+    public static let bitsHostID = HTTPFieldName(slot: 22)
+    /// `BITS-Host-Id-Fallback-Timeout`.
+    public static let bitsHostIDFallbackTimeout = HTTPFieldName(slot: 23)
+    /// `BITS-Reply-URL`.
+    public static let bitsReplyURL = HTTPFieldName(slot: 24)
+    /// `BITS-Original-Request-URL` (a notification to the back-end application).
+    public static let bitsOriginalRequestURL = HTTPFieldName(slot: 25)
+    /// `BITS-Request-DataFile-Name` (a notification by reference).
+    public static let bitsRequestDataFileName = HTTPFieldName(slot: 26)
+    /// `BITS-Request-DataEntity-Name` (a notification by reference, as [MC-BUP]'s capture spells it).
+    public static let bitsRequestDataEntityName = HTTPFieldName(slot: 27)
+    /// `BITS-Response-DataFile-Name` (a notification by reference).
+    public static let bitsResponseDataFileName = HTTPFieldName(slot: 28)
+    /// `BITS-Response-DataEntity-Name` (a notification by reference, as [MC-BUP]'s capture spells it).
+    public static let bitsResponseDataEntityName = HTTPFieldName(slot: 29)
+
+    /// Every known name, in slot order.
+    public static let all: [HTTPFieldName] = spellings.indices.map { HTTPFieldName(slot: $0) }
+
+    /// The names by slot. At most 32 (``HTTPFieldSlots`` has a byte per slot in four words), each
+    /// 4 to 32 bytes of letters and `-` (what ``slot(of:)`` compares).
+    static let spellings = [
+        "Content-Length", "Transfer-Encoding", "Content-Encoding", "Content-Range", "Content-Name", "Host",
+        "User-Agent", "Server", "Authorization", "Proxy-Authorization", "WWW-Authenticate", "Proxy-Authenticate",
+        "Accept-Encoding", "Pragma", "BITS-Packet-Type", "BITS-Session-Id", "BITS-Supported-Protocols",
+        "BITS-Protocol", "BITS-Error-Code", "BITS-Error", "BITS-Error-Context", "BITS-Received-Content-Range",
+        "BITS-Host-Id", "BITS-Host-Id-Fallback-Timeout", "BITS-Reply-URL", "BITS-Original-Request-URL",
+        "BITS-Request-DataFile-Name", "BITS-Request-DataEntity-Name", "BITS-Response-DataFile-Name",
+        "BITS-Response-DataEntity-Name",
+    ]
+}
+
+// MARK: - Recognising a known name
+
+extension HTTPFieldName {
+    /// The slot of the known name `name` spells (ASCII letters in any case), or `nil`. A hash of
+    /// the length and the last four bytes picks the one candidate, whose bytes are then compared a
+    /// word at a time: case is ignored by setting bit 5 in the lanes that hold letters (`| 0x20`
+    /// maps exactly the upper-case letters onto the lower-case ones), not in those that hold `-`.
+    /// Any bytes may be given; a match is all letters and `-`, so all token characters.
+    @inline(__always)
+    static func slot(of name: UnsafeRawBufferPointer) -> Int? {
+        let length = name.count
+        guard length >= 4, length <= KnownNames.maxLength, let base = name.baseAddress else { return nil }
+        let known = KnownNames.shared
+        let lastFour = base.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
+        let candidate = Int(known.buckets[KnownNames.bucket(lastFour: lastFour | 0x2020_2020, length: length)])
+        guard candidate < known.lengths.count, Int(known.lengths[candidate]) == length else { return nil }
+        let first = candidate * KnownNames.wordsPerName
+        func matches(_ word: UInt64, _ index: Int) -> Bool { word | known.caseBits[index] == known.words[index] }
+        if length < 8 {
+            // The first four bytes and the last four (overlapping when fewer than eight).
+            let firstFour = UInt64(base.loadUnaligned(as: UInt32.self))
+            return matches(firstFour, first) && matches(UInt64(lastFour), first + 3) ? candidate : nil
+        }
+        // Whole words from the start, then the last eight bytes (overlapping the word before).
+        var offset = 0
+        while offset + 8 < length {
+            guard matches(base.loadUnaligned(fromByteOffset: offset, as: UInt64.self), first + offset >> 3) else { return nil }
+            offset += 8
+        }
+        return matches(base.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self), first + 3) ? candidate : nil
+    }
+}
+
+/// The known names as the recogniser compares them: lower-cased words, the bits that fold their
+/// letters' case, lengths, and the hash table that picks a candidate. Built once from
+/// ``HTTPFieldName/spellings``.
+struct KnownNames: Sendable {
+    /// Names longer than this are not known ones (three whole words and an overlapping last one).
+    static let maxLength = 32
+    /// Words kept per name: up to three from the start and the last eight bytes.
+    static let wordsPerName = 4
+    /// Slots of the hash table: a power of two, chosen with the multiplier so that no two names share one.
+    static let bucketBits = 6
+    /// The multiplier of ``bucket(lastFour:length:)``.
+    static let multiplier: UInt32 = 0x428F_B1B8
+
+    /// The bucket of a name `length` bytes long whose last four bytes, with bit 5 set in each, are
+    /// `lastFour` (little-endian).
+    @inline(__always)
+    static func bucket(lastFour: UInt32, length: Int) -> Int {
+        Int(((lastFour ^ UInt32(truncatingIfNeeded: length)) &* multiplier) >> UInt32(32 - bucketBits))
+    }
+
+    /// Per slot, ``wordsPerName`` words of the lower-cased name (little-endian): the words at 0, 8
+    /// and 16 while they lie inside it and its last eight bytes; for a name under eight bytes, its
+    /// first four and last four bytes in the first and last word.
+    let words: [UInt64]
+    /// For each of ``words``, 0x20 in the lanes that hold a letter (what `|` folds to lower case), 0 in those of `-`.
+    let caseBits: [UInt64]
+    /// Per slot, the name's length.
+    let lengths: [UInt8]
+    /// Per bucket, the slot of the one name that hashes there, or 0xFF.
+    let buckets: [UInt8]
+
+    /// The table of ``HTTPFieldName/spellings``.
+    static let shared = KnownNames(spellings: HTTPFieldName.spellings)
+
+    init(spellings: [String]) {
+        var words = [UInt64](repeating: 0, count: spellings.count * Self.wordsPerName)
+        var caseBits = words
+        var lengths: [UInt8] = []
+        var buckets = [UInt8](repeating: 0xFF, count: 1 << Self.bucketBits)
+        for (slot, spelling) in spellings.enumerated() {
+            let bytes = Array(spelling.lowercased().utf8)
+            precondition((4...Self.maxLength).contains(bytes.count) && spellings.count <= 32, "at most 32 names of 4 to 32 bytes")
+            precondition(bytes.allSatisfy { (0x61...0x7A).contains($0) || $0 == 0x2D }, "known names are letters and '-'")
+            func word(at offset: Int, _ size: Int, _ lane: (UInt8) -> UInt8) -> UInt64 {
+                (0..<size).reduce(UInt64(0)) { $0 | UInt64(lane(bytes[offset + $1])) << (8 * $1) }
+            }
+            func keep(_ index: Int, at offset: Int, _ size: Int) {
+                words[slot * Self.wordsPerName + index] = word(at: offset, size) { $0 }
+                caseBits[slot * Self.wordsPerName + index] = word(at: offset, size) { $0 == 0x2D ? 0 : 0x20 }
+            }
+            if bytes.count < 8 {
+                keep(0, at: 0, 4)
+                keep(3, at: bytes.count - 4, 4)
+            } else {
+                for index in 0..<3 where index * 8 + 8 < bytes.count { keep(index, at: index * 8, 8) }
+                keep(3, at: bytes.count - 8, 8)
+            }
+            lengths.append(UInt8(bytes.count))
+            let bucket = Self.bucket(lastFour: UInt32(word(at: bytes.count - 4, 4) { $0 }), length: bytes.count)
+            precondition(buckets[bucket] == 0xFF, "two known names share a bucket: choose another multiplier")
+            buckets[bucket] = UInt8(slot)
+        }
+        self.words = words
+        self.caseBits = caseBits
+        self.lengths = lengths
+        self.buckets = buckets
+    }
+}

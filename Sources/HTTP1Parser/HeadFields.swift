@@ -1,0 +1,76 @@
+/// The field lines of a head, read one at a time as the accumulator completes each (so the lines
+/// are scanned once, not once to find the head's end and again to split them): where each name and
+/// value is in the head, the first field of each known name, and what was odd.
+struct HeadFields {
+    /// Every field, in order, as places in the head.
+    private var spans: [HTTPHeaders.Span] = []
+    /// The first field of each known name, and the name lengths present.
+    private var slots = HTTPFieldSlots()
+    /// Malformed lines and whether a value was folded.
+    private(set) var diagnostics = HeadParser.FieldDiagnostics()
+    /// Continuation lines (rare, obsolete): the field each continues and its trimmed text in the head.
+    private var foldedLines: [(field: Int, text: Range<Int>)] = []
+    private var lastLineWasField = false
+
+    /// No fields; keeps the spans' storage when it is not shared.
+    mutating func removeAll() {
+        spans.removeAll(keepingCapacity: true)
+        slots = HTTPFieldSlots()
+        diagnostics = HeadParser.FieldDiagnostics()
+        foldedLines.removeAll()
+        lastLineWasField = false
+    }
+
+    /// Reads the field line `line[start..<end]` (not empty, its line end removed), which is
+    /// `head[headPosition...]` of the head being collected. A line that starts with a blank
+    /// continues the previous field's value (obsolete folding, RFC 9112 §5.2); one that is not
+    /// `name: value` is counted and ignored.
+    mutating func read(_ line: UnsafeRawBufferPointer, from start: Int, to end: Int, at headPosition: Int) {
+        guard start >= 0, start < end, end <= line.count else { return }
+        let shift = headPosition - start
+        if ASCII.isWhitespace(line[start]) {
+            guard lastLineWasField else {
+                diagnostics.malformedLines += 1
+                return
+            }
+            diagnostics.usedLineFolding = true
+            let text = ASCII.trimmedRange(line, start..<end)
+            foldedLines.append((spans.count - 1, (text.lowerBound + shift)..<(text.upperBound + shift)))
+            return
+        }
+        // The name runs to the line's first colon and must be all token characters. Most are
+        // known names: the colon found by memchr and the name matched to one settles both (a
+        // known name is all letters and `-`); any other is checked byte by byte.
+        let colon: Int
+        let slot: Int?
+        if let found = HeadAccumulator.firstIndex(of: ASCII.colon, in: line, from: start, to: end),
+           let known = HTTPFieldName.slot(of: UnsafeRawBufferPointer(rebasing: line[start..<found])) {
+            colon = found
+            slot = known
+        } else if let found = ASCII.fieldNameEnd(line, from: start, to: end) {
+            colon = found
+            slot = nil
+        } else {
+            diagnostics.malformedLines += 1
+            lastLineWasField = false
+            return
+        }
+        let value = ASCII.trimmedRange(line, (colon + 1)..<end)
+        slots.note(field: spans.count, nameLength: colon - start, slot: slot)
+        // One allocation for a typical head (BITS messages carry 5 to 12 fields), not one per doubling.
+        if spans.capacity == 0 { spans.reserveCapacity(16) }
+        spans.append(HTTPHeaders.Span(nameStart: start + shift, nameEnd: colon + shift,
+                                      valueStart: value.lowerBound + shift, valueEnd: value.upperBound + shift))
+        lastLineWasField = true
+    }
+
+    /// The headers of the complete `head` these fields were read from: they keep `head` and point
+    /// into it (no `String` is made here), folded values joined.
+    func headers(of head: [UInt8]) -> HTTPHeaders {
+        var headers = HTTPHeaders(storage: head, spans: spans, slots: slots)
+        for folded in foldedLines where folded.text.lowerBound >= 0 && folded.text.upperBound <= head.count {
+            headers.continueValue(ofField: folded.field, with: head[folded.text])
+        }
+        return headers
+    }
+}
