@@ -99,7 +99,9 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
 
     /// The value of the first field called `name`, or `nil` when there is none.
     public subscript(name: HTTPFieldName) -> String? {
-        firstSpan(named: name).map(value(of:))
+        // Not `.map(value(of:))`: the method reference is a closure allocated with a copy of self.
+        guard let span = firstSpan(named: name) else { return nil }
+        return value(of: span)
     }
 
     /// The bytes of the first field called `name`'s value, without making a `String` (numbers and
@@ -141,7 +143,8 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     /// The value of the first field called `name` (case-insensitively), or `nil` when there is none.
     public subscript(name: String) -> String? {
         if let known = HTTPFieldName(name) { return self[known] }
-        return firstSpan(named: name).map(value(of:))
+        guard let span = firstSpan(named: name) else { return nil }
+        return value(of: span)
     }
 
     /// ``valueBytes(_:)-(HTTPFieldName)`` for any name (case-insensitively).

@@ -76,9 +76,14 @@ struct HeadAccumulator {
     /// not pin up to the head limit each.
     mutating func reset(releasingStorage: Bool = false) {
         if releasingStorage || bytes.capacity > 4096 { bytes = [] } else { bytes.removeAll(keepingCapacity: true) }
+        fields.removeAll()
+        startOver()
+    }
+
+    /// Back to before the start line (the buffered bytes and fields are dealt with by the caller).
+    private mutating func startOver() {
         lineStart = 0
         fieldLines = 0
-        fields.removeAll()
         sniffer = StartLineSniffer(kind: kind)
         startLine = nil
     }
@@ -262,10 +267,11 @@ struct HeadAccumulator {
     /// Hands over the complete head (its bytes and its fields as read) and starts the next one. The
     /// bytes go with the head (its headers keep them), so the next head gets a new buffer.
     mutating func takeHead() -> (bytes: [UInt8], fields: HeadFields) {
-        let head = (bytes, fields)
-        bytes = []
-        fields = HeadFields()
-        reset()
+        // Swapped out rather than copied, so that nothing is retained and released on the way.
+        var head: (bytes: [UInt8], fields: HeadFields) = ([], HeadFields())
+        swap(&head.bytes, &bytes)
+        swap(&head.fields, &fields)
+        startOver()
         return head
     }
 

@@ -66,7 +66,7 @@ struct HeadFields {
 
     /// The headers of the complete `head` these fields were read from: they keep `head` and point
     /// into it (no `String` is made here), folded values joined.
-    func headers(of head: [UInt8]) -> HTTPHeaders {
+    consuming func headers(of head: [UInt8]) -> HTTPHeaders {
         var headers = HTTPHeaders(storage: head, spans: spans, slots: slots)
         for folded in foldedLines where folded.text.lowerBound >= 0 && folded.text.upperBound <= head.count {
             headers.continueValue(ofField: folded.field, with: head[folded.text])

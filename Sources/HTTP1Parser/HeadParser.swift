@@ -11,23 +11,25 @@ enum HeadParser {
 
     /// The request head of `head`, whose start line the accumulator read as `line` and whose field
     /// lines it read into `fields`.
-    static func parseRequest(_ head: [UInt8], line: StartLineParser.RequestLineParts, fields: HeadFields)
+    static func parseRequest(_ head: [UInt8], line: StartLineParser.RequestLineParts, fields: consuming HeadFields)
         -> (HTTPRequestHead, FieldDiagnostics) {
+        let diagnostics = fields.diagnostics
         let requestHead = HTTPRequestHead(
             method: ASCII.string(head[line.method]), target: ASCII.string(head[line.target]), version: line.version,
             headers: fields.headers(of: head), headBytes: head.count
         )
-        return (requestHead, fields.diagnostics)
+        return (requestHead, diagnostics)
     }
 
     /// The response head of `head`, whose status line the accumulator read as `line` and whose
     /// field lines it read into `fields`.
-    static func parseResponse(_ head: [UInt8], line: StartLineParser.StatusLineParts, fields: HeadFields)
+    static func parseResponse(_ head: [UInt8], line: StartLineParser.StatusLineParts, fields: consuming HeadFields)
         -> (HTTPResponseHead, FieldDiagnostics) {
+        let diagnostics = fields.diagnostics
         let responseHead = HTTPResponseHead(
             version: line.version, status: line.status, reason: ASCII.string(head[line.reason]),
             headers: fields.headers(of: head), headBytes: head.count
         )
-        return (responseHead, fields.diagnostics)
+        return (responseHead, diagnostics)
     }
 }
