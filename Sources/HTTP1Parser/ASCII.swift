@@ -17,9 +17,6 @@ enum ASCII {
     /// `.` in versions.
     static let dot: UInt8 = 0x2E
 
-    /// `HTTP/`, the start of every version.
-    static let httpSlash: [UInt8] = Array("HTTP/".utf8)
-
     /// Whether `byte` may appear in a token (method, field name): RFC 9110 `tchar` (digits, letters
     /// and ``!#$%&'*+-.^_`|~``). One bit per byte below 128 (``tokenBitsLow`` for 0–63,
     /// ``tokenBitsHigh`` for 64–127): a shift and a mask, where a switch over ranges cost several

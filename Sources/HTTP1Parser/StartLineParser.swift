@@ -1,4 +1,5 @@
-/// Parses complete request and status lines (line end removed).
+/// Parses complete request and status lines (line end removed), reading the bytes in place: every
+/// head has one, and Collection algorithms on a slice cost several times a plain loop.
 enum StartLineParser {
     /// Where the parts of a request line are (indices of the bytes the line was a slice of).
     struct RequestLineParts {
@@ -26,46 +27,51 @@ enum StartLineParser {
     /// used while resynchronising to avoid matching random text. No `String` is made: the head
     /// parser makes the method's and target's once the head is complete.
     static func requestLine(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool = false) -> RequestLineParts? {
-        guard let firstSpace = line.firstIndex(of: ASCII.space),
-              let lastSpace = line.lastIndex(of: ASCII.space),
-              firstSpace > line.startIndex,
-              lastSpace > firstSpace + 1
-        else { return nil }
-        let method = line.startIndex..<firstSpace
-        let target = (firstSpace + 1)..<lastSpace
-        guard line[method].allSatisfy(ASCII.isTokenCharacter),
-              !line[target].contains(where: ASCII.isControl),
-              let version = parseVersion(line[(lastSpace + 1)...]),
-              !requireMajorVersion1 || version.major == 1
-        else { return nil }
-        return RequestLineParts(method: method, target: target, version: version)
+        line.withUnsafeBufferPointer { bytes -> RequestLineParts? in
+            let count = bytes.count
+            // The version is the last eight bytes, which hold no space, so the space before them
+            // is the line's last one.
+            guard count >= 9, bytes[count - 9] == ASCII.space,
+                  let version = version(bytes, at: count - 8), !requireMajorVersion1 || version.major == 1
+            else { return nil }
+            let lastSpace = count - 9
+            // The method runs to the first space, all token characters (none of which is a space).
+            var firstSpace = 0
+            while firstSpace < lastSpace, ASCII.isTokenCharacter(bytes[firstSpace]) { firstSpace += 1 }
+            guard firstSpace > 0, bytes[firstSpace] == ASCII.space, lastSpace > firstSpace + 1 else { return nil }
+            for index in (firstSpace + 1)..<lastSpace where ASCII.isControl(bytes[index]) { return nil }
+            let base = line.startIndex
+            return RequestLineParts(method: base..<(base + firstSpace), target: (base + firstSpace + 1)..<(base + lastSpace),
+                                    version: version)
+        }
     }
 
     /// Reads `HTTP/D.D SP 3DIGIT [SP reason]`; `nil` when the line is not one.
     static func statusLine(_ line: ArraySlice<UInt8>, requireMajorVersion1: Bool = false) -> StatusLineParts? {
-        let start = line.startIndex
-        guard line.count >= 12,
-              let version = parseVersion(line[start..<(start + 8)]),
-              !requireMajorVersion1 || version.major == 1,
-              line[start + 8] == ASCII.space
-        else { return nil }
-        var status = 0
-        for byte in line[(start + 9)..<(start + 12)] {
-            guard let digit = ASCII.decimalValue(byte) else { return nil }
-            status = status * 10 + Int(digit)  // three digits: at most 999
+        line.withUnsafeBufferPointer { bytes -> StatusLineParts? in
+            let count = bytes.count
+            guard count >= 12, let version = version(bytes, at: 0), !requireMajorVersion1 || version.major == 1,
+                  bytes[8] == ASCII.space,
+                  let hundreds = ASCII.decimalValue(bytes[9]), let tens = ASCII.decimalValue(bytes[10]),
+                  let units = ASCII.decimalValue(bytes[11])
+            else { return nil }
+            for index in 12..<count where ASCII.isControl(bytes[index]) { return nil }
+            if count > 12, bytes[12] != ASCII.space { return nil }
+            let reason = ASCII.trimmedRange(bytes, 12..<count)
+            let base = line.startIndex
+            return StatusLineParts(version: version, status: Int(hundreds) * 100 + Int(tens) * 10 + Int(units),
+                                   reason: (base + reason.lowerBound)..<(base + reason.upperBound))
         }
-        let rest = line[(start + 12)...]
-        guard !rest.contains(where: ASCII.isControl) else { return nil }
-        if let first = rest.first, first != ASCII.space { return nil }
-        let reason = ASCII.trimmingWhitespace(rest)
-        return StatusLineParts(version: version, status: status, reason: reason.startIndex..<reason.endIndex)
     }
 
-    /// Parses exactly `HTTP/D.D`; `nil` otherwise.
-    static func parseVersion(_ bytes: ArraySlice<UInt8>) -> HTTPVersion? {
-        guard bytes.count == 8, bytes.starts(with: ASCII.httpSlash) else { return nil }
-        let start = bytes.startIndex
-        guard let major = ASCII.decimalValue(bytes[start + 5]),
+    /// Reads exactly `HTTP/D.D` at `bytes[start..<start + 8]` (which the callers have checked lie
+    /// inside `bytes`); `nil` otherwise.
+    @inline(__always)
+    private static func version(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> HTTPVersion? {
+        guard start >= 0, start + 8 <= bytes.count,
+              bytes[start] == 0x48, bytes[start + 1] == 0x54, bytes[start + 2] == 0x54, bytes[start + 3] == 0x50,
+              bytes[start + 4] == 0x2F,  // "HTTP/"
+              let major = ASCII.decimalValue(bytes[start + 5]),
               bytes[start + 6] == ASCII.dot,
               let minor = ASCII.decimalValue(bytes[start + 7])
         else { return nil }
