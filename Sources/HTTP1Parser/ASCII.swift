@@ -85,6 +85,39 @@ enum ASCII {
         (byte < 0x20 && byte != tab) || byte == 0x7F
     }
 
+    /// Where the first control byte (``isControl(_:)``) of `bytes[start..<end]` is, or `end` when
+    /// there is none: eight bytes at a time (start lines are text of forty to a hundred bytes, each
+    /// checked for control bytes), the last few one at a time. Bounds outside `bytes` (or `start`
+    /// past `end`) give `start`: as if a control byte were there.
+    static func firstControl(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
+        guard start >= 0, start <= end, end <= bytes.count, let base = bytes.baseAddress else { return start }
+        var position = start
+        while end - position >= 8 {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            let control = controlLanes(word)
+            // Lanes are bytes in order: the lowest flagged lane is the first control byte.
+            if control != 0 { return position + control.trailingZeroBitCount >> 3 }
+            position += 8
+        }
+        while position < end, !isControl(bytes[position]) { position += 1 }
+        return position
+    }
+
+    /// Bit 7 of each lane of `word` (a little-endian load, so lanes are bytes in order) set exactly
+    /// when that byte is a control byte (``isControl(_:)``). Computed on the low seven bits of each
+    /// lane, which no sum below carries out of, and cleared for bytes from 0x80 up.
+    @inline(__always)
+    private static func controlLanes(_ word: UInt64) -> UInt64 {
+        let lanes: UInt64 = 0x0101_0101_0101_0101
+        let high = 0x80 &* lanes
+        let low = word & ~high
+        let below20 = ~(low &+ (0x80 - 0x20) &* lanes) & high
+        let tabBits = low ^ (UInt64(tab) &* lanes)
+        let isTab = ~((tabBits &+ 0x7F &* lanes) | tabBits) & high
+        let isDelete = (low &+ lanes) & high
+        return ((below20 & ~isTab) | isDelete) & ~word
+    }
+
     /// Whether `byte` is optional whitespace (space or tab).
     @inline(__always)
     static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab }

@@ -188,9 +188,7 @@ struct HeadAccumulator {
     /// How many bytes from `start` (up to `end`) are text: no control byte (a tab is text).
     @inline(__always)
     private static func textRun(_ input: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
-        var position = start
-        while position < end, !ASCII.isControl(input[position]) { position += 1 }
-        return position - start
+        ASCII.firstControl(input, from: start, to: end) - start
     }
 
     /// Reads the collected start line into ``startLine``; `false` when it is not one.

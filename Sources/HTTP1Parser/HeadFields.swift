@@ -68,6 +68,7 @@ struct HeadFields {
     /// into it (no `String` is made here), folded values joined.
     consuming func headers(of head: [UInt8]) -> HTTPHeaders {
         var headers = HTTPHeaders(storage: head, spans: spans, slots: slots)
+        guard !foldedLines.isEmpty else { return headers }
         for folded in foldedLines where folded.text.lowerBound >= 0 && folded.text.upperBound <= head.count {
             headers.continueValue(ofField: folded.field, with: head[folded.text])
         }

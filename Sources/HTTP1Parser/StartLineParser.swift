@@ -39,7 +39,7 @@ enum StartLineParser {
             var firstSpace = 0
             while firstSpace < lastSpace, ASCII.isTokenCharacter(bytes[firstSpace]) { firstSpace += 1 }
             guard firstSpace > 0, bytes[firstSpace] == ASCII.space, lastSpace > firstSpace + 1 else { return nil }
-            for index in (firstSpace + 1)..<lastSpace where ASCII.isControl(bytes[index]) { return nil }
+            guard ASCII.firstControl(UnsafeRawBufferPointer(bytes), from: firstSpace + 1, to: lastSpace) == lastSpace else { return nil }
             let base = line.startIndex
             return RequestLineParts(method: base..<(base + firstSpace), target: (base + firstSpace + 1)..<(base + lastSpace),
                                     version: version)
@@ -55,7 +55,7 @@ enum StartLineParser {
                   let hundreds = ASCII.decimalValue(bytes[9]), let tens = ASCII.decimalValue(bytes[10]),
                   let units = ASCII.decimalValue(bytes[11])
             else { return nil }
-            for index in 12..<count where ASCII.isControl(bytes[index]) { return nil }
+            guard ASCII.firstControl(UnsafeRawBufferPointer(bytes), from: 12, to: count) == count else { return nil }
             if count > 12, bytes[12] != ASCII.space { return nil }
             let reason = ASCII.trimmedRange(bytes, 12..<count)
             let base = line.startIndex

@@ -78,4 +78,41 @@ import Testing
             #expect(ASCII.fieldNameEnd(bytes, from: -1, to: 7) == nil)
         }
     }
+
+    /// ``ASCII/firstControl(_:from:to:)`` against ``ASCII/isControl(_:)`` byte by byte: every byte
+    /// value at every position of runs 0 to 19 bytes long, with a second odd byte (one from 0x80
+    /// up, whose lane may carry, a tab, DEL, a control byte) before or after it, at an offset inside
+    /// a larger buffer whose bytes past the range are control bytes that must not be seen.
+    @Test func firstControlAgreesWithTheBytePredicate() {
+        var disagreeing: [[UInt8]] = []
+        var compared = 0
+        let second: [UInt8?] = [nil, 0x00, 0x09, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0xFF]
+        for filler in Array("a ~".utf8) + [0x09, 0xC3] {
+            for length in 0..<20 {
+                for position in 0..<max(length, 1) {
+                    for other in second {
+                        for byte in UInt8.min...UInt8.max {
+                            var buffer = [UInt8](repeating: 0x00, count: 3) + [UInt8](repeating: filler, count: length) + [0x00, 0x7F]
+                            if length > 0 { buffer[3 + position] = byte }
+                            if let other, length > 1 { buffer[3 + (position + length / 2) % length] = other }
+                            let end = 3 + length
+                            let expected = buffer[3..<end].firstIndex(where: ASCII.isControl) ?? end
+                            let found = buffer.withUnsafeBytes { ASCII.firstControl($0, from: 3, to: end) }
+                            if found != expected { disagreeing.append(buffer) }
+                            compared += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(3))")
+        #expect(compared > 500_000)
+        let text = Array("GET /".utf8)
+        text.withUnsafeBytes { bytes in
+            #expect(ASCII.firstControl(bytes, from: 0, to: 5) == 5)
+            #expect(ASCII.firstControl(bytes, from: 2, to: 1) == 2)
+            #expect(ASCII.firstControl(bytes, from: 0, to: 6) == 0)
+            #expect(ASCII.firstControl(bytes, from: -1, to: 3) == -1)
+        }
+    }
 }
