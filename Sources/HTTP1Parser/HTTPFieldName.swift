@@ -106,12 +106,12 @@ extension HTTPFieldName {
     /// the length and the last four bytes picks the one candidate, whose bytes are then compared a
     /// word at a time: case is ignored by setting bit 5 in the lanes that hold letters (`| 0x20`
     /// maps exactly the upper-case letters onto the lower-case ones), not in those that hold `-`.
-    /// Any bytes may be given; a match is all letters and `-`, so all token characters.
+    /// Any bytes may be given; a match is all letters and `-`, so all token characters. `known`
+    /// is ``KnownNames/shared``, passed in by callers that recognise many names in a row.
     @inline(__always)
-    static func slot(of name: UnsafeRawBufferPointer) -> Int? {
+    static func slot(of name: UnsafeRawBufferPointer, in known: KnownNames = .shared) -> Int? {
         let length = name.count
         guard length >= 4, length <= KnownNames.maxLength, let base = name.baseAddress else { return nil }
-        let known = KnownNames.shared
         let lastFour = base.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
         let candidate = Int(known.buckets[KnownNames.bucket(lastFour: lastFour | 0x2020_2020, length: length)])
         guard candidate < known.lengths.count, Int(known.lengths[candidate]) == length else { return nil }

@@ -211,6 +211,8 @@ struct HeadAccumulator {
         var copyStart = index
         var scanned = index
         var outcome = Outcome.needMore
+        // Fetched once per piece, not once per field (a global's access is a call).
+        let known = KnownNames.shared
         while scanned < input.count {
             let room = maxBytes - bytes.count - (scanned - copyStart)
             let lineFeed = Self.firstLineFeed(in: input, from: scanned)
@@ -227,13 +229,13 @@ struct HeadAccumulator {
             lineStart = bytes.count + (scanned - copyStart)
             let ended: Outcome?
             if start >= bytes.count {
-                ended = completeLine(input, from: copyStart + (start - bytes.count), lineFeed: lineFeed, at: start)
+                ended = completeLine(input, from: copyStart + (start - bytes.count), lineFeed: lineFeed, at: start, known: known)
             } else {
                 append(input, from: copyStart, count: scanned - copyStart)
                 copyStart = scanned
                 // A copy of the array (not `bytes` itself) is borrowed while `self` changes.
                 let kept = bytes
-                ended = kept.withUnsafeBytes { completeLine($0, from: start, lineFeed: $0.count - 1, at: start) }
+                ended = kept.withUnsafeBytes { completeLine($0, from: start, lineFeed: $0.count - 1, at: start, known: known) }
             }
             if let ended {
                 outcome = ended
@@ -250,7 +252,7 @@ struct HeadAccumulator {
     /// other is read into ``fields`` (`nil`).
     @inline(__always)
     private mutating func completeLine(_ buffer: UnsafeRawBufferPointer, from start: Int, lineFeed: Int,
-                                       at headPosition: Int) -> Outcome? {
+                                       at headPosition: Int, known: KnownNames) -> Outcome? {
         var contentEnd = lineFeed
         if contentEnd > start, buffer[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
         guard contentEnd > start else { return .complete }
@@ -258,7 +260,7 @@ struct HeadAccumulator {
             fieldLines += 1
             if fieldLines > maxFields { return .tooManyFields }
         }
-        fields.read(buffer, from: start, to: contentEnd, at: headPosition)
+        fields.read(buffer, from: start, to: contentEnd, at: headPosition, known: known)
         return nil
     }
 

@@ -24,8 +24,10 @@ struct HeadFields {
     /// Reads the field line `line[start..<end]` (not empty, its line end removed), which is
     /// `head[headPosition...]` of the head being collected. A line that starts with a blank
     /// continues the previous field's value (obsolete folding, RFC 9112 §5.2); one that is not
-    /// `name: value` is counted and ignored.
-    mutating func read(_ line: UnsafeRawBufferPointer, from start: Int, to end: Int, at headPosition: Int) {
+    /// `name: value` is counted and ignored. Known names are recognised with `known`.
+    @inline(__always)
+    mutating func read(_ line: UnsafeRawBufferPointer, from start: Int, to end: Int, at headPosition: Int,
+                       known: KnownNames = .shared) {
         guard start >= 0, start < end, end <= line.count else { return }
         let shift = headPosition - start
         if ASCII.isWhitespace(line[start]) {
@@ -44,9 +46,9 @@ struct HeadFields {
         let colon: Int
         let slot: Int?
         if let found = HeadAccumulator.firstIndex(of: ASCII.colon, in: line, from: start, to: end),
-           let known = HTTPFieldName.slot(of: UnsafeRawBufferPointer(rebasing: line[start..<found])) {
+           let name = HTTPFieldName.slot(of: UnsafeRawBufferPointer(rebasing: line[start..<found]), in: known) {
             colon = found
-            slot = known
+            slot = name
         } else if let found = ASCII.fieldNameEnd(line, from: start, to: end) {
             colon = found
             slot = nil
