@@ -57,6 +57,8 @@ enum MessageFraming {
 
     /// The transfer codings named in every `Transfer-Encoding` field, lower-cased, parameters dropped.
     static func transferCodings(_ headers: HTTPHeaders) -> [String] {
+        // Most messages have none: settled by their slot, without building an empty list twice.
+        guard headers.contains(.transferEncoding) else { return [] }
         var codings: [String] = []
         for value in headers.values(for: .transferEncoding) {
             for element in value.utf8.split(separator: ASCII.comma, omittingEmptySubsequences: false) {
