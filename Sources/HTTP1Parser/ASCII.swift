@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Byte constants and character classes of HTTP/1.1 syntax (RFC 9110 §5.6, RFC 9112).
 enum ASCII {
     /// LF, the end of every line (a CR before it is optional on input).
@@ -180,6 +188,20 @@ enum ASCII {
     /// Text for a report, decoded as UTF-8 (invalid sequences replaced).
     static func string<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ``string(_:)`` of `bytes`, or `usual` itself when `bytes` spell it exactly (a method or reason
+    /// phrase nearly every message has: the literal is not decoded again for each head).
+    static func string(_ bytes: ArraySlice<UInt8>, usually usual: String) -> String {
+        let same = bytes.withUnsafeBufferPointer { mine in
+            withBytes(of: usual) { theirs in
+                guard mine.count == theirs.count, let left = mine.baseAddress, let right = theirs.baseAddress else {
+                    return mine.isEmpty && theirs.isEmpty
+                }
+                return memcmp(left, right, mine.count) == 0
+            }
+        }
+        return same ? usual : string(bytes)
     }
 
     /// At most `limit` bytes as text for an anomaly message, with `…` when cut.

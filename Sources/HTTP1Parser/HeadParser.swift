@@ -15,7 +15,8 @@ enum HeadParser {
         -> (HTTPRequestHead, FieldDiagnostics) {
         let diagnostics = fields.diagnostics
         let requestHead = HTTPRequestHead(
-            method: ASCII.string(head[line.method]), target: ASCII.string(head[line.target]), version: line.version,
+            method: ASCII.string(head[line.method], usually: "BITS_POST"), target: ASCII.string(head[line.target]),
+            version: line.version,
             headers: fields.headers(of: head), headBytes: head.count
         )
         return (requestHead, diagnostics)
@@ -27,7 +28,7 @@ enum HeadParser {
         -> (HTTPResponseHead, FieldDiagnostics) {
         let diagnostics = fields.diagnostics
         let responseHead = HTTPResponseHead(
-            version: line.version, status: line.status, reason: ASCII.string(head[line.reason]),
+            version: line.version, status: line.status, reason: ASCII.string(head[line.reason], usually: "OK"),
             headers: fields.headers(of: head), headBytes: head.count
         )
         return (responseHead, diagnostics)

@@ -115,4 +115,31 @@ import Testing
             #expect(ASCII.firstControl(bytes, from: -1, to: 3) == -1)
         }
     }
+
+    /// ``ASCII/string(_:usually:)`` gives what decoding gives, for the usual spelling, every byte
+    /// value at every position of it, its prefixes, longer runs and the empty slice, as slices that
+    /// start past index 0.
+    @Test func usualStringsAreTheDecodedOnes() {
+        var disagreeing: [[UInt8]] = []
+        for usual in ["BITS_POST", "OK", "", "Not Found"] {
+            let spelled = Array(usual.utf8)
+            var samples = (0...spelled.count).map { Array(spelled.prefix($0)) } + [spelled + [0x20], [0x20] + spelled]
+            for position in spelled.indices {
+                for byte in UInt8.min...UInt8.max {
+                    var changed = spelled
+                    changed[position] = byte
+                    samples.append(changed)
+                }
+            }
+            for sample in samples {
+                let padded = [0x41] + sample + [0x42]
+                let slice = padded[1..<(padded.count - 1)]
+                let text = ASCII.string(slice, usually: usual)
+                if text != ASCII.string(slice) || Array(text.utf8) != Array(String(decoding: sample, as: UTF8.self).utf8) {
+                    disagreeing.append(sample)
+                }
+            }
+        }
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(3))")
+    }
 }
