@@ -24,10 +24,8 @@ extension BITSSessionTracker {
             }
             return nil
         }
-        let session = sessions.insert { number in
-            TrackedSession(record: BITSSession(number: number, sessionID: id, url: record.url, host: record.host,
-                                               client: connection.client, time: record.time))
-        }
+        let session = sessions.insert(sessionID: id, url: record.url, host: record.host, client: connection.client,
+                                      time: record.time)
         if let id { sessions.index(session, byID: id) }
         return session
     }
@@ -241,6 +239,7 @@ extension BITSSessionTracker {
         }
         if let bodyObserver { tracked.record.file = bodyObserver.sessionRetired(tracked.record) }
         sink?.sessionRetired(tracked.record)
+        sessions.recycle(&tracked, from: session)
     }
 
     /// What is known of connection `id`, entered in the table first if nothing was. (Not

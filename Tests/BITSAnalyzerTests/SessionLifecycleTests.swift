@@ -132,14 +132,10 @@ import Testing
     func tableHandles() {
         var table = BITSSessionTable()
         let client = Endpoint(address: .v4(1), port: 1)
-        let make = { (number: Int) in
-            TrackedSession(record: BITSSession(number: number, sessionID: "{S\(number)}", url: "/", host: nil,
-                                               client: client, time: .zero))
-        }
-        let first = table.insert(make)
+        let first = table.insert(sessionID: "{S1}", url: "/", host: nil, client: client, time: .zero)
         table.index(first, byID: "{S1}")
         _ = table.remove(first)
-        let second = table.insert(make)
+        let second = table.insert(sessionID: "{S2}", url: "/", host: nil, client: client, time: .zero)
         #expect(second.slot == first.slot && second != first)
         #expect(!table.contains(first) && table.contains(second))
         #expect(table.handle(forID: "{s1}") == nil, "the ID left with its session")
