@@ -147,18 +147,34 @@ extension BITSSessionTracker {
     /// Fragment, Close-Session), which the list took in three allocations when it grew by itself.
     static let requestsReservedPerSession = 4
 
+    /// Lists `record` as the request `handle` names (in its session's list or, still waiting, in
+    /// its connection's), and moves the session's last time to `time`.
     func update(_ handle: RequestHandle, with record: BITSRequestRecord, time: CaptureTimestamp?) {
+        var handle = handle
+        handle.record = record
+        store(&handle, time: time)
+    }
+
+    /// ``update(_:with:time:)`` with the handle's own record, moved into the session's list rather
+    /// than copied (a copy retains each of its strings): `handle.record` then holds the entry it
+    /// replaced. Returns the record's position in the list when it was moved there.
+    @discardableResult
+    func store(_ handle: inout RequestHandle, time: CaptureTimestamp?) -> Int? {
         guard let session = handle.session, sessions.contains(session) else {
+            let record = handle.record
             if let serial = handle.waitingSerial,
                let position = connections[record.connection]?.waiting.firstIndex(where: { $0.serial == serial }) {
                 connections[record.connection]!.waiting[position].record = record
             }
-            return
+            return nil
         }
+        var moved: Int?
         if let index = handle.listIndex, index < sessions[session].record.requests.count {
-            sessions[session].record.requests[index] = record
+            swap(&handle.record, &sessions[session].record.requests[index])
+            moved = index
         }
         if let time, sessions[session].record.lastTime < time { sessions[session].record.lastTime = time }
+        return moved
     }
 
     /// Files `session` under its reply URL, so that a GET of it is found without a scan.
@@ -187,11 +203,17 @@ extension BITSSessionTracker {
     /// Tells the observer about an answered (or never answered) request, and ends the session when
     /// the request ended it: a successful Close, a Cancel, or a refused Create-Session.
     func announce(_ record: BITSRequestRecord, in session: SessionHandle, time: CaptureTimestamp) {
+        announce(in: session, time: time) { record }
+    }
+
+    /// ``announce(_:in:time:)`` with the request given by `record`, asked only when an observer
+    /// listens (the request may have moved into the session's list: read from there then).
+    func announce(in session: SessionHandle, time: CaptureTimestamp, record: () -> BITSRequestRecord) {
         guard sessions.contains(session) else { return }
         startIfNeeded(session)
         if let observer {
             let snapshot = sessions[session].record
-            observer.requestFinished(record, in: snapshot)
+            observer.requestFinished(record(), in: snapshot)
         }
         let state = sessions[session].record.state
         if state == .completed || state == .closedPartial || state == .cancelled || state == .rejected {

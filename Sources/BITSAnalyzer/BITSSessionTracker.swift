@@ -272,9 +272,12 @@ public final class BITSSessionTracker {
         handle.record.ackTime = time
         var accepted: Range<UInt64>?
         defer {
-            update(handle, with: handle.record, time: time)
+            // The body observer first: the record then moves into the session's list.
             tellBodyObserver(handle, record: handle.record, accepted: accepted, time: time)
-            if let session = handle.session { announce(handle.record, in: session, time: time) }
+            let listed = store(&handle, time: time)
+            if let session = handle.session {
+                announce(in: session, time: time) { listed.map { sessions[session].record.requests[$0] } ?? handle.record }
+            }
         }
         let id = handle.record.connection
         let session = handle.session

@@ -154,6 +154,25 @@ import Testing
         }
     }
 
+    @Test("the answered record moves into the session's list, and the observer hears it as listed or, past the list's limit, unlisted")
+    func answeredRecordListed() {
+        for (limit, listed) in [(10, 4), (2, 2)] {
+            var limits = Limits.BITS()
+            limits.maxRequestsPerSession = limit
+            let harness = TranscriptHarness(limits: limits)
+            let recorder = EventRecorder()
+            harness.tracker.observer = recorder
+            harness.play(Self.exchange(1), connection: 1, close: true)
+            #expect(recorder.events == [
+                "started 1", "create-session 200 in 1 (1 listed)", "fragment 200 in 1 (2 listed)",
+                "ping 200 in 1 (\(min(3, listed)) listed)", "close-session 200 in 1 (\(listed) listed)", "ended 1 completed",
+            ], "limit \(limit)")
+            let session = harness.retired.retired.first
+            #expect(session?.requests.map { $0.status } == Array(repeating: 200, count: listed))
+            #expect(session?.requests.map { $0.ackTime != nil } == Array(repeating: true, count: listed))
+        }
+    }
+
     @Test("an observer hears each session start, its requests and its end, then the sink gets it, on every path")
     func observerAndSink() {
         let harness = TranscriptHarness()
