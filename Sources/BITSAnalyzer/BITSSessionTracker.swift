@@ -54,6 +54,12 @@ struct RequestHandle {
     var sessionNotes = SessionRequestNotes()
 }
 
+extension RequestHandle {
+    /// Lends the handle to `body` in place: called through an optional (`handle?.lend`), no copy
+    /// is unwrapped.
+    mutating func lend(_ body: (inout RequestHandle) -> Void) { body(&self) }
+}
+
 /// A request with no session yet, and the findings about it, held until a session claims it.
 struct WaitingRequest {
     var serial: Int
@@ -261,12 +267,14 @@ public final class BITSSessionTracker {
     // MARK: - Answers
 
     /// Processes the response to a request.
-    func response(_ head: HTTPResponseHead, time: CaptureTimestamp, to handle: consuming RequestHandle) {
+    /// The handle is lent, not passed: the connection analyzer keeps it in its list of pending
+    /// requests, and a handle (some 400 bytes) moved out of there, unwrapped and passed on was
+    /// copied whole at each step. Its record is answered in place (a copy retained each of its
+    /// strings) and moved into the session's list (``store(_:time:)``).
+    func response(_ head: HTTPResponseHead, time: CaptureTimestamp, to handle: inout RequestHandle) {
         reentry.enter("BITSSessionTracker.response")
         defer { reentry.leave() }
         advanceClock(time)
-        // The handle's record is answered in place: a copy of it retained each of its strings.
-        var handle = handle
         resolve(&handle)
         handle.record.status = head.status
         handle.record.ackTime = time

@@ -173,6 +173,26 @@ import Testing
         }
     }
 
+    @Test("an answer that comes before its request's body ended is given to the request once it ends, or once it is given up")
+    func earlyAnswer() {
+        let blocks = Self.exchange(1)
+        var fragment = blocks[2]
+        let half = fragment.bytes.count - 2_000
+        let rest = TranscriptHarness.Block(fromClient: true, bytes: Array(fragment.bytes[half...]))
+        fragment.bytes.removeSubrange(half...)
+        func listed(_ blocks: [TranscriptHarness.Block]) -> [String] {
+            let harness = TranscriptHarness()
+            harness.play(blocks, connection: 1, close: true)
+            harness.tracker.finish()
+            return harness.sessions.flatMap { $0.requests.map { "\($0.type) \($0.status ?? 0) \($0.received ?? 0) \($0.unanswered)" } }
+        }
+        let inOrder = listed(blocks)
+        #expect(inOrder == ["create-session 200 0 false", "fragment 200 4892 false", "ping 200 0 false", "close-session 200 0 false"])
+        #expect(listed([blocks[0], blocks[1], fragment, blocks[3], rest] + blocks[4...]) == inOrder)
+        #expect(listed([blocks[0], blocks[1], fragment, blocks[3]]) == ["create-session 200 0 false", "fragment 200 4892 false"],
+                "the body never ends: given up with its answer")
+    }
+
     @Test("an observer hears each session start, its requests and its end, then the sink gets it, on every path")
     func observerAndSink() {
         let harness = TranscriptHarness()
