@@ -100,6 +100,10 @@ struct BITSSessionTable {
     /// debug builds, a copy whose lifetime ended too early when lent into an observer's call).
     private struct Slot {
         var generation: UInt32 = 0
+        /// The ID under which ``byID`` finds this slot's session, if it does: a look-up by the ID of
+        /// a session already at hand (the connection's) is then a comparison, not a hash. Kept
+        /// true: set with the index, cleared when another session takes the ID or this one leaves.
+        var indexedID: String?
         /// Whether `session` is a session rather than ``TrackedSession/vacant`` (perhaps holding
         /// emptied lists for the next session).
         var occupied = false
@@ -153,8 +157,23 @@ struct BITSSessionTable {
     /// The session with BITS-Session-Id `id` (any case), if it is in the table.
     func handle(forID id: String) -> SessionHandle? { byID[SessionIDKey(text: id)] }
 
-    /// Makes `id` find `handle`.
-    mutating func index(_ handle: SessionHandle, byID id: String) { byID[SessionIDKey(text: id)] = handle }
+    /// The session with BITS-Session-Id `id` (any case), if it is in the table: `likely` when `id` is
+    /// the ID it is indexed by (one comparison), else looked up.
+    func handle(forID id: String, likely: SessionHandle?) -> SessionHandle? {
+        if let likely, contains(likely), let indexed = slots[Int(likely.slot)].indexedID, indexed.equalsIgnoringASCIICase(id) {
+            return likely
+        }
+        return handle(forID: id)
+    }
+
+    /// Makes `id` find `handle`. Returns the handle it found before, if any (one hash for both).
+    @discardableResult
+    mutating func index(_ handle: SessionHandle, byID id: String) -> SessionHandle? {
+        let previous = byID.updateValue(handle, forKey: SessionIDKey(text: id))
+        if let previous, previous != handle, contains(previous) { slots[Int(previous.slot)].indexedID = nil }
+        if contains(handle) { slots[Int(handle.slot)].indexedID = id }
+        return previous
+    }
 
     /// Takes the session out of the table and forgets its ID.
     mutating func remove(_ handle: SessionHandle) -> TrackedSession {
@@ -164,6 +183,7 @@ struct BITSSessionTable {
         var session = TrackedSession.vacant
         swap(&session, &slots[slot].session)
         slots[slot].occupied = false
+        slots[slot].indexedID = nil
         slots[slot].generation &+= 1
         freeSlots.append(handle.slot)
         count -= 1

@@ -31,7 +31,8 @@ extension BITSSessionTracker {
     }
 
     func existingOrNewSession(id: String, record: BITSRequestRecord, connection: BITSConnectionInfo) -> SessionHandle? {
-        if let known = sessions.handle(forID: id) {
+        // Most requests name the session their connection's previous one did: compared, not hashed.
+        if let known = sessions.handle(forID: id, likely: connections[connection.id]?.active) {
             if sessions[known].record.closed || sessions[known].record.cancelled {
                 report(.fragmentAfterClose, session: known, connection: connection.id, time: record.time,
                        "\(record.type) for a session already \(sessions[known].record.closed ? "closed" : "cancelled")")
