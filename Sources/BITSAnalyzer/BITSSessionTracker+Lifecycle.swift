@@ -270,7 +270,7 @@ extension BITSSessionTracker {
     /// without storing it.)
     func connectionState(_ id: Int) -> ConnectionSessions {
         if let state = connections[id] { return state }
-        let state = ConnectionSessions()
+        let state = spareConnectionStates.popLast() ?? ConnectionSessions()
         connections[id] = state
         return state
     }
@@ -281,7 +281,14 @@ extension BITSSessionTracker {
         reentry.enter("BITSSessionTracker.connectionEnded")
         defer { reentry.leave() }
         releaseUnclaimedFindings(on: id)
-        guard let state = connections.removeValue(forKey: id) else { return }
+        guard var state = connections.removeValue(forKey: id) else { return }
+        defer {
+            // Kept for a later connection when nothing else holds it.
+            if spareConnectionStates.count < Self.maxSpareConnectionStates, isKnownUniquelyReferenced(&state) {
+                state.reset()
+                spareConnectionStates.append(state)
+            }
+        }
         for session in state.sessions where sessions.contains(session) {
             switch how {
             case .closed:

@@ -91,6 +91,22 @@ final class ConnectionSessions {
 
     /// Nothing known yet.
     init() {}
+
+    /// Back to nothing known, as ``init()`` leaves it, keeping the storage of a short session list:
+    /// a connection's state is reused for a later connection (``BITSSessionTracker/connectionEnded(_:how:)``)
+    /// rather than allocated and freed with its list for every one.
+    func reset() {
+        active = nil
+        sessions.removeAll(keepingCapacity: sessions.capacity <= Self.maxKeptSessionCapacity)
+        missing = nil
+        waiting = []
+        placed = [:]
+        reportedCodes = []
+        carriedUntracked = false
+    }
+
+    /// The longest session list whose storage a reused state keeps.
+    static let maxKeptSessionCapacity = 8
 }
 
 /// Follows BITS sessions by session ID across connections and servers, and reports findings.
@@ -119,6 +135,12 @@ public final class BITSSessionTracker {
     @exclusivity(unchecked) var sessions = BITSSessionTable()
     /// Per open connection: its active session, its sessions, its waiting requests.
     @exclusivity(unchecked) var connections: [Int: ConnectionSessions] = [:]
+    /// States of connections that ended, reset, for the next connections to reuse (at most
+    /// ``maxSpareConnectionStates``).
+    @exclusivity(unchecked) var spareConnectionStates: [ConnectionSessions] = []
+    /// How many ended connections' states are kept for reuse: enough for the connections that end
+    /// between two that begin.
+    static let maxSpareConnectionStates = 64
     /// Sessions with a BITS-Reply-URL not fetched yet, by the reply's normalised path.
     @exclusivity(unchecked) var replyIndex: [String: [SessionHandle]] = [:]
     /// Sessions whose Create-Session Ack, which names them, is not in the capture (a connection
