@@ -32,7 +32,7 @@ extension BITSSessionTracker {
 
     func existingOrNewSession(id: String, record: BITSRequestRecord, connection: BITSConnectionInfo) -> SessionHandle? {
         // Most requests name the session their connection's previous one did: compared, not hashed.
-        if let known = sessions.handle(forID: id, likely: connections[connection.id]?.active) {
+        if let known = sessions.handle(forID: id, likely: knownConnection(connection.id)?.active) {
             if sessions[known].record.closed || sessions[known].record.cancelled {
                 report(.fragmentAfterClose, session: known, connection: connection.id, time: record.time,
                        "\(record.type) for a session already \(sessions[known].record.closed ? "closed" : "cancelled")")
@@ -103,10 +103,10 @@ extension BITSSessionTracker {
 
     /// Gives the requests waiting on connection `id` to the session that now claims it.
     private func claimWaiting(on id: Int, for session: SessionHandle) {
-        guard let waitingList = connections[id]?.waiting, !waitingList.isEmpty else { return }
-        connections[id]!.waiting = []
+        guard let waitingList = knownConnection(id)?.waiting, !waitingList.isEmpty else { return }
+        knownConnection(id)!.waiting = []
         for waiting in waitingList {
-            connections[id]!.placed[waiting.serial] = (session, appendRequest(waiting.record, to: session))
+            knownConnection(id)!.placed[waiting.serial] = (session, appendRequest(waiting.record, to: session))
             for finding in waiting.deferredFindings {
                 report(finding.kind, session: session, connection: waiting.record.connection, time: finding.time,
                        finding.message, advice: finding.advice)
@@ -164,8 +164,8 @@ extension BITSSessionTracker {
         guard let session = handle.session, sessions.contains(session) else {
             let record = handle.record
             if let serial = handle.waitingSerial,
-               let position = connections[record.connection]?.waiting.firstIndex(where: { $0.serial == serial }) {
-                connections[record.connection]!.waiting[position].record = record
+               let position = knownConnection(record.connection)?.waiting.firstIndex(where: { $0.serial == serial }) {
+                knownConnection(record.connection)!.waiting[position].record = record
             }
             return nil
         }
@@ -250,7 +250,7 @@ extension BITSSessionTracker {
     func retire(_ session: SessionHandle) {
         if sessions[session].awaitingID { releaseHeldFindings(session) }
         var tracked = sessions.remove(session)
-        for id in tracked.record.connections where connections[id]?.active == session { connections[id]!.active = nil }
+        for id in tracked.record.connections where knownConnection(id)?.active == session { knownConnection(id)!.active = nil }
         if let reply = tracked.record.replyURL {
             let path = ReplyURL.resolve(reply, against: tracked.record.url)
             replyIndex[path]?.removeAll { $0 == session }
@@ -269,9 +269,19 @@ extension BITSSessionTracker {
     /// `connections[id, default: …]`: for a class, setting a property through it reads the default
     /// without storing it.)
     func connectionState(_ id: Int) -> ConnectionSessions {
-        if let state = connections[id] { return state }
+        if let state = knownConnection(id) { return state }
         let state = spareConnectionStates.popLast() ?? ConnectionSessions()
         connections[id] = state
+        recentConnection = (id, state)
+        return state
+    }
+
+    /// What is known of connection `id`, if anything: the state looked up last is kept at hand, as
+    /// a request looks its connection's up several times (one hash instead of four).
+    func knownConnection(_ id: Int) -> ConnectionSessions? {
+        if let recent = recentConnection, recent.id == id { return recent.state }
+        guard let state = connections[id] else { return nil }
+        recentConnection = (id, state)
         return state
     }
 
@@ -281,6 +291,7 @@ extension BITSSessionTracker {
         reentry.enter("BITSSessionTracker.connectionEnded")
         defer { reentry.leave() }
         releaseUnclaimedFindings(on: id)
+        if recentConnection?.id == id { recentConnection = nil }
         guard var state = connections.removeValue(forKey: id) else { return }
         defer {
             // Kept for a later connection when nothing else holds it.

@@ -135,6 +135,8 @@ public final class BITSSessionTracker {
     @exclusivity(unchecked) var sessions = BITSSessionTable()
     /// Per open connection: its active session, its sessions, its waiting requests.
     @exclusivity(unchecked) var connections: [Int: ConnectionSessions] = [:]
+    /// The connection state looked up last (``knownConnection(_:)``); never one that left ``connections``.
+    @exclusivity(unchecked) var recentConnection: (id: Int, state: ConnectionSessions)?
     /// States of connections that ended, reset, for the next connections to reuse (at most
     /// ``maxSpareConnectionStates``).
     @exclusivity(unchecked) var spareConnectionStates: [ConnectionSessions] = []
@@ -277,7 +279,7 @@ public final class BITSSessionTracker {
 
     /// The session connection `id`'s latest request belonged to, if it is still open.
     func activeSession(on id: Int) -> SessionHandle? {
-        guard let active = connections[id]?.active, sessions.contains(active) else { return nil }
+        guard let active = knownConnection(id)?.active, sessions.contains(active) else { return nil }
         return active
     }
 
@@ -446,7 +448,7 @@ public final class BITSSessionTracker {
     private func resolve(_ handle: inout RequestHandle) {
         if let session = handle.session, !sessions.contains(session) { handle.session = nil }
         guard handle.session == nil, let serial = handle.waitingSerial,
-              let place = connections[handle.record.connection]?.placed[serial], sessions.contains(place.session)
+              let place = knownConnection(handle.record.connection)?.placed[serial], sessions.contains(place.session)
         else { return }
         handle.session = place.session
         handle.listIndex = place.index

@@ -32,4 +32,19 @@ import Testing
             #expect(Self.text(state) == Self.text(fresh), "\(sessions) sessions")
         }
     }
+
+    @Test("the connection state kept at hand is the table's, through look-ups, new connections and ended ones")
+    func recentIsTable() {
+        let tracker = BITSSessionTracker(findings: FindingCollector())
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let id = Int.random(in: 1...5, using: &generator)
+            switch Int.random(in: 0..<3, using: &generator) {
+            case 0: _ = tracker.connectionState(id)
+            case 1: _ = tracker.knownConnection(id)
+            default: tracker.connectionEnded(id, how: .closed)
+            }
+            for id in 1...5 { #expect(tracker.knownConnection(id) === tracker.connections[id]) }
+        }
+    }
 }
