@@ -103,7 +103,7 @@ struct BITSSessionTable {
         /// The ID under which ``byID`` finds this slot's session, if it does: a look-up by the ID of
         /// a session already at hand (the connection's) is then a comparison, not a hash. Kept
         /// true: set with the index, cleared when another session takes the ID or this one leaves.
-        var indexedID: String?
+        var indexedID: SessionIDKey?
         /// Whether `session` is a session rather than ``TrackedSession/vacant`` (perhaps holding
         /// emptied lists for the next session).
         var occupied = false
@@ -160,7 +160,7 @@ struct BITSSessionTable {
     /// The session with BITS-Session-Id `id` (any case), if it is in the table: `likely` when `id` is
     /// the ID it is indexed by (one comparison), else looked up.
     func handle(forID id: String, likely: SessionHandle?) -> SessionHandle? {
-        if let likely, contains(likely), let indexed = slots[Int(likely.slot)].indexedID, indexed.equalsIgnoringASCIICase(id) {
+        if let likely, contains(likely), let indexed = slots[Int(likely.slot)].indexedID, indexed.text.equalsIgnoringASCIICase(id) {
             return likely
         }
         return handle(forID: id)
@@ -169,16 +169,30 @@ struct BITSSessionTable {
     /// Makes `id` find `handle`. Returns the handle it found before, if any (one hash for both).
     @discardableResult
     mutating func index(_ handle: SessionHandle, byID id: String) -> SessionHandle? {
-        let previous = byID.updateValue(handle, forKey: SessionIDKey(text: id))
+        let key = SessionIDKey(text: id)
+        let previous = byID.updateValue(handle, forKey: key)
         if let previous, previous != handle, contains(previous) { slots[Int(previous.slot)].indexedID = nil }
-        if contains(handle) { slots[Int(handle.slot)].indexedID = id }
+        if contains(handle) { slots[Int(handle.slot)].indexedID = key }
         return previous
+    }
+
+    /// `id`'s ``String/caseFoldedDigest``: kept from the index when `handle`'s session is indexed by
+    /// that very string, else computed.
+    func digest(ofID id: String, of handle: SessionHandle) -> UInt64 {
+        idKey(id, of: handle).digest
+    }
+
+    /// `id`'s key, its digest taken from the index when `handle`'s session is indexed by `id`.
+    private func idKey(_ id: String, of handle: SessionHandle) -> SessionIDKey {
+        if contains(handle), let key = slots[Int(handle.slot)].indexedID, key.text == id { return key }
+        return SessionIDKey(text: id)
     }
 
     /// Takes the session out of the table and forgets its ID.
     mutating func remove(_ handle: SessionHandle) -> TrackedSession {
         precondition(contains(handle), "stale session handle")
         let slot = Int(handle.slot)
+        let idKey = slots[slot].session.record.sessionID.map { self.idKey($0, of: handle) }
         // Swapped out, not copied: a copy retains every reference the session holds.
         var session = TrackedSession.vacant
         swap(&session, &slots[slot].session)
@@ -188,8 +202,7 @@ struct BITSSessionTable {
         freeSlots.append(handle.slot)
         count -= 1
         // One hash of the ID: found, compared and removed in place.
-        if let id = session.record.sessionID, let entry = byID.index(forKey: SessionIDKey(text: id)),
-           byID.values[entry] == handle {
+        if let idKey, let entry = byID.index(forKey: idKey), byID.values[entry] == handle {
             byID.remove(at: entry)
         }
         return session

@@ -249,6 +249,7 @@ extension BITSSessionTracker {
     /// Hands the session, final, to the body observer (for its file) and the sink, and forgets it.
     func retire(_ session: SessionHandle) {
         if sessions[session].awaitingID { releaseHeldFindings(session) }
+        let idDigest = sessions[session].record.sessionID.map { sessions.digest(ofID: $0, of: session) }
         var tracked = sessions.remove(session)
         for id in tracked.record.connections where knownConnection(id)?.active == session { knownConnection(id)!.active = nil }
         if let reply = tracked.record.replyURL {
@@ -256,9 +257,9 @@ extension BITSSessionTracker {
             replyIndex[path]?.removeAll { $0 == session }
             if replyIndex[path]?.isEmpty ?? false { replyIndex[path] = nil }
         }
-        if let id = tracked.record.sessionID {
+        if let idDigest {
             let ending: RetiredIDs.Ending = tracked.record.closed ? .closed : tracked.record.cancelled ? .cancelled : .running
-            retiredIDs.remember(id, ending: ending, lastSeen: tracked.record.lastTime, limit: limits.maxRetiredIDs)
+            retiredIDs.remember(digest: idDigest, ending: ending, lastSeen: tracked.record.lastTime, limit: limits.maxRetiredIDs)
         }
         if let bodyObserver { tracked.record.file = bodyObserver.sessionRetired(tracked.record) }
         sink?.sessionRetired(tracked.record)
@@ -422,16 +423,20 @@ struct RetiredIDs {
     private var order = FIFOQueue<UInt64>()
 
     /// How the session with ID `id` (any case) had ended, if it left the tracker.
-    func ending(of id: String) -> Ending? { endings[Self.digest(id)].flatMap { Ending(rawValue: $0 & 3) } }
+    func ending(of id: String) -> Ending? { ending(ofDigest: Self.digest(id)) }
+
+    /// ``ending(of:)`` of the ID whose ``digest(_:)`` is `digest`.
+    func ending(ofDigest digest: UInt64) -> Ending? { endings[digest].flatMap { Ending(rawValue: $0 & 3) } }
 
     /// When the last message of the session with ID `id` was (to the second), if it left the tracker.
     func lastSeen(of id: String) -> CaptureTimestamp? {
         endings[Self.digest(id)].map { CaptureTimestamp(seconds: Int64($0 >> 2), nanoseconds: 0) }
     }
 
-    mutating func remember(_ id: String, ending: Ending, lastSeen: CaptureTimestamp, limit: Int) {
+    /// Remembers that the session whose ID has ``digest(_:)`` `key` left, `ending` so, its last
+    /// message at `lastSeen` (the tracker has the digest from its index).
+    mutating func remember(digest key: UInt64, ending: Ending, lastSeen: CaptureTimestamp, limit: Int) {
         guard limit > 0 else { return }
-        let key = Self.digest(id)
         let second = UInt64(min(max(lastSeen.seconds, 0), Int64(1) << 61))
         if endings.updateValue(second << 2 | ending.rawValue, forKey: key) != nil { return }
         order.append(key)

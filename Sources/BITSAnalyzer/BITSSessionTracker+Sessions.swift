@@ -41,7 +41,7 @@ extension BITSSessionTracker {
             let earlier = sessions[other].record
             let how = earlier.closed ? "closed" : earlier.cancelled ? "cancelled" : "still open"
             found.append(RuleFinding(.sessionIDReuse, "Create-Session Ack gives ID \(id), which session \(earlier.number) has (\(how))"))
-        } else if let ending = retiredIDs.ending(of: id) {
+        } else if let ending = retiredIDs.ending(ofDigest: sessions.digest(ofID: id, of: session)) {
             let how = ending == .closed ? "closed" : ending == .cancelled ? "cancelled" : "left open"
             found.append(RuleFinding(.sessionIDReuse, "Create-Session Ack gives ID \(id), which an earlier session of the capture had (\(how))"))
         }
