@@ -93,11 +93,23 @@ extension String {
 /// that clients and servers spell in either case), without making a lower-cased copy.
 struct SessionIDKey: Hashable {
     let text: String
+    /// `text`'s ``String/caseFoldedDigest``, what the key hashes as: kept, as the tracker uses it
+    /// again for the same ID (the index, the retired IDs).
+    let digest: UInt64
+
+    /// The key of ID `text`.
+    init(text: String) { self.init(text: text, digest: text.caseFoldedDigest) }
+
+    /// The key of ID `text`, whose ``String/caseFoldedDigest`` is `digest`.
+    init(text: String, digest: UInt64) {
+        self.text = text
+        self.digest = digest
+    }
 
     static func == (lhs: SessionIDKey, rhs: SessionIDKey) -> Bool { lhs.text.equalsIgnoringASCIICase(rhs.text) }
 
     /// Folded to one word first: feeding the hasher byte by byte costs a SipHash round each.
-    func hash(into hasher: inout Hasher) { hasher.combine(text.caseFoldedDigest) }
+    func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 }
 
 /// The same comparisons on a header value's bytes (``HTTPHeaders/valueBytes(_:)``), for rules that

@@ -172,16 +172,18 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
               let head = pending[position].request.head.take() else { return }
         let key = BITSRequestKey(connection: connection.id, index: index)
         if index == streamingBody.index, streamingBody.observed { bodyObserver?.fragmentBodyEnded(key) }
-        let handle = tracker.request(head, ObservedRequest(
+        let observed = ObservedRequest(
             time: pending[position].request.time, connection: connection, bodyBytes: end.bodyBytes,
             bodyGapBytes: end.bodyGapBytes, complete: end.complete, requestKey: key, endTime: time
-        ))
-        if let early = pending[position].request.earlyResponse {
-            pending.remove(at: position)
-            tracker.response(early.head, time: early.time, to: handle)
-        } else {
-            pending[position].request.handle = handle
+        )
+        guard let early = pending[position].request.earlyResponse else {
+            // Made in its place: the handle is some 400 bytes.
+            pending[position].request.handle = tracker.request(head, observed)
+            return
         }
+        pending.remove(at: position)
+        var handle = tracker.request(head, observed)
+        tracker.response(early.head, time: early.time, to: &handle)
     }
 
     /// Hands an Ack (or other answer) to the tracker.
@@ -204,10 +206,11 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
             pending[position].request.earlyResponse = (head, time)
             return
         }
-        // The handle moved out, not copied (nor unwrapped into a copy): it holds the request's
-        // record, whose copy retains, and whose destruction releases, each of its strings.
-        var answered = pending.remove(at: position).request
-        if let handle = answered.handle.take() { tracker.response(head, time: time, to: handle) }
+        // The handle lent in place, then dropped with its entry: moved out, unwrapped and passed,
+        // it was copied whole at each step (it holds the request's record: some 400 bytes).
+        // Nothing the tracker calls reaches back here, so the entry stays put meanwhile.
+        pending[position].request.handle?.lend { tracker.response(head, time: time, to: &$0) }
+        pending.remove(at: position)
     }
 
     /// Response bodies (replies, errors) are not analysed.
@@ -253,14 +256,14 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
         let streamed = requestIndex == streamingBody.index ? streamingBody : StreamingBody(index: requestIndex)
         // A request still receiving its body has its head; one handed to the tracker, its handle.
-        guard let handle = request.handle ?? request.head.map({
+        guard var handle = request.handle ?? request.head.map({
             tracker.request($0, ObservedRequest(
                 time: request.time, connection: connection, bodyBytes: streamed.bytes, bodyGapBytes: streamed.gapBytes,
                 complete: false, requestKey: BITSRequestKey(connection: connection.id, index: requestIndex)
             ))
         }) else { return }
         if let early = request.earlyResponse {
-            tracker.response(early.head, time: early.time, to: handle)
+            tracker.response(early.head, time: early.time, to: &handle)
         } else if cutByCaptureEnd {
             tracker.cutByCaptureEnd(handle, time: time)
         } else if responseLost || missingDirection == .serverToClient {

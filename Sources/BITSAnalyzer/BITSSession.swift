@@ -61,28 +61,17 @@ public struct BITSRequestRecord: Sendable {
     public var challenge = false
     /// Whether the request was never answered.
     public var unanswered = false
+}
 
+// The initializers live in an extension so that the struct keeps its memberwise initializer, which
+// the tracker uses with what a request's head and body showed: it builds the record in one piece,
+// where an initializer setting each field built it in place and then copied it whole (a retain and
+// a release of each of its strings a request: the optimiser did not pair them).
+extension BITSRequestRecord {
     /// Creates a record of a request not yet answered.
     public init(type: BITSPacketType, method: String, url: String, host: String?, time: CaptureTimestamp, connection: Int) {
         self.init(type: type, method: method, url: url, host: host, time: time, connection: connection, range: nil,
                   contentLength: nil, bodyBytes: 0, bodyGapBytes: 0, contentName: nil)
-    }
-
-    /// Creates a record of a request not yet answered with what its head and body showed, every
-    /// field given at once: setting them one by one into a record made first copied the record.
-    init(type: BITSPacketType, method: String, url: String, host: String?, time: CaptureTimestamp, connection: Int,
-         range: ContentRange?, contentLength: UInt64?, bodyBytes: UInt64, bodyGapBytes: UInt64, contentName: String?) {
-        self.type = type
-        self.method = method
-        self.url = url
-        self.host = host
-        self.time = time
-        self.connection = connection
-        self.range = range
-        self.contentLength = contentLength
-        self.bodyBytes = bodyBytes
-        self.bodyGapBytes = bodyGapBytes
-        self.contentName = contentName
     }
 }
 

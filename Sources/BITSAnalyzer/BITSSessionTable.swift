@@ -49,10 +49,44 @@ struct TrackedSession {
 
     init(record: BITSSession) { self.record = record }
 
-    /// What a free slot holds: nothing allocated, nothing retained.
-    static var vacant: TrackedSession {
-        TrackedSession(record: BITSSession(number: 0, sessionID: nil, url: "", host: nil,
-                                           client: Endpoint(address: .v4(0), port: 0), time: .zero))
+    /// What a free slot holds (but for the emptied lists ``BITSSessionTable/recycle(_:from:)`` may
+    /// give it): nothing allocated, nothing retained. Made once: building it cost some 800
+    /// instructions each time a session left.
+    static let vacant = TrackedSession(record: BITSSession(number: 0, sessionID: nil, url: "", host: nil,
+                                                           client: Endpoint(address: .v4(0), port: 0), time: .zero))
+
+    /// Session `number`'s beginning, written over a free slot's ``vacant`` session (whose lists may
+    /// keep the storage of an earlier session, emptied): the fields `BITSSession.init` sets, every
+    /// other one being at its initial value there already. In place: a session built apart and
+    /// stored was copied whole twice.
+    mutating func begin(number: Int, sessionID: String?, url: String, host: String?, client: Endpoint,
+                        time: CaptureTimestamp) {
+        record.number = number
+        record.sessionID = sessionID
+        record.url = url
+        record.host = host
+        record.client = client
+        record.firstTime = time
+        record.lastTime = time
+    }
+
+    /// Empties the lists whose storage a free slot keeps for its next session, and moves them into
+    /// `vacant` (a free slot's session) when each is small: a busy capture's sessions each needed
+    /// an allocation for their requests, connections and servers.
+    mutating func giveEmptiedLists(to vacant: inout TrackedSession) {
+        Self.recycle(&record.requests, into: &vacant.record.requests)
+        Self.recycle(&record.connections, into: &vacant.record.connections)
+        Self.recycle(&record.servers, into: &vacant.record.servers)
+    }
+
+    /// The most elements a recycled list's storage may hold: a session of many requests does not
+    /// leave its storage in the table.
+    static let maxRecycledCapacity = 16
+
+    private static func recycle<Element>(_ list: inout [Element], into spare: inout [Element]) {
+        guard list.capacity <= maxRecycledCapacity, spare.capacity == 0 else { return }
+        list.removeAll(keepingCapacity: true)
+        swap(&list, &spare)
     }
 }
 
@@ -66,7 +100,12 @@ struct BITSSessionTable {
     /// debug builds, a copy whose lifetime ended too early when lent into an observer's call).
     private struct Slot {
         var generation: UInt32 = 0
-        /// Whether `session` is a session rather than ``TrackedSession/vacant``.
+        /// The ID under which ``byID`` finds this slot's session, if it does: a look-up by the ID of
+        /// a session already at hand (the connection's) is then a comparison, not a hash. Kept
+        /// true: set with the index, cleared when another session takes the ID or this one leaves.
+        var indexedID: SessionIDKey?
+        /// Whether `session` is a session rather than ``TrackedSession/vacant`` (perhaps holding
+        /// emptied lists for the next session).
         var occupied = false
         var session: TrackedSession
     }
@@ -80,18 +119,21 @@ struct BITSSessionTable {
     /// Sessions ever added: the last number handed out.
     private(set) var numbered = 0
 
-    /// Adds a session (its number is given here) and returns its handle.
-    mutating func insert(_ make: (_ number: Int) -> TrackedSession) -> SessionHandle {
+    /// Adds a session, numbered here, and returns its handle: built in a free slot in place
+    /// (``TrackedSession/begin(number:sessionID:url:host:client:time:)``).
+    mutating func insert(sessionID: String?, url: String, host: String?, client: Endpoint,
+                         time: CaptureTimestamp) -> SessionHandle {
         numbered += 1
-        let session = make(numbered)
         count += 1
-        if let slot = freeSlots.popLast() {
-            slots[Int(slot)].session = session
-            slots[Int(slot)].occupied = true
-            return SessionHandle(slot: slot, generation: slots[Int(slot)].generation)
+        if freeSlots.isEmpty {
+            slots.append(Slot(occupied: false, session: .vacant))
+            freeSlots.append(Int32(slots.count - 1))
         }
-        slots.append(Slot(occupied: true, session: session))
-        return SessionHandle(slot: Int32(slots.count - 1), generation: 0)
+        let slot = freeSlots.removeLast()
+        slots[Int(slot)].session.begin(number: numbered, sessionID: sessionID, url: url, host: host, client: client,
+                                       time: time)
+        slots[Int(slot)].occupied = true
+        return SessionHandle(slot: slot, generation: slots[Int(slot)].generation)
     }
 
     /// Whether `handle` names a session still in the table.
@@ -115,26 +157,64 @@ struct BITSSessionTable {
     /// The session with BITS-Session-Id `id` (any case), if it is in the table.
     func handle(forID id: String) -> SessionHandle? { byID[SessionIDKey(text: id)] }
 
-    /// Makes `id` find `handle`.
-    mutating func index(_ handle: SessionHandle, byID id: String) { byID[SessionIDKey(text: id)] = handle }
+    /// The session with BITS-Session-Id `id` (any case), if it is in the table: `likely` when `id` is
+    /// the ID it is indexed by (one comparison), else looked up.
+    func handle(forID id: String, likely: SessionHandle?) -> SessionHandle? {
+        if let likely, contains(likely), let indexed = slots[Int(likely.slot)].indexedID, indexed.text.equalsIgnoringASCIICase(id) {
+            return likely
+        }
+        return handle(forID: id)
+    }
+
+    /// Makes `id` find `handle`. Returns the handle it found before, if any (one hash for both).
+    @discardableResult
+    mutating func index(_ handle: SessionHandle, byID id: String) -> SessionHandle? {
+        let key = SessionIDKey(text: id)
+        let previous = byID.updateValue(handle, forKey: key)
+        if let previous, previous != handle, contains(previous) { slots[Int(previous.slot)].indexedID = nil }
+        if contains(handle) { slots[Int(handle.slot)].indexedID = key }
+        return previous
+    }
+
+    /// `id`'s ``String/caseFoldedDigest``: kept from the index when `handle`'s session is indexed by
+    /// that very string, else computed.
+    func digest(ofID id: String, of handle: SessionHandle) -> UInt64 {
+        idKey(id, of: handle).digest
+    }
+
+    /// `id`'s key, its digest taken from the index when `handle`'s session is indexed by `id`.
+    private func idKey(_ id: String, of handle: SessionHandle) -> SessionIDKey {
+        if contains(handle), let key = slots[Int(handle.slot)].indexedID, key.text == id { return key }
+        return SessionIDKey(text: id)
+    }
 
     /// Takes the session out of the table and forgets its ID.
     mutating func remove(_ handle: SessionHandle) -> TrackedSession {
         precondition(contains(handle), "stale session handle")
         let slot = Int(handle.slot)
+        let idKey = slots[slot].session.record.sessionID.map { self.idKey($0, of: handle) }
         // Swapped out, not copied: a copy retains every reference the session holds.
         var session = TrackedSession.vacant
         swap(&session, &slots[slot].session)
         slots[slot].occupied = false
+        slots[slot].indexedID = nil
         slots[slot].generation &+= 1
         freeSlots.append(handle.slot)
         count -= 1
         // One hash of the ID: found, compared and removed in place.
-        if let id = session.record.sessionID, let entry = byID.index(forKey: SessionIDKey(text: id)),
-           byID.values[entry] == handle {
+        if let idKey, let entry = byID.index(forKey: idKey), byID.values[entry] == handle {
             byID.remove(at: entry)
         }
         return session
+    }
+
+    /// Gives the free slot `handle` named the emptied lists of `session`, which was removed from it,
+    /// for its next session to reuse (``TrackedSession/giveEmptiedLists(to:)``); nothing when the
+    /// slot was taken again meanwhile.
+    mutating func recycle(_ session: inout TrackedSession, from handle: SessionHandle) {
+        let slot = Int(handle.slot)
+        guard slot < slots.count, !slots[slot].occupied else { return }
+        session.giveEmptiedLists(to: &slots[slot].session)
     }
 
     /// Every session in the table, in the order first seen.

@@ -32,8 +32,10 @@ extension BITSSessionTracker {
         _ head: HTTPResponseHead, success: Bool, session: SessionHandle, record: BITSRequestRecord, time: CaptureTimestamp
     ) {
         let (found, id) = AckRules.create(head, success: success, session: &sessions[session])
-        let sessionFound = sessionRulesOnCreateAck(head, success: success, id: id, session: session, time: time)
-        if let id { sessions.index(session, byID: id) }
+        // Indexed first: the session the ID found before is what session-id-reuse asks (one hash).
+        let previous = id.flatMap { sessions.index(session, byID: $0) }
+        let sessionFound = sessionRulesOnCreateAck(head, success: success, id: id, previousHolder: previous,
+                                                   session: session, time: time)
         place(found, session: session, connection: record.connection, time: time)
         place(sessionFound, session: session, connection: record.connection, time: time)
         releaseHeldFindings(session)

@@ -14,7 +14,7 @@ extension BITSSessionTracker {
     ) {
         guard let session = session ?? connection.flatMap(soleSession(on:)), sessions.contains(session) else {
             if let connection {
-                guard !(connections[connection]?.reportedCodes.contains(kind.code) ?? false) else { return }
+                guard !(knownConnection(connection)?.reportedCodes.contains(kind.code) ?? false) else { return }
                 connectionState(connection).reportedCodes.append(kind.code)
             } else {
                 guard reportedWithoutPlace.insert(kind.code).inserted else { return }
@@ -41,7 +41,7 @@ extension BITSSessionTracker {
     /// still tracked: a finding about the connection can only be about it. `nil` when the
     /// connection had none or several (sequential uploads on one keep-alive connection).
     func soleSession(on id: Int) -> SessionHandle? {
-        guard let connection = connections[id], !connection.carriedUntracked, connection.sessions.count == 1,
+        guard let connection = knownConnection(id), !connection.carriedUntracked, connection.sessions.count == 1,
               sessions.contains(connection.sessions[0])
         else { return nil }
         return connection.sessions[0]
@@ -69,7 +69,7 @@ extension BITSSessionTracker {
     /// answered with an error on a connection no session used): about the connection, as the
     /// connection ends or the capture does, rather than never.
     func releaseUnclaimedFindings(on id: Int) {
-        guard let waiting = connections[id]?.waiting, waiting.contains(where: { !$0.deferredFindings.isEmpty }) else {
+        guard let waiting = knownConnection(id)?.waiting, waiting.contains(where: { !$0.deferredFindings.isEmpty }) else {
             return
         }
         for request in waiting {
@@ -78,7 +78,7 @@ extension BITSSessionTracker {
                        advice: finding.advice)
             }
         }
-        connections[id]?.waiting = []
+        knownConnection(id)?.waiting = []
     }
 
     /// Reports a finding, or holds it with the request when the request still waits for a session
@@ -88,8 +88,8 @@ extension BITSSessionTracker {
         time: CaptureTimestamp?, _ message: String, advice: String? = nil
     ) {
         if session == nil, let serial = waitingSerial, let connectionID = connection,
-           let position = connections[connectionID]?.waiting.firstIndex(where: { $0.serial == serial }) {
-            connections[connectionID]!.waiting[position].deferredFindings.append((kind, time, message, advice))
+           let position = knownConnection(connectionID)?.waiting.firstIndex(where: { $0.serial == serial }) {
+            knownConnection(connectionID)!.waiting[position].deferredFindings.append((kind, time, message, advice))
             return
         }
         report(kind, session: session, connection: connection, time: time, message, advice: advice)

@@ -24,16 +24,15 @@ extension BITSSessionTracker {
             }
             return nil
         }
-        let session = sessions.insert { number in
-            TrackedSession(record: BITSSession(number: number, sessionID: id, url: record.url, host: record.host,
-                                               client: connection.client, time: record.time))
-        }
+        let session = sessions.insert(sessionID: id, url: record.url, host: record.host, client: connection.client,
+                                      time: record.time)
         if let id { sessions.index(session, byID: id) }
         return session
     }
 
     func existingOrNewSession(id: String, record: BITSRequestRecord, connection: BITSConnectionInfo) -> SessionHandle? {
-        if let known = sessions.handle(forID: id) {
+        // Most requests name the session their connection's previous one did: compared, not hashed.
+        if let known = sessions.handle(forID: id, likely: knownConnection(connection.id)?.active) {
             if sessions[known].record.closed || sessions[known].record.cancelled {
                 report(.fragmentAfterClose, session: known, connection: connection.id, time: record.time,
                        "\(record.type) for a session already \(sessions[known].record.closed ? "closed" : "cancelled")")
@@ -104,10 +103,10 @@ extension BITSSessionTracker {
 
     /// Gives the requests waiting on connection `id` to the session that now claims it.
     private func claimWaiting(on id: Int, for session: SessionHandle) {
-        guard let waitingList = connections[id]?.waiting, !waitingList.isEmpty else { return }
-        connections[id]!.waiting = []
+        guard let waitingList = knownConnection(id)?.waiting, !waitingList.isEmpty else { return }
+        knownConnection(id)!.waiting = []
         for waiting in waitingList {
-            connections[id]!.placed[waiting.serial] = (session, appendRequest(waiting.record, to: session))
+            knownConnection(id)!.placed[waiting.serial] = (session, appendRequest(waiting.record, to: session))
             for finding in waiting.deferredFindings {
                 report(finding.kind, session: session, connection: waiting.record.connection, time: finding.time,
                        finding.message, advice: finding.advice)
@@ -149,18 +148,34 @@ extension BITSSessionTracker {
     /// Fragment, Close-Session), which the list took in three allocations when it grew by itself.
     static let requestsReservedPerSession = 4
 
+    /// Lists `record` as the request `handle` names (in its session's list or, still waiting, in
+    /// its connection's), and moves the session's last time to `time`.
     func update(_ handle: RequestHandle, with record: BITSRequestRecord, time: CaptureTimestamp?) {
+        var handle = handle
+        handle.record = record
+        store(&handle, time: time)
+    }
+
+    /// ``update(_:with:time:)`` with the handle's own record, moved into the session's list rather
+    /// than copied (a copy retains each of its strings): `handle.record` then holds the entry it
+    /// replaced. Returns the record's position in the list when it was moved there.
+    @discardableResult
+    func store(_ handle: inout RequestHandle, time: CaptureTimestamp?) -> Int? {
         guard let session = handle.session, sessions.contains(session) else {
+            let record = handle.record
             if let serial = handle.waitingSerial,
-               let position = connections[record.connection]?.waiting.firstIndex(where: { $0.serial == serial }) {
-                connections[record.connection]!.waiting[position].record = record
+               let position = knownConnection(record.connection)?.waiting.firstIndex(where: { $0.serial == serial }) {
+                knownConnection(record.connection)!.waiting[position].record = record
             }
-            return
+            return nil
         }
+        var moved: Int?
         if let index = handle.listIndex, index < sessions[session].record.requests.count {
-            sessions[session].record.requests[index] = record
+            swap(&handle.record, &sessions[session].record.requests[index])
+            moved = index
         }
         if let time, sessions[session].record.lastTime < time { sessions[session].record.lastTime = time }
+        return moved
     }
 
     /// Files `session` under its reply URL, so that a GET of it is found without a scan.
@@ -189,11 +204,17 @@ extension BITSSessionTracker {
     /// Tells the observer about an answered (or never answered) request, and ends the session when
     /// the request ended it: a successful Close, a Cancel, or a refused Create-Session.
     func announce(_ record: BITSRequestRecord, in session: SessionHandle, time: CaptureTimestamp) {
+        announce(in: session, time: time) { record }
+    }
+
+    /// ``announce(_:in:time:)`` with the request given by `record`, asked only when an observer
+    /// listens (the request may have moved into the session's list: read from there then).
+    func announce(in session: SessionHandle, time: CaptureTimestamp, record: () -> BITSRequestRecord) {
         guard sessions.contains(session) else { return }
         startIfNeeded(session)
         if let observer {
             let snapshot = sessions[session].record
-            observer.requestFinished(record, in: snapshot)
+            observer.requestFinished(record(), in: snapshot)
         }
         let state = sessions[session].record.state
         if state == .completed || state == .closedPartial || state == .cancelled || state == .rejected {
@@ -228,28 +249,40 @@ extension BITSSessionTracker {
     /// Hands the session, final, to the body observer (for its file) and the sink, and forgets it.
     func retire(_ session: SessionHandle) {
         if sessions[session].awaitingID { releaseHeldFindings(session) }
+        let idDigest = sessions[session].record.sessionID.map { sessions.digest(ofID: $0, of: session) }
         var tracked = sessions.remove(session)
-        for id in tracked.record.connections where connections[id]?.active == session { connections[id]!.active = nil }
+        for id in tracked.record.connections where knownConnection(id)?.active == session { knownConnection(id)!.active = nil }
         if let reply = tracked.record.replyURL {
             let path = ReplyURL.resolve(reply, against: tracked.record.url)
             replyIndex[path]?.removeAll { $0 == session }
             if replyIndex[path]?.isEmpty ?? false { replyIndex[path] = nil }
         }
-        if let id = tracked.record.sessionID {
+        if let idDigest {
             let ending: RetiredIDs.Ending = tracked.record.closed ? .closed : tracked.record.cancelled ? .cancelled : .running
-            retiredIDs.remember(id, ending: ending, lastSeen: tracked.record.lastTime, limit: limits.maxRetiredIDs)
+            retiredIDs.remember(digest: idDigest, ending: ending, lastSeen: tracked.record.lastTime, limit: limits.maxRetiredIDs)
         }
         if let bodyObserver { tracked.record.file = bodyObserver.sessionRetired(tracked.record) }
         sink?.sessionRetired(tracked.record)
+        sessions.recycle(&tracked, from: session)
     }
 
     /// What is known of connection `id`, entered in the table first if nothing was. (Not
     /// `connections[id, default: …]`: for a class, setting a property through it reads the default
     /// without storing it.)
     func connectionState(_ id: Int) -> ConnectionSessions {
-        if let state = connections[id] { return state }
-        let state = ConnectionSessions()
+        if let state = knownConnection(id) { return state }
+        let state = spareConnectionStates.popLast() ?? ConnectionSessions()
         connections[id] = state
+        recentConnection = (id, state)
+        return state
+    }
+
+    /// What is known of connection `id`, if anything: the state looked up last is kept at hand, as
+    /// a request looks its connection's up several times (one hash instead of four).
+    func knownConnection(_ id: Int) -> ConnectionSessions? {
+        if let recent = recentConnection, recent.id == id { return recent.state }
+        guard let state = connections[id] else { return nil }
+        recentConnection = (id, state)
         return state
     }
 
@@ -259,7 +292,15 @@ extension BITSSessionTracker {
         reentry.enter("BITSSessionTracker.connectionEnded")
         defer { reentry.leave() }
         releaseUnclaimedFindings(on: id)
-        guard let state = connections.removeValue(forKey: id) else { return }
+        if recentConnection?.id == id { recentConnection = nil }
+        guard var state = connections.removeValue(forKey: id) else { return }
+        defer {
+            // Kept for a later connection when nothing else holds it.
+            if spareConnectionStates.count < Self.maxSpareConnectionStates, isKnownUniquelyReferenced(&state) {
+                state.reset()
+                spareConnectionStates.append(state)
+            }
+        }
         for session in state.sessions where sessions.contains(session) {
             switch how {
             case .closed:
@@ -382,16 +423,20 @@ struct RetiredIDs {
     private var order = FIFOQueue<UInt64>()
 
     /// How the session with ID `id` (any case) had ended, if it left the tracker.
-    func ending(of id: String) -> Ending? { endings[Self.digest(id)].flatMap { Ending(rawValue: $0 & 3) } }
+    func ending(of id: String) -> Ending? { ending(ofDigest: Self.digest(id)) }
+
+    /// ``ending(of:)`` of the ID whose ``digest(_:)`` is `digest`.
+    func ending(ofDigest digest: UInt64) -> Ending? { endings[digest].flatMap { Ending(rawValue: $0 & 3) } }
 
     /// When the last message of the session with ID `id` was (to the second), if it left the tracker.
     func lastSeen(of id: String) -> CaptureTimestamp? {
         endings[Self.digest(id)].map { CaptureTimestamp(seconds: Int64($0 >> 2), nanoseconds: 0) }
     }
 
-    mutating func remember(_ id: String, ending: Ending, lastSeen: CaptureTimestamp, limit: Int) {
+    /// Remembers that the session whose ID has ``digest(_:)`` `key` left, `ending` so, its last
+    /// message at `lastSeen` (the tracker has the digest from its index).
+    mutating func remember(digest key: UInt64, ending: Ending, lastSeen: CaptureTimestamp, limit: Int) {
         guard limit > 0 else { return }
-        let key = Self.digest(id)
         let second = UInt64(min(max(lastSeen.seconds, 0), Int64(1) << 61))
         if endings.updateValue(second << 2 | ending.rawValue, forKey: key) != nil { return }
         order.append(key)

@@ -14,7 +14,7 @@ extension BITSSessionTracker {
     }
 
     /// Whether the capture lacks the client's side of connection `id`.
-    func lacksClientSide(_ id: Int) -> Bool { connections[id]?.missing == .clientToServer }
+    func lacksClientSide(_ id: Int) -> Bool { knownConnection(id)?.missing == .clientToServer }
 
     func markOneSided(_ session: SessionHandle, missing: FlowDirection) {
         if sessions[session].record.missingDirection == nil {

@@ -27,19 +27,21 @@ extension BITSSessionTracker {
               connection: record.connection, time: time)
     }
 
-    /// Checks a Create-Session's answer; `id` is the session ID it gives, looked up before it is
-    /// indexed: an ID another session has (open, or ended and still in the table) or had (a
-    /// retired ID) is `session-id-reuse`. One look-up in each table: no scan.
+    /// Checks a Create-Session's answer; `id` is the session ID it gives, `previousHolder` the
+    /// session the ID found before `session` was indexed by it: an ID another session has (open, or
+    /// ended and still in the table) or had (a retired ID) is `session-id-reuse`. One look-up in
+    /// each table: no scan.
     func sessionRulesOnCreateAck(
-        _ head: HTTPResponseHead, success: Bool, id: String?, session: SessionHandle, time: CaptureTimestamp
+        _ head: HTTPResponseHead, success: Bool, id: String?, previousHolder: SessionHandle?, session: SessionHandle,
+        time: CaptureTimestamp
     ) -> [RuleFinding] {
         var found = SessionRules.createAck(head, success: success, time: time, session: &sessions[session])
         guard let id else { return found }
-        if let other = sessions.handle(forID: id), other != session {
+        if let other = previousHolder, other != session, sessions.contains(other) {
             let earlier = sessions[other].record
             let how = earlier.closed ? "closed" : earlier.cancelled ? "cancelled" : "still open"
             found.append(RuleFinding(.sessionIDReuse, "Create-Session Ack gives ID \(id), which session \(earlier.number) has (\(how))"))
-        } else if let ending = retiredIDs.ending(of: id) {
+        } else if let ending = retiredIDs.ending(ofDigest: sessions.digest(ofID: id, of: session)) {
             let how = ending == .closed ? "closed" : ending == .cancelled ? "cancelled" : "left open"
             found.append(RuleFinding(.sessionIDReuse, "Create-Session Ack gives ID \(id), which an earlier session of the capture had (\(how))"))
         }

@@ -54,6 +54,12 @@ struct RequestHandle {
     var sessionNotes = SessionRequestNotes()
 }
 
+extension RequestHandle {
+    /// Lends the handle to `body` in place: called through an optional (`handle?.lend`), no copy
+    /// is unwrapped.
+    mutating func lend(_ body: (inout RequestHandle) -> Void) { body(&self) }
+}
+
 /// A request with no session yet, and the findings about it, held until a session claims it.
 struct WaitingRequest {
     var serial: Int
@@ -85,6 +91,22 @@ final class ConnectionSessions {
 
     /// Nothing known yet.
     init() {}
+
+    /// Back to nothing known, as ``init()`` leaves it, keeping the storage of a short session list:
+    /// a connection's state is reused for a later connection (``BITSSessionTracker/connectionEnded(_:how:)``)
+    /// rather than allocated and freed with its list for every one.
+    func reset() {
+        active = nil
+        sessions.removeAll(keepingCapacity: sessions.capacity <= Self.maxKeptSessionCapacity)
+        missing = nil
+        waiting = []
+        placed = [:]
+        reportedCodes = []
+        carriedUntracked = false
+    }
+
+    /// The longest session list whose storage a reused state keeps.
+    static let maxKeptSessionCapacity = 8
 }
 
 /// Follows BITS sessions by session ID across connections and servers, and reports findings.
@@ -113,6 +135,14 @@ public final class BITSSessionTracker {
     @exclusivity(unchecked) var sessions = BITSSessionTable()
     /// Per open connection: its active session, its sessions, its waiting requests.
     @exclusivity(unchecked) var connections: [Int: ConnectionSessions] = [:]
+    /// The connection state looked up last (``knownConnection(_:)``); never one that left ``connections``.
+    @exclusivity(unchecked) var recentConnection: (id: Int, state: ConnectionSessions)?
+    /// States of connections that ended, reset, for the next connections to reuse (at most
+    /// ``maxSpareConnectionStates``).
+    @exclusivity(unchecked) var spareConnectionStates: [ConnectionSessions] = []
+    /// How many ended connections' states are kept for reuse: enough for the connections that end
+    /// between two that begin.
+    static let maxSpareConnectionStates = 64
     /// Sessions with a BITS-Reply-URL not fetched yet, by the reply's normalised path.
     @exclusivity(unchecked) var replyIndex: [String: [SessionHandle]] = [:]
     /// Sessions whose Create-Session Ack, which names them, is not in the capture (a connection
@@ -249,7 +279,7 @@ public final class BITSSessionTracker {
 
     /// The session connection `id`'s latest request belonged to, if it is still open.
     func activeSession(on id: Int) -> SessionHandle? {
-        guard let active = connections[id]?.active, sessions.contains(active) else { return nil }
+        guard let active = knownConnection(id)?.active, sessions.contains(active) else { return nil }
         return active
     }
 
@@ -261,20 +291,25 @@ public final class BITSSessionTracker {
     // MARK: - Answers
 
     /// Processes the response to a request.
-    func response(_ head: HTTPResponseHead, time: CaptureTimestamp, to handle: consuming RequestHandle) {
+    /// The handle is lent, not passed: the connection analyzer keeps it in its list of pending
+    /// requests, and a handle (some 400 bytes) moved out of there, unwrapped and passed on was
+    /// copied whole at each step. Its record is answered in place (a copy retained each of its
+    /// strings) and moved into the session's list (``store(_:time:)``).
+    func response(_ head: HTTPResponseHead, time: CaptureTimestamp, to handle: inout RequestHandle) {
         reentry.enter("BITSSessionTracker.response")
         defer { reentry.leave() }
         advanceClock(time)
-        // The handle's record is answered in place: a copy of it retained each of its strings.
-        var handle = handle
         resolve(&handle)
         handle.record.status = head.status
         handle.record.ackTime = time
         var accepted: Range<UInt64>?
         defer {
-            update(handle, with: handle.record, time: time)
+            // The body observer first: the record then moves into the session's list.
             tellBodyObserver(handle, record: handle.record, accepted: accepted, time: time)
-            if let session = handle.session { announce(handle.record, in: session, time: time) }
+            let listed = store(&handle, time: time)
+            if let session = handle.session {
+                announce(in: session, time: time) { listed.map { sessions[session].record.requests[$0] } ?? handle.record }
+            }
         }
         let id = handle.record.connection
         let session = handle.session
@@ -413,7 +448,7 @@ public final class BITSSessionTracker {
     private func resolve(_ handle: inout RequestHandle) {
         if let session = handle.session, !sessions.contains(session) { handle.session = nil }
         guard handle.session == nil, let serial = handle.waitingSerial,
-              let place = connections[handle.record.connection]?.placed[serial], sessions.contains(place.session)
+              let place = knownConnection(handle.record.connection)?.placed[serial], sessions.contains(place.session)
         else { return }
         handle.session = place.session
         handle.listIndex = place.index

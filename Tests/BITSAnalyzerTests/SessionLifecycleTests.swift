@@ -132,14 +132,10 @@ import Testing
     func tableHandles() {
         var table = BITSSessionTable()
         let client = Endpoint(address: .v4(1), port: 1)
-        let make = { (number: Int) in
-            TrackedSession(record: BITSSession(number: number, sessionID: "{S\(number)}", url: "/", host: nil,
-                                               client: client, time: .zero))
-        }
-        let first = table.insert(make)
+        let first = table.insert(sessionID: "{S1}", url: "/", host: nil, client: client, time: .zero)
         table.index(first, byID: "{S1}")
         _ = table.remove(first)
-        let second = table.insert(make)
+        let second = table.insert(sessionID: "{S2}", url: "/", host: nil, client: client, time: .zero)
         #expect(second.slot == first.slot && second != first)
         #expect(!table.contains(first) && table.contains(second))
         #expect(table.handle(forID: "{s1}") == nil, "the ID left with its session")
@@ -156,6 +152,45 @@ import Testing
         func sessionEnded(_ session: BITSSession, time: CaptureTimestamp) {
             events.append("ended \(session.number) \(session.state)")
         }
+    }
+
+    @Test("the answered record moves into the session's list, and the observer hears it as listed or, past the list's limit, unlisted")
+    func answeredRecordListed() {
+        for (limit, listed) in [(10, 4), (2, 2)] {
+            var limits = Limits.BITS()
+            limits.maxRequestsPerSession = limit
+            let harness = TranscriptHarness(limits: limits)
+            let recorder = EventRecorder()
+            harness.tracker.observer = recorder
+            harness.play(Self.exchange(1), connection: 1, close: true)
+            #expect(recorder.events == [
+                "started 1", "create-session 200 in 1 (1 listed)", "fragment 200 in 1 (2 listed)",
+                "ping 200 in 1 (\(min(3, listed)) listed)", "close-session 200 in 1 (\(listed) listed)", "ended 1 completed",
+            ], "limit \(limit)")
+            let session = harness.retired.retired.first
+            #expect(session?.requests.map { $0.status } == Array(repeating: 200, count: listed))
+            #expect(session?.requests.map { $0.ackTime != nil } == Array(repeating: true, count: listed))
+        }
+    }
+
+    @Test("an answer that comes before its request's body ended is given to the request once it ends, or once it is given up")
+    func earlyAnswer() {
+        let blocks = Self.exchange(1)
+        var fragment = blocks[2]
+        let half = fragment.bytes.count - 2_000
+        let rest = TranscriptHarness.Block(fromClient: true, bytes: Array(fragment.bytes[half...]))
+        fragment.bytes.removeSubrange(half...)
+        func listed(_ blocks: [TranscriptHarness.Block]) -> [String] {
+            let harness = TranscriptHarness()
+            harness.play(blocks, connection: 1, close: true)
+            harness.tracker.finish()
+            return harness.sessions.flatMap { $0.requests.map { "\($0.type) \($0.status ?? 0) \($0.received ?? 0) \($0.unanswered)" } }
+        }
+        let inOrder = listed(blocks)
+        #expect(inOrder == ["create-session 200 0 false", "fragment 200 4892 false", "ping 200 0 false", "close-session 200 0 false"])
+        #expect(listed([blocks[0], blocks[1], fragment, blocks[3], rest] + blocks[4...]) == inOrder)
+        #expect(listed([blocks[0], blocks[1], fragment, blocks[3]]) == ["create-session 200 0 false", "fragment 200 4892 false"],
+                "the body never ends: given up with its answer")
     }
 
     @Test("an observer hears each session start, its requests and its end, then the sink gets it, on every path")

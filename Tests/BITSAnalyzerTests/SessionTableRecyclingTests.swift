@@ -1,0 +1,97 @@
+import AnalyzerCore
+@testable import BITSAnalyzer
+import Testing
+
+/// A session begun in place in a free slot, whose lists may keep an earlier session's storage
+/// (`BITSSessionTable.insert`, `recycle`), is the session built new.
+@Suite struct SessionTableRecyclingTests {
+    static let client = Endpoint(address: .v4(0x0A00_0001), port: 49_152)
+    static let server = Endpoint(address: .v4(0x0A00_0002), port: 80)
+    static let start = CaptureTimestamp(seconds: 1_700_000_000, nanoseconds: 250)
+
+    /// The session `BITSSession.init` and `TrackedSession.init` make: the general path.
+    static func built(number: Int, id: String?, host: String?) -> TrackedSession {
+        TrackedSession(record: BITSSession(number: number, sessionID: id, url: "/up/\(number)", host: host,
+                                           client: client, time: start))
+    }
+
+    static func text(_ session: TrackedSession) -> String {
+        var out = ""
+        dump(session, to: &out)
+        return out
+    }
+
+    /// Gives every field of `session` a value other than its initial one.
+    static func fillEverything(_ session: inout TrackedSession, requests: Int) {
+        var record = BITSRequestRecord(type: .fragment, method: "BITS_POST", url: "/x", host: "h", time: start, connection: 7)
+        record.status = 200
+        record.errorContext = "0x5"
+        session.record.requests = Array(repeating: record, count: requests)
+        session.record.connections = [7, 8]
+        session.record.servers = [server, client]
+        session.record.supportedProtocols = ["{P}"]
+        session.record.chosenProtocol = "{P}"
+        session.record.totalLength = 10
+        session.record.bytesAcknowledged = 5
+        session.record.contentName = "n"
+        session.record.replyURL = "/r"
+        session.record.hostID = "host"
+        session.record.hostIDFallbackTimeout = 3
+        session.record.lastTime = start.adding(seconds: 9)
+        session.record.findingCodes = [BITSFindingKind.orphanedSession.code]
+        session.record.createSeen = true
+        session.record.rejected = true
+        session.record.closed = true
+        session.record.cancelled = true
+        session.record.replyFetched = true
+        session.record.missingDirection = .clientToServer
+        session.record.runningAtCaptureEnd = .connectionOpen
+        session.resyncOffset = 4
+        session.offsetUnknown = true
+        session.outstandingFragments = 2
+        session.projectedOffset = 6
+        session.awaitingID = true
+        session.heldFindings = [Finding(code: BITSFindingKind.orphanedSession.code, severity: .warning, message: "m")]
+        session.startAnnounced = true
+        session.endTime = start
+        session.openConnections = 3
+        session.createChallenged = true
+        session.openAtCaptureEnd = true
+        session.lastConnectionClosed = true
+        session.requestLimitReported = true
+        session.refusedFragmentSize = 1
+        session.sessionRules.cancelAcknowledged = true
+        session.sessionRules.hostIDGivenAt = start
+    }
+
+    @Test("a session begun in a used, recycled or fresh slot is the one built new", arguments: [0, 3, 16, 17])
+    func recycledSlot(requests: Int) {
+        var table = BITSSessionTable()
+        let first = table.insert(sessionID: "{S1}", url: "/up/1", host: nil, client: Self.client, time: Self.start)
+        #expect(Self.text(table[first]) == Self.text(Self.built(number: 1, id: "{S1}", host: nil)))
+        table.index(first, byID: "{S1}")
+        Self.fillEverything(&table[first], requests: requests)
+        var gone = table.remove(first)
+        #expect(gone.record.requests.count == requests, "the session leaves whole")
+        table.recycle(&gone, from: first)
+        let second = table.insert(sessionID: nil, url: "/up/2", host: "h2", client: Self.client, time: Self.start)
+        #expect(second.slot == first.slot)
+        #expect(Self.text(table[second]) == Self.text(Self.built(number: 2, id: nil, host: "h2")))
+        // The storage is kept for small lists only.
+        let kept = table[second].record.requests.capacity
+        #expect(requests > 0 && requests <= TrackedSession.maxRecycledCapacity ? kept >= requests : kept == 0)
+        #expect(table[second].record.connections.capacity >= 2 && table[second].record.servers.capacity >= 2)
+    }
+
+    @Test("lists are given back only to a slot still free")
+    func recycleTakenSlot() {
+        var table = BITSSessionTable()
+        let first = table.insert(sessionID: "{S1}", url: "/up/1", host: nil, client: Self.client, time: Self.start)
+        Self.fillEverything(&table[first], requests: 2)
+        var gone = table.remove(first)
+        let second = table.insert(sessionID: nil, url: "/up/2", host: nil, client: Self.client, time: Self.start)
+        table.recycle(&gone, from: first)
+        #expect(Self.text(table[second]) == Self.text(Self.built(number: 2, id: nil, host: nil)))
+        #expect(gone.record.requests.count == 2, "left alone")
+    }
+}
