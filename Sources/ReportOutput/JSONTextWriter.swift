@@ -24,6 +24,15 @@ public struct JSONTextWriter: ~Copyable {
     private var isArray: UInt64 = 0
     /// Per open container: whether it has a member or element yet.
     private var hasMembers: UInt64 = 0
+    /// Per open container: whether it is an object of fixed members (``beginObject(fixedMembers:)``),
+    /// written through ``fixed``.
+    private var isFixed: UInt64 = 0
+    /// The innermost fixed-member object open (or ``FixedObjectState/none``), and per depth the
+    /// one that was innermost before the object at that depth was opened.
+    private var fixed = FixedObjectState.none
+    private let fixedObjects: UnsafeMutablePointer<FixedObjectState>
+    /// The texts of fixed-member objects, made once per member list and level.
+    private var fixedTexts = FixedObjectTexts()
     /// The text of the last time written up to its fractional digits (`2027-01-15T08:00:00.`), and
     /// the second it is for: the times of a session mostly share their second, so the date and
     /// clock are formatted once and copied after.
@@ -65,6 +74,7 @@ public struct JSONTextWriter: ~Copyable {
         secondText = .allocate(capacity: CaptureTimestamp.maximumRFC3339Length)
         keyPrefixes = KeptTexts(slots: Self.keyPrefixSlots, room: Self.keyPrefixRoom)
         nullRuns = KeptTexts(slots: Self.nullRunSlots, room: Self.nullRunRoom)
+        fixedObjects = .allocate(capacity: Self.maximumDepth)
         self.pretty = pretty
         self.baseIndent = indent
     }
@@ -74,6 +84,8 @@ public struct JSONTextWriter: ~Copyable {
         secondText.deallocate()
         keyPrefixes.deallocate()
         nullRuns.deallocate()
+        fixedObjects.deallocate()
+        fixedTexts.deallocate()
     }
 
     /// Forgets the text written, to write another value at the same indent with the same storage
@@ -84,6 +96,8 @@ public struct JSONTextWriter: ~Copyable {
         depth = 0
         isArray = 0
         hasMembers = 0
+        isFixed = 0
+        fixed = .none
         if capacity > Self.keptCapacity {
             base.deallocate()
             capacity = Self.keptCapacity
@@ -108,7 +122,10 @@ public struct JSONTextWriter: ~Copyable {
     public mutating func beginObject() { open(UInt8(ascii: "{"), array: false) }
 
     /// Closes the object opened last.
-    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func endObject() {
+        guard depth > 0, isFixed & (1 << UInt64(depth &- 1)) != 0 else { return close(UInt8(ascii: "}")) }
+        endFixedObject()
+    }
 
     /// Opens an array.
     public mutating func beginArray() { open(UInt8(ascii: "["), array: true) }
@@ -172,6 +189,7 @@ public struct JSONTextWriter: ~Copyable {
     @inline(__always)
     private mutating func startMember() -> (first: Bool, level: Int) {
         precondition(depth > 0 && !innermostIsArray, "a key outside an object")
+        assert(isFixed & (1 << UInt64(depth &- 1)) == 0, "a key in an object of fixed members")
         let bit: UInt64 = 1 << UInt64(depth &- 1)
         let first = hasMembers & bit == 0
         hasMembers |= bit
@@ -244,6 +262,116 @@ public struct JSONTextWriter: ~Copyable {
             next += 1
         }
         count = next - base
+    }
+
+    // MARK: - Objects of fixed members
+
+    /// Opens an object whose members are `keys` (separated by single spaces), in that order, each
+    /// started with ``fixedMember(_:)``; a member not started is `null`. The separator and brace,
+    /// and the text between two values (comma, new line, indent, key, and any `null` members
+    /// between), are copied in one piece from the object's text, made the first time at its level
+    /// (``FixedObjectTexts``), or written member by member when there is none. ``endObject()``
+    /// closes it.
+    public mutating func beginObject(fixedMembers keys: StaticString) {
+        precondition(keys.utf8CodeUnitCount > 0, "no member named")
+        guard depth < Self.maximumDepth,
+              let made = fixedTexts.text(for: keys, level: baseIndent &+ depth &+ 1, pretty: pretty) else {
+            return beginFixedObjectSlowly(keys)
+        }
+        // As a later array element from the comma, as the first from the new line, else from the brace.
+        var start = made.brace
+        if depth > 0, innermostIsArray {
+            let bit: UInt64 = 1 << UInt64(depth &- 1)
+            start = hasMembers & bit == 0 ? 1 : 0
+            hasMembers |= bit
+        }
+        (fixedObjects + depth).initialize(to: fixed)
+        fixed = FixedObjectState(keys: keys, made: made, cursor: start)
+        pushFixed()
+    }
+
+    /// Marks the object just opened as one of fixed members, never empty.
+    @inline(__always)
+    private mutating func pushFixed() {
+        let bit: UInt64 = 1 << UInt64(depth)
+        isArray &= ~bit
+        hasMembers |= bit
+        isFixed |= bit
+        depth &+= 1
+    }
+
+    /// ``beginObject(fixedMembers:)`` without a made text (or too deep: `open` stops it).
+    @inline(never)
+    private mutating func beginFixedObjectSlowly(_ keys: StaticString) {
+        open(UInt8(ascii: "{"), array: false)
+        depth &-= 1
+        (fixedObjects + depth).initialize(to: fixed)
+        fixed = FixedObjectState(keys: keys, made: nil, cursor: 0)
+        pushFixed()
+    }
+
+    /// Starts member `index` (from 0, in the order of the keys) of the fixed-member object opened
+    /// last: its value is written next. Members are started in order.
+    @inline(__always)
+    public mutating func fixedMember(_ index: Int) {
+        guard let made = fixed.made else { return fixedMemberSlowly(index) }
+        precondition(UInt(bitPattern: index) < UInt(bitPattern: made.members), "no such fixed member")
+        let start = made.valueStarts[index]
+        precondition(start >= fixed.cursor, "fixed members out of order")
+        copyFixedText(made, from: fixed.cursor, to: start)
+        fixed.cursor = start &+ 4
+    }
+
+    /// Copies `made`'s text from `from` up to `end` after the text, a word at a time (its text
+    /// has 8 readable bytes past the end; room for 8 past the copy is reserved).
+    @inline(__always)
+    private mutating func copyFixedText(_ made: FixedObjectText, from: Int, to end: Int) {
+        let length = end &- from
+        reserve(length &+ 8)
+        let source = UnsafeRawPointer(made.text + from), destination = UnsafeMutableRawPointer(base + count)
+        var offset = 0
+        while offset < length {
+            destination.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
+                                   toByteOffset: offset, as: UInt64.self)
+            offset &+= 8
+        }
+        count &+= length
+    }
+
+    /// ``fixedMember(_:)`` without a made text: the members skipped as `null`, then the key.
+    @inline(never)
+    private mutating func fixedMemberSlowly(_ index: Int) {
+        precondition(depth > 0 && isFixed & (1 << UInt64(depth &- 1)) != 0, "not in an object of fixed members")
+        let first = fixed.cursor
+        precondition(index >= first, "fixed members out of order")
+        var found = false
+        FixedObjectTexts.forEachName(fixed.keys) { name, member in
+            guard member >= first, member <= index, let start = name.baseAddress else { return }
+            writeKey(start, name.count, first: member == 0)
+            if member < index { literal("null") }
+            found = member == index
+        }
+        precondition(found, "no such fixed member")
+        fixed.cursor = index &+ 1
+    }
+
+    /// Closes the fixed-member object opened last: the members not started, as `null`, and the
+    /// closing brace.
+    private mutating func endFixedObject() {
+        isFixed &= ~(1 << UInt64(depth &- 1))
+        if let made = fixed.made {
+            copyFixedText(made, from: fixed.cursor, to: made.count)
+            depth &-= 1
+        } else {
+            let first = fixed.cursor
+            FixedObjectTexts.forEachName(fixed.keys) { name, member in
+                guard member >= first, let start = name.baseAddress else { return }
+                writeKey(start, name.count, first: member == 0)
+                literal("null")
+            }
+            close(UInt8(ascii: "}"))
+        }
+        fixed = fixedObjects[depth]
     }
 
     // MARK: - Values
