@@ -13,6 +13,9 @@ import AnalyzerCore
 public struct JSONTextWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
+    /// The capacity the writer was made with: storage handed back smaller than this, or larger
+    /// than ``keptCapacity``, is replaced (``handOff(_:)``).
+    private let preferredCapacity: Int
     /// Bytes written.
     public private(set) var count = 0
     private let pretty: Bool
@@ -70,7 +73,8 @@ public struct JSONTextWriter: ~Copyable {
     /// Starts writing a value nested `indent` levels deep.
     public init(pretty: Bool = true, indent: Int = 0, capacity: Int = 4096) {
         self.capacity = max(capacity, Self.pieceRoom)
-        base = .allocate(capacity: self.capacity)
+        preferredCapacity = self.capacity
+        base = Self.allocateStorage(self.capacity)
         secondText = .allocate(capacity: CaptureTimestamp.maximumRFC3339Length)
         keyPrefixes = KeptTexts(slots: Self.keyPrefixSlots, room: Self.keyPrefixRoom)
         nullRuns = KeptTexts(slots: Self.nullRunSlots, room: Self.nullRunRoom)
@@ -101,12 +105,46 @@ public struct JSONTextWriter: ~Copyable {
         if capacity > Self.keptCapacity {
             base.deallocate()
             capacity = Self.keptCapacity
-            base = .allocate(capacity: capacity)
+            base = Self.allocateStorage(capacity)
         }
     }
 
     /// The most storage ``removeAll()`` keeps.
     public static let keptCapacity = 1 << 20
+
+    /// Hands the text written so far to `receive`, in its storage, and goes on writing, from
+    /// empty, in the storage `receive` leaves in the store (the same or its own; storage handed
+    /// back smaller than the writer was made with, or larger than ``keptCapacity``, is freed and
+    /// replaced). Only between values: what is open stays open.
+    public mutating func handOff(_ receive: (inout JSONTextStore) -> Void) {
+        var store = JSONTextStore(bytes: UnsafeMutableRawPointer(base), capacity: capacity, count: count)
+        receive(&store)
+        if store.capacity >= preferredCapacity, store.capacity <= max(preferredCapacity, Self.keptCapacity) {
+            base = store.bytes.bindMemory(to: UInt8.self, capacity: store.capacity)
+            capacity = store.capacity
+        } else {
+            store.bytes.deallocate()
+            capacity = preferredCapacity
+            base = Self.allocateStorage(capacity)
+        }
+        count = 0
+    }
+
+    /// Appends `bytes` as they are (text written otherwise: a document's head around the values).
+    mutating func appendRaw(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        (base + count).update(from: start, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// Whether no container is open (a value is complete).
+    var isBetweenValues: Bool { depth == 0 }
+
+    /// Storage that a ``JSONTextStore`` may carry (``handOff(_:)``).
+    private static func allocateStorage(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
+        JSONTextStore.allocate(capacity: capacity).bindMemory(to: UInt8.self, capacity: capacity)
+    }
 
     /// The text written so far.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
@@ -619,7 +657,7 @@ public struct JSONTextWriter: ~Copyable {
             let (doubled, overflow) = newCapacity.multipliedReportingOverflow(by: 2)
             newCapacity = overflow ? needed : doubled
         }
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        let grown = Self.allocateStorage(newCapacity)
         grown.update(from: base, count: count)
         base.deallocate()
         base = grown

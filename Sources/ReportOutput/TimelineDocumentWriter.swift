@@ -18,25 +18,42 @@ public struct TimelineDocumentWriter {
     private let withFiles: Bool
     /// With a key log: each session's TLS facts (its `tls` member); `nil` leaves the member out.
     private let tlsFacts: ((BITSSession) -> TLSSessionFacts?)?
-    private let emit: ([UInt8]) -> Void
     private var sessionsOpen = true
 
-    /// Starts a document about `captures`. With `extractionFolder`, every session gets a `file`
-    /// member (`null` for sessions without an extracted file). With `tlsFacts` (TLS decrypted with a
-    /// key log), every session gets a `tls` member (`null` for sessions over plain HTTP).
+    /// Starts a document about `captures`, handed to `emit` in pieces (a copy each). With
+    /// `extractionFolder`, every session gets a `file` member (`null` for sessions without an
+    /// extracted file). With `tlsFacts` (TLS decrypted with a key log), every session gets a `tls`
+    /// member (`null` for sessions over plain HTTP).
     public init(
         captures: [String], precision: TimestampPrecision, extractionFolder: String? = nil,
         tlsFacts: ((BITSSession) -> TLSSessionFacts?)? = nil, emit: @escaping ([UInt8]) -> Void
     ) {
+        self.init(captures: captures, precision: precision, extractionFolder: extractionFolder, tlsFacts: tlsFacts,
+                  stream: JSONObjectStream(emit: emit))
+    }
+
+    /// Starts a document like ``init(captures:precision:extractionFolder:tlsFacts:emit:)``, handed
+    /// to `handOff` in the storage it was written in each time `pieceBytes` or more are written
+    /// (``JSONTextWriter/handOff(_:)``: the receiver may keep the storage and give back its own).
+    public init(
+        captures: [String], precision: TimestampPrecision, extractionFolder: String? = nil,
+        tlsFacts: ((BITSSession) -> TLSSessionFacts?)? = nil, pieceBytes: Int = JSONObjectStream.flushThreshold,
+        handOff: @escaping (inout JSONTextStore) -> Void
+    ) {
+        self.init(captures: captures, precision: precision, extractionFolder: extractionFolder, tlsFacts: tlsFacts,
+                  stream: JSONObjectStream(flushThreshold: pieceBytes, handOff: handOff))
+    }
+
+    private init(captures: [String], precision: TimestampPrecision, extractionFolder: String?,
+                 tlsFacts: ((BITSSession) -> TLSSessionFacts?)?, stream: JSONObjectStream) {
         self.tlsFacts = tlsFacts
         self.precision = precision
         self.withFiles = extractionFolder != nil
-        self.emit = emit
-        stream = JSONObjectStream(emit: emit)
-        stream.member("format", .string("bitsnoop-timeline"))
-        stream.member("version", .int(Int64(Self.schemaVersion)))
-        stream.member("captures", .array(captures.map { .string($0) }))
-        stream.beginArrayMember("sessions")
+        self.stream = stream
+        self.stream.member("format", .string("bitsnoop-timeline"))
+        self.stream.member("version", .int(Int64(Self.schemaVersion)))
+        self.stream.member("captures", .array(captures.map { .string($0) }))
+        self.stream.beginArrayMember("sessions")
     }
 
     /// Writes one session, final.
@@ -60,8 +77,7 @@ public struct TimelineDocumentWriter {
         let precision = precision
         stream.arrayMember("findings", ordered) { FindingJSON.value($0, precision: precision) }
         stream.member("stats", .object(counters.map { ($0.0, .uint($0.1)) }))
-        stream.finish()
-        emit([UInt8(ascii: "\n")])
+        stream.finish(trailer: [UInt8(ascii: "\n")])
     }
 
     /// The whole document for `sessions` at once, as text (tests, the fuzz harness, small uses).
