@@ -427,15 +427,49 @@ public struct JSONTextWriter: ~Copyable {
     }
 
     /// Writes `utf8` quoted and returns `true` when none of its bytes needs an escape (most
-    /// strings); otherwise writes nothing and returns `false`.
+    /// strings); otherwise returns `false`, having written nothing that counts. Each word is
+    /// checked (``JSONValue/escapeLanes(_:)``) and stored as it is loaded, so that a string is read
+    /// once, with no call to `memmove`; the last word overlaps the one before it.
     @inline(__always)
     private mutating func quotedIfPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !JSONValue.containsEscape(utf8) else { return false }
-        reserve(utf8.count + 2)
-        put(UInt8(ascii: "\""))
-        if let start = utf8.baseAddress { Self.copyShort(start, count: utf8.count, to: base + count) }
-        count += utf8.count
-        put(UInt8(ascii: "\""))
+        let length = utf8.count
+        // The quotes, and 8 bytes of slack: a short text's halves are stored as whole words.
+        reserve(length &+ 10)
+        let out = UnsafeMutableRawPointer(base + count)
+        out.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
+        if let start = utf8.baseAddress, length > 0 {
+            let text = UnsafeRawPointer(start)
+            var escapes: UInt64
+            if length >= 8 {
+                escapes = 0
+                var offset = 0
+                while offset < length &- 8 {
+                    let word = text.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    escapes |= JSONValue.escapeLanes(word)
+                    out.storeBytes(of: word, toByteOffset: offset &+ 1, as: UInt64.self)
+                    offset &+= 8
+                }
+                let last = text.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)
+                escapes |= JSONValue.escapeLanes(last)
+                out.storeBytes(of: last, toByteOffset: length &- 7, as: UInt64.self)
+            } else if length >= 4 {
+                let head = text.loadUnaligned(as: UInt32.self)
+                let tail = text.loadUnaligned(fromByteOffset: length &- 4, as: UInt32.self)
+                escapes = JSONValue.escapeLanes(UInt64(head) | UInt64(tail) << 32)
+                out.storeBytes(of: head, toByteOffset: 1, as: UInt32.self)
+                out.storeBytes(of: tail, toByteOffset: length &- 3, as: UInt32.self)
+            } else {
+                escapes = 0
+                for index in 0..<length {
+                    let byte = start[index]
+                    if JSONValue.needsEscape(byte) { escapes = 1 }
+                    out.storeBytes(of: byte, toByteOffset: index &+ 1, as: UInt8.self)
+                }
+            }
+            guard escapes == 0 else { return false }
+        }
+        out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: length &+ 1, as: UInt8.self)
+        count &+= length &+ 2
         return true
     }
 

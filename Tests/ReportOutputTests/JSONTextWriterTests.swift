@@ -242,4 +242,28 @@ import Testing
         tree.write(to: &expected, pretty: true, indent: 3)
         json.withBytes { #expect(Array($0) == expected) }
     }
+
+    /// Strings checked and copied in one pass, word by word: every ASCII byte value (escaped or
+    /// not) at every position of strings of every length up to 24 and from 33 to 40 (the short
+    /// halves, the word loop and its overlapping last word), and a two-byte character at every
+    /// position: what the tree writes.
+    @Test func everyByteAtEveryPositionIsItsText() {
+        var strings: [String] = []
+        for length in Array(1...24) + Array(33...40) {
+            for position in 0..<length {
+                for byte in UInt8(0)...UInt8(0x7F) {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[position] = byte
+                    strings.append(String(decoding: bytes, as: UTF8.self))
+                }
+                strings.append(String(repeating: "b", count: position) + "é" + String(repeating: "c", count: length - position))
+            }
+        }
+        var json = JSONTextWriter(pretty: false, capacity: 1)
+        json.beginArray()
+        for string in strings { json.string(string) }
+        json.endArray()
+        let expected = JSONValue.array(strings.map { .string($0) }).serializedUTF8(pretty: false)
+        json.withBytes { #expect(Array($0) == expected) }
+    }
 }
