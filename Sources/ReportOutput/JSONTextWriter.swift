@@ -679,10 +679,11 @@ public struct JSONTextWriter: ~Copyable {
         count += text.count
     }
 
-    /// Makes room for `bytes` more bytes.
+    /// Makes room for `bytes` more bytes. The room left is `capacity - count` without an overflow
+    /// check (never negative: nothing is written past the capacity), a check fewer per value.
     @inline(__always)
     private mutating func reserve(_ bytes: Int) {
-        if capacity - count < bytes { grow(to: count + bytes) }
+        if capacity &- count < bytes { grow(to: count + bytes) }
     }
 
     private mutating func grow(to needed: Int) {
