@@ -42,6 +42,10 @@ public struct JSONTextWriter: ~Copyable {
     private let secondText: UnsafeMutablePointer<UInt8>
     private var secondTextLength = 0
     private var secondTextFor: Int64 = 0
+    /// The IPv4 endpoint written last, and its text.
+    private var lastEndpoint: Endpoint?
+    private let lastEndpointText: UnsafeMutablePointer<UInt8>
+    private var lastEndpointLength = 0
     /// The text before a member's value, made the first time its key is written at its level: the
     /// comma, the new line, the indent, the quoted key, the colon and the space. Found again by the
     /// key's address (a static string's text never moves) and level, so that the key is one copy of
@@ -76,6 +80,7 @@ public struct JSONTextWriter: ~Copyable {
         preferredCapacity = self.capacity
         base = Self.allocateStorage(self.capacity)
         secondText = .allocate(capacity: CaptureTimestamp.maximumRFC3339Length)
+        lastEndpointText = .allocate(capacity: Endpoint.maximumIPv4TextLength)
         keyPrefixes = KeptTexts(slots: Self.keyPrefixSlots, room: Self.keyPrefixRoom)
         nullRuns = KeptTexts(slots: Self.nullRunSlots, room: Self.nullRunRoom)
         fixedObjects = .allocate(capacity: Self.maximumDepth)
@@ -86,6 +91,7 @@ public struct JSONTextWriter: ~Copyable {
     deinit {
         base.deallocate()
         secondText.deallocate()
+        lastEndpointText.deallocate()
         keyPrefixes.deallocate()
         nullRuns.deallocate()
         fixedObjects.deallocate()
@@ -480,14 +486,22 @@ public struct JSONTextWriter: ~Copyable {
     }
 
     /// An endpoint as its ``Endpoint/description`` string, or `null`; an IPv4 one is written in
-    /// place without making the `String` (three a session).
+    /// place without making the `String` (three a session), and copied when it is the one written
+    /// last (a session's server is its `server` and the first of its `servers`).
     public mutating func endpoint(_ value: Endpoint?) {
         guard let value else { return null() }
         guard case .v4 = value.address else { return string(value.description) }
         beforeValue()
         reserve(Endpoint.maximumIPv4TextLength + 2)
         put(UInt8(ascii: "\""))
-        count += value.writeIPv4Text(to: base + count) ?? 0
+        if value == lastEndpoint {
+            Self.copyShort(lastEndpointText, count: lastEndpointLength, to: base + count)
+        } else {
+            lastEndpointLength = value.writeIPv4Text(to: base + count) ?? 0
+            Self.copyShort(base + count, count: lastEndpointLength, to: lastEndpointText)
+            lastEndpoint = value
+        }
+        count += lastEndpointLength
         put(UInt8(ascii: "\""))
     }
 

@@ -63,11 +63,14 @@ import Testing
         json.withBytes { #expect(Array($0) == tree.serializedUTF8(pretty: true)) }
     }
 
-    /// IPv4 endpoints are written in place: the same text as their description.
+    /// IPv4 endpoints are written in place, or copied when written just before (the same, after an
+    /// IPv6 one or `null`, after one of another port): the same text as their description.
     @Test func endpointsAreTheirDescriptions() {
+        let v4 = Endpoint(address: .v4(0x0A01_000A), port: 49_152)
         let endpoints: [Endpoint?] = [
-            Endpoint(address: .v4(0), port: 0), Endpoint(address: .v4(0xFFFF_FFFF), port: 65_535),
-            Endpoint(address: .v4(0x0A01_000A), port: 49_152), Endpoint(address: .v6(0x2001_0DB8 << 32, 1), port: 80), nil,
+            Endpoint(address: .v4(0), port: 0), Endpoint(address: .v4(0), port: 0), Endpoint(address: .v4(0xFFFF_FFFF), port: 65_535),
+            v4, v4, v4, Endpoint(address: .v6(0x2001_0DB8 << 32, 1), port: 80), v4, nil, v4,
+            Endpoint(address: .v4(0x0A01_000A), port: 49_153), v4, Endpoint(address: .v4(0x0A01_000B), port: 49_152), v4,
         ]
         var json = JSONTextWriter(pretty: false, capacity: 1)
         json.beginArray()
@@ -75,7 +78,7 @@ import Testing
         json.endArray()
         let tree = JSONValue.array(endpoints.map { $0.map { .string($0.description) } ?? .null })
         json.withBytes { #expect(Array($0) == tree.serializedUTF8(pretty: false)) }
-        #expect(endpoints[1]?.description == "255.255.255.255:65535")
+        #expect(endpoints[2]?.description == "255.255.255.255:65535")
     }
 
     @Test(arguments: [true, false])
