@@ -53,7 +53,7 @@ struct FixedObjectTexts {
     /// the first time; `nil` when there is no room for it (the caller writes member by member).
     @inline(__always)
     mutating func text(for keys: StaticString, level: Int, pretty: Bool) -> FixedObjectText? {
-        // Levels from 0 to 32,767 in the tag's top bits, where no address reaches (as KeptTexts).
+        // Levels from 0 to 32,767 in the tag's top bits, where no address reaches.
         guard UInt(bitPattern: level) < 1 << 15 else { return nil }
         let tag = UInt(bitPattern: keys.utf8Start) ^ UInt(bitPattern: level) << 48
         for index in 0..<madeCount where tags[index] == tag { return made[index] }

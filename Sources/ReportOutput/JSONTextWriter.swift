@@ -46,27 +46,6 @@ public struct JSONTextWriter: ~Copyable {
     private var lastEndpoint: Endpoint?
     private let lastEndpointText: UnsafeMutablePointer<UInt8>
     private var lastEndpointLength = 0
-    /// The text before a member's value, made the first time its key is written at its level: the
-    /// comma, the new line, the indent, the quoted key, the colon and the space. Found again by the
-    /// key's address (a static string's text never moves) and level, so that the key is one copy of
-    /// six words the next time rather than a dozen stores and checks: a session writes some eighty
-    /// keys.
-    private let keyPrefixes: KeptTexts
-    /// Bytes copied for a kept prefix: six words. A prefix longer than that (a long key, a deep
-    /// level) is written piece by piece.
-    private static let keyPrefixCopy = 48
-    /// Bytes of text per slot: the copy, from the byte after the comma at most, and slack.
-    private static let keyPrefixRoom = 56
-    /// Slots of ``keyPrefixes``.
-    static let keyPrefixSlots = 512
-    /// The text of a run of `null` members (``nullMembers(_:)``) at a level, kept the same way.
-    private let nullRuns: KeptTexts
-    /// Slots of ``nullRuns``.
-    static let nullRunSlots = 16
-    /// Bytes of text per slot of ``nullRuns``: a longer run is written member by member.
-    static let nullRunRoom = 256
-    /// Indent levels whose prefixes and runs are kept (see ``key(_:)``).
-    private static let keptLevels: UInt = 1 << 15
     /// The least capacity: room for the longest piece written in one step (a time, a number).
     private static let pieceRoom = CaptureTimestamp.maximumRFC3339Length + 2
     /// Eight spaces as one word, for indents.
@@ -81,8 +60,6 @@ public struct JSONTextWriter: ~Copyable {
         base = Self.allocateStorage(self.capacity)
         secondText = .allocate(capacity: CaptureTimestamp.maximumRFC3339Length)
         lastEndpointText = .allocate(capacity: Endpoint.maximumIPv4TextLength)
-        keyPrefixes = KeptTexts(slots: Self.keyPrefixSlots, room: Self.keyPrefixRoom)
-        nullRuns = KeptTexts(slots: Self.nullRunSlots, room: Self.nullRunRoom)
         fixedObjects = .allocate(capacity: Self.maximumDepth)
         self.pretty = pretty
         self.baseIndent = indent
@@ -92,8 +69,6 @@ public struct JSONTextWriter: ~Copyable {
         base.deallocate()
         secondText.deallocate()
         lastEndpointText.deallocate()
-        keyPrefixes.deallocate()
-        nullRuns.deallocate()
         fixedObjects.deallocate()
         fixedTexts.deallocate()
     }
@@ -177,50 +152,28 @@ public struct JSONTextWriter: ~Copyable {
     /// Closes the array opened last.
     public mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    /// Starts the member `key` of the object opened last; its value is written next. The separator,
-    /// the new line, the indent and the key are copied from the prefix kept for the key at this
-    /// level (``keyPrefixes``), or written piece by piece and kept the first time.
-    @inline(__always)
+    /// Starts the member `key` of the object opened last; its value is written next: the separator,
+    /// the new line, the indent and the key. (The timeline's sessions and requests are objects of
+    /// fixed members, whose keys are copied in runs: ``beginObject(fixedMembers:)``.)
     public mutating func key(_ key: StaticString) {
-        let (first, level) = startMember()
-        // Levels from 0 to 32,767 go in the tag's top bits, where no address reaches; others (an
-        // odd starting indent) are written piece by piece, never kept.
-        guard UInt(bitPattern: level) < Self.keptLevels else { return writeKey(key.utf8Start, key.utf8CodeUnitCount, first: first) }
-        let tag = UInt(bitPattern: key.utf8Start) ^ UInt(bitPattern: level) << 48
-        guard let slot = keyPrefixes.slot(of: tag), capacity &- count >= Self.keyPrefixRoom else {
-            return keySlowly(key, first: first, tag: tag)
-        }
-        // Six words copied whole from the slot (there is room), counted as long as the prefix is.
-        let skip = first ? 1 : 0
-        let from = UnsafeRawPointer(keyPrefixes.text(slot) + skip)
-        let to = UnsafeMutableRawPointer(base + count)
-        for word in 0..<(Self.keyPrefixCopy / 8) {
-            to.storeBytes(of: from.loadUnaligned(fromByteOffset: 8 &* word, as: UInt64.self), toByteOffset: 8 &* word,
-                          as: UInt64.self)
-        }
-        count &+= keyPrefixes.count(slot) &- skip
+        writeKey(key.utf8Start, key.utf8CodeUnitCount, first: startMember())
     }
 
-    /// Members of the object opened last whose values are all `null`, written as one piece: `keys`
-    /// names them in order, separated by single spaces (`"error_code error_name"`). The same text
-    /// as ``key(_:)`` and ``null()`` for each, kept for the run at its level the first time and
-    /// copied after (found by the address of `keys`, as a key's prefix is), so that a request's
-    /// five error members, almost always `null`, cost one copy rather than ten steps.
+    /// Members of the object opened last whose values are all `null`: `keys` names them in order,
+    /// separated by single spaces (`"error_code error_name"`); the same text as ``key(_:)`` and
+    /// ``null()`` for each.
     public mutating func nullMembers(_ keys: StaticString) {
         precondition(keys.utf8CodeUnitCount > 0, "no member named")
-        let (first, level) = startMember()
-        guard UInt(bitPattern: level) < Self.keptLevels else { return writeNullMembers(keys, first: first) }
-        let tag = UInt(bitPattern: keys.utf8Start) ^ UInt(bitPattern: level) << 48
-        guard let slot = nullRuns.slot(of: tag) else { return nullMembersSlowly(keys, first: first, tag: tag) }
-        let skip = first ? 1 : 0
-        let length = nullRuns.count(slot) &- skip
-        reserve(length)
-        (base + count).update(from: nullRuns.text(slot) + skip, count: length)
-        count &+= length
+        var first = startMember()
+        FixedObjectTexts.forEachName(keys) { name, _ in
+            guard let start = name.baseAddress else { return }
+            writeKey(start, name.count, first: first)
+            literal("null")
+            first = false
+        }
     }
 
-    /// The member `key` with `value` written by `write`, or, when `value` is `nil`, with `null`
-    /// (as ``nullMembers(_:)``, one kept piece).
+    /// The member `key` with `value` written by `write`, or, when `value` is `nil`, with `null`.
     @inline(__always)
     public mutating func member<Value>(_ key: StaticString, _ value: Value?, _ write: (inout Self, Value) -> Void) {
         guard let value else { return nullMembers(key) }
@@ -228,54 +181,15 @@ public struct JSONTextWriter: ~Copyable {
         write(&self, value)
     }
 
-    /// Marks a member of the object opened last as started: whether it is the object's first, and
-    /// its indent level.
+    /// Marks a member of the object opened last as started; says whether it is the object's first.
     @inline(__always)
-    private mutating func startMember() -> (first: Bool, level: Int) {
+    private mutating func startMember() -> Bool {
         precondition(depth > 0 && !innermostIsArray, "a key outside an object")
         assert(isFixed & (1 << UInt64(depth &- 1)) == 0, "a key in an object of fixed members")
         let bit: UInt64 = 1 << UInt64(depth &- 1)
         let first = hasMembers & bit == 0
         hasMembers |= bit
-        return (first, baseIndent &+ depth)
-    }
-
-    /// ``key(_:)`` when its prefix is not kept yet, cannot be, or has no room: written piece by
-    /// piece, and kept for the next time when it fits.
-    @inline(never)
-    private mutating func keySlowly(_ key: StaticString, first: Bool, tag: UInt) {
-        let start = count
-        writeKey(key.utf8Start, key.utf8CodeUnitCount, first: first)
-        keep(from: start, first: first, tag: tag, in: keyPrefixes, upTo: Self.keyPrefixCopy)
-    }
-
-    /// ``nullMembers(_:)`` when the run is not kept yet: written member by member, and kept when it fits.
-    @inline(never)
-    private mutating func nullMembersSlowly(_ keys: StaticString, first: Bool, tag: UInt) {
-        let start = count
-        writeNullMembers(keys, first: first)
-        keep(from: start, first: first, tag: tag, in: nullRuns, upTo: Self.nullRunRoom - 1)
-    }
-
-    /// Keeps the text written from `start` on for `tag` in `texts`, as written after a comma (the
-    /// first member's text is the same without it), when it is at most `limit` bytes so.
-    private func keep(from start: Int, first: Bool, tag: UInt, in texts: KeptTexts, upTo limit: Int) {
-        let length = count - start + (first ? 1 : 0)
-        guard length <= limit else { return }
-        texts.keep(tag, commaThen: base + start + (first ? 0 : 1), count: length - 1)
-    }
-
-    /// ``nullMembers(_:)`` written piece by piece.
-    private mutating func writeNullMembers(_ keys: StaticString, first: Bool) {
-        let names = UnsafeBufferPointer(start: keys.utf8Start, count: keys.utf8CodeUnitCount)
-        var nameStart = 0
-        var firstMember = first
-        for end in 0...names.count where end == names.count || names[end] == UInt8(ascii: " ") {
-            writeKey(keys.utf8Start + nameStart, end - nameStart, first: firstMember)
-            literal("null")
-            firstMember = false
-            nameStart = end + 1
-        }
+        return first
     }
 
     /// ``key(_:)`` written piece by piece, for the key of `length` bytes at `key`.

@@ -2,11 +2,10 @@ import AnalyzerCore
 @testable import ReportOutput
 import Testing
 
-/// The streaming writer against the tree: same text, byte for byte, whether a member's prefix is
-/// made, kept and copied (short keys, the same key at several levels, first members and later ones,
-/// a writer used again) or too long to keep.
+/// The streaming writer against the tree: same text, byte for byte, for keys short and long, the
+/// same key at several levels, first members and later ones, and a writer used again.
 @Suite struct JSONTextWriterTests {
-    /// Writes `levels` nested objects, each with three keys (short, 38 bytes, over the kept room)
+    /// Writes `levels` nested objects, each with three keys (short, 38 bytes, over 48 bytes)
     /// and an array of two objects with the same keys, and returns the same as a tree.
     private static func write(levels: Int, to json: inout JSONTextWriter) -> JSONValue {
         json.beginObject()
@@ -38,8 +37,8 @@ import Testing
         return .object(members)
     }
 
-    /// Starting indents whose levels are not kept (negative, or past 32,767), or only partly, are
-    /// written as the tree writes them at that indent.
+    /// Odd starting indents (negative, or past 32,767) are written as the tree writes them at that
+    /// indent.
     @Test(arguments: [-3, 0, 5, 32_766, 40_000])
     func oddStartingIndentsWriteWhatTheTreeWrites(indent: Int) {
         var json = JSONTextWriter(indent: indent)
@@ -143,7 +142,7 @@ import Testing
         return .object(members)
     }
 
-    /// Runs of `null` members and optional members, kept or not, first or not, compact or pretty,
+    /// Runs of `null` members and optional members, first or not, compact or pretty,
     /// at odd starting indents, with the writer used again: each as the tree writes it.
     @Test(arguments: [(true, 0), (false, 0), (true, 2), (true, -3), (true, 40_000), (false, 32_766)])
     func nullRunsWriteWhatTheTreeWrites(pretty: Bool, indent: Int) {
@@ -201,8 +200,7 @@ import Testing
         json.withBytes { #expect(Array($0) == tree.serializedUTF8(pretty: false)) }
     }
 
-    /// More keys than the kept prefixes hold (ten keys at each of 60 levels, twice): prefixes are
-    /// pushed out and made again, and the text stays what the tree writes.
+    /// Many keys (ten at each of 60 levels, twice): the text stays what the tree writes.
     @Test func moreKeysThanSlotsWriteWhatTheTreeWrites() {
         func nested(_ level: Int, to json: inout JSONTextWriter) -> JSONValue {
             json.beginObject()
