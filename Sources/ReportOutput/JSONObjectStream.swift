@@ -2,50 +2,61 @@
 /// member (the timeline's sessions) is never held whole as a ``JSONValue`` tree.
 ///
 /// The text is byte for byte what ``JSONValue/serializedUTF8(pretty:)`` gives for the same object.
-/// Pieces are handed to `emit` about every ``flushThreshold`` bytes and at ``finish()``.
+/// Pieces are handed on about every ``flushThreshold`` bytes (or the threshold given) and at
+/// ``flush()`` and ``finish()``, in the storage they were written in.
 public struct JSONObjectStream {
-    /// Bytes buffered before they are handed on.
+    /// Bytes written before they are handed on, unless said otherwise.
     public static let flushThreshold = 64 << 10
+    /// Room past the threshold in the text's storage, so that the element that crosses it mostly
+    /// fits without growing the storage (a timeline session is about 3 KiB).
+    static let storageSlack = 64 << 10
 
     private let pretty: Bool
-    private let emit: ([UInt8]) -> Void
-    private var buffer: [UInt8] = []
+    private let handOff: (inout JSONTextStore) -> Void
+    private let threshold: Int
     private var members = 0
     /// Elements written to the array member open now.
     private var arrayElements = 0
-    /// The writer of ``arrayElement(writing:)``, kept from element to element: its storage and the
-    /// member prefixes it made are used again (a writer per session cost two allocations, and the
-    /// prefixes would be made again for each).
-    private let elementText: ElementText
+    /// The writer all the text goes into, kept from element to element: its storage and the
+    /// texts it made are used again (a writer per session cost two allocations).
+    private let text: Text
     /// The text before an element of the array member after its first (`,`, and the new line and
     /// indent when pretty), made once: appending it whole is cheaper than making it per session.
     private let elementSeparator: [UInt8]
 
-    /// Holds the element writer, which cannot be copied, in a stream that can (copies of a stream
-    /// share it: one copy writes at a time, as the timeline's one document does). Unchecked: only
-    /// ``arrayElement(writing:)`` touches the writer, lending it to a closure that cannot reach the
-    /// stream (it is borrowed mutably meanwhile), so no two accesses overlap.
-    private final class ElementText {
+    /// Holds the writer, which cannot be copied, in a stream that can (copies of a stream share
+    /// it: one copy writes at a time, as the timeline's one document does). Unchecked: only this
+    /// stream's methods touch the writer, and ``arrayElement(writing:)`` lends it to a closure
+    /// that cannot reach the stream (it is borrowed mutably meanwhile), so no two accesses overlap.
+    private final class Text {
         @exclusivity(unchecked) var writer: JSONTextWriter
-        init(pretty: Bool) { writer = JSONTextWriter(pretty: pretty, indent: 2) }
+        init(pretty: Bool, capacity: Int) { writer = JSONTextWriter(pretty: pretty, indent: 2, capacity: capacity) }
     }
 
-    /// Starts an object; `pretty` as in ``JSONValue/serialized(pretty:)``.
+    /// Starts an object; `pretty` as in ``JSONValue/serialized(pretty:)``; the text is handed to
+    /// `emit` in pieces of about ``flushThreshold`` bytes (a copy each).
     public init(pretty: Bool = true, emit: @escaping ([UInt8]) -> Void) {
+        self.init(pretty: pretty, flushThreshold: Self.flushThreshold) { store in emit(Array(store.text)) }
+    }
+
+    /// Starts an object whose text is handed to `handOff` in its storage (``JSONTextWriter/handOff(_:)``)
+    /// each time `flushThreshold` bytes or more are written, and at ``flush()`` and ``finish()``.
+    public init(pretty: Bool = true, flushThreshold: Int, handOff: @escaping (inout JSONTextStore) -> Void) {
         self.pretty = pretty
-        self.emit = emit
-        elementText = ElementText(pretty: pretty)
+        self.handOff = handOff
+        threshold = max(1, flushThreshold)
+        text = Text(pretty: pretty, capacity: threshold + Self.storageSlack)
         var separator: [UInt8] = []
         JSONValue.separate(index: 1, to: &separator, pretty: pretty, indent: 2)
         elementSeparator = separator
-        buffer.reserveCapacity(Self.flushThreshold + 4096)
-        buffer.append(UInt8(ascii: "{"))
+        append([UInt8(ascii: "{")])
     }
 
     /// Writes a member whose value is at hand.
     public mutating func member(_ key: String, _ value: JSONValue) {
-        startMember(key)
-        value.write(to: &buffer, pretty: pretty, indent: 1)
+        var piece = startMember(key)
+        value.write(to: &piece, pretty: pretty, indent: 1)
+        append(piece)
         flushIfFull()
     }
 
@@ -61,15 +72,18 @@ public struct JSONObjectStream {
     /// Opens an array member whose elements come later, one ``arrayElement(_:)`` call each (the
     /// timeline's sessions, written as they end); ``endArrayMember()`` closes it.
     public mutating func beginArrayMember(_ key: String) {
-        startMember(key)
-        buffer.append(UInt8(ascii: "["))
+        var piece = startMember(key)
+        piece.append(UInt8(ascii: "["))
+        append(piece)
         arrayElements = 0
     }
 
     /// Writes the next element of the array member opened last.
     public mutating func arrayElement(_ value: JSONValue) {
-        JSONValue.separate(index: arrayElements, to: &buffer, pretty: pretty, indent: 2)
-        value.write(to: &buffer, pretty: pretty, indent: 2)
+        var piece: [UInt8] = []
+        JSONValue.separate(index: arrayElements, to: &piece, pretty: pretty, indent: 2)
+        value.write(to: &piece, pretty: pretty, indent: 2)
+        append(piece)
         arrayElements += 1
         flushIfFull()
     }
@@ -78,48 +92,57 @@ public struct JSONObjectStream {
     /// ``JSONTextWriter`` (no ``JSONValue`` tree); `write` must write exactly one value.
     public mutating func arrayElement(writing write: (inout JSONTextWriter) -> Void) {
         if arrayElements > 0 {
-            buffer.append(contentsOf: elementSeparator)
+            append(elementSeparator)
         } else {
-            JSONValue.separate(index: 0, to: &buffer, pretty: pretty, indent: 2)
+            var piece: [UInt8] = []
+            JSONValue.separate(index: 0, to: &piece, pretty: pretty, indent: 2)
+            append(piece)
         }
-        elementText.writer.removeAll()
-        write(&elementText.writer)
-        elementText.writer.withBytes { buffer.append(contentsOf: $0) }
+        write(&text.writer)
+        precondition(text.writer.isBetweenValues, "an array element left a container open")
         arrayElements += 1
         flushIfFull()
     }
 
     /// Closes the array member opened last.
     public mutating func endArrayMember() {
-        JSONValue.close(UInt8(ascii: "]"), empty: arrayElements == 0, to: &buffer, pretty: pretty, indent: 1)
+        var piece: [UInt8] = []
+        JSONValue.close(UInt8(ascii: "]"), empty: arrayElements == 0, to: &piece, pretty: pretty, indent: 1)
+        append(piece)
     }
 
-    /// Hands on the text buffered so far (a streamed document written live, so that its readers see
+    /// Hands on the text written so far (a streamed document written live, so that its readers see
     /// each session as it ends).
     public mutating func flush() {
-        guard !buffer.isEmpty else { return }
-        emit(buffer)
-        buffer.removeAll(keepingCapacity: true)
+        guard text.writer.count > 0 else { return }
+        text.writer.handOff(handOff)
     }
 
-    /// Closes the object and hands on the rest of the text.
-    public mutating func finish() {
-        JSONValue.close(UInt8(ascii: "}"), empty: members == 0, to: &buffer, pretty: pretty, indent: 0)
-        emit(buffer)
-        buffer.removeAll(keepingCapacity: false)
+    /// Closes the object, adds `trailer` (the timeline's final new line), and hands on the rest of
+    /// the text.
+    public mutating func finish(trailer: [UInt8] = []) {
+        var piece: [UInt8] = []
+        JSONValue.close(UInt8(ascii: "}"), empty: members == 0, to: &piece, pretty: pretty, indent: 0)
+        append(piece + trailer)
+        text.writer.handOff(handOff)
     }
 
-    private mutating func startMember(_ key: String) {
-        JSONValue.separate(index: members, to: &buffer, pretty: pretty, indent: 1)
+    private mutating func startMember(_ key: String) -> [UInt8] {
+        var piece: [UInt8] = []
+        JSONValue.separate(index: members, to: &piece, pretty: pretty, indent: 1)
         members += 1
-        JSONValue.writeEscaped(key, to: &buffer)
-        buffer.append(UInt8(ascii: ":"))
-        if pretty { buffer.append(UInt8(ascii: " ")) }
+        JSONValue.writeEscaped(key, to: &piece)
+        piece.append(UInt8(ascii: ":"))
+        if pretty { piece.append(UInt8(ascii: " ")) }
+        return piece
+    }
+
+    private func append(_ piece: [UInt8]) {
+        piece.withUnsafeBufferPointer { text.writer.appendRaw($0) }
     }
 
     private mutating func flushIfFull() {
-        guard buffer.count >= Self.flushThreshold else { return }
-        emit(buffer)
-        buffer.removeAll(keepingCapacity: true)
+        guard text.writer.count >= threshold else { return }
+        text.writer.handOff(handOff)
     }
 }

@@ -13,6 +13,9 @@ import AnalyzerCore
 public struct JSONTextWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
+    /// The capacity the writer was made with: storage handed back smaller than this, or larger
+    /// than ``keptCapacity``, is replaced (``handOff(_:)``).
+    private let preferredCapacity: Int
     /// Bytes written.
     public private(set) var count = 0
     private let pretty: Bool
@@ -24,33 +27,25 @@ public struct JSONTextWriter: ~Copyable {
     private var isArray: UInt64 = 0
     /// Per open container: whether it has a member or element yet.
     private var hasMembers: UInt64 = 0
+    /// Per open container: whether it is an object of fixed members (``beginObject(fixedMembers:)``),
+    /// written through ``fixed``.
+    private var isFixed: UInt64 = 0
+    /// The innermost fixed-member object open (or ``FixedObjectState/none``), and per depth the
+    /// one that was innermost before the object at that depth was opened.
+    private var fixed = FixedObjectState.none
+    private let fixedObjects: UnsafeMutablePointer<FixedObjectState>
+    /// The texts of fixed-member objects, made once per member list and level.
+    private var fixedTexts = FixedObjectTexts()
     /// The text of the last time written up to its fractional digits (`2027-01-15T08:00:00.`), and
     /// the second it is for: the times of a session mostly share their second, so the date and
     /// clock are formatted once and copied after.
     private let secondText: UnsafeMutablePointer<UInt8>
     private var secondTextLength = 0
     private var secondTextFor: Int64 = 0
-    /// The text before a member's value, made the first time its key is written at its level: the
-    /// comma, the new line, the indent, the quoted key, the colon and the space. Found again by the
-    /// key's address (a static string's text never moves) and level, so that the key is one copy of
-    /// six words the next time rather than a dozen stores and checks: a session writes some eighty
-    /// keys.
-    private let keyPrefixes: KeptTexts
-    /// Bytes copied for a kept prefix: six words. A prefix longer than that (a long key, a deep
-    /// level) is written piece by piece.
-    private static let keyPrefixCopy = 48
-    /// Bytes of text per slot: the copy, from the byte after the comma at most, and slack.
-    private static let keyPrefixRoom = 56
-    /// Slots of ``keyPrefixes``.
-    static let keyPrefixSlots = 512
-    /// The text of a run of `null` members (``nullMembers(_:)``) at a level, kept the same way.
-    private let nullRuns: KeptTexts
-    /// Slots of ``nullRuns``.
-    static let nullRunSlots = 16
-    /// Bytes of text per slot of ``nullRuns``: a longer run is written member by member.
-    static let nullRunRoom = 256
-    /// Indent levels whose prefixes and runs are kept (see ``key(_:)``).
-    private static let keptLevels: UInt = 1 << 15
+    /// The IPv4 endpoint written last, and its text.
+    private var lastEndpoint: Endpoint?
+    private let lastEndpointText: UnsafeMutablePointer<UInt8>
+    private var lastEndpointLength = 0
     /// The least capacity: room for the longest piece written in one step (a time, a number).
     private static let pieceRoom = CaptureTimestamp.maximumRFC3339Length + 2
     /// Eight spaces as one word, for indents.
@@ -61,10 +56,11 @@ public struct JSONTextWriter: ~Copyable {
     /// Starts writing a value nested `indent` levels deep.
     public init(pretty: Bool = true, indent: Int = 0, capacity: Int = 4096) {
         self.capacity = max(capacity, Self.pieceRoom)
-        base = .allocate(capacity: self.capacity)
+        preferredCapacity = self.capacity
+        base = Self.allocateStorage(self.capacity)
         secondText = .allocate(capacity: CaptureTimestamp.maximumRFC3339Length)
-        keyPrefixes = KeptTexts(slots: Self.keyPrefixSlots, room: Self.keyPrefixRoom)
-        nullRuns = KeptTexts(slots: Self.nullRunSlots, room: Self.nullRunRoom)
+        lastEndpointText = .allocate(capacity: Endpoint.maximumIPv4TextLength)
+        fixedObjects = .allocate(capacity: Self.maximumDepth)
         self.pretty = pretty
         self.baseIndent = indent
     }
@@ -72,8 +68,9 @@ public struct JSONTextWriter: ~Copyable {
     deinit {
         base.deallocate()
         secondText.deallocate()
-        keyPrefixes.deallocate()
-        nullRuns.deallocate()
+        lastEndpointText.deallocate()
+        fixedObjects.deallocate()
+        fixedTexts.deallocate()
     }
 
     /// Forgets the text written, to write another value at the same indent with the same storage
@@ -84,15 +81,51 @@ public struct JSONTextWriter: ~Copyable {
         depth = 0
         isArray = 0
         hasMembers = 0
+        isFixed = 0
+        fixed = .none
         if capacity > Self.keptCapacity {
             base.deallocate()
             capacity = Self.keptCapacity
-            base = .allocate(capacity: capacity)
+            base = Self.allocateStorage(capacity)
         }
     }
 
     /// The most storage ``removeAll()`` keeps.
     public static let keptCapacity = 1 << 20
+
+    /// Hands the text written so far to `receive`, in its storage, and goes on writing, from
+    /// empty, in the storage `receive` leaves in the store (the same or its own; storage handed
+    /// back smaller than the writer was made with, or larger than ``keptCapacity``, is freed and
+    /// replaced). Only between values: what is open stays open.
+    public mutating func handOff(_ receive: (inout JSONTextStore) -> Void) {
+        var store = JSONTextStore(bytes: UnsafeMutableRawPointer(base), capacity: capacity, count: count)
+        receive(&store)
+        if store.capacity >= preferredCapacity, store.capacity <= max(preferredCapacity, Self.keptCapacity) {
+            base = store.bytes.bindMemory(to: UInt8.self, capacity: store.capacity)
+            capacity = store.capacity
+        } else {
+            store.bytes.deallocate()
+            capacity = preferredCapacity
+            base = Self.allocateStorage(capacity)
+        }
+        count = 0
+    }
+
+    /// Appends `bytes` as they are (text written otherwise: a document's head around the values).
+    mutating func appendRaw(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let start = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        (base + count).update(from: start, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// Whether no container is open (a value is complete).
+    var isBetweenValues: Bool { depth == 0 }
+
+    /// Storage that a ``JSONTextStore`` may carry (``handOff(_:)``).
+    private static func allocateStorage(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
+        JSONTextStore.allocate(capacity: capacity).bindMemory(to: UInt8.self, capacity: capacity)
+    }
 
     /// The text written so far.
     public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
@@ -108,7 +141,10 @@ public struct JSONTextWriter: ~Copyable {
     public mutating func beginObject() { open(UInt8(ascii: "{"), array: false) }
 
     /// Closes the object opened last.
-    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func endObject() {
+        guard depth > 0, isFixed & (1 << UInt64(depth &- 1)) != 0 else { return close(UInt8(ascii: "}")) }
+        endFixedObject()
+    }
 
     /// Opens an array.
     public mutating func beginArray() { open(UInt8(ascii: "["), array: true) }
@@ -116,50 +152,28 @@ public struct JSONTextWriter: ~Copyable {
     /// Closes the array opened last.
     public mutating func endArray() { close(UInt8(ascii: "]")) }
 
-    /// Starts the member `key` of the object opened last; its value is written next. The separator,
-    /// the new line, the indent and the key are copied from the prefix kept for the key at this
-    /// level (``keyPrefixes``), or written piece by piece and kept the first time.
-    @inline(__always)
+    /// Starts the member `key` of the object opened last; its value is written next: the separator,
+    /// the new line, the indent and the key. (The timeline's sessions and requests are objects of
+    /// fixed members, whose keys are copied in runs: ``beginObject(fixedMembers:)``.)
     public mutating func key(_ key: StaticString) {
-        let (first, level) = startMember()
-        // Levels from 0 to 32,767 go in the tag's top bits, where no address reaches; others (an
-        // odd starting indent) are written piece by piece, never kept.
-        guard UInt(bitPattern: level) < Self.keptLevels else { return writeKey(key.utf8Start, key.utf8CodeUnitCount, first: first) }
-        let tag = UInt(bitPattern: key.utf8Start) ^ UInt(bitPattern: level) << 48
-        guard let slot = keyPrefixes.slot(of: tag), capacity &- count >= Self.keyPrefixRoom else {
-            return keySlowly(key, first: first, tag: tag)
-        }
-        // Six words copied whole from the slot (there is room), counted as long as the prefix is.
-        let skip = first ? 1 : 0
-        let from = UnsafeRawPointer(keyPrefixes.text(slot) + skip)
-        let to = UnsafeMutableRawPointer(base + count)
-        for word in 0..<(Self.keyPrefixCopy / 8) {
-            to.storeBytes(of: from.loadUnaligned(fromByteOffset: 8 &* word, as: UInt64.self), toByteOffset: 8 &* word,
-                          as: UInt64.self)
-        }
-        count &+= keyPrefixes.count(slot) &- skip
+        writeKey(key.utf8Start, key.utf8CodeUnitCount, first: startMember())
     }
 
-    /// Members of the object opened last whose values are all `null`, written as one piece: `keys`
-    /// names them in order, separated by single spaces (`"error_code error_name"`). The same text
-    /// as ``key(_:)`` and ``null()`` for each, kept for the run at its level the first time and
-    /// copied after (found by the address of `keys`, as a key's prefix is), so that a request's
-    /// five error members, almost always `null`, cost one copy rather than ten steps.
+    /// Members of the object opened last whose values are all `null`: `keys` names them in order,
+    /// separated by single spaces (`"error_code error_name"`); the same text as ``key(_:)`` and
+    /// ``null()`` for each.
     public mutating func nullMembers(_ keys: StaticString) {
         precondition(keys.utf8CodeUnitCount > 0, "no member named")
-        let (first, level) = startMember()
-        guard UInt(bitPattern: level) < Self.keptLevels else { return writeNullMembers(keys, first: first) }
-        let tag = UInt(bitPattern: keys.utf8Start) ^ UInt(bitPattern: level) << 48
-        guard let slot = nullRuns.slot(of: tag) else { return nullMembersSlowly(keys, first: first, tag: tag) }
-        let skip = first ? 1 : 0
-        let length = nullRuns.count(slot) &- skip
-        reserve(length)
-        (base + count).update(from: nullRuns.text(slot) + skip, count: length)
-        count &+= length
+        var first = startMember()
+        FixedObjectTexts.forEachName(keys) { name, _ in
+            guard let start = name.baseAddress else { return }
+            writeKey(start, name.count, first: first)
+            literal("null")
+            first = false
+        }
     }
 
-    /// The member `key` with `value` written by `write`, or, when `value` is `nil`, with `null`
-    /// (as ``nullMembers(_:)``, one kept piece).
+    /// The member `key` with `value` written by `write`, or, when `value` is `nil`, with `null`.
     @inline(__always)
     public mutating func member<Value>(_ key: StaticString, _ value: Value?, _ write: (inout Self, Value) -> Void) {
         guard let value else { return nullMembers(key) }
@@ -167,53 +181,15 @@ public struct JSONTextWriter: ~Copyable {
         write(&self, value)
     }
 
-    /// Marks a member of the object opened last as started: whether it is the object's first, and
-    /// its indent level.
+    /// Marks a member of the object opened last as started; says whether it is the object's first.
     @inline(__always)
-    private mutating func startMember() -> (first: Bool, level: Int) {
+    private mutating func startMember() -> Bool {
         precondition(depth > 0 && !innermostIsArray, "a key outside an object")
+        assert(isFixed & (1 << UInt64(depth &- 1)) == 0, "a key in an object of fixed members")
         let bit: UInt64 = 1 << UInt64(depth &- 1)
         let first = hasMembers & bit == 0
         hasMembers |= bit
-        return (first, baseIndent &+ depth)
-    }
-
-    /// ``key(_:)`` when its prefix is not kept yet, cannot be, or has no room: written piece by
-    /// piece, and kept for the next time when it fits.
-    @inline(never)
-    private mutating func keySlowly(_ key: StaticString, first: Bool, tag: UInt) {
-        let start = count
-        writeKey(key.utf8Start, key.utf8CodeUnitCount, first: first)
-        keep(from: start, first: first, tag: tag, in: keyPrefixes, upTo: Self.keyPrefixCopy)
-    }
-
-    /// ``nullMembers(_:)`` when the run is not kept yet: written member by member, and kept when it fits.
-    @inline(never)
-    private mutating func nullMembersSlowly(_ keys: StaticString, first: Bool, tag: UInt) {
-        let start = count
-        writeNullMembers(keys, first: first)
-        keep(from: start, first: first, tag: tag, in: nullRuns, upTo: Self.nullRunRoom - 1)
-    }
-
-    /// Keeps the text written from `start` on for `tag` in `texts`, as written after a comma (the
-    /// first member's text is the same without it), when it is at most `limit` bytes so.
-    private func keep(from start: Int, first: Bool, tag: UInt, in texts: KeptTexts, upTo limit: Int) {
-        let length = count - start + (first ? 1 : 0)
-        guard length <= limit else { return }
-        texts.keep(tag, commaThen: base + start + (first ? 0 : 1), count: length - 1)
-    }
-
-    /// ``nullMembers(_:)`` written piece by piece.
-    private mutating func writeNullMembers(_ keys: StaticString, first: Bool) {
-        let names = UnsafeBufferPointer(start: keys.utf8Start, count: keys.utf8CodeUnitCount)
-        var nameStart = 0
-        var firstMember = first
-        for end in 0...names.count where end == names.count || names[end] == UInt8(ascii: " ") {
-            writeKey(keys.utf8Start + nameStart, end - nameStart, first: firstMember)
-            literal("null")
-            firstMember = false
-            nameStart = end + 1
-        }
+        return first
     }
 
     /// ``key(_:)`` written piece by piece, for the key of `length` bytes at `key`.
@@ -246,6 +222,116 @@ public struct JSONTextWriter: ~Copyable {
         count = next - base
     }
 
+    // MARK: - Objects of fixed members
+
+    /// Opens an object whose members are `keys` (separated by single spaces), in that order, each
+    /// started with ``fixedMember(_:)``; a member not started is `null`. The separator and brace,
+    /// and the text between two values (comma, new line, indent, key, and any `null` members
+    /// between), are copied in one piece from the object's text, made the first time at its level
+    /// (``FixedObjectTexts``), or written member by member when there is none. ``endObject()``
+    /// closes it.
+    public mutating func beginObject(fixedMembers keys: StaticString) {
+        precondition(keys.utf8CodeUnitCount > 0, "no member named")
+        guard depth < Self.maximumDepth,
+              let made = fixedTexts.text(for: keys, level: baseIndent &+ depth &+ 1, pretty: pretty) else {
+            return beginFixedObjectSlowly(keys)
+        }
+        // As a later array element from the comma, as the first from the new line, else from the brace.
+        var start = made.brace
+        if depth > 0, innermostIsArray {
+            let bit: UInt64 = 1 << UInt64(depth &- 1)
+            start = hasMembers & bit == 0 ? 1 : 0
+            hasMembers |= bit
+        }
+        (fixedObjects + depth).initialize(to: fixed)
+        fixed = FixedObjectState(keys: keys, made: made, cursor: start)
+        pushFixed()
+    }
+
+    /// Marks the object just opened as one of fixed members, never empty.
+    @inline(__always)
+    private mutating func pushFixed() {
+        let bit: UInt64 = 1 << UInt64(depth)
+        isArray &= ~bit
+        hasMembers |= bit
+        isFixed |= bit
+        depth &+= 1
+    }
+
+    /// ``beginObject(fixedMembers:)`` without a made text (or too deep: `open` stops it).
+    @inline(never)
+    private mutating func beginFixedObjectSlowly(_ keys: StaticString) {
+        open(UInt8(ascii: "{"), array: false)
+        depth &-= 1
+        (fixedObjects + depth).initialize(to: fixed)
+        fixed = FixedObjectState(keys: keys, made: nil, cursor: 0)
+        pushFixed()
+    }
+
+    /// Starts member `index` (from 0, in the order of the keys) of the fixed-member object opened
+    /// last: its value is written next. Members are started in order.
+    @inline(__always)
+    public mutating func fixedMember(_ index: Int) {
+        guard let made = fixed.made else { return fixedMemberSlowly(index) }
+        precondition(UInt(bitPattern: index) < UInt(bitPattern: made.members), "no such fixed member")
+        let start = made.valueStarts[index]
+        precondition(start >= fixed.cursor, "fixed members out of order")
+        copyFixedText(made, from: fixed.cursor, to: start)
+        fixed.cursor = start &+ 4
+    }
+
+    /// Copies `made`'s text from `from` up to `end` after the text, a word at a time (its text
+    /// has 8 readable bytes past the end; room for 8 past the copy is reserved).
+    @inline(__always)
+    private mutating func copyFixedText(_ made: FixedObjectText, from: Int, to end: Int) {
+        let length = end &- from
+        reserve(length &+ 8)
+        let source = UnsafeRawPointer(made.text + from), destination = UnsafeMutableRawPointer(base + count)
+        var offset = 0
+        while offset < length {
+            destination.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: UInt64.self),
+                                   toByteOffset: offset, as: UInt64.self)
+            offset &+= 8
+        }
+        count &+= length
+    }
+
+    /// ``fixedMember(_:)`` without a made text: the members skipped as `null`, then the key.
+    @inline(never)
+    private mutating func fixedMemberSlowly(_ index: Int) {
+        precondition(depth > 0 && isFixed & (1 << UInt64(depth &- 1)) != 0, "not in an object of fixed members")
+        let first = fixed.cursor
+        precondition(index >= first, "fixed members out of order")
+        var found = false
+        FixedObjectTexts.forEachName(fixed.keys) { name, member in
+            guard member >= first, member <= index, let start = name.baseAddress else { return }
+            writeKey(start, name.count, first: member == 0)
+            if member < index { literal("null") }
+            found = member == index
+        }
+        precondition(found, "no such fixed member")
+        fixed.cursor = index &+ 1
+    }
+
+    /// Closes the fixed-member object opened last: the members not started, as `null`, and the
+    /// closing brace.
+    private mutating func endFixedObject() {
+        isFixed &= ~(1 << UInt64(depth &- 1))
+        if let made = fixed.made {
+            copyFixedText(made, from: fixed.cursor, to: made.count)
+            depth &-= 1
+        } else {
+            let first = fixed.cursor
+            FixedObjectTexts.forEachName(fixed.keys) { name, member in
+                guard member >= first, let start = name.baseAddress else { return }
+                writeKey(start, name.count, first: member == 0)
+                literal("null")
+            }
+            close(UInt8(ascii: "}"))
+        }
+        fixed = fixedObjects[depth]
+    }
+
     // MARK: - Values
 
     /// A string, escaped.
@@ -261,15 +347,49 @@ public struct JSONTextWriter: ~Copyable {
     }
 
     /// Writes `utf8` quoted and returns `true` when none of its bytes needs an escape (most
-    /// strings); otherwise writes nothing and returns `false`.
+    /// strings); otherwise returns `false`, having written nothing that counts. Each word is
+    /// checked (``JSONValue/escapeLanes(_:)``) and stored as it is loaded, so that a string is read
+    /// once, with no call to `memmove`; the last word overlaps the one before it.
     @inline(__always)
     private mutating func quotedIfPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard !JSONValue.containsEscape(utf8) else { return false }
-        reserve(utf8.count + 2)
-        put(UInt8(ascii: "\""))
-        if let start = utf8.baseAddress { Self.copyShort(start, count: utf8.count, to: base + count) }
-        count += utf8.count
-        put(UInt8(ascii: "\""))
+        let length = utf8.count
+        // The quotes, and 8 bytes of slack: a short text's halves are stored as whole words.
+        reserve(length &+ 10)
+        let out = UnsafeMutableRawPointer(base + count)
+        out.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
+        if let start = utf8.baseAddress, length > 0 {
+            let text = UnsafeRawPointer(start)
+            var escapes: UInt64
+            if length >= 8 {
+                escapes = 0
+                var offset = 0
+                while offset < length &- 8 {
+                    let word = text.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    escapes |= JSONValue.escapeLanes(word)
+                    out.storeBytes(of: word, toByteOffset: offset &+ 1, as: UInt64.self)
+                    offset &+= 8
+                }
+                let last = text.loadUnaligned(fromByteOffset: length &- 8, as: UInt64.self)
+                escapes |= JSONValue.escapeLanes(last)
+                out.storeBytes(of: last, toByteOffset: length &- 7, as: UInt64.self)
+            } else if length >= 4 {
+                let head = text.loadUnaligned(as: UInt32.self)
+                let tail = text.loadUnaligned(fromByteOffset: length &- 4, as: UInt32.self)
+                escapes = JSONValue.escapeLanes(UInt64(head) | UInt64(tail) << 32)
+                out.storeBytes(of: head, toByteOffset: 1, as: UInt32.self)
+                out.storeBytes(of: tail, toByteOffset: length &- 3, as: UInt32.self)
+            } else {
+                escapes = 0
+                for index in 0..<length {
+                    let byte = start[index]
+                    if JSONValue.needsEscape(byte) { escapes = 1 }
+                    out.storeBytes(of: byte, toByteOffset: index &+ 1, as: UInt8.self)
+                }
+            }
+            guard escapes == 0 else { return false }
+        }
+        out.storeBytes(of: UInt8(ascii: "\""), toByteOffset: length &+ 1, as: UInt8.self)
+        count &+= length &+ 2
         return true
     }
 
@@ -280,14 +400,22 @@ public struct JSONTextWriter: ~Copyable {
     }
 
     /// An endpoint as its ``Endpoint/description`` string, or `null`; an IPv4 one is written in
-    /// place without making the `String` (three a session).
+    /// place without making the `String` (three a session), and copied when it is the one written
+    /// last (a session's server is its `server` and the first of its `servers`).
     public mutating func endpoint(_ value: Endpoint?) {
         guard let value else { return null() }
         guard case .v4 = value.address else { return string(value.description) }
         beforeValue()
         reserve(Endpoint.maximumIPv4TextLength + 2)
         put(UInt8(ascii: "\""))
-        count += value.writeIPv4Text(to: base + count) ?? 0
+        if value == lastEndpoint {
+            Self.copyShort(lastEndpointText, count: lastEndpointLength, to: base + count)
+        } else {
+            lastEndpointLength = value.writeIPv4Text(to: base + count) ?? 0
+            Self.copyShort(base + count, count: lastEndpointLength, to: lastEndpointText)
+            lastEndpoint = value
+        }
+        count += lastEndpointLength
         put(UInt8(ascii: "\""))
     }
 
@@ -328,10 +456,15 @@ public struct JSONTextWriter: ~Copyable {
         count += DecimalText.write(value.magnitude, to: base + count)
     }
 
-    /// `true` or `false`.
+    /// `true` or `false`: one word stored (8 bytes reserved), counted as long as the literal, where
+    /// copying the literal cost some sixty instructions (two a request).
     public mutating func bool(_ value: Bool) {
         beforeValue()
-        literal(value ? "true" : "false")
+        reserve(8)
+        // The bytes of `true` and `false` in the order of a little-endian word.
+        let word: UInt64 = value ? 0x6575_7274 : 0x65_736C_6166
+        UnsafeMutableRawPointer(base + count).storeBytes(of: word.littleEndian, as: UInt64.self)
+        count &+= value ? 4 : 5
     }
 
     /// `null`.
@@ -479,10 +612,11 @@ public struct JSONTextWriter: ~Copyable {
         count += text.count
     }
 
-    /// Makes room for `bytes` more bytes.
+    /// Makes room for `bytes` more bytes. The room left is `capacity - count` without an overflow
+    /// check (never negative: nothing is written past the capacity), a check fewer per value.
     @inline(__always)
     private mutating func reserve(_ bytes: Int) {
-        if capacity - count < bytes { grow(to: count + bytes) }
+        if capacity &- count < bytes { grow(to: count + bytes) }
     }
 
     private mutating func grow(to needed: Int) {
@@ -491,7 +625,7 @@ public struct JSONTextWriter: ~Copyable {
             let (doubled, overflow) = newCapacity.multipliedReportingOverflow(by: 2)
             newCapacity = overflow ? needed : doubled
         }
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        let grown = Self.allocateStorage(newCapacity)
         grown.update(from: base, count: count)
         base.deallocate()
         base = grown

@@ -163,14 +163,19 @@ public indirect enum JSONValue: Hashable, Sendable {
     /// Whether any of the eight bytes of `word` must be escaped (exact: a borrow only marks lanes
     /// above one already marked).
     @inline(__always)
-    private static func wordContainsEscape(_ word: UInt64) -> Bool {
+    private static func wordContainsEscape(_ word: UInt64) -> Bool { escapeLanes(word) != 0 }
+
+    /// Nonzero when any of the eight bytes of `word` must be escaped (high bits of lanes; a lane
+    /// above a marked one may be marked too): the results of several words may be or-ed.
+    @inline(__always)
+    static func escapeLanes(_ word: UInt64) -> UInt64 {
         let lanes: UInt64 = 0x0101_0101_0101_0101
         let high = 0x80 &* lanes
         let below20 = (word &- 0x20 &* lanes) & ~word & high
         let quote = word ^ (0x22 &* lanes), backslash = word ^ (0x5C &* lanes)
         let isQuote = (quote &- lanes) & ~quote & high
         let isBackslash = (backslash &- lanes) & ~backslash & high
-        return below20 | isQuote | isBackslash != 0
+        return below20 | isQuote | isBackslash
     }
 
     static func writeEscaped(_ text: String, to out: inout [UInt8]) {

@@ -18,25 +18,42 @@ public struct TimelineDocumentWriter {
     private let withFiles: Bool
     /// With a key log: each session's TLS facts (its `tls` member); `nil` leaves the member out.
     private let tlsFacts: ((BITSSession) -> TLSSessionFacts?)?
-    private let emit: ([UInt8]) -> Void
     private var sessionsOpen = true
 
-    /// Starts a document about `captures`. With `extractionFolder`, every session gets a `file`
-    /// member (`null` for sessions without an extracted file). With `tlsFacts` (TLS decrypted with a
-    /// key log), every session gets a `tls` member (`null` for sessions over plain HTTP).
+    /// Starts a document about `captures`, handed to `emit` in pieces (a copy each). With
+    /// `extractionFolder`, every session gets a `file` member (`null` for sessions without an
+    /// extracted file). With `tlsFacts` (TLS decrypted with a key log), every session gets a `tls`
+    /// member (`null` for sessions over plain HTTP).
     public init(
         captures: [String], precision: TimestampPrecision, extractionFolder: String? = nil,
         tlsFacts: ((BITSSession) -> TLSSessionFacts?)? = nil, emit: @escaping ([UInt8]) -> Void
     ) {
+        self.init(captures: captures, precision: precision, extractionFolder: extractionFolder, tlsFacts: tlsFacts,
+                  stream: JSONObjectStream(emit: emit))
+    }
+
+    /// Starts a document like ``init(captures:precision:extractionFolder:tlsFacts:emit:)``, handed
+    /// to `handOff` in the storage it was written in each time `pieceBytes` or more are written
+    /// (``JSONTextWriter/handOff(_:)``: the receiver may keep the storage and give back its own).
+    public init(
+        captures: [String], precision: TimestampPrecision, extractionFolder: String? = nil,
+        tlsFacts: ((BITSSession) -> TLSSessionFacts?)? = nil, pieceBytes: Int = JSONObjectStream.flushThreshold,
+        handOff: @escaping (inout JSONTextStore) -> Void
+    ) {
+        self.init(captures: captures, precision: precision, extractionFolder: extractionFolder, tlsFacts: tlsFacts,
+                  stream: JSONObjectStream(flushThreshold: pieceBytes, handOff: handOff))
+    }
+
+    private init(captures: [String], precision: TimestampPrecision, extractionFolder: String?,
+                 tlsFacts: ((BITSSession) -> TLSSessionFacts?)?, stream: JSONObjectStream) {
         self.tlsFacts = tlsFacts
         self.precision = precision
         self.withFiles = extractionFolder != nil
-        self.emit = emit
-        stream = JSONObjectStream(emit: emit)
-        stream.member("format", .string("bitsnoop-timeline"))
-        stream.member("version", .int(Int64(Self.schemaVersion)))
-        stream.member("captures", .array(captures.map { .string($0) }))
-        stream.beginArrayMember("sessions")
+        self.stream = stream
+        self.stream.member("format", .string("bitsnoop-timeline"))
+        self.stream.member("version", .int(Int64(Self.schemaVersion)))
+        self.stream.member("captures", .array(captures.map { .string($0) }))
+        self.stream.beginArrayMember("sessions")
     }
 
     /// Writes one session, final.
@@ -60,8 +77,7 @@ public struct TimelineDocumentWriter {
         let precision = precision
         stream.arrayMember("findings", ordered) { FindingJSON.value($0, precision: precision) }
         stream.member("stats", .object(counters.map { ($0.0, .uint($0.1)) }))
-        stream.finish()
-        emit([UInt8(ascii: "\n")])
+        stream.finish(trailer: [UInt8(ascii: "\n")])
     }
 
     /// The whole document for `sessions` at once, as text (tests, the fuzz harness, small uses).
@@ -91,61 +107,88 @@ enum TimelineJSON {
         }.map(\.element)
     }
 
+    /// The members of a session object, in order (`docs/timeline-schema.md`); with `file` and
+    /// `tls` after them when written. Written as objects of fixed members: see
+    /// ``JSONTextWriter/beginObject(fixedMembers:)``.
+    private static let sessionMembers: StaticString = """
+        session_id url host client server servers connections state state_reason protocol supported_protocols \
+        total_length bytes_acknowledged content_name reply_url host_id create_seen first_time last_time requests findings
+        """
+    private static let sessionMembersWithFile: StaticString = """
+        session_id url host client server servers connections state state_reason protocol supported_protocols \
+        total_length bytes_acknowledged content_name reply_url host_id create_seen first_time last_time requests findings \
+        file
+        """
+    private static let sessionMembersWithTLS: StaticString = """
+        session_id url host client server servers connections state state_reason protocol supported_protocols \
+        total_length bytes_acknowledged content_name reply_url host_id create_seen first_time last_time requests findings \
+        tls
+        """
+    private static let sessionMembersWithFileAndTLS: StaticString = """
+        session_id url host client server servers connections state state_reason protocol supported_protocols \
+        total_length bytes_acknowledged content_name reply_url host_id create_seen first_time last_time requests findings \
+        file tls
+        """
+    /// The members of a request object, in order.
+    private static let requestMembers: StaticString = """
+        type method time connection host status ack_time range content_length body_bytes body_gap_bytes received \
+        error_code error_name error_meaning error_context error_context_name challenge answered
+        """
+
     /// Writes one session object.
     /// `tls` is `nil` to leave the `tls` member out, `.some(nil)` to write it as `null`.
     static func write(_ session: BITSSession, precision: TimestampPrecision, withFile: Bool,
                       tls: TLSSessionFacts?? = nil, to json: inout JSONTextWriter) {
         func time(_ value: CaptureTimestamp?) { json.time(value, precision: precision) }
-        json.beginObject()
-        json.key("session_id"); json.string(session.sessionID)
-        json.key("url"); json.string(session.url)
-        json.key("host"); json.string(session.host)
-        json.key("client"); json.endpoint(session.client)
-        json.key("server"); json.endpoint(session.servers.first)
-        json.key("servers"); json.beginArray()
+        // Members are started by their index in the list; a member not started is `null`.
+        switch (withFile, tls != nil) {
+        case (false, false): json.beginObject(fixedMembers: sessionMembers)
+        case (true, false): json.beginObject(fixedMembers: sessionMembersWithFile)
+        case (false, true): json.beginObject(fixedMembers: sessionMembersWithTLS)
+        case (true, true): json.beginObject(fixedMembers: sessionMembersWithFileAndTLS)
+        }
+        json.fixedMember(0); json.string(session.sessionID)
+        json.fixedMember(1); json.string(session.url)
+        json.fixedMember(2); json.string(session.host)
+        json.fixedMember(3); json.endpoint(session.client)
+        if let server = session.servers.first { json.fixedMember(4); json.endpoint(server) }
+        json.fixedMember(5); json.beginArray()
         for server in session.servers { json.endpoint(server) }
         json.endArray()
-        json.key("connections"); json.beginArray()
+        json.fixedMember(6); json.beginArray()
         for connection in session.connections { json.int(Int64(connection)) }
         json.endArray()
-        json.key("state"); json.string(session.state.rawValue)
-        json.member("state_reason", session.stateReason) { $0.string($1) }
-        json.key("protocol"); json.string(session.chosenProtocol)
-        json.key("supported_protocols"); json.beginArray()
+        json.fixedMember(7); json.string(session.state.rawValue)
+        if let reason = session.stateReason { json.fixedMember(8); json.string(reason) }
+        json.fixedMember(9); json.string(session.chosenProtocol)
+        json.fixedMember(10); json.beginArray()
         for offered in session.supportedProtocols { json.string(offered) }
         json.endArray()
-        json.key("total_length"); json.uint(session.totalLength)
-        json.key("bytes_acknowledged"); json.uint(session.bytesAcknowledged)
-        json.key("content_name"); json.string(session.contentName)
-        json.member("reply_url", session.replyURL) { $0.string($1) }
-        json.member("host_id", session.hostID) { $0.string($1) }
-        json.key("create_seen"); json.bool(session.createSeen)
-        json.key("first_time"); time(session.firstTime)
-        json.key("last_time"); time(session.lastTime)
-        json.key("requests"); json.beginArray()
+        if let length = session.totalLength { json.fixedMember(11); json.uint(length) }
+        if let acknowledged = session.bytesAcknowledged { json.fixedMember(12); json.uint(acknowledged) }
+        json.fixedMember(13); json.string(session.contentName)
+        if let replyURL = session.replyURL { json.fixedMember(14); json.string(replyURL) }
+        if let hostID = session.hostID { json.fixedMember(15); json.string(hostID) }
+        json.fixedMember(16); json.bool(session.createSeen)
+        json.fixedMember(17); time(session.firstTime)
+        json.fixedMember(18); time(session.lastTime)
+        json.fixedMember(19); json.beginArray()
         // Each record read where it is (iterating copied each one, retaining its strings).
         session.requests.withUnsafeBufferPointer { records in
             for index in records.indices { write(records.baseAddress! + index, precision: precision, to: &json) }
         }
         json.endArray()
-        json.key("findings"); json.beginArray()
+        json.fixedMember(20); json.beginArray()
         for code in session.findingCodes { json.string(code.rawValue) }
         json.endArray()
-        if withFile {
-            json.key("file")
-            if let file = session.file { json.value(Self.file(file)) } else { json.null() }
-        }
-        if let tls {
-            json.key("tls")
-            if let facts = tls {
-                json.value(.object([
-                    ("version", .string(facts.version)),
-                    ("cipher_suite", facts.cipherSuite.map(JSONValue.string) ?? .null),
-                    ("server_name", facts.serverName.map(JSONValue.string) ?? .null),
-                ]))
-            } else {
-                json.null()
-            }
+        if withFile, let file = session.file { json.fixedMember(21); json.value(Self.file(file)) }
+        if let tls, let facts = tls {
+            json.fixedMember(withFile ? 22 : 21)
+            json.value(.object([
+                ("version", .string(facts.version)),
+                ("cipher_suite", facts.cipherSuite.map(JSONValue.string) ?? .null),
+                ("server_name", facts.serverName.map(JSONValue.string) ?? .null),
+            ]))
         }
         json.endObject()
     }
@@ -165,41 +208,38 @@ enum TimelineJSON {
     /// whole record: a copy of it retained and released its strings).
     private static func write(_ record: UnsafePointer<BITSRequestRecord>, precision: TimestampPrecision,
                               to json: inout JSONTextWriter) {
-        func time(_ value: CaptureTimestamp?) { json.time(value, precision: precision) }
-        json.beginObject()
-        json.key("type"); json.string(record.pointee.type.description)
-        json.key("method"); json.string(record.pointee.method)
-        json.key("time"); time(record.pointee.time)
-        json.key("connection"); json.int(Int64(record.pointee.connection))
-        json.key("host"); json.string(record.pointee.host)
-        json.member("status", record.pointee.status) { $0.int(Int64($1)) }
-        json.key("ack_time"); time(record.pointee.ackTime)
+        // Members by their index in `requestMembers`; one not started is `null` (most requests:
+        // the five error members, `range` or `received`, copied with the text around them).
+        json.beginObject(fixedMembers: requestMembers)
+        json.fixedMember(0); json.string(record.pointee.type.description)
+        json.fixedMember(1); json.string(record.pointee.method)
+        json.fixedMember(2); json.time(record.pointee.time, precision: precision)
+        json.fixedMember(3); json.int(Int64(record.pointee.connection))
+        if let host = record.pointee.host { json.fixedMember(4); json.string(host) }
+        if let status = record.pointee.status { json.fixedMember(5); json.int(Int64(status)) }
+        if let ackTime = record.pointee.ackTime { json.fixedMember(6); json.time(ackTime, precision: precision) }
         if let range = record.pointee.range {
-            json.key("range"); json.beginObject()
-            json.key("first"); json.uint(range.first)
-            json.key("last"); json.uint(range.last)
-            json.key("total"); json.uint(range.total)
+            json.fixedMember(7); json.beginObject(fixedMembers: "first last total")
+            json.fixedMember(0); json.uint(range.first)
+            json.fixedMember(1); json.uint(range.last)
+            json.fixedMember(2); json.uint(range.total)
             json.endObject()
-        } else {
-            json.nullMembers("range")
         }
-        json.key("content_length"); json.uint(record.pointee.contentLength)
-        json.key("body_bytes"); json.uint(record.pointee.bodyBytes)
-        json.key("body_gap_bytes"); json.uint(record.pointee.bodyGapBytes)
-        json.member("received", record.pointee.received) { $0.uint($1) }
-        if record.pointee.errorCode == nil, record.pointee.errorContext == nil {
-            // Almost every request: the five members as one kept piece.
-            json.nullMembers("error_code error_name error_meaning error_context error_context_name")
-        } else {
-            json.key("error_code"); json.string(record.pointee.errorCode?.description)
-            json.key("error_name"); json.string(record.pointee.errorCode?.name)
-            json.key("error_meaning"); json.string(record.pointee.errorCode?.meaning)
-            json.key("error_context"); json.string(record.pointee.errorContext)
-            json.key("error_context_name")
-            json.string(record.pointee.errorContext.flatMap { BITSErrorContext(headerValue: $0)?.name })
+        if let length = record.pointee.contentLength { json.fixedMember(8); json.uint(length) }
+        json.fixedMember(9); json.uint(record.pointee.bodyBytes)
+        json.fixedMember(10); json.uint(record.pointee.bodyGapBytes)
+        if let received = record.pointee.received { json.fixedMember(11); json.uint(received) }
+        if let code = record.pointee.errorCode {
+            json.fixedMember(12); json.string(code.description)
+            json.fixedMember(13); json.string(code.name)
+            json.fixedMember(14); json.string(code.meaning)
         }
-        json.key("challenge"); json.bool(record.pointee.challenge)
-        json.key("answered"); json.bool(!record.pointee.unanswered && record.pointee.status != nil)
+        if let context = record.pointee.errorContext {
+            json.fixedMember(15); json.string(context)
+            json.fixedMember(16); json.string(BITSErrorContext(headerValue: context)?.name)
+        }
+        json.fixedMember(17); json.bool(record.pointee.challenge)
+        json.fixedMember(18); json.bool(!record.pointee.unanswered && record.pointee.status != nil)
         json.endObject()
     }
 }

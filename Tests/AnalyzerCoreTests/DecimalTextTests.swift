@@ -40,6 +40,23 @@ import Testing
         }
     }
 
+    /// The count from the bit length against Swift's printing, at every power of ten and of two and
+    /// on either side of each (where the guess from the bit length changes), and at the ends.
+    @Test("digit counts at every power of ten and of two")
+    func digitCounts() {
+        var values: [UInt64] = [0, 1, .max, .max - 1]
+        var power: UInt64 = 1
+        for _ in 0..<20 {
+            values += [power - 1, power, power + 1]
+            if power <= .max / 10 { power *= 10 }
+        }
+        for shift in 0..<64 {
+            let bit = UInt64(1) << UInt64(shift)
+            values += [bit - 1, bit, bit + 1, bit | (bit - 1)]
+        }
+        for value in values { #expect(DecimalText.digitCount(value) == String(value).count, "\(value)") }
+    }
+
     @Test("the wire-value parser: digits only, whole input, every value that fits, nothing past 64 bits")
     func parsing() {
         func parse(_ text: String) -> UInt64? { DecimalText.parse(Array(text.utf8)) }

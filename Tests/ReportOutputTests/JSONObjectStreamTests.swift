@@ -55,3 +55,43 @@ import TestSupport
         }
     }
 }
+
+/// The text handed on in its storage (``JSONObjectStream/init(pretty:flushThreshold:handOff:)``,
+/// the timeline's path to its writing thread): the pieces make the same text as the tree, at any
+/// threshold, whether the receiver keeps the storage and gives back its own (larger, smaller or
+/// the same size) or only reads it.
+@Suite struct JSONObjectStreamHandOffTests {
+    @Test("pieces handed off in their storage make the tree's text", arguments: [0, 1, 2, 3])
+    func handedOffPiecesEqualTree(giveBack: Int) {
+        var random = SplitMix(seed: 7)
+        let elements = (0..<300).map { _ in JSONValueTests.randomValue(depth: 1, random: &random) }
+        let expected = JSONValue.object([("head", .string("h")), ("items", .array(elements + [.uint(5)]))])
+            .serializedUTF8() + [UInt8(ascii: "\n")]
+        for threshold in [1, 7, 100, 1_000, 5_000, 1 << 20] {
+            var text: [UInt8] = []
+            var pieces = 0
+            var stream = JSONObjectStream(flushThreshold: threshold) { store in
+                text += store.text
+                pieces += 1
+                switch giveBack {
+                case 1, 2, 3:
+                    // The receiver keeps the storage and gives back its own: 16 bytes (smaller
+                    // than the writer's: replaced), the same size, or past the kept capacity.
+                    let capacity = [16, store.capacity, JSONTextWriter.keptCapacity + 1][giveBack - 1]
+                    store.bytes.deallocate()
+                    store.bytes = JSONTextStore.allocate(capacity: capacity)
+                    store.capacity = capacity
+                default: break
+                }
+            }
+            stream.member("head", .string("h"))
+            stream.beginArrayMember("items")
+            for element in elements { stream.arrayElement(element) }
+            stream.arrayElement { $0.uint(5) }
+            stream.endArrayMember()
+            stream.finish(trailer: [UInt8(ascii: "\n")])
+            #expect(text == expected, "threshold \(threshold)")
+            if threshold == 1 { #expect(pieces > 300) }
+        }
+    }
+}

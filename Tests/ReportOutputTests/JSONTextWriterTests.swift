@@ -2,11 +2,10 @@ import AnalyzerCore
 @testable import ReportOutput
 import Testing
 
-/// The streaming writer against the tree: same text, byte for byte, whether a member's prefix is
-/// made, kept and copied (short keys, the same key at several levels, first members and later ones,
-/// a writer used again) or too long to keep.
+/// The streaming writer against the tree: same text, byte for byte, for keys short and long, the
+/// same key at several levels, first members and later ones, and a writer used again.
 @Suite struct JSONTextWriterTests {
-    /// Writes `levels` nested objects, each with three keys (short, 38 bytes, over the kept room)
+    /// Writes `levels` nested objects, each with three keys (short, 38 bytes, over 48 bytes)
     /// and an array of two objects with the same keys, and returns the same as a tree.
     private static func write(levels: Int, to json: inout JSONTextWriter) -> JSONValue {
         json.beginObject()
@@ -38,8 +37,8 @@ import Testing
         return .object(members)
     }
 
-    /// Starting indents whose levels are not kept (negative, or past 32,767), or only partly, are
-    /// written as the tree writes them at that indent.
+    /// Odd starting indents (negative, or past 32,767) are written as the tree writes them at that
+    /// indent.
     @Test(arguments: [-3, 0, 5, 32_766, 40_000])
     func oddStartingIndentsWriteWhatTheTreeWrites(indent: Int) {
         var json = JSONTextWriter(indent: indent)
@@ -63,11 +62,14 @@ import Testing
         json.withBytes { #expect(Array($0) == tree.serializedUTF8(pretty: true)) }
     }
 
-    /// IPv4 endpoints are written in place: the same text as their description.
+    /// IPv4 endpoints are written in place, or copied when written just before (the same, after an
+    /// IPv6 one or `null`, after one of another port): the same text as their description.
     @Test func endpointsAreTheirDescriptions() {
+        let v4 = Endpoint(address: .v4(0x0A01_000A), port: 49_152)
         let endpoints: [Endpoint?] = [
-            Endpoint(address: .v4(0), port: 0), Endpoint(address: .v4(0xFFFF_FFFF), port: 65_535),
-            Endpoint(address: .v4(0x0A01_000A), port: 49_152), Endpoint(address: .v6(0x2001_0DB8 << 32, 1), port: 80), nil,
+            Endpoint(address: .v4(0), port: 0), Endpoint(address: .v4(0), port: 0), Endpoint(address: .v4(0xFFFF_FFFF), port: 65_535),
+            v4, v4, v4, Endpoint(address: .v6(0x2001_0DB8 << 32, 1), port: 80), v4, nil, v4,
+            Endpoint(address: .v4(0x0A01_000A), port: 49_153), v4, Endpoint(address: .v4(0x0A01_000B), port: 49_152), v4,
         ]
         var json = JSONTextWriter(pretty: false, capacity: 1)
         json.beginArray()
@@ -75,7 +77,7 @@ import Testing
         json.endArray()
         let tree = JSONValue.array(endpoints.map { $0.map { .string($0.description) } ?? .null })
         json.withBytes { #expect(Array($0) == tree.serializedUTF8(pretty: false)) }
-        #expect(endpoints[1]?.description == "255.255.255.255:65535")
+        #expect(endpoints[2]?.description == "255.255.255.255:65535")
     }
 
     @Test(arguments: [true, false])
@@ -140,7 +142,7 @@ import Testing
         return .object(members)
     }
 
-    /// Runs of `null` members and optional members, kept or not, first or not, compact or pretty,
+    /// Runs of `null` members and optional members, first or not, compact or pretty,
     /// at odd starting indents, with the writer used again: each as the tree writes it.
     @Test(arguments: [(true, 0), (false, 0), (true, 2), (true, -3), (true, 40_000), (false, 32_766)])
     func nullRunsWriteWhatTheTreeWrites(pretty: Bool, indent: Int) {
@@ -198,8 +200,7 @@ import Testing
         json.withBytes { #expect(Array($0) == tree.serializedUTF8(pretty: false)) }
     }
 
-    /// More keys than the kept prefixes hold (ten keys at each of 60 levels, twice): prefixes are
-    /// pushed out and made again, and the text stays what the tree writes.
+    /// Many keys (ten at each of 60 levels, twice): the text stays what the tree writes.
     @Test func moreKeysThanSlotsWriteWhatTheTreeWrites() {
         func nested(_ level: Int, to json: inout JSONTextWriter) -> JSONValue {
             json.beginObject()
@@ -240,6 +241,30 @@ import Testing
         let tree = JSONValue.array(strings.map { .string($0) })
         var expected: [UInt8] = []
         tree.write(to: &expected, pretty: true, indent: 3)
+        json.withBytes { #expect(Array($0) == expected) }
+    }
+
+    /// Strings checked and copied in one pass, word by word: every ASCII byte value (escaped or
+    /// not) at every position of strings of every length up to 24 and from 33 to 40 (the short
+    /// halves, the word loop and its overlapping last word), and a two-byte character at every
+    /// position: what the tree writes.
+    @Test func everyByteAtEveryPositionIsItsText() {
+        var strings: [String] = []
+        for length in Array(1...24) + Array(33...40) {
+            for position in 0..<length {
+                for byte in UInt8(0)...UInt8(0x7F) {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[position] = byte
+                    strings.append(String(decoding: bytes, as: UTF8.self))
+                }
+                strings.append(String(repeating: "b", count: position) + "é" + String(repeating: "c", count: length - position))
+            }
+        }
+        var json = JSONTextWriter(pretty: false, capacity: 1)
+        json.beginArray()
+        for string in strings { json.string(string) }
+        json.endArray()
+        let expected = JSONValue.array(strings.map { .string($0) }).serializedUTF8(pretty: false)
         json.withBytes { #expect(Array($0) == expected) }
     }
 }

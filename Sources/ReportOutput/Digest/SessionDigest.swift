@@ -14,7 +14,8 @@ public struct SessionDigest: Sendable {
     /// Sessions added.
     public private(set) var sessionCount = 0
     /// Sessions by their state at the end.
-    public private(set) var sessionsByState: [BITSSessionState: Int] = [:]
+    public var sessionsByState: [BITSSessionState: Int] { stateCounts.dictionary }
+    private var stateCounts = SessionStateCounts()
     /// Sessions carrying each finding code (a session counts once per code).
     public private(set) var sessionsByFindingCode: [FindingCode: Int] = [:]
     /// Sessions by the most severe of their finding codes (sessions without findings not counted).
@@ -106,7 +107,7 @@ public struct SessionDigest: Sendable {
     /// Adds one session, final (as it leaves the tracker).
     public mutating func add(_ session: BITSSession) {
         sessionCount += 1
-        sessionsByState[session.state, default: 0] += 1
+        stateCounts.add(session.state)
         var codes = Set<FindingCode>()
         for code in session.findingCodes where codes.insert(code).inserted {
             sessionsByFindingCode[code, default: 0] += 1

@@ -109,7 +109,8 @@ struct Live: ParsableCommand {
         let retired = RetiredSessionOutputs(
             document: outputs.json.map { output in
                 TimelineDocumentWriter(captures: [capture.interface], precision: capture.timestampPrecision,
-                                       tlsFacts: tlsFacts.map { table in { table.facts(for: $0) } }, emit: output.write)
+                                       tlsFacts: tlsFacts.map { table in { table.facts(for: $0) } },
+                                       handOff: { output.write($0.text) })
             },
             keepsSessions: false
         )

@@ -42,7 +42,8 @@ struct BITSAnalysisRun {
         let document = json.map { output in
             TimelineDocumentWriter(captures: captures, precision: capture.timestampPrecision,
                                    extractionFolder: folder, tlsFacts: facts.map { table in { table.facts(for: $0) } },
-                                   emit: writer.map { writer in writer.write } ?? output.write)
+                                   pieceBytes: writer == nil ? JSONObjectStream.flushThreshold : BackgroundWriter.pieceBytes,
+                                   handOff: writer.map { writer in writer.handOff } ?? { output.write($0.text) })
         }
         let outputs = RetiredSessionOutputs(document: document, keepsSessions: true)
         bits.tracker.bodyObserver = extractor
