@@ -52,14 +52,11 @@ enum CLIRunner {
             try? stdin.fileHandleForWriting.close()
         }
         writer.start()
-        nonisolated(unsafe) var errorData = Data()
-        let errorReader = Thread { errorData = error.fileHandleForReading.readDataToEndOfFile() }
-        errorReader.start()
+        let errorReader = BackgroundRead(error.fileHandleForReading)
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while errorReader.isExecuting { Thread.sleep(forTimeInterval: 0.005) }
         return Result(status: process.terminationStatus, standardOutput: outputData,
-                      standardError: String(decoding: errorData, as: UTF8.self))
+                      standardError: String(decoding: errorReader.data(), as: UTF8.self))
     }
 
     /// Writes bytes to a new temporary file and returns its path.

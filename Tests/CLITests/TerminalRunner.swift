@@ -44,14 +44,11 @@ enum TerminalRunner {
         process.standardError = error
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        nonisolated(unsafe) var errorData = Data()
-        let errorReader = Thread { errorData = error.fileHandleForReading.readDataToEndOfFile() }
-        errorReader.start()
+        let errorReader = BackgroundRead(error.fileHandleForReading)
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        while errorReader.isExecuting { Thread.sleep(forTimeInterval: 0.005) }
         return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                      error: String(decoding: errorData, as: UTF8.self))
+                      error: String(decoding: errorReader.data(), as: UTF8.self))
     }
 
     /// `text` quoted for `sh -c`.
