@@ -1,16 +1,11 @@
 import AnalyzerCore
 @testable import BITSAnalyzer
 import Testing
+import TestSupport
 
 /// A connection's state reused for a later connection (`ConnectionSessions.reset`) is the state a
 /// new connection gets.
 @Suite struct ConnectionStateReuseTests {
-    static func text(_ state: ConnectionSessions) -> String {
-        var out = ""
-        dump(state, to: &out)
-        return out
-    }
-
     @Test("a reset state is a new one, whatever it held")
     func resetIsNew() {
         let fresh = ConnectionSessions()
@@ -27,9 +22,9 @@ import Testing
             state.placed = [1: (handle, 0)]
             state.reportedCodes = [BITSFindingKind.orphanedSession.code]
             state.carriedUntracked = true
-            #expect(Self.text(state) != Self.text(fresh))
+            #expect(dumped(state) != dumped(fresh))
             state.reset()
-            #expect(Self.text(state) == Self.text(fresh), "\(sessions) sessions")
+            #expect(dumped(state) == dumped(fresh), "\(sessions) sessions")
         }
     }
 

@@ -1,16 +1,11 @@
 import AnalyzerCore
 @testable import BITSAnalyzer
 import Testing
+import TestSupport
 
 /// The record the tracker builds in one piece (the memberwise initializer) is the record built
 /// and then filled in field by field.
 @Suite struct RequestRecordInitTests {
-    static func text(_ record: BITSRequestRecord) -> String {
-        var out = ""
-        dump(record, to: &out)
-        return out
-    }
-
     @Test("the memberwise record and the public initializer's equal one filled in by hand", arguments: [false, true])
     func wholeEqualsFilled(filled: Bool) {
         let time = CaptureTimestamp(seconds: 1_700_000_000, nanoseconds: 5)
@@ -25,7 +20,7 @@ import Testing
         let whole = BITSRequestRecord(type: .unknown("X"), method: "BITS_POST", url: "/u", host: filled ? "h" : nil, time: time,
                                       connection: 3, range: range, contentLength: filled ? 10 : nil, bodyBytes: filled ? 7 : 0,
                                       bodyGapBytes: filled ? 3 : 0, contentName: filled ? "n" : nil)
-        #expect(Self.text(whole) == Self.text(byHand))
+        #expect(dumped(whole) == dumped(byHand))
         #expect(whole.status == nil && whole.ackTime == nil && whole.received == nil && whole.errorCode == nil
                     && whole.errorContext == nil && !whole.challenge && !whole.unanswered)
     }

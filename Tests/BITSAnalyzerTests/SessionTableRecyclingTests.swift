@@ -1,6 +1,7 @@
 import AnalyzerCore
 @testable import BITSAnalyzer
 import Testing
+import TestSupport
 
 /// A session begun in place in a free slot, whose lists may keep an earlier session's storage
 /// (`BITSSessionTable.insert`, `recycle`), is the session built new.
@@ -13,12 +14,6 @@ import Testing
     static func built(number: Int, id: String?, host: String?) -> TrackedSession {
         TrackedSession(record: BITSSession(number: number, sessionID: id, url: "/up/\(number)", host: host,
                                            client: client, time: start))
-    }
-
-    static func text(_ session: TrackedSession) -> String {
-        var out = ""
-        dump(session, to: &out)
-        return out
     }
 
     /// Gives every field of `session` a value other than its initial one.
@@ -68,7 +63,7 @@ import Testing
     func recycledSlot(requests: Int) {
         var table = BITSSessionTable()
         let first = table.insert(sessionID: "{S1}", url: "/up/1", host: nil, client: Self.client, time: Self.start)
-        #expect(Self.text(table[first]) == Self.text(Self.built(number: 1, id: "{S1}", host: nil)))
+        #expect(dumped(table[first]) == dumped(Self.built(number: 1, id: "{S1}", host: nil)))
         table.index(first, byID: "{S1}")
         Self.fillEverything(&table[first], requests: requests)
         var gone = table.remove(first)
@@ -76,7 +71,7 @@ import Testing
         table.recycle(&gone, from: first)
         let second = table.insert(sessionID: nil, url: "/up/2", host: "h2", client: Self.client, time: Self.start)
         #expect(second.slot == first.slot)
-        #expect(Self.text(table[second]) == Self.text(Self.built(number: 2, id: nil, host: "h2")))
+        #expect(dumped(table[second]) == dumped(Self.built(number: 2, id: nil, host: "h2")))
         // The storage is kept for small lists only.
         let kept = table[second].record.requests.capacity
         #expect(requests > 0 && requests <= TrackedSession.maxRecycledCapacity ? kept >= requests : kept == 0)
@@ -91,7 +86,7 @@ import Testing
         var gone = table.remove(first)
         let second = table.insert(sessionID: nil, url: "/up/2", host: nil, client: Self.client, time: Self.start)
         table.recycle(&gone, from: first)
-        #expect(Self.text(table[second]) == Self.text(Self.built(number: 2, id: nil, host: nil)))
+        #expect(dumped(table[second]) == dumped(Self.built(number: 2, id: nil, host: nil)))
         #expect(gone.record.requests.count == 2, "left alone")
     }
 }
