@@ -41,7 +41,7 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     }
 
     /// The bytes the spans point into (for parsed heads, the whole head as sent).
-    private var storage: [UInt8]
+    @usableFromInline private(set) var storage: [UInt8]
     /// Every field, in order.
     private var spans: [Span]
     /// The first field of each known name, and the name lengths present.
@@ -108,6 +108,22 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     /// tokens are read from them directly); `nil` when there is none.
     public func valueBytes(_ name: HTTPFieldName) -> ArraySlice<UInt8>? {
         firstSpan(named: name).map { storage[$0.valueStart..<$0.valueEnd] }
+    }
+
+    /// Calls `body` with the bytes of the first field called `name`'s value, lent in place (`nil`
+    /// when there is none): ``valueBytes(_:)-(HTTPFieldName)`` without the slice, whose retain and
+    /// release of the head's bytes cost more than most readers of a value (a packet type, a number).
+    @inlinable
+    public func withValueBytes<Result>(_ name: HTTPFieldName, _ body: (UnsafeBufferPointer<UInt8>?) throws -> Result) rethrows -> Result {
+        guard let range = valueRange(name) else { return try body(nil) }
+        return try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// Where the first field called `name`'s value is in ``storage``, or `nil` when there is none.
+    @usableFromInline
+    func valueRange(_ name: HTTPFieldName) -> Range<Int>? {
+        guard let span = firstSpan(named: name) else { return nil }
+        return span.valueStart..<span.valueEnd
     }
 
     /// Whether at least one field is called `name`.
