@@ -148,12 +148,6 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         return count
     }
 
-    /// How many fields are called `name`, and the first one's value bytes (the framing of every
-    /// message asks both of `Content-Length`).
-    func countAndFirstValueBytes(_ name: HTTPFieldName) -> (count: Int, first: ArraySlice<UInt8>?) {
-        (count(named: name), valueBytes(name))
-    }
-
     // MARK: - Look-up by any name (a known one takes its slot)
 
     /// The value of the first field called `name` (case-insensitively), or `nil` when there is none.
