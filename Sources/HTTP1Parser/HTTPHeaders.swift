@@ -33,19 +33,20 @@ public struct HTTPHeaderField: Hashable, Sendable {
 /// one is a load; any other name is found by a scan.
 public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// Where one field's name and value are in ``storage``.
+    @usableFromInline
     struct Span: Hashable, Sendable {
-        var nameStart: Int
-        var nameEnd: Int
-        var valueStart: Int
-        var valueEnd: Int
+        @usableFromInline var nameStart: Int
+        @usableFromInline var nameEnd: Int
+        @usableFromInline var valueStart: Int
+        @usableFromInline var valueEnd: Int
     }
 
     /// The bytes the spans point into (for parsed heads, the whole head as sent).
     @usableFromInline private(set) var storage: [UInt8]
     /// Every field, in order.
-    private var spans: [Span]
+    @usableFromInline private(set) var spans: [Span]
     /// The first field of each known name, and the name lengths present.
-    private var slots: HTTPFieldSlots
+    @usableFromInline private(set) var slots: HTTPFieldSlots
 
     /// Creates headers from fields in order.
     public init(_ fields: [HTTPHeaderField] = []) {
@@ -119,9 +120,23 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         return try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
     }
 
-    /// Where the first field called `name`'s value is in ``storage``, or `nil` when there is none.
-    @usableFromInline
+    /// Where the first field called `name`'s value is in ``storage``, or `nil` when there is none:
+    /// inlined where it is asked (a call cost about as much as the look-up), the scan past the
+    /// fields a slot can note left out of line.
+    @inlinable
     func valueRange(_ name: HTTPFieldName) -> Range<Int>? {
+        let entry = slots.entry(name.slot)
+        guard entry != 0 else { return nil }
+        if entry < HTTPFieldSlots.beyond, entry <= spans.count {
+            let span = spans[entry - 1]
+            return span.valueStart..<span.valueEnd
+        }
+        return scannedValueRange(name)
+    }
+
+    /// ``valueRange(_:)`` of a name whose first field lies past what a slot notes.
+    @usableFromInline
+    func scannedValueRange(_ name: HTTPFieldName) -> Range<Int>? {
         guard let span = firstSpan(named: name) else { return nil }
         return span.valueStart..<span.valueEnd
     }
