@@ -126,7 +126,7 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     /// Where the first field called `name`'s value is in ``storage``, or `nil` when there is none:
     /// inlined where it is asked (a call cost about as much as the look-up), the scan past the
     /// fields a slot can note left out of line.
-    @inlinable
+    @inlinable @inline(__always)
     func valueRange(_ name: HTTPFieldName) -> Range<Int>? {
         let entry = slots.entry(name.slot)
         guard entry != 0 else { return nil }
