@@ -228,7 +228,10 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
 
     private func value(of span: Span) -> String { text(start: span.valueStart, end: span.valueEnd) }
 
-    private func text(start: Int, end: Int) -> String { ASCII.string(storage[start..<end]) }
+    /// Decoded from the bytes lent in place: a slice of ``storage`` would retain and release it.
+    private func text(start: Int, end: Int) -> String {
+        storage.withUnsafeBufferPointer { ASCII.string(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
 
     /// The first field called `name`: its noted index, or (past the byte an index is noted in) a scan.
     @inline(__always)
