@@ -112,21 +112,19 @@ struct SessionIDKey: Hashable {
     func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 }
 
-/// The same comparisons on a header value's bytes (``HTTPHeaders/valueBytes(_:)``), for rules that
-/// look at most messages' values and should make a `String` only when they fire.
-extension ArraySlice<UInt8> {
+/// The same comparisons on a header value's bytes, lent in place (``HTTPHeaders/withValueBytes(_:_:)``),
+/// for rules that look at most messages' values and should make a `String` only when they fire.
+extension UnsafeBufferPointer<UInt8> {
     /// Whether the bytes equal `other`'s UTF-8, ASCII letters compared without case.
     func equalsIgnoringASCIICase(_ other: StaticString) -> Bool {
         // withUTF8Buffer, not utf8Start: a one-character literal may be stored as a scalar.
-        other.withUTF8Buffer { wanted in
-            count == wanted.count && withUnsafeBufferPointer { String.equalIgnoringASCIICase($0, wanted) }
-        }
+        other.withUTF8Buffer { wanted in count == wanted.count && String.equalIgnoringASCIICase(self, wanted) }
     }
 
     /// Whether the bytes equal `other`'s UTF-8, ASCII letters compared without case (a session ID
     /// in an Ack against the session's own, without making a `String` of the Ack's).
     func equalsIgnoringASCIICase(_ other: String) -> Bool {
-        other.withUTF8Bytes { theirs in withUnsafeBufferPointer { String.equalIgnoringASCIICase($0, theirs) } }
+        other.withUTF8Bytes { theirs in String.equalIgnoringASCIICase(self, theirs) }
     }
 
     /// ``equalsIgnoringASCIICase(_:)-(StaticString)`` against a literal written in lower case (a
@@ -136,20 +134,19 @@ extension ArraySlice<UInt8> {
         lowercase.withUTF8Buffer { wanted in
             assert(wanted.allSatisfy { String.lowerASCII($0) == $0 }, "literal not in lower case")
             guard count == wanted.count else { return false }
-            return withUnsafeBytes { mine in
-                let theirs = UnsafeRawBufferPointer(wanted)
-                var offset = 0
-                while offset + 8 <= mine.count {
-                    guard String.lowerASCII(word: mine.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-                        == theirs.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
-                    offset += 8
-                }
-                while offset < mine.count {
-                    guard String.lowerASCII(mine[offset]) == theirs[offset] else { return false }
-                    offset += 1
-                }
-                return true
+            let mine = UnsafeRawBufferPointer(self)
+            let theirs = UnsafeRawBufferPointer(wanted)
+            var offset = 0
+            while offset + 8 <= mine.count {
+                guard String.lowerASCII(word: mine.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                    == theirs.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+                offset += 8
             }
+            while offset < mine.count {
+                guard String.lowerASCII(mine[offset]) == theirs[offset] else { return false }
+                offset += 1
+            }
+            return true
         }
     }
 
@@ -158,27 +155,27 @@ extension ArraySlice<UInt8> {
         prefix.withUTF8Buffer { wanted in
             guard count >= wanted.count else { return false }
             guard !wanted.isEmpty, let wantedBase = wanted.baseAddress else { return true }
-            return withUnsafeBufferPointer { mine in mine.baseAddress.map { memcmp($0, wantedBase, wanted.count) == 0 } ?? false }
+            return baseAddress.map { memcmp($0, wantedBase, wanted.count) == 0 } ?? false
         }
     }
 
-    /// The bytes without leading and trailing spaces and tabs.
-    func trimmingASCIIWhitespace() -> ArraySlice<UInt8> {
+    /// The bytes without leading and trailing spaces and tabs (rebased: indices from 0).
+    func trimmingASCIIWhitespace() -> UnsafeBufferPointer<UInt8> {
         var lower = startIndex
         var upper = endIndex
         while lower < upper, self[lower] == 0x20 || self[lower] == 0x09 { lower += 1 }
         while upper > lower, self[upper - 1] == 0x20 || self[upper - 1] == 0x09 { upper -= 1 }
-        return self[lower..<upper]
+        return UnsafeBufferPointer(rebasing: self[lower..<upper])
     }
 
     /// Calls `body` with each non-empty piece between separators (`isSeparator`), in order, while
     /// it returns `true`; returns `false` when `body` stopped it.
     @discardableResult
-    func forEachPiece(separatedBy isSeparator: (UInt8) -> Bool, _ body: (ArraySlice<UInt8>) -> Bool) -> Bool {
+    func forEachPiece(separatedBy isSeparator: (UInt8) -> Bool, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
         var start = startIndex
         while start < endIndex {
             let end = self[start...].firstIndex(where: isSeparator) ?? endIndex
-            if end > start, !body(self[start..<end]) { return false }
+            if end > start, !body(UnsafeBufferPointer(rebasing: self[start..<end])) { return false }
             start = end + 1
         }
         return true

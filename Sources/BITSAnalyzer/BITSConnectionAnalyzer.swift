@@ -117,8 +117,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// Tells the body observer, if any, that a Fragment with a parseable Content-Range begins.
     private func startObservingBody(_ head: HTTPRequestHead, index: Int, time: CaptureTimestamp) {
         guard let observer = bodyObserver,
-              head.headers.valueBytes(.bitsPacketType).map(BITSPacketType.init(headerBytes:)) == .fragment,
-              let range = head.headers.valueBytes(.contentRange).flatMap(ContentRange.init(headerBytes:))
+              head.headers.withValueBytes(.bitsPacketType, { $0.map(BITSPacketType.init(headerBytes:)) }) == .fragment,
+              let range = head.headers.withValueBytes(.contentRange, { $0.flatMap(ContentRange.init(headerBytes:)) })
         else { return }
         let sessionID = head.headers.trimmedValue(.bitsSessionID)
         let named = sessionID.flatMap { $0.isEmpty ? nil : $0 }

@@ -18,13 +18,13 @@ public enum BITSPacketType: Hashable, Sendable, CustomStringConvertible {
 
     /// Whether a BITS-Packet-Type value's bytes say `Ack` (any case, surrounding white space
     /// ignored), without making a `String`: every answer is asked this.
-    static func isAck(_ value: ArraySlice<UInt8>?) -> Bool {
+    static func isAck(_ value: UnsafeBufferPointer<UInt8>?) -> Bool {
         value?.trimmingASCIIWhitespace().equalsIgnoringASCIICase(lowercase: "ack") ?? false
     }
 
     /// Parses a header value's bytes; surrounding white space is ignored. A `String` is made only
     /// for an unknown type.
-    init(headerBytes: ArraySlice<UInt8>) {
+    init(headerBytes: UnsafeBufferPointer<UInt8>) {
         let trimmed = headerBytes.trimmingASCIIWhitespace()
         // The names differ in length but for two: the length picks the one or two to compare.
         switch trimmed.count {
@@ -40,7 +40,7 @@ public enum BITSPacketType: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a header value; surrounding white space is ignored.
     public init(headerValue: String) {
-        self.init(headerBytes: ArraySlice(headerValue.utf8))
+        self = headerValue.withUTF8Bytes(Self.init(headerBytes:))
     }
 
     /// The name used in output: `ping`, `create-session`, `fragment`, `close-session`,

@@ -204,13 +204,13 @@ public final class BITSSessionTracker {
         defer { reentry.leave() }
         advanceClock(observed.time)
         let connection = observed.connection
-        let typeHeader = head.headers.valueBytes(.bitsPacketType)
-        let type = typeHeader.map(BITSPacketType.init(headerBytes:)) ?? .unknown("")
+        let typeHeader = head.headers.withValueBytes(.bitsPacketType) { $0.map(BITSPacketType.init(headerBytes:)) }
+        let type = typeHeader ?? .unknown("")
         let record = BITSRequestRecord(
             type: type, method: head.method, url: head.target, host: head.headers[.host], time: observed.time,
             connection: connection.id,
-            range: type == .fragment ? head.headers.valueBytes(.contentRange).flatMap(ContentRange.init(headerBytes:)) : nil,
-            contentLength: head.headers.valueBytes(.contentLength)?.withUnsafeBufferPointer(ContentRange.decimal),
+            range: type == .fragment ? head.headers.withValueBytes(.contentRange) { $0.flatMap(ContentRange.init(headerBytes:)) } : nil,
+            contentLength: head.headers.withValueBytes(.contentLength) { $0.flatMap(ContentRange.decimal) },
             bodyBytes: observed.bodyBytes, bodyGapBytes: observed.bodyGapBytes, contentName: head.headers[.contentName]
         )
 

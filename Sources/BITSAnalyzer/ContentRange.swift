@@ -33,11 +33,11 @@ public struct ContentRange: Hashable, Sendable {
         self = parsed
     }
 
-    /// ``init(headerValue:)`` on a header value's bytes (``HTTPHeaders/valueBytes(_:)``), without
-    /// making a `String` of them: bytes that are not UTF-8 fail the parse either way (none is a
-    /// digit, a separator or a letter of `bytes`).
-    init?(headerBytes: ArraySlice<UInt8>) {
-        guard let parsed = headerBytes.withUnsafeBufferPointer(Self.parse) else { return nil }
+    /// ``init(headerValue:)`` on a header value's bytes (``HTTPHeaders/withValueBytes(_:_:)``),
+    /// without making a `String` of them: bytes that are not UTF-8 fail the parse either way (none
+    /// is a digit, a separator or a letter of `bytes`).
+    init?(headerBytes: UnsafeBufferPointer<UInt8>) {
+        guard let parsed = Self.parse(headerBytes) else { return nil }
         self = parsed
     }
 

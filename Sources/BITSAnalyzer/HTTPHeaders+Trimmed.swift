@@ -4,12 +4,12 @@ extension HTTPHeaders {
     /// The first field called `name`'s value without surrounding spaces and tabs (as
     /// `self[name]?.trimmingASCIIWhitespace()` gives it), decoded once: no `String` made only to be
     /// trimmed. `nil` when there is none.
-    func trimmedValue(_ name: HTTPFieldName) -> String? { Self.trimmed(valueBytes(name)) }
+    func trimmedValue(_ name: HTTPFieldName) -> String? { withValueBytes(name, Self.trimmed) }
 
     /// ``trimmedValue(_:)-(HTTPFieldName)`` for any name.
     func trimmedValue(_ name: String) -> String? { Self.trimmed(valueBytes(name)) }
 
-    private static func trimmed(_ bytes: ArraySlice<UInt8>?) -> String? {
+    private static func trimmed<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes?) -> String? {
         guard let bytes else { return nil }
         // Parsed values arrive trimmed: decoded as they are. Others keep the String trim, whose
         // rules differ from a byte trim's where a blank joins a combining mark into one Character.

@@ -7,9 +7,9 @@
 /// folded; `HTTPFieldName("bits-session-id") == .bitsSessionID`.
 public struct HTTPFieldName: Hashable, Sendable, CustomStringConvertible {
     /// Index in ``spellings`` and in ``HTTPFieldSlots``.
-    let slot: Int
+    @usableFromInline let slot: Int
 
-    private init(slot: Int) { self.slot = slot }
+    @usableFromInline init(slot: Int) { self.slot = slot }
 
     /// The known name `name` spells (ASCII letters in any case), or `nil` for any other name.
     public init?(_ name: String) {
@@ -23,65 +23,65 @@ public struct HTTPFieldName: Hashable, Sendable, CustomStringConvertible {
     // MARK: - The names (each `static let` is its slot in `spellings`)
 
     /// `Content-Length`.
-    public static let contentLength = HTTPFieldName(slot: 0)
+    @inlinable public static var contentLength: HTTPFieldName { HTTPFieldName(slot: 0) }
     /// `Transfer-Encoding`.
-    public static let transferEncoding = HTTPFieldName(slot: 1)
+    @inlinable public static var transferEncoding: HTTPFieldName { HTTPFieldName(slot: 1) }
     /// `Content-Encoding`.
-    public static let contentEncoding = HTTPFieldName(slot: 2)
+    @inlinable public static var contentEncoding: HTTPFieldName { HTTPFieldName(slot: 2) }
     /// `Content-Range`.
-    public static let contentRange = HTTPFieldName(slot: 3)
+    @inlinable public static var contentRange: HTTPFieldName { HTTPFieldName(slot: 3) }
     /// `Content-Name`.
-    public static let contentName = HTTPFieldName(slot: 4)
+    @inlinable public static var contentName: HTTPFieldName { HTTPFieldName(slot: 4) }
     /// `Host`.
-    public static let host = HTTPFieldName(slot: 5)
+    @inlinable public static var host: HTTPFieldName { HTTPFieldName(slot: 5) }
     /// `User-Agent`.
-    public static let userAgent = HTTPFieldName(slot: 6)
+    @inlinable public static var userAgent: HTTPFieldName { HTTPFieldName(slot: 6) }
     /// `Server`.
-    public static let server = HTTPFieldName(slot: 7)
+    @inlinable public static var server: HTTPFieldName { HTTPFieldName(slot: 7) }
     /// `Authorization`.
-    public static let authorization = HTTPFieldName(slot: 8)
+    @inlinable public static var authorization: HTTPFieldName { HTTPFieldName(slot: 8) }
     /// `Proxy-Authorization`.
-    public static let proxyAuthorization = HTTPFieldName(slot: 9)
+    @inlinable public static var proxyAuthorization: HTTPFieldName { HTTPFieldName(slot: 9) }
     /// `WWW-Authenticate`.
-    public static let wwwAuthenticate = HTTPFieldName(slot: 10)
+    @inlinable public static var wwwAuthenticate: HTTPFieldName { HTTPFieldName(slot: 10) }
     /// `Proxy-Authenticate`.
-    public static let proxyAuthenticate = HTTPFieldName(slot: 11)
+    @inlinable public static var proxyAuthenticate: HTTPFieldName { HTTPFieldName(slot: 11) }
     /// `Accept-Encoding`.
-    public static let acceptEncoding = HTTPFieldName(slot: 12)
+    @inlinable public static var acceptEncoding: HTTPFieldName { HTTPFieldName(slot: 12) }
     /// `Pragma`.
-    public static let pragma = HTTPFieldName(slot: 13)
+    @inlinable public static var pragma: HTTPFieldName { HTTPFieldName(slot: 13) }
     /// `BITS-Packet-Type`.
-    public static let bitsPacketType = HTTPFieldName(slot: 14)
+    @inlinable public static var bitsPacketType: HTTPFieldName { HTTPFieldName(slot: 14) }
     /// `BITS-Session-Id`.
-    public static let bitsSessionID = HTTPFieldName(slot: 15)
+    @inlinable public static var bitsSessionID: HTTPFieldName { HTTPFieldName(slot: 15) }
     /// `BITS-Supported-Protocols`.
-    public static let bitsSupportedProtocols = HTTPFieldName(slot: 16)
+    @inlinable public static var bitsSupportedProtocols: HTTPFieldName { HTTPFieldName(slot: 16) }
     /// `BITS-Protocol`.
-    public static let bitsProtocol = HTTPFieldName(slot: 17)
+    @inlinable public static var bitsProtocol: HTTPFieldName { HTTPFieldName(slot: 17) }
     /// `BITS-Error-Code`.
-    public static let bitsErrorCode = HTTPFieldName(slot: 18)
+    @inlinable public static var bitsErrorCode: HTTPFieldName { HTTPFieldName(slot: 18) }
     /// `BITS-Error`.
-    public static let bitsError = HTTPFieldName(slot: 19)
+    @inlinable public static var bitsError: HTTPFieldName { HTTPFieldName(slot: 19) }
     /// `BITS-Error-Context`.
-    public static let bitsErrorContext = HTTPFieldName(slot: 20)
+    @inlinable public static var bitsErrorContext: HTTPFieldName { HTTPFieldName(slot: 20) }
     /// `BITS-Received-Content-Range`.
-    public static let bitsReceivedContentRange = HTTPFieldName(slot: 21)
+    @inlinable public static var bitsReceivedContentRange: HTTPFieldName { HTTPFieldName(slot: 21) }
     /// `BITS-Host-Id`.
-    public static let bitsHostID = HTTPFieldName(slot: 22)
+    @inlinable public static var bitsHostID: HTTPFieldName { HTTPFieldName(slot: 22) }
     /// `BITS-Host-Id-Fallback-Timeout`.
-    public static let bitsHostIDFallbackTimeout = HTTPFieldName(slot: 23)
+    @inlinable public static var bitsHostIDFallbackTimeout: HTTPFieldName { HTTPFieldName(slot: 23) }
     /// `BITS-Reply-URL`.
-    public static let bitsReplyURL = HTTPFieldName(slot: 24)
+    @inlinable public static var bitsReplyURL: HTTPFieldName { HTTPFieldName(slot: 24) }
     /// `BITS-Original-Request-URL` (a notification to the back-end application).
-    public static let bitsOriginalRequestURL = HTTPFieldName(slot: 25)
+    @inlinable public static var bitsOriginalRequestURL: HTTPFieldName { HTTPFieldName(slot: 25) }
     /// `BITS-Request-DataFile-Name` (a notification by reference).
-    public static let bitsRequestDataFileName = HTTPFieldName(slot: 26)
+    @inlinable public static var bitsRequestDataFileName: HTTPFieldName { HTTPFieldName(slot: 26) }
     /// `BITS-Request-DataEntity-Name` (a notification by reference, as [MC-BUP]'s capture spells it).
-    public static let bitsRequestDataEntityName = HTTPFieldName(slot: 27)
+    @inlinable public static var bitsRequestDataEntityName: HTTPFieldName { HTTPFieldName(slot: 27) }
     /// `BITS-Response-DataFile-Name` (a notification by reference).
-    public static let bitsResponseDataFileName = HTTPFieldName(slot: 28)
+    @inlinable public static var bitsResponseDataFileName: HTTPFieldName { HTTPFieldName(slot: 28) }
     /// `BITS-Response-DataEntity-Name` (a notification by reference, as [MC-BUP]'s capture spells it).
-    public static let bitsResponseDataEntityName = HTTPFieldName(slot: 29)
+    @inlinable public static var bitsResponseDataEntityName: HTTPFieldName { HTTPFieldName(slot: 29) }
 
     /// Every known name, in slot order.
     public static let all: [HTTPFieldName] = spellings.indices.map { HTTPFieldName(slot: $0) }

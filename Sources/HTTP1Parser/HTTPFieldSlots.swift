@@ -1,10 +1,11 @@
 /// Which field of a head is the first of each known name (``HTTPFieldName``), which known names
 /// occur more than once, and which name lengths occur at all: noted as the fields are read, so
 /// that look-ups need not scan. Plain words, no allocation.
+@usableFromInline
 struct HTTPFieldSlots: Sendable {
     /// A byte per slot: 0 when no field has the name, `index + 1` for the first field that does,
     /// ``beyond`` when that field's index is ``beyond`` - 1 or more.
-    private var firsts: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    @usableFromInline private(set) var firsts: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     /// One bit per slot whose name more than one field has.
     private var repeated: UInt32 = 0
     /// One bit per name length present (``lengthBit(_:)``), for look-ups of other names: most ask
@@ -12,7 +13,7 @@ struct HTTPFieldSlots: Sendable {
     private(set) var nameLengths: UInt64 = 0
 
     /// The entry of a first field too far down the list for a byte: look-ups scan from there.
-    static let beyond = 255
+    @inlinable static var beyond: Int { 255 }
 
     /// The bit of ``nameLengths`` for names `length` bytes long (lengths from 63 up share one).
     @inline(__always)
@@ -33,7 +34,7 @@ struct HTTPFieldSlots: Sendable {
     }
 
     /// The entry of `slot` (see ``firsts``).
-    @inline(__always)
+    @inlinable
     func entry(_ slot: Int) -> Int { withUnsafeBytes(of: firsts) { Int($0[slot]) } }
 
     /// Whether more than one field has the name of `slot`.

@@ -33,19 +33,23 @@ public struct HTTPHeaderField: Hashable, Sendable {
 /// one is a load; any other name is found by a scan.
 public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// Where one field's name and value are in ``storage``.
+    @usableFromInline
     struct Span: Hashable, Sendable {
-        var nameStart: Int
-        var nameEnd: Int
-        var valueStart: Int
-        var valueEnd: Int
+        @usableFromInline var nameStart: Int
+        @usableFromInline var nameEnd: Int
+        @usableFromInline var valueStart: Int
+        @usableFromInline var valueEnd: Int
+
+        /// An empty span at 0 (what unused places hold).
+        static var none: Span { Span(nameStart: 0, nameEnd: 0, valueStart: 0, valueEnd: 0) }
     }
 
     /// The bytes the spans point into (for parsed heads, the whole head as sent).
-    private var storage: [UInt8]
+    @usableFromInline private(set) var storage: [UInt8]
     /// Every field, in order.
-    private var spans: [Span]
+    @usableFromInline private(set) var spans: [Span]
     /// The first field of each known name, and the name lengths present.
-    private var slots: HTTPFieldSlots
+    @usableFromInline private(set) var slots: HTTPFieldSlots
 
     /// Creates headers from fields in order.
     public init(_ fields: [HTTPHeaderField] = []) {
@@ -110,6 +114,36 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         firstSpan(named: name).map { storage[$0.valueStart..<$0.valueEnd] }
     }
 
+    /// Calls `body` with the bytes of the first field called `name`'s value, lent in place (`nil`
+    /// when there is none): ``valueBytes(_:)-(HTTPFieldName)`` without the slice, whose retain and
+    /// release of the head's bytes cost more than most readers of a value (a packet type, a number).
+    @inlinable
+    public func withValueBytes<Result>(_ name: HTTPFieldName, _ body: (UnsafeBufferPointer<UInt8>?) throws -> Result) rethrows -> Result {
+        guard let range = valueRange(name) else { return try body(nil) }
+        return try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// Where the first field called `name`'s value is in ``storage``, or `nil` when there is none:
+    /// inlined where it is asked (a call cost about as much as the look-up), the scan past the
+    /// fields a slot can note left out of line.
+    @inlinable @inline(__always)
+    func valueRange(_ name: HTTPFieldName) -> Range<Int>? {
+        let entry = slots.entry(name.slot)
+        guard entry != 0 else { return nil }
+        if entry < HTTPFieldSlots.beyond, entry <= spans.count {
+            let span = spans[entry - 1]
+            return span.valueStart..<span.valueEnd
+        }
+        return scannedValueRange(name)
+    }
+
+    /// ``valueRange(_:)`` of a name whose first field lies past what a slot notes.
+    @usableFromInline
+    func scannedValueRange(_ name: HTTPFieldName) -> Range<Int>? {
+        guard let span = firstSpan(named: name) else { return nil }
+        return span.valueStart..<span.valueEnd
+    }
+
     /// Whether at least one field is called `name`.
     public func contains(_ name: HTTPFieldName) -> Bool {
         slots.entry(name.slot) != 0
@@ -130,12 +164,6 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         var count = 0
         forEachSpan(named: name) { _ in count += 1 }
         return count
-    }
-
-    /// How many fields are called `name`, and the first one's value bytes (the framing of every
-    /// message asks both of `Content-Length`).
-    func countAndFirstValueBytes(_ name: HTTPFieldName) -> (count: Int, first: ArraySlice<UInt8>?) {
-        (count(named: name), valueBytes(name))
     }
 
     // MARK: - Look-up by any name (a known one takes its slot)
@@ -200,7 +228,10 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
 
     private func value(of span: Span) -> String { text(start: span.valueStart, end: span.valueEnd) }
 
-    private func text(start: Int, end: Int) -> String { ASCII.string(storage[start..<end]) }
+    /// Decoded from the bytes lent in place: a slice of ``storage`` would retain and release it.
+    private func text(start: Int, end: Int) -> String {
+        storage.withUnsafeBufferPointer { ASCII.string(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
 
     /// The first field called `name`: its noted index, or (past the byte an index is noted in) a scan.
     @inline(__always)

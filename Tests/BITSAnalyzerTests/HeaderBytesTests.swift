@@ -3,7 +3,13 @@ import Testing
 
 /// The byte forms of the header-value helpers that the rules use instead of `String`s.
 @Suite struct HeaderBytesTests {
-    static func bytes(_ text: String) -> ArraySlice<UInt8> { ArraySlice(text.utf8) }
+    /// `text`'s UTF-8 in a buffer of its own, as ``HTTPHeaders/withValueBytes(_:_:)`` lends a value
+    /// (a few bytes a check, never freed: the helpers under test take buffers).
+    static func bytes(_ text: String) -> UnsafeBufferPointer<UInt8> {
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: text.utf8.count)
+        _ = buffer.initialize(from: text.utf8)
+        return UnsafeBufferPointer(buffer)
+    }
 
     @Test("compared without ASCII case, any literal length (a one-character literal too)")
     func caseInsensitive() {

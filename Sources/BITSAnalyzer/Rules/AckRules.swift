@@ -16,7 +16,7 @@ enum AckRules {
                                  "\(head.status) challenge to \(record.type); the client must re-send it with credentials")], false)
         }
         var found: [RuleFinding] = []
-        let isAck = BITSPacketType.isAck(head.headers.valueBytes(.bitsPacketType))
+        let isAck = head.headers.withValueBytes(.bitsPacketType, BITSPacketType.isAck)
         if !isAck {
             found.append(RuleFinding(.responseNotAck, "\(head.status) response to \(record.type) without BITS-Packet-Type: Ack"))
         }
@@ -33,7 +33,7 @@ enum AckRules {
             }
         }
         record.errorContext = head.headers[.bitsErrorContext]
-        record.received = head.headers.valueBytes(.bitsReceivedContentRange)?.withUnsafeBufferPointer(ContentRange.decimal)
+        record.received = head.headers.withValueBytes(.bitsReceivedContentRange) { $0.flatMap(ContentRange.decimal) }
         let errorPresent = record.errorCode.map { !$0.isNoError } ?? false
         let success = (head.status == 200 || head.status == 201) && !errorPresent
         if !success || codeHeader != nil || record.errorContext != nil {

@@ -26,9 +26,9 @@ extension FramingRules {
             return found
         }
         var unlikeIIS: [String] = []
-        if let length = head.headers.valueBytes(.contentLength) {
-            if let declared = length.withUnsafeBufferPointer(ContentRange.decimal), declared > 0,
-               BITSPacketType.isAck(head.headers.valueBytes(.bitsPacketType)) {
+        // nil: no Content-Length; 0: none declared or unreadable.
+        if let declared = head.headers.withValueBytes(.contentLength, { $0.map { ContentRange.decimal($0) ?? 0 } }) {
+            if declared > 0, head.headers.withValueBytes(.bitsPacketType, BITSPacketType.isAck) {
                 found.append(RuleFinding(.ackHasBody, "\(head.status) Ack to \(record.type) declares a body of \(declared) bytes"))
                 unlikeIIS.append("an Ack with a body")
             }
@@ -63,7 +63,7 @@ extension FramingRules {
     /// IIS pattern (`Pragma: no-cache`, braced GUIDs).
     private static func createAck(_ head: HTTPResponseHead, into found: inout [RuleFinding], unlikeIIS: inout [String]) {
         // A braced GUID, the usual ID, is checked on the bytes; any other value as a String.
-        if let idBytes = head.headers.valueBytes(.bitsSessionID), !isBracedGUID(idBytes),
+        if head.headers.withValueBytes(.bitsSessionID, { $0.map { !isBracedGUID($0) } ?? false }),
            let id = head.headers.trimmedValue(.bitsSessionID), !id.isEmpty {
             if id.utf8.count > 100 {
                 found.append(RuleFinding(.malformedSessionID, "session ID of \(id.utf8.count) characters (limit 100)"))
@@ -73,12 +73,12 @@ extension FramingRules {
                 unlikeIIS.append("a session ID that is not a GUID")
             }
         }
-        if let accepted = head.headers.valueBytes(.acceptEncoding), !onlyIdentity(accepted),
+        if head.headers.withValueBytes(.acceptEncoding, { $0.map { !onlyIdentity($0) } ?? false }),
            let accepted = head.headers[.acceptEncoding] {
             found.append(RuleFinding(.unsupportedEncoding, "Create-Session Ack advertises Accept-Encoding \(quoted(accepted)); "
                                          + "BITS fragments are sent as identity"))
         }
-        if !(head.headers.valueBytes(.pragma).map { $0.equalsIgnoringASCIICase(lowercase: "no-cache") } ?? false) {
+        if !head.headers.withValueBytes(.pragma, { $0?.equalsIgnoringASCIICase(lowercase: "no-cache") ?? false }) {
             unlikeIIS.append("a Create-Session Ack without Pragma: no-cache")
         }
     }

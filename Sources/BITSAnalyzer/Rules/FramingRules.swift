@@ -39,7 +39,7 @@ enum FramingRules {
         switch record.type {
         case .createSession: offeredProtocols(head.headers, into: &found)
         case .fragment:
-            if let encoding = head.headers.valueBytes(.contentEncoding), !onlyIdentity(encoding),
+            if head.headers.withValueBytes(.contentEncoding, { $0.map { !onlyIdentity($0) } ?? false }),
                let encoding = head.headers[.contentEncoding] {
                 found.append(RuleFinding(.unsupportedEncoding, "Fragment with Content-Encoding \(quoted(encoding)); "
                                              + "BITS servers accept identity only"))
@@ -52,7 +52,7 @@ enum FramingRules {
             found.append(RuleFinding(.basicAuthCleartext, "\(name): Basic on \(record.type) over plain HTTP: "
                                          + "user name and password readable on the path"))
         }
-        if let agent = head.headers.valueBytes(.userAgent), !agent.hasPrefix("Microsoft BITS/"),
+        if head.headers.withValueBytes(.userAgent, { $0.map { !$0.hasPrefix("Microsoft BITS/") } ?? false }),
            let agent = head.headers[.userAgent] {
             found.append(RuleFinding(.nonWindowsClient, "User-Agent \(quoted(agent)), not Microsoft BITS/<version>"))
         }
@@ -102,14 +102,15 @@ enum FramingRules {
     /// Adds `missing-supported-protocols` or `unknown-protocol-offer` for a Create-Session's offer
     /// (read as bytes; the list is made only for a message).
     private static func offeredProtocols(_ headers: HTTPHeaders, into found: inout [RuleFinding]) {
-        let value = headers.valueBytes(.bitsSupportedProtocols)
         var offersAny = false
-        let offersUpload = !(value ?? []).forEachPiece(separatedBy: isProtocolSeparator) { guid in
-            offersAny = true
-            return !guid.equalsIgnoringASCIICase(uploadProtocolGUIDText)
+        let (present, offersUpload) = headers.withValueBytes(.bitsSupportedProtocols) { value in
+            (value != nil, !(value ?? UnsafeBufferPointer(start: nil, count: 0)).forEachPiece(separatedBy: isProtocolSeparator) { guid in
+                offersAny = true
+                return !guid.equalsIgnoringASCIICase(uploadProtocolGUIDText)
+            })
         }
         if !offersAny {
-            found.append(RuleFinding(.missingSupportedProtocols, value == nil ? "Create-Session without BITS-Supported-Protocols"
+            found.append(RuleFinding(.missingSupportedProtocols, !present ? "Create-Session without BITS-Supported-Protocols"
                                          : "Create-Session with an empty BITS-Supported-Protocols"))
         } else if !offersUpload {
             let offered = BITSSessionTracker.protocolList(headers[.bitsSupportedProtocols])
@@ -125,12 +126,12 @@ enum FramingRules {
     static func isProtocolSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x2C || byte == 0x09 }
 
     /// Whether every coding listed (parameters after `;` ignored) is `identity`.
-    static func onlyIdentity(_ value: String) -> Bool { onlyIdentity(Array(value.utf8)[...]) }
+    static func onlyIdentity(_ value: String) -> Bool { value.withUTF8Bytes(onlyIdentity) }
 
     /// ``onlyIdentity(_:)-(String)`` on a value's bytes.
-    static func onlyIdentity(_ value: ArraySlice<UInt8>) -> Bool {
+    static func onlyIdentity(_ value: UnsafeBufferPointer<UInt8>) -> Bool {
         value.forEachPiece(separatedBy: { $0 == UInt8(ascii: ",") }) { item in
-            let name = item[..<(item.firstIndex(of: UInt8(ascii: ";")) ?? item.endIndex)].trimmingASCIIWhitespace()
+            let name = UnsafeBufferPointer(rebasing: item[..<(item.firstIndex(of: UInt8(ascii: ";")) ?? item.endIndex)]).trimmingASCIIWhitespace()
             return name.isEmpty || name.equalsIgnoringASCIICase(lowercase: "identity")
         }
     }
@@ -176,10 +177,7 @@ enum FramingRules {
     }
 
     /// ``isBracedGUID(_:)-(String)`` on a header value's bytes (no trimming: a GUID has no blanks).
-    static func isBracedGUID(_ bytes: ArraySlice<UInt8>) -> Bool { bytes.withUnsafeBufferPointer(isBracedGUID) }
-
-    /// ``isBracedGUID(_:)-(String)`` on the bytes.
-    private static func isBracedGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isBracedGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 38, bytes[0] == UInt8(ascii: "{"), bytes[37] == UInt8(ascii: "}") else { return false }
         for index in 1..<37 {
             let byte = bytes[index]

@@ -183,12 +183,17 @@ enum SessionRules {
         }
         guard notes.carriedID || type == .fragment || type == .closeSession || type == .cancelSession else { return found }
         // The bytes, not a String: most Acks echo the ID, and the text is needed only for a finding.
-        let ackID = head.headers.valueBytes(.bitsSessionID).flatMap { $0.isEmpty ? nil : $0 }
-        if notes.carriedID, let ackID, let own = session.record.sessionID, !ackID.equalsIgnoringASCIICase(own) {
+        // Whether the Ack names a session, and whether it is another than the request's.
+        let (ackNamesOne, mismatch) = head.headers.withValueBytes(.bitsSessionID) { ackID -> (Bool, Bool) in
+            guard let ackID, !ackID.isEmpty else { return (false, false) }
+            guard notes.carriedID, let own = session.record.sessionID else { return (true, false) }
+            return (true, !ackID.equalsIgnoringASCIICase(own))
+        }
+        if mismatch, let own = session.record.sessionID {
             let named = head.headers[.bitsSessionID] ?? ""
             found.append(RuleFinding(.sessionIDEchoMismatch, "\(head.status) Ack to \(type) names session \(named), the request \(own)"))
         }
-        if ackID == nil, head.status == 200, type == .fragment || type == .closeSession || type == .cancelSession {
+        if !ackNamesOne, head.status == 200, type == .fragment || type == .closeSession || type == .cancelSession {
             found.append(RuleFinding(.ackMissingSessionID, "200 Ack to \(type) without BITS-Session-Id"))
         }
         return found
