@@ -263,15 +263,15 @@ struct DirectionParser {
         switch direction {
         case .clientToServer:
             guard case .request(let line)? = head.startLine else { return abandonUnparseableHead(time: time, sink: sink) }
-            let (bytes, headers, fieldDiagnostics) = head.takeHead()
-            let parsed = HeadParser.parseRequest(bytes, line: line, headers: headers)
+            let (bytes, fields) = head.takeHead()
+            let (parsed, fieldDiagnostics) = HeadParser.parseRequest(bytes, line: line, fields: fields)
             diagnostics = fieldDiagnostics
             decision = MessageFraming.request(parsed)
             sink.requestHeadParsed(parsed, time: time)
         case .serverToClient:
             guard case .status(let line)? = head.startLine else { return abandonUnparseableHead(time: time, sink: sink) }
-            let (bytes, headers, fieldDiagnostics) = head.takeHead()
-            let parsed = HeadParser.parseResponse(bytes, line: line, headers: headers)
+            let (bytes, fields) = head.takeHead()
+            let (parsed, fieldDiagnostics) = HeadParser.parseResponse(bytes, line: line, fields: fields)
             diagnostics = fieldDiagnostics
             let answersHEAD = sink.responseHeadParsed(parsed, time: time)
             decision = MessageFraming.response(parsed, answersHEAD: answersHEAD)

@@ -39,9 +39,6 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         @usableFromInline var nameEnd: Int
         @usableFromInline var valueStart: Int
         @usableFromInline var valueEnd: Int
-
-        /// An empty span at 0 (what unused places hold).
-        static var none: Span { Span(nameStart: 0, nameEnd: 0, valueStart: 0, valueEnd: 0) }
     }
 
     /// The bytes the spans point into (for parsed heads, the whole head as sent).

@@ -264,18 +264,15 @@ struct HeadAccumulator {
         return nil
     }
 
-    /// Hands over the complete head (its bytes, its headers and what was odd about its field lines)
-    /// and starts the next one. The bytes go with the head (its headers keep them), so the next head
-    /// gets a new buffer; the fields' places stay for the next head.
-    mutating func takeHead() -> (bytes: [UInt8], headers: HTTPHeaders, diagnostics: HeadParser.FieldDiagnostics) {
+    /// Hands over the complete head (its bytes and its fields as read) and starts the next one. The
+    /// bytes go with the head (its headers keep them), so the next head gets a new buffer.
+    mutating func takeHead() -> (bytes: [UInt8], fields: HeadFields) {
         // Swapped out rather than copied, so that nothing is retained and released on the way.
-        var head: [UInt8] = []
-        swap(&head, &bytes)
-        let headers = fields.headers(of: head)
-        let diagnostics = fields.diagnostics
-        fields.removeAll()
+        var head: (bytes: [UInt8], fields: HeadFields) = ([], HeadFields())
+        swap(&head.bytes, &bytes)
+        swap(&head.fields, &fields)
         startOver()
-        return (head, headers, diagnostics)
+        return head
     }
 
     private mutating func append(_ input: UnsafeRawBufferPointer, from index: Int, count: Int) {

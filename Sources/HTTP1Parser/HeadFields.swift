@@ -2,21 +2,8 @@
 /// are scanned once, not once to find the head's end and again to split them): where each name and
 /// value is in the head, the first field of each known name, and what was odd.
 struct HeadFields {
-    /// How many fields' spans are kept in place, in ``inline``.
-    static let inlineCapacity = 16
-    /// The first ``inlineCapacity`` fields (BITS messages carry 5 to 12), as places in the head:
-    /// written in place, without an array's uniqueness and capacity checks per field line (about 35
-    /// instructions a line); the headers get an array of the right size when the head is taken.
-    private var inline: InlineSpans = (.none, .none, .none, .none, .none, .none, .none, .none,
-                                       .none, .none, .none, .none, .none, .none, .none, .none)
-    typealias InlineSpans = (HTTPHeaders.Span, HTTPHeaders.Span, HTTPHeaders.Span, HTTPHeaders.Span,
-                             HTTPHeaders.Span, HTTPHeaders.Span, HTTPHeaders.Span, HTTPHeaders.Span,
-                             HTTPHeaders.Span, HTTPHeaders.Span, HTTPHeaders.Span, HTTPHeaders.Span,
-                             HTTPHeaders.Span, HTTPHeaders.Span, HTTPHeaders.Span, HTTPHeaders.Span)
-    /// How many of ``inline`` hold fields.
-    private var inlineCount = 0
-    /// The fields after the first ``inlineCapacity``, in order.
-    private var overflow: [HTTPHeaders.Span] = []
+    /// Every field, in order, as places in the head.
+    private var spans: [HTTPHeaders.Span] = []
     /// The first field of each known name, and the name lengths present.
     private var slots = HTTPFieldSlots()
     /// Malformed lines and whether a value was folded.
@@ -25,13 +12,9 @@ struct HeadFields {
     private var foldedLines: [(field: Int, text: Range<Int>)] = []
     private var lastLineWasField = false
 
-    /// The number of fields read.
-    private var spanCount: Int { inlineCount + overflow.count }
-
-    /// No fields.
+    /// No fields; keeps the spans' storage when it is not shared.
     mutating func removeAll() {
-        inlineCount = 0
-        if !overflow.isEmpty { overflow = [] }
+        spans.removeAll(keepingCapacity: true)
         slots = HTTPFieldSlots()
         diagnostics = HeadParser.FieldDiagnostics()
         foldedLines.removeAll()
@@ -54,7 +37,7 @@ struct HeadFields {
             }
             diagnostics.usedLineFolding = true
             let text = ASCII.trimmedRange(line, start..<end)
-            foldedLines.append((spanCount - 1, (text.lowerBound + shift)..<(text.upperBound + shift)))
+            foldedLines.append((spans.count - 1, (text.lowerBound + shift)..<(text.upperBound + shift)))
             return
         }
         // The name runs to the line's first colon and must be all token characters. Most are
@@ -75,29 +58,17 @@ struct HeadFields {
             return
         }
         let value = ASCII.trimmedRange(line, (colon + 1)..<end)
-        slots.note(field: spanCount, nameLength: colon - start, slot: slot)
-        let span = HTTPHeaders.Span(nameStart: start + shift, nameEnd: colon + shift,
-                                    valueStart: value.lowerBound + shift, valueEnd: value.upperBound + shift)
-        if inlineCount < Self.inlineCapacity {
-            let offset = inlineCount * MemoryLayout<HTTPHeaders.Span>.stride
-            withUnsafeMutableBytes(of: &inline) { $0.storeBytes(of: span, toByteOffset: offset, as: HTTPHeaders.Span.self) }
-            inlineCount += 1
-        } else {
-            overflow.append(span)
-        }
+        slots.note(field: spans.count, nameLength: colon - start, slot: slot)
+        // One allocation for a typical head (BITS messages carry 5 to 12 fields), not one per doubling.
+        if spans.capacity == 0 { spans.reserveCapacity(16) }
+        spans.append(HTTPHeaders.Span(nameStart: start + shift, nameEnd: colon + shift,
+                                      valueStart: value.lowerBound + shift, valueEnd: value.upperBound + shift))
         lastLineWasField = true
     }
 
     /// The headers of the complete `head` these fields were read from: they keep `head` and point
-    /// into it (no `String` is made here), folded values joined. The fields are left as they are
-    /// (``removeAll()`` forgets them).
-    mutating func headers(of head: [UInt8]) -> HTTPHeaders {
-        let inlineCount = inlineCount
-        var spans = withUnsafeBytes(of: &inline) { raw in
-            // A tuple of one type is laid out as an array of it.
-            Array(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: HTTPHeaders.Span.self), count: inlineCount))
-        }
-        if !overflow.isEmpty { spans.append(contentsOf: overflow) }
+    /// into it (no `String` is made here), folded values joined.
+    consuming func headers(of head: [UInt8]) -> HTTPHeaders {
         var headers = HTTPHeaders(storage: head, spans: spans, slots: slots)
         guard !foldedLines.isEmpty else { return headers }
         for folded in foldedLines where folded.text.lowerBound >= 0 && folded.text.upperBound <= head.count {

@@ -10,21 +10,27 @@ enum HeadParser {
     }
 
     /// The request head of `head`, whose start line the accumulator read as `line` and whose field
-    /// lines it read into `headers`.
-    static func parseRequest(_ head: [UInt8], line: StartLineParser.RequestLineParts, headers: HTTPHeaders) -> HTTPRequestHead {
-        HTTPRequestHead(
+    /// lines it read into `fields`.
+    static func parseRequest(_ head: [UInt8], line: StartLineParser.RequestLineParts, fields: consuming HeadFields)
+        -> (HTTPRequestHead, FieldDiagnostics) {
+        let diagnostics = fields.diagnostics
+        let requestHead = HTTPRequestHead(
             method: ASCII.string(head[line.method], usually: "BITS_POST"), target: ASCII.string(head[line.target]),
             version: line.version,
-            headers: headers, headBytes: head.count
+            headers: fields.headers(of: head), headBytes: head.count
         )
+        return (requestHead, diagnostics)
     }
 
     /// The response head of `head`, whose status line the accumulator read as `line` and whose
-    /// field lines it read into `headers`.
-    static func parseResponse(_ head: [UInt8], line: StartLineParser.StatusLineParts, headers: HTTPHeaders) -> HTTPResponseHead {
-        HTTPResponseHead(
+    /// field lines it read into `fields`.
+    static func parseResponse(_ head: [UInt8], line: StartLineParser.StatusLineParts, fields: consuming HeadFields)
+        -> (HTTPResponseHead, FieldDiagnostics) {
+        let diagnostics = fields.diagnostics
+        let responseHead = HTTPResponseHead(
             version: line.version, status: line.status, reason: ASCII.string(head[line.reason], usually: "OK"),
-            headers: headers, headBytes: head.count
+            headers: fields.headers(of: head), headBytes: head.count
         )
+        return (responseHead, diagnostics)
     }
 }
