@@ -149,7 +149,10 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     /// The values of every field called `name`, in order; empty when there is none.
     public func values(for name: HTTPFieldName) -> [String] {
         var found: [String] = []
-        forEachSpan(named: name) { found.append(value(of: $0)) }
+        scanSpans(named: name) { span in
+            found.append(value(of: span))
+            return true
+        }
         return found
     }
 
@@ -159,7 +162,10 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         guard entry != 0 else { return 0 }
         guard slots.isRepeated(name.slot) || entry == HTTPFieldSlots.beyond else { return 1 }
         var count = 0
-        forEachSpan(named: name) { _ in count += 1 }
+        scanSpans(named: name) { _ in
+            count += 1
+            return true
+        }
         return count
     }
 
@@ -182,7 +188,10 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     public func values(for name: String) -> [String] {
         if let known = HTTPFieldName(name) { return values(for: known) }
         var found: [String] = []
-        forEachSpan(named: name) { found.append(value(of: $0)) }
+        scanSpans(named: name) { span in
+            found.append(value(of: span))
+            return true
+        }
         return found
     }
 
@@ -190,7 +199,10 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     public func count(named name: String) -> Int {
         if let known = HTTPFieldName(name) { return count(named: known) }
         var count = 0
-        forEachSpan(named: name) { _ in count += 1 }
+        scanSpans(named: name) { _ in
+            count += 1
+            return true
+        }
         return count
     }
 
@@ -236,19 +248,17 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         let entry = slots.entry(name.slot)
         guard entry != 0 else { return nil }
         if entry < HTTPFieldSlots.beyond, entry <= spans.count { return spans[entry - 1] }
+        return Self.first(of: { scanSpans(named: name, while: $0) })
+    }
+
+    /// The first field a scan (one of the `scanSpans(named:while:)`) passes to its body, or `nil`.
+    private static func first(of scan: ((Span) -> Bool) -> Void) -> Span? {
         var found: Span?
-        scanSpans(named: name) { span in
+        scan { span in
             found = span
             return false
         }
         return found
-    }
-
-    private func forEachSpan(named name: HTTPFieldName, _ body: (Span) -> Void) {
-        scanSpans(named: name) { span in
-            body(span)
-            return true
-        }
     }
 
     /// Calls `body` with each field called `name`, in order, from the first one noted, while it
@@ -264,21 +274,7 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         }
     }
 
-    private func firstSpan(named name: String) -> Span? {
-        var found: Span?
-        scanSpans(named: name) { span in
-            found = span
-            return false
-        }
-        return found
-    }
-
-    private func forEachSpan(named name: String, _ body: (Span) -> Void) {
-        scanSpans(named: name) { span in
-            body(span)
-            return true
-        }
-    }
+    private func firstSpan(named name: String) -> Span? { Self.first(of: { scanSpans(named: name, while: $0) }) }
 
     /// Whether two buffers hold the same bytes (`memcmp`; empty ones are the same).
     @inline(__always)
