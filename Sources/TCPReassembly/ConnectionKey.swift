@@ -58,6 +58,17 @@ public struct ConnectionKey: Hashable, Sendable {
         return (lowerFold | upperFold) & Self.v6FoldBit == 0 || hasEndpoints(a, b)
     }
 
+    /// Whether both endpoints are IPv4: their folds are then the endpoints themselves.
+    var isIPv4: Bool { (lowerFold | upperFold) & Self.v6FoldBit == 0 }
+
+    /// Whether `other` is this key (what `==` says): the folds decide for IPv4, and only IPv6
+    /// endpoints, whose folds are hashes, are compared whole.
+    @inline(__always)
+    func sameConnection(as other: ConnectionKey) -> Bool {
+        lowerFold == other.lowerFold && upperFold == other.upperFold
+            && (isIPv4 || lower == other.lower && upper == other.upper)
+    }
+
     /// Whether the endpoints are `a` and `b`, in either order; out of line, so that the IPv4 check
     /// above does not load the endpoints it does not need.
     @inline(never)

@@ -16,7 +16,7 @@ public final class TCPReassembler {
     // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
     // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
     // object's own methods touch these properties, on one thread, and no callee can reach back.
-    @exclusivity(unchecked) private var table: [ConnectionKey: TCPConnection] = [:]
+    private let table = ConnectionTable()
     @exclusivity(unchecked) private var nextConnectionID = 1
     @exclusivity(unchecked) private var heldTotal = 0
     @exclusivity(unchecked) private var clock = CaptureTimestamp.zero
@@ -32,7 +32,7 @@ public final class TCPReassembler {
     private let takesShortcuts: Bool
     private var connectionLimitReported = false
     /// Recently used connections, direct-mapped by ``ConnectionKey/cacheSlot``: most packets find
-    /// their connection here without hashing the key for the table (SipHash, ~300 instructions).
+    /// their connection here without hashing the key for the table.
     /// Unretained, in memory of its own: a strong reference read out of an array cost a retain and
     /// a release per packet. Sound because the table holds every connection in the cache and
     /// ``remove(_:reason:)``, the only way out of the table, clears the connection's slot; no
@@ -120,7 +120,7 @@ public final class TCPReassembler {
     /// The connection of `key` from the table, or a new one when there is none or `segment` starts
     /// a new connection on its addresses and ports (the old one is removed first).
     private func lookUpOrOpen(_ key: ConnectionKey, segment: TCPSegment) -> TCPConnection {
-        if let existing = table[key] {
+        if let existing = table.connection(for: key) {
             guard startsNewConnection(segment, replacing: existing) else { return existing }
             remove(existing, reason: .reused)
         }
@@ -132,7 +132,7 @@ public final class TCPReassembler {
     public func finish() {
         reentry.enter("TCPReassembler.finish")
         defer { reentry.leave() }
-        let remaining = table.values.sorted { $0.info.id < $1.info.id }
+        let remaining = table.connections.sorted { $0.info.id < $1.info.id }
         for connection in remaining { remove(connection, reason: .captureEnd) }
         reportCaptureLoss()
     }
@@ -214,7 +214,7 @@ public final class TCPReassembler {
         if !handshake { statistics.midstreamPickups += 1 }
         let connection = TCPConnection(
             key: key, info: info, consumer: factory?.makeConsumer(for: info), shortcuts: takesShortcuts)
-        table[key] = connection
+        table.insert(connection)
         statistics.peakConnections = max(statistics.peakConnections, table.count)
         return connection
     }
@@ -227,7 +227,7 @@ public final class TCPReassembler {
             statistics.acknowledgedBytes[index] &+= direction.acknowledgedBytes
             statistics.acknowledgedGapBytes[index] &+= direction.acknowledgedGapBytes
         }
-        table[connection.key] = nil
+        table.remove(connection)
         if recent[connection.key.cacheSlot]?.toOpaque() == Unmanaged.passUnretained(connection).toOpaque() {
             recent[connection.key.cacheSlot] = nil
         }
@@ -243,11 +243,11 @@ public final class TCPReassembler {
         let byActivity: (TCPConnection, TCPConnection) -> Bool = {
             $0.lastTime != $1.lastTime ? $0.lastTime < $1.lastTime : $0.info.id < $1.info.id
         }
-        let ended = table.values.filter(\.isClosing).sorted(by: byActivity)
+        let ended = table.connections.filter(\.isClosing).sorted(by: byActivity)
         for connection in ended { remove(connection, reason: connection.endReason ?? .fin) }
         let needed = target - ended.count
         guard needed > 0 else { return }
-        let open = table.values.sorted(by: byActivity).prefix(needed)
+        let open = table.connections.sorted(by: byActivity).prefix(needed)
         for connection in open { remove(connection, reason: .evicted) }
         statistics.connectionsEvicted += open.count
         if !connectionLimitReported {
@@ -338,7 +338,7 @@ public final class TCPReassembler {
         lastSweep = clock
         nextSweep = clock.adding(seconds: interval)
         var expired: [(TCPConnection, ConnectionEnd)] = []
-        for connection in table.values {
+        table.forEach { connection in
             if case .closing(let since) = connection.phase, clock >= since.adding(seconds: limits.closeLingerSeconds) {
                 expired.append((connection, connection.endReason ?? .fin))
             } else if clock >= connection.lastTime.adding(seconds: limits.idleTimeoutSeconds) {
