@@ -117,6 +117,7 @@ extension AnalysisEngine {
         }
         let start = handed.pointee.payloadStart, count = handed.pointee.payloadCount
         if count > 0 { handed.pointee.segment.payload = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)]) }
-        reassembler.process(handed.pointee.segment)
+        // By address: passing the segment by value copied it for the call.
+        withUnsafeMutablePointer(to: &handed.pointee.segment) { reassembler.process(segmentAt: $0) }
     }
 }

@@ -55,10 +55,11 @@ public struct ConnectionKey: Hashable, Sendable {
     @inline(__always)
     func connects(_ a: Endpoint, folded foldA: UInt64, _ b: Endpoint, folded foldB: UInt64) -> Bool {
         guard lowerFold == foldA ? upperFold == foldB : lowerFold == foldB && upperFold == foldA else { return false }
-        return (lowerFold | upperFold) & Self.v6FoldBit == 0 || hasEndpoints(a, b)
+        return isIPv4 || Self.join(lower, upper, a, b)
     }
 
     /// Whether both endpoints are IPv4: their folds are then the endpoints themselves.
+    @inline(__always)
     var isIPv4: Bool { (lowerFold | upperFold) & Self.v6FoldBit == 0 }
 
     /// Whether `other` is this key (what `==` says): the folds decide for IPv4, and only IPv6
@@ -69,10 +70,10 @@ public struct ConnectionKey: Hashable, Sendable {
             && (isIPv4 || lower == other.lower && upper == other.upper)
     }
 
-    /// Whether the endpoints are `a` and `b`, in either order; out of line, so that the IPv4 check
-    /// above does not load the endpoints it does not need.
+    /// Whether `lower` and `upper` are `a` and `b`, in either order; out of line and static, so
+    /// that the IPv4 check above neither loads the endpoints nor needs the key in memory.
     @inline(never)
-    private func hasEndpoints(_ a: Endpoint, _ b: Endpoint) -> Bool {
+    private static func join(_ lower: Endpoint, _ upper: Endpoint, _ a: Endpoint, _ b: Endpoint) -> Bool {
         lower == a ? upper == b : lower == b && upper == a
     }
 

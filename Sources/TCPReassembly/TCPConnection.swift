@@ -40,15 +40,22 @@ final class TCPConnection {
     /// Whether in-order segments take ``accept(_:length:at:direction:time:)``'s shortcut (tests
     /// compare it with the general path).
     private let takesShortcuts: Bool
+    /// Whether the client is the key's lower endpoint: a packet's direction is then told by which
+    /// of the key's folds its source has (see ``direction(of:sourceFold:)``).
+    private let clientIsLower: Bool
 
     init(key: ConnectionKey, info: ConnectionInfo, consumer: (any StreamConsumer)?, shortcuts: Bool = true) {
         self.key = key
         self.info = info
         self.consumer = consumer
         takesShortcuts = shortcuts
+        clientIsLower = info.client == key.lower
         self.lastTime = info.firstTime
         halves = .allocate(capacity: 2)
-        halves.initialize(repeating: HalfStream(), count: 2)
+        // Each made in place: `initialize(repeating:count:)` copied one made apart (an outlined
+        // copy, a retain of its empty array and a `memcpy` a slot).
+        halves.initialize(to: HalfStream())
+        (halves + 1).initialize(to: HalfStream())
     }
 
     deinit {
@@ -71,9 +78,22 @@ final class TCPConnection {
         segment.source == info.client ? .clientToServer : .serverToClient
     }
 
-    /// Feeds one segment. The reassembler keeps its total of held bytes in step with ``heldBytes``.
-    func process(_ segment: TCPSegment) {
-        let direction = self.direction(of: segment)
+    /// The direction of a segment of this connection whose source folds (``ConnectionKey/fold(_:)``)
+    /// to `sourceFold`: what ``direction(of:)`` says, without comparing endpoints. Two different
+    /// folds tell the endpoints apart; equal ones (a connection to itself, IPv6 folds made to
+    /// collide) leave it to the endpoints.
+    @inline(__always)
+    func direction(of segment: UnsafePointer<TCPSegment>, sourceFold: UInt64) -> FlowDirection {
+        guard key.lowerFold != key.upperFold else { return direction(of: segment.pointee) }
+        return (sourceFold == key.lowerFold) == clientIsLower ? .clientToServer : .serverToClient
+    }
+
+    /// Feeds one segment, read where it lies, whose source folds to `sourceFold`. The reassembler
+    /// keeps its total of held bytes in step with ``heldBytes``.
+    func process(_ pointer: UnsafePointer<TCPSegment>, sourceFold: UInt64) {
+        let direction = self.direction(of: pointer, sourceFold: sourceFold)
+        // Only the fields used are loaded: the segment is not copied.
+        let segment = pointer.pointee
         let index = direction.rawValue
         let time = segment.timestamp
         if lastTime < time { lastTime = time }
@@ -134,7 +154,28 @@ final class TCPConnection {
     // MARK: - Accepting bytes
 
     /// Places `length` bytes (the first `payload.count` captured) at stream offset `start`.
+    @inline(__always)
     private func accept(
+        _ payload: UnsafeRawBufferPointer,
+        length: Int,
+        at start: Int64,
+        direction: FlowDirection,
+        time: CaptureTimestamp) {
+        let index = direction.rawValue
+        if takesShortcuts, start == halves[index].nextOffset, length == payload.count, halves[index].held.isEmpty {
+            // In order, whole and with nothing held (nearly every segment): all of it is new and
+            // goes out as it is; what the general path concludes for it, without its bookkeeping.
+            deliverData(payload, direction: direction, time: time)
+            endIfComplete(direction, time: time)
+            return
+        }
+        acceptInGeneral(payload, length: length, at: start, direction: direction, time: time)
+    }
+
+    /// ``accept(_:length:at:direction:time:)`` for any segment: out of order, overlapping, cut by
+    /// the snapshot length, or arriving while bytes are held.
+    @inline(never)
+    private func acceptInGeneral(
         _ payload: UnsafeRawBufferPointer,
         length: Int,
         at start: Int64,
@@ -144,8 +185,8 @@ final class TCPConnection {
         let end = start + Int64(length)
         let next = halves[index].nextOffset
         if takesShortcuts, start == next, halves[index].held.isEmpty {
-            // In order with nothing held (nearly every segment): all of it is new and goes out as it
-            // is; what the general path below concludes for it, without its bookkeeping.
+            // In order with nothing held: all of it is new and goes out as it is (the part past the
+            // captured bytes as a gap); what the general path below concludes for it.
             deliverPart(of: payload, startingAt: start, range: start..<end, direction: direction, time: time)
             endIfComplete(direction, time: time)
             return
@@ -288,6 +329,7 @@ final class TCPConnection {
         }
     }
 
+    @inline(__always)
     private func deliverData(_ bytes: UnsafeRawBufferPointer, direction: FlowDirection, time: CaptureTimestamp) {
         guard !bytes.isEmpty else { return }
         let index = direction.rawValue
