@@ -54,8 +54,14 @@ public struct ConnectionKey: Hashable, Sendable {
     /// IPv4 endpoints are told apart by their folds alone (a fold is their address and port).
     @inline(__always)
     func connects(_ a: Endpoint, folded foldA: UInt64, _ b: Endpoint, folded foldB: UInt64) -> Bool {
-        guard lowerFold == foldA ? upperFold == foldB : lowerFold == foldB && upperFold == foldA else { return false }
-        return isIPv4 || Self.join(lower, upper, a, b)
+        foldsConnect(foldA, foldB) && (isIPv4 || Self.join(lower, upper, a, b))
+    }
+
+    /// Whether the folds of this key's endpoints are `foldA` and `foldB`, in either order: for
+    /// IPv4, whether it is the key of those endpoints.
+    @inline(__always)
+    func foldsConnect(_ foldA: UInt64, _ foldB: UInt64) -> Bool {
+        lowerFold == foldA ? upperFold == foldB : lowerFold == foldB && upperFold == foldA
     }
 
     /// Whether both endpoints are IPv4: their folds are then the endpoints themselves.

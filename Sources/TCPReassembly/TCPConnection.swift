@@ -78,6 +78,20 @@ final class TCPConnection {
         segment.source == info.client ? .clientToServer : .serverToClient
     }
 
+    /// Whether this is the connection between `a` and `b` (folded `foldA` and `foldB`), in either
+    /// order: the key's ``ConnectionKey/connects(_:folded:_:folded:)``, loading only its folds
+    /// unless the endpoints are IPv6 (the key checked through its class loaded all of it first).
+    @inline(__always)
+    func connects(_ a: Endpoint, folded foldA: UInt64, _ b: Endpoint, folded foldB: UInt64) -> Bool {
+        key.foldsConnect(foldA, foldB) && (key.isIPv4 || keyConnects(a, b))
+    }
+
+    /// The key's whole check, out of line for the rare IPv6 case.
+    @inline(never)
+    private func keyConnects(_ a: Endpoint, _ b: Endpoint) -> Bool {
+        key.connects(a, folded: ConnectionKey.fold(a), b, folded: ConnectionKey.fold(b))
+    }
+
     /// The direction of a segment of this connection whose source folds (``ConnectionKey/fold(_:)``)
     /// to `sourceFold`: what ``direction(of:)`` says, without comparing endpoints. Two different
     /// folds tell the endpoints apart; equal ones (a connection to itself, IPv6 folds made to
@@ -124,10 +138,7 @@ final class TCPConnection {
                     noteAcknowledgment(segment.acknowledgmentNumber, from: direction, time: time)
                 }
             }
-            // Checked here, not in the call: most ACKs acknowledge nothing new.
-            if acknowledgesNewBytes(segment.acknowledgmentNumber, of: direction.reversed) {
-                skipHolesAcknowledged(by: segment.acknowledgmentNumber, direction: direction.reversed, time: time)
-            }
+            takeAcknowledgment(segment.acknowledgmentNumber, of: direction.reversed, time: time)
         }
         if segment.payloadLength > 0 {
             if halves[index].ended {
@@ -410,13 +421,23 @@ final class TCPConnection {
     /// number, not proof of lost bytes.
     static let maxAcknowledgedJump: Int64 = 65_535 << 14
 
-    /// Whether `acknowledgment` reaches past what `direction` already had acknowledged: the first
-    /// checks of ``skipHolesAcknowledged(by:direction:time:)``, the only ones most ACKs get to.
+    /// What ``skipHolesAcknowledged(by:direction:time:)`` does, its common cases in line: most
+    /// ACKs acknowledge nothing new, and most of the others only bytes already delivered, which
+    /// are counted with nothing to skip (with shortcuts; tests compare with the general path).
     @inline(__always)
-    private func acknowledgesNewBytes(_ acknowledgment: UInt32, of direction: FlowDirection) -> Bool {
+    private func takeAcknowledgment(_ acknowledgment: UInt32, of direction: FlowDirection, time: CaptureTimestamp) {
         let index = direction.rawValue
-        return halves[index].synchronized && !halves[index].ended
-            && halves[index].offset(of: acknowledgment) > halves[index].acknowledgedOffset
+        guard halves[index].synchronized, !halves[index].ended else { return }
+        let acknowledged = halves[index].offset(of: acknowledgment)
+        let before = halves[index].acknowledgedOffset
+        guard acknowledged > before else { return }
+        if takesShortcuts, acknowledged <= halves[index].nextOffset, halves[index].finOffset == nil {
+            // Offsets start at 0 and the stored offset never goes below it: the difference is positive.
+            halves[index].statistics.acknowledgedBytes += UInt64(acknowledged - before)
+            halves[index].acknowledgedOffset = acknowledged
+            return
+        }
+        skipHolesAcknowledged(by: acknowledgment, direction: direction, time: time)
     }
 
     /// The receiver acknowledged bytes up to `acknowledgment`: it has them, so they will never be

@@ -98,6 +98,13 @@ public final class TCPReassembler {
         if let cached = recent[slot], cached._withUnsafeGuaranteedRef({
             feedIfCached(segment, sourceFold, destinationFold, to: $0)
         }) { return }
+        feedUncached(segment, sourceFold: sourceFold, slot: slot)
+    }
+
+    /// Feeds `segment` (its source folded as given) to its connection from the table, or a new
+    /// one, and caches it in `slot`: out of line, so that the cached path above keeps a small frame.
+    @inline(never)
+    private func feedUncached(_ segment: UnsafePointer<TCPSegment>, sourceFold: UInt64, slot: Int) {
         let current = lookUpOrOpen(
             ConnectionKey(segment.pointee.source, segment.pointee.destination), segment: segment.pointee)
         recent[slot] = Unmanaged.passUnretained(current)
@@ -110,8 +117,8 @@ public final class TCPReassembler {
     private func feedIfCached(
         _ segment: UnsafePointer<TCPSegment>, _ sourceFold: UInt64, _ destinationFold: UInt64, to cached: TCPConnection
     ) -> Bool {
-        guard cached.key.connects(segment.pointee.source, folded: sourceFold,
-                                  segment.pointee.destination, folded: destinationFold),
+        guard cached.connects(segment.pointee.source, folded: sourceFold,
+                              segment.pointee.destination, folded: destinationFold),
               !startsNewConnection(segment, replacing: cached)
         else { return false }
         feed(segment, sourceFold: sourceFold, to: cached)
