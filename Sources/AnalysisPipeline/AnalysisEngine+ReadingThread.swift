@@ -111,12 +111,17 @@ extension AnalysisEngine {
     /// batch's `bytes` first), or reports a handed-over finding, on the analysing thread.
     private static func replay(_ handed: UnsafeMutablePointer<DecodedHandoff>, bytes: UnsafeRawBufferPointer,
                                reassembler: TCPReassembler, findings: any FindingSink) {
-        if let box = handed.pointee.finding {
-            findings.report(box.takeUnretainedValue().finding)
-            return
-        }
+        if let box = handed.pointee.finding { return relay(box, to: findings) }
         let start = handed.pointee.payloadStart, count = handed.pointee.payloadCount
         if count > 0 { handed.pointee.segment.payload = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)]) }
-        reassembler.process(handed.pointee.segment)
+        // By address: passing the segment by value copied it for the call.
+        withUnsafeMutablePointer(to: &handed.pointee.segment) { reassembler.process(segmentAt: $0) }
+    }
+
+    /// Reports a handed-over finding: out of line, so that the per-segment path above keeps a small
+    /// frame (the finding's copy needed room on the stack of every call).
+    @inline(never)
+    private static func relay(_ box: Unmanaged<FindingBox>, to findings: any FindingSink) {
+        findings.report(box.takeUnretainedValue().finding)
     }
 }

@@ -109,10 +109,13 @@ final class HTTPStreamConsumer: StreamConsumer {
     var listedAsWaiting = false
     /// Seconds of silence after which the reassembler drops a connection as idle.
     private let idleSeconds: Int64
-    private var probe = Probe.undecided
+    // Read for every segment and the first bytes: `@exclusivity(unchecked)` drops the runtime
+    // exclusivity check (a `swift_beginAccess` call each). Sound here: only this consumer's own
+    // methods touch them, on the analysing thread, and nothing they call reaches back to it.
+    @exclusivity(unchecked) private var probe = Probe.undecided
     /// The first bytes of `probeDirection` while they hold an incomplete TLS handshake record
     /// (bounded by `TLSSniffer.maxProbeBytes`); empty otherwise.
-    private var probeBuffer: [UInt8] = []
+    @exclusivity(unchecked) private var probeBuffer: [UInt8] = []
     private var probeDirection = FlowDirection.clientToServer
     private var probeTime = CaptureTimestamp.zero
     /// Directions whose stream ended (FIN or RST): at two, nothing more can be said on the

@@ -54,14 +54,32 @@ public struct ConnectionKey: Hashable, Sendable {
     /// IPv4 endpoints are told apart by their folds alone (a fold is their address and port).
     @inline(__always)
     func connects(_ a: Endpoint, folded foldA: UInt64, _ b: Endpoint, folded foldB: UInt64) -> Bool {
-        guard lowerFold == foldA ? upperFold == foldB : lowerFold == foldB && upperFold == foldA else { return false }
-        return (lowerFold | upperFold) & Self.v6FoldBit == 0 || hasEndpoints(a, b)
+        foldsConnect(foldA, foldB) && (isIPv4 || Self.join(lower, upper, a, b))
     }
 
-    /// Whether the endpoints are `a` and `b`, in either order; out of line, so that the IPv4 check
-    /// above does not load the endpoints it does not need.
+    /// Whether the folds of this key's endpoints are `foldA` and `foldB`, in either order: for
+    /// IPv4, whether it is the key of those endpoints.
+    @inline(__always)
+    func foldsConnect(_ foldA: UInt64, _ foldB: UInt64) -> Bool {
+        lowerFold == foldA ? upperFold == foldB : lowerFold == foldB && upperFold == foldA
+    }
+
+    /// Whether both endpoints are IPv4: their folds are then the endpoints themselves.
+    @inline(__always)
+    var isIPv4: Bool { (lowerFold | upperFold) & Self.v6FoldBit == 0 }
+
+    /// Whether `other` is this key (what `==` says): the folds decide for IPv4, and only IPv6
+    /// endpoints, whose folds are hashes, are compared whole.
+    @inline(__always)
+    func sameConnection(as other: ConnectionKey) -> Bool {
+        lowerFold == other.lowerFold && upperFold == other.upperFold
+            && (isIPv4 || lower == other.lower && upper == other.upper)
+    }
+
+    /// Whether `lower` and `upper` are `a` and `b`, in either order; out of line and static, so
+    /// that the IPv4 check above neither loads the endpoints nor needs the key in memory.
     @inline(never)
-    private func hasEndpoints(_ a: Endpoint, _ b: Endpoint) -> Bool {
+    private static func join(_ lower: Endpoint, _ upper: Endpoint, _ a: Endpoint, _ b: Endpoint) -> Bool {
         lower == a ? upper == b : lower == b && upper == a
     }
 

@@ -40,15 +40,22 @@ final class TCPConnection {
     /// Whether in-order segments take ``accept(_:length:at:direction:time:)``'s shortcut (tests
     /// compare it with the general path).
     private let takesShortcuts: Bool
+    /// Whether the client is the key's lower endpoint: a packet's direction is then told by which
+    /// of the key's folds its source has (see ``direction(of:sourceFold:)``).
+    private let clientIsLower: Bool
 
     init(key: ConnectionKey, info: ConnectionInfo, consumer: (any StreamConsumer)?, shortcuts: Bool = true) {
         self.key = key
         self.info = info
         self.consumer = consumer
         takesShortcuts = shortcuts
+        clientIsLower = info.client == key.lower
         self.lastTime = info.firstTime
         halves = .allocate(capacity: 2)
-        halves.initialize(repeating: HalfStream(), count: 2)
+        // Each made in place: `initialize(repeating:count:)` copied one made apart (an outlined
+        // copy, a retain of its empty array and a `memcpy` a slot).
+        halves.initialize(to: HalfStream())
+        (halves + 1).initialize(to: HalfStream())
     }
 
     deinit {
@@ -71,9 +78,36 @@ final class TCPConnection {
         segment.source == info.client ? .clientToServer : .serverToClient
     }
 
-    /// Feeds one segment. The reassembler keeps its total of held bytes in step with ``heldBytes``.
-    func process(_ segment: TCPSegment) {
-        let direction = self.direction(of: segment)
+    /// Whether this is the connection between `a` and `b` (folded `foldA` and `foldB`), in either
+    /// order: the key's ``ConnectionKey/connects(_:folded:_:folded:)``, loading only its folds
+    /// unless the endpoints are IPv6 (the key checked through its class loaded all of it first).
+    @inline(__always)
+    func connects(_ a: Endpoint, folded foldA: UInt64, _ b: Endpoint, folded foldB: UInt64) -> Bool {
+        key.foldsConnect(foldA, foldB) && (key.isIPv4 || keyConnects(a, b))
+    }
+
+    /// The key's whole check, out of line for the rare IPv6 case.
+    @inline(never)
+    private func keyConnects(_ a: Endpoint, _ b: Endpoint) -> Bool {
+        key.connects(a, folded: ConnectionKey.fold(a), b, folded: ConnectionKey.fold(b))
+    }
+
+    /// The direction of a segment of this connection whose source folds (``ConnectionKey/fold(_:)``)
+    /// to `sourceFold`: what ``direction(of:)`` says, without comparing endpoints. Two different
+    /// folds tell the endpoints apart; equal ones (a connection to itself, IPv6 folds made to
+    /// collide) leave it to the endpoints.
+    @inline(__always)
+    func direction(of segment: UnsafePointer<TCPSegment>, sourceFold: UInt64) -> FlowDirection {
+        guard key.lowerFold != key.upperFold else { return direction(of: segment.pointee) }
+        return (sourceFold == key.lowerFold) == clientIsLower ? .clientToServer : .serverToClient
+    }
+
+    /// Feeds one segment, read where it lies, whose source folds to `sourceFold`. The reassembler
+    /// keeps its total of held bytes in step with ``heldBytes``.
+    func process(_ pointer: UnsafePointer<TCPSegment>, sourceFold: UInt64) {
+        let direction = self.direction(of: pointer, sourceFold: sourceFold)
+        // Only the fields used are loaded: the segment is not copied.
+        let segment = pointer.pointee
         let index = direction.rawValue
         let time = segment.timestamp
         if lastTime < time { lastTime = time }
@@ -104,10 +138,7 @@ final class TCPConnection {
                     noteAcknowledgment(segment.acknowledgmentNumber, from: direction, time: time)
                 }
             }
-            // Checked here, not in the call: most ACKs acknowledge nothing new.
-            if acknowledgesNewBytes(segment.acknowledgmentNumber, of: direction.reversed) {
-                skipHolesAcknowledged(by: segment.acknowledgmentNumber, direction: direction.reversed, time: time)
-            }
+            takeAcknowledgment(segment.acknowledgmentNumber, of: direction.reversed, time: time)
         }
         if segment.payloadLength > 0 {
             if halves[index].ended {
@@ -134,7 +165,28 @@ final class TCPConnection {
     // MARK: - Accepting bytes
 
     /// Places `length` bytes (the first `payload.count` captured) at stream offset `start`.
+    @inline(__always)
     private func accept(
+        _ payload: UnsafeRawBufferPointer,
+        length: Int,
+        at start: Int64,
+        direction: FlowDirection,
+        time: CaptureTimestamp) {
+        let index = direction.rawValue
+        if takesShortcuts, start == halves[index].nextOffset, length == payload.count, halves[index].held.isEmpty {
+            // In order, whole and with nothing held (nearly every segment): all of it is new and
+            // goes out as it is; what the general path concludes for it, without its bookkeeping.
+            deliverData(payload, direction: direction, time: time)
+            endIfComplete(direction, time: time)
+            return
+        }
+        acceptInGeneral(payload, length: length, at: start, direction: direction, time: time)
+    }
+
+    /// ``accept(_:length:at:direction:time:)`` for any segment: out of order, overlapping, cut by
+    /// the snapshot length, or arriving while bytes are held.
+    @inline(never)
+    private func acceptInGeneral(
         _ payload: UnsafeRawBufferPointer,
         length: Int,
         at start: Int64,
@@ -144,8 +196,8 @@ final class TCPConnection {
         let end = start + Int64(length)
         let next = halves[index].nextOffset
         if takesShortcuts, start == next, halves[index].held.isEmpty {
-            // In order with nothing held (nearly every segment): all of it is new and goes out as it
-            // is; what the general path below concludes for it, without its bookkeeping.
+            // In order with nothing held: all of it is new and goes out as it is (the part past the
+            // captured bytes as a gap); what the general path below concludes for it.
             deliverPart(of: payload, startingAt: start, range: start..<end, direction: direction, time: time)
             endIfComplete(direction, time: time)
             return
@@ -288,6 +340,7 @@ final class TCPConnection {
         }
     }
 
+    @inline(__always)
     private func deliverData(_ bytes: UnsafeRawBufferPointer, direction: FlowDirection, time: CaptureTimestamp) {
         guard !bytes.isEmpty else { return }
         let index = direction.rawValue
@@ -368,13 +421,23 @@ final class TCPConnection {
     /// number, not proof of lost bytes.
     static let maxAcknowledgedJump: Int64 = 65_535 << 14
 
-    /// Whether `acknowledgment` reaches past what `direction` already had acknowledged: the first
-    /// checks of ``skipHolesAcknowledged(by:direction:time:)``, the only ones most ACKs get to.
+    /// What ``skipHolesAcknowledged(by:direction:time:)`` does, its common cases in line: most
+    /// ACKs acknowledge nothing new, and most of the others only bytes already delivered, which
+    /// are counted with nothing to skip (with shortcuts; tests compare with the general path).
     @inline(__always)
-    private func acknowledgesNewBytes(_ acknowledgment: UInt32, of direction: FlowDirection) -> Bool {
+    private func takeAcknowledgment(_ acknowledgment: UInt32, of direction: FlowDirection, time: CaptureTimestamp) {
         let index = direction.rawValue
-        return halves[index].synchronized && !halves[index].ended
-            && halves[index].offset(of: acknowledgment) > halves[index].acknowledgedOffset
+        guard halves[index].synchronized, !halves[index].ended else { return }
+        let acknowledged = halves[index].offset(of: acknowledgment)
+        let before = halves[index].acknowledgedOffset
+        guard acknowledged > before else { return }
+        if takesShortcuts, acknowledged <= halves[index].nextOffset, halves[index].finOffset == nil {
+            // Offsets start at 0 and the stored offset never goes below it: the difference is positive.
+            halves[index].statistics.acknowledgedBytes += UInt64(acknowledged - before)
+            halves[index].acknowledgedOffset = acknowledged
+            return
+        }
+        skipHolesAcknowledged(by: acknowledgment, direction: direction, time: time)
     }
 
     /// The receiver acknowledged bytes up to `acknowledgment`: it has them, so they will never be

@@ -16,7 +16,7 @@ public final class TCPReassembler {
     // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
     // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
     // object's own methods touch these properties, on one thread, and no callee can reach back.
-    @exclusivity(unchecked) private var table: [ConnectionKey: TCPConnection] = [:]
+    private let table = ConnectionTable()
     @exclusivity(unchecked) private var nextConnectionID = 1
     @exclusivity(unchecked) private var heldTotal = 0
     @exclusivity(unchecked) private var clock = CaptureTimestamp.zero
@@ -32,7 +32,7 @@ public final class TCPReassembler {
     private let takesShortcuts: Bool
     private var connectionLimitReported = false
     /// Recently used connections, direct-mapped by ``ConnectionKey/cacheSlot``: most packets find
-    /// their connection here without hashing the key for the table (SipHash, ~300 instructions).
+    /// their connection here without hashing the key for the table.
     /// Unretained, in memory of its own: a strong reference read out of an array cost a retain and
     /// a release per packet. Sound because the table holds every connection in the cache and
     /// ``remove(_:reason:)``, the only way out of the table, clears the connection's slot; no
@@ -76,52 +76,80 @@ public final class TCPReassembler {
 
     /// Processes one segment (in capture order).
     public func process(_ segment: TCPSegment) {
+        withUnsafePointer(to: segment) { process(segmentAt: $0) }
+    }
+
+    /// Processes the segment at `segment` (in capture order) where it lies: ``process(_:)`` for a
+    /// caller whose segment is in memory already (the analysing thread's hand-off ring), which
+    /// passing it by value copied for the call.
+    public func process(segmentAt segment: UnsafePointer<TCPSegment>) {
         reentry.enter("TCPReassembler.process")
         defer { reentry.leave() }
         statistics.segments += 1
-        if clock < segment.timestamp { clock = segment.timestamp }
+        let time = segment.pointee.timestamp
+        if clock < time { clock = time }
         // Checked here, not in the call: nearly every packet comes before the next sweep is due.
         if clock >= nextSweep { sweepIfDue() }
 
-        let sourceFold = ConnectionKey.fold(segment.source), destinationFold = ConnectionKey.fold(segment.destination)
+        let sourceFold = ConnectionKey.fold(segment.pointee.source)
+        let destinationFold = ConnectionKey.fold(segment.pointee.destination)
         let slot = ConnectionKey.cacheSlot(folded: sourceFold, destinationFold)
         // The common case: the connection found in the cache and borrowed, not retained.
         if let cached = recent[slot], cached._withUnsafeGuaranteedRef({
             feedIfCached(segment, sourceFold, destinationFold, to: $0)
         }) { return }
-        let current = lookUpOrOpen(ConnectionKey(segment.source, segment.destination), segment: segment)
+        feedUncached(segment, sourceFold: sourceFold, slot: slot)
+    }
+
+    /// Feeds `segment` (its source folded as given) to its connection from the table, or a new
+    /// one, and caches it in `slot`: out of line, so that the cached path above keeps a small frame.
+    @inline(never)
+    private func feedUncached(_ segment: UnsafePointer<TCPSegment>, sourceFold: UInt64, slot: Int) {
+        let current = lookUpOrOpen(
+            ConnectionKey(segment.pointee.source, segment.pointee.destination), segment: segment.pointee)
         recent[slot] = Unmanaged.passUnretained(current)
-        feed(segment, to: current)
+        feed(segment, sourceFold: sourceFold, to: current)
     }
 
     /// Feeds `segment` (its endpoints folded as given) to `cached` if it is the segment's
     /// connection and the segment does not start a new one; says whether it did.
+    @inline(__always)
     private func feedIfCached(
-        _ segment: TCPSegment, _ sourceFold: UInt64, _ destinationFold: UInt64, to cached: TCPConnection
+        _ segment: UnsafePointer<TCPSegment>, _ sourceFold: UInt64, _ destinationFold: UInt64, to cached: TCPConnection
     ) -> Bool {
-        guard cached.key.connects(segment.source, folded: sourceFold, segment.destination, folded: destinationFold),
+        guard cached.connects(segment.pointee.source, folded: sourceFold,
+                              segment.pointee.destination, folded: destinationFold),
               !startsNewConnection(segment, replacing: cached)
         else { return false }
-        feed(segment, to: cached)
+        feed(segment, sourceFold: sourceFold, to: cached)
         return true
     }
 
-    /// Feeds `segment` to its connection and keeps the held bytes within the limits.
+    /// Feeds `segment` (its source folded as given) to its connection and keeps the held bytes
+    /// within the limits.
     @inline(__always)
-    private func feed(_ segment: TCPSegment, to connection: TCPConnection) {
+    private func feed(_ segment: UnsafePointer<TCPSegment>, sourceFold: UInt64, to connection: TCPConnection) {
         let heldBefore = connection.heldBytes
-        connection.process(segment)
-        heldTotal += connection.heldBytes - heldBefore
-        statistics.peakHeldBytes = max(statistics.peakHeldBytes, heldTotal)
+        connection.process(segment, sourceFold: sourceFold)
+        let change = connection.heldBytes - heldBefore
+        // Most segments change nothing held: the total and its peak stay as they are.
+        if change != 0 {
+            heldTotal += change
+            statistics.peakHeldBytes = max(statistics.peakHeldBytes, heldTotal)
+        }
         // Checked here, not in the call: most connections hold nothing, most of the time.
-        if heldLimitsExceeded(by: connection) { enforceHeldLimits(on: connection, time: segment.timestamp) }
+        if heldLimitsExceeded(by: connection) {
+            enforceHeldLimits(on: connection, time: segment.pointee.timestamp)
+        }
     }
 
     /// The connection of `key` from the table, or a new one when there is none or `segment` starts
     /// a new connection on its addresses and ports (the old one is removed first).
     private func lookUpOrOpen(_ key: ConnectionKey, segment: TCPSegment) -> TCPConnection {
-        if let existing = table[key] {
-            guard startsNewConnection(segment, replacing: existing) else { return existing }
+        if let existing = table.connection(for: key) {
+            guard segment.flags.contains(.syn), !segment.flags.contains(.ack),
+                  startsNewConnection(afterSYN: segment, replacing: existing)
+            else { return existing }
             remove(existing, reason: .reused)
         }
         return open(key: key, first: segment)
@@ -132,7 +160,7 @@ public final class TCPReassembler {
     public func finish() {
         reentry.enter("TCPReassembler.finish")
         defer { reentry.leave() }
-        let remaining = table.values.sorted { $0.info.id < $1.info.id }
+        let remaining = table.connections.sorted { $0.info.id < $1.info.id }
         for connection in remaining { remove(connection, reason: .captureEnd) }
         reportCaptureLoss()
     }
@@ -184,8 +212,15 @@ public final class TCPReassembler {
     /// A fresh SYN on a known key starts a new connection when the old one is closing, or when the
     /// SYN's initial sequence number differs from the one the old connection started with.
     @inline(__always)
-    private func startsNewConnection(_ segment: TCPSegment, replacing existing: TCPConnection) -> Bool {
-        guard segment.flags.contains(.syn), !segment.flags.contains(.ack) else { return false }
+    private func startsNewConnection(_ segment: UnsafePointer<TCPSegment>, replacing existing: TCPConnection) -> Bool {
+        let flags = segment.pointee.flags
+        guard flags.contains(.syn), !flags.contains(.ack) else { return false }
+        return startsNewConnection(afterSYN: segment.pointee, replacing: existing)
+    }
+
+    /// ``startsNewConnection(_:replacing:)`` for a SYN without ACK: out of line, as SYNs are rare.
+    @inline(never)
+    private func startsNewConnection(afterSYN segment: TCPSegment, replacing existing: TCPConnection) -> Bool {
         if existing.isClosing { return true }
         let half = existing.halves[existing.direction(of: segment).rawValue]
         return half.initialSequence != segment.sequenceNumber
@@ -214,7 +249,7 @@ public final class TCPReassembler {
         if !handshake { statistics.midstreamPickups += 1 }
         let connection = TCPConnection(
             key: key, info: info, consumer: factory?.makeConsumer(for: info), shortcuts: takesShortcuts)
-        table[key] = connection
+        table.insert(connection)
         statistics.peakConnections = max(statistics.peakConnections, table.count)
         return connection
     }
@@ -227,7 +262,7 @@ public final class TCPReassembler {
             statistics.acknowledgedBytes[index] &+= direction.acknowledgedBytes
             statistics.acknowledgedGapBytes[index] &+= direction.acknowledgedGapBytes
         }
-        table[connection.key] = nil
+        table.remove(connection)
         if recent[connection.key.cacheSlot]?.toOpaque() == Unmanaged.passUnretained(connection).toOpaque() {
             recent[connection.key.cacheSlot] = nil
         }
@@ -243,11 +278,11 @@ public final class TCPReassembler {
         let byActivity: (TCPConnection, TCPConnection) -> Bool = {
             $0.lastTime != $1.lastTime ? $0.lastTime < $1.lastTime : $0.info.id < $1.info.id
         }
-        let ended = table.values.filter(\.isClosing).sorted(by: byActivity)
+        let ended = table.connections.filter(\.isClosing).sorted(by: byActivity)
         for connection in ended { remove(connection, reason: connection.endReason ?? .fin) }
         let needed = target - ended.count
         guard needed > 0 else { return }
-        let open = table.values.sorted(by: byActivity).prefix(needed)
+        let open = table.connections.sorted(by: byActivity).prefix(needed)
         for connection in open { remove(connection, reason: .evicted) }
         statistics.connectionsEvicted += open.count
         if !connectionLimitReported {
@@ -338,7 +373,7 @@ public final class TCPReassembler {
         lastSweep = clock
         nextSweep = clock.adding(seconds: interval)
         var expired: [(TCPConnection, ConnectionEnd)] = []
-        for connection in table.values {
+        table.forEach { connection in
             if case .closing(let since) = connection.phase, clock >= since.adding(seconds: limits.closeLingerSeconds) {
                 expired.append((connection, connection.endReason ?? .fin))
             } else if clock >= connection.lastTime.adding(seconds: limits.idleTimeoutSeconds) {

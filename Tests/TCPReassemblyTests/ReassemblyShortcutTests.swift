@@ -83,7 +83,7 @@ import Testing
         }
     }
 
-    @Test("the cache's key check agrees with the key's equality, IPv4 and IPv6, either order")
+    @Test("the cache's key checks and the table's agree with the key's equality, and the direction by folds with the one by endpoints, IPv4 and IPv6, either order")
     func keyCheckMatchesEquality() {
         var random = SeededGenerator(seed: 0x51_07)
         func endpoint() -> Endpoint {
@@ -112,11 +112,23 @@ import Testing
             }
             let connects = key.connects(a, folded: ConnectionKey.fold(a), b, folded: ConnectionKey.fold(b))
             #expect(connects == (ConnectionKey(a, b) == key), "\(key) \(a) \(b)")
+            let client = Bool.random(using: &random) ? key.lower : key.upper
+            let info = ConnectionInfo(id: 1, client: client, server: client == key.lower ? key.upper : key.lower,
+                                      firstTime: .zero, handshakeSeen: true)
+            let connection = TCPConnection(key: key, info: info, consumer: nil)
+            #expect(connection.connects(a, folded: ConnectionKey.fold(a), b, folded: ConnectionKey.fold(b)) == connects)
             let other = ConnectionKey(a, b)
+            #expect(key.sameConnection(as: other) == (other == key), "\(key) \(other)")
             if other != key, Set([other.lowerFold, other.upperFold]) == Set([key.lowerFold, key.upperFold]) { collisions += 1 }
             if connects {
                 matches += 1
                 #expect(ConnectionKey.cacheSlot(folded: ConnectionKey.fold(a), ConnectionKey.fold(b)) == key.cacheSlot)
+                // The direction told by folds is the one told by endpoints, the client either end.
+                let segment = TCPSegment(
+                    source: a, destination: b, sequenceNumber: 0, acknowledgmentNumber: 0, flags: [], window: 0,
+                    payload: UnsafeRawBufferPointer(start: nil, count: 0), payloadLength: 0, timestamp: .zero)
+                let byFold = withUnsafePointer(to: segment) { connection.direction(of: $0, sourceFold: ConnectionKey.fold(a)) }
+                #expect(byFold == connection.direction(of: segment), "\(key) client \(client) source \(a)")
             }
         }
         #expect(matches > 5_000)
