@@ -150,6 +150,13 @@ extension UnsafeBufferPointer<UInt8> {
         }
     }
 
+    /// Whether the bytes are `other`'s, case included (`memcmp`; empty ones are the same).
+    func sameBytes(as other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard count == other.count else { return false }
+        guard let base = baseAddress, let otherBase = other.baseAddress else { return isEmpty }
+        return memcmp(base, otherBase, count) == 0
+    }
+
     /// Whether the bytes start with `prefix`'s UTF-8, case included.
     func hasPrefix(_ prefix: StaticString) -> Bool {
         prefix.withUTF8Buffer { wanted in

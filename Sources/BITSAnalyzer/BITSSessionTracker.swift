@@ -161,6 +161,9 @@ public final class BITSSessionTracker {
     /// IDs of sessions that left, and whether they were closed or cancelled (bounded).
     @exclusivity(unchecked) var retiredIDs = RetiredIDs()
     @exclusivity(unchecked) var nextWaitingSerial = 0
+    /// Header values made into strings lately (Host, Content-Name, protocols, session IDs), reused
+    /// for values with the same bytes.
+    @exclusivity(unchecked) var recentStrings = RecentStrings()
     /// Codes reported with neither a session nor a connection (each once per run).
     @exclusivity(unchecked) var reportedWithoutPlace: Set<FindingCode> = []
     @exclusivity(unchecked) var sessionLimitReported = false
@@ -207,14 +210,16 @@ public final class BITSSessionTracker {
         let typeHeader = head.headers.withValueBytes(.bitsPacketType) { $0.map(BITSPacketType.init(headerBytes:)) }
         let type = typeHeader ?? .unknown("")
         let record = BITSRequestRecord(
-            type: type, method: head.method, url: head.target, host: head.headers[.host], time: observed.time,
+            type: type, method: head.method, url: head.target, host: head.headers.sharedValue(.host, reusing: &recentStrings),
+            time: observed.time,
             connection: connection.id,
             range: type == .fragment ? head.headers.withValueBytes(.contentRange) { $0.flatMap(ContentRange.init(headerBytes:)) } : nil,
             contentLength: head.headers.withValueBytes(.contentLength) { $0.flatMap(ContentRange.decimal) },
-            bodyBytes: observed.bodyBytes, bodyGapBytes: observed.bodyGapBytes, contentName: head.headers[.contentName]
+            bodyBytes: observed.bodyBytes, bodyGapBytes: observed.bodyGapBytes,
+            contentName: head.headers.sharedValue(.contentName, reusing: &recentStrings)
         )
 
-        let sessionIDHeader = head.headers.trimmedValue(.bitsSessionID)
+        let sessionIDHeader = head.headers.trimmedValue(.bitsSessionID, reusing: &recentStrings)
         let sessionID = sessionIDHeader.flatMap { $0.isEmpty ? nil : $0 }
         var session: SessionHandle?
         switch type {
@@ -225,7 +230,8 @@ public final class BITSSessionTracker {
             if let session {
                 sessions[session].record.createSeen = true
                 sessions[session].awaitingID = true
-                sessions[session].record.supportedProtocols = Self.protocolList(head.headers[.bitsSupportedProtocols])
+                sessions[session].record.supportedProtocols = Self.protocolList(
+                    head.headers.sharedValue(.bitsSupportedProtocols, reusing: &recentStrings))
                 if let name = record.contentName { sessions[session].record.contentName = name }
             }
         case .fragment, .closeSession, .cancelSession:
