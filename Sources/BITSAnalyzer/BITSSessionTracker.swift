@@ -164,6 +164,8 @@ public final class BITSSessionTracker {
     /// Header values made into strings lately (Host, Content-Name, protocols, session IDs), reused
     /// for values with the same bytes.
     @exclusivity(unchecked) var recentStrings = RecentStrings()
+    /// The latest Create-Session's BITS-Supported-Protocols value and its list (``offeredProtocols(_:)``).
+    @exclusivity(unchecked) var recentProtocolList: (value: String, list: [String]) = ("", [])
     /// Codes reported with neither a session nor a connection (each once per run).
     @exclusivity(unchecked) var reportedWithoutPlace: Set<FindingCode> = []
     @exclusivity(unchecked) var sessionLimitReported = false
@@ -230,7 +232,7 @@ public final class BITSSessionTracker {
             if let session {
                 sessions[session].record.createSeen = true
                 sessions[session].awaitingID = true
-                sessions[session].record.supportedProtocols = Self.protocolList(
+                sessions[session].record.supportedProtocols = offeredProtocols(
                     head.headers.sharedValue(.bitsSupportedProtocols, reusing: &recentStrings))
                 if let name = record.contentName { sessions[session].record.contentName = name }
             }
@@ -500,6 +502,18 @@ public final class BITSSessionTracker {
         let fetched = ReplyURL.normalizedPath(target)
         guard let waiting = replyIndex.removeValue(forKey: fetched) else { return }
         for session in waiting where sessions.contains(session) { sessions[session].record.replyFetched = true }
+    }
+
+    /// ``protocolList(_:)`` of a Create-Session's value, the latest list shared when the value has
+    /// the same bytes: a busy server's clients all offer the same protocols, and each list was an
+    /// allocation (and its release when the session left).
+    func offeredProtocols(_ value: String?) -> [String] {
+        guard let value else { return [] }
+        let same = value.withUTF8Bytes { mine in recentProtocolList.value.withUTF8Bytes { mine.sameBytes(as: $0) } }
+        if same { return recentProtocolList.list }
+        let list = Self.protocolList(value)
+        recentProtocolList = (value, list)
+        return list
     }
 
     /// Splits a BITS-Supported-Protocols value (GUIDs separated by spaces or commas).

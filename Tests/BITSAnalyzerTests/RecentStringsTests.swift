@@ -1,3 +1,4 @@
+import AnalyzerCore
 @testable import BITSAnalyzer
 import HTTP1Parser
 import Testing
@@ -75,5 +76,31 @@ import TestSupport
             #expect(headers.sharedValue(.contentName, reusing: &recent) == nil)
             #expect(headers.trimmedValue(.bitsProtocol, reusing: &recent) == nil)
         }
+    }
+}
+
+/// The protocol list shared between Create-Sessions offering the same bytes is the list the value
+/// splits into, whatever value came before.
+@Suite struct OfferedProtocolsTests {
+    static let values: [String?] = [
+        nil, "", "{7df0354d-249b-430f-820d-3d2a9bef4931}", "{7DF0354D-249B-430F-820D-3D2A9BEF4931}",
+        "{7df0354d-249b-430f-820d-3d2a9bef4931} {11111111-2222-3333-4444-555555555555}", "a,b", "a, b", " , ", "e\u{301}",
+        "\u{E9}", "\u{E9},e\u{301}",
+    ]
+
+    @Test("offered protocols are the split value after any other value")
+    func sharedListIsSplit() {
+        let tracker = BITSSessionTracker(findings: FindingCollector())
+        var disagreeing: [(String?, String?)] = []
+        for previous in Self.values {
+            for value in Self.values {
+                for asked in [previous, value, value] {
+                    let shared = tracker.offeredProtocols(asked)
+                    let split = BITSSessionTracker.protocolList(asked)
+                    if shared.map({ Array($0.utf8) }) != split.map({ Array($0.utf8) }) { disagreeing.append((previous, asked)) }
+                }
+            }
+        }
+        #expect(disagreeing.count == 0, "\(disagreeing.prefix(5))")
     }
 }
