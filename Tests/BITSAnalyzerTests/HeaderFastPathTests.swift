@@ -131,3 +131,31 @@ import TestSupport
         #expect(!HeaderBytesTests.bytes("Create-Sessiom").equalsIgnoringASCIICase(lowercase: "create-session"))
     }
 }
+
+/// The unit check of a Content-Range read by index is the zip over the literal it replaced, for
+/// every byte value at every position of `bytes` in both cases, and for shorter and longer runs.
+@Suite struct ContentRangeUnitTests {
+    static func zipped(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        zip(bytes, "bytes".utf8).allSatisfy { $0 | 0x20 == $1 }
+    }
+
+    @Test("every byte at every position of the unit")
+    func everyByteEveryPosition() {
+        var disagreeing: [[UInt8]] = []
+        for base in ["bytes", "BYTES", "bYtEs"].map({ Array($0.utf8) }) {
+            for length in 0...7 {
+                let sample = Array((base + [0x20, 0x30]).prefix(length))
+                for position in sample.indices {
+                    for value in UInt8.min...UInt8.max {
+                        var changed = sample
+                        changed[position] = value
+                        let (indexed, zipped) = changed.withUnsafeBufferPointer { (ContentRange.isBytesUnit($0), Self.zipped($0)) }
+                        if indexed != zipped { disagreeing.append(changed) }
+                    }
+                }
+                if sample.withUnsafeBufferPointer({ ContentRange.isBytesUnit($0) != Self.zipped($0) }) { disagreeing.append(sample) }
+            }
+        }
+        #expect(disagreeing.count == 0, "\(disagreeing.prefix(5))")
+    }
+}
