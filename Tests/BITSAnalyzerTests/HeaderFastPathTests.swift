@@ -159,3 +159,34 @@ import TestSupport
         #expect(disagreeing.count == 0, "\(disagreeing.prefix(5))")
     }
 }
+
+/// Whether a request is BITS, with the `==` fast path on the method, is what the case-insensitive
+/// comparison alone said: every byte at every position of `BITS_POST`, case variants, non-ASCII
+/// look-alikes, with and without BITS-Packet-Type.
+@Suite struct BITSMethodTests {
+    static func methods() -> [String] {
+        let base = Array("BITS_POST".utf8)
+        var methods = ["BITS_POST", "bits_post", "Bits_Post", "BITS_POS", "BITS_POSTX", "", "POST", "BITS\u{2010}POST", "B\u{301}ITS_POST"]
+        for position in base.indices {
+            for value in UInt8.min...UInt8.max {
+                var changed = base
+                changed[position] = value
+                methods.append(String(decoding: changed, as: UTF8.self))
+            }
+        }
+        return methods
+    }
+
+    @Test("BITS requests told by the method as before")
+    func sameAsCaseInsensitive() {
+        var disagreeing: [String] = []
+        for method in Self.methods() {
+            for fields in [[], [HTTPHeaderField(name: "BITS-Packet-Type", value: "Ping")]] {
+                let head = HTTPRequestHead(method: method, target: "/", version: .http11, headers: HTTPHeaders(fields), headBytes: 0)
+                let old = method.equalsIgnoringASCIICase("BITS_POST") || head.headers.contains(.bitsPacketType)
+                if BITSConnectionAnalyzer.isBITS(head) != old { disagreeing.append(method) }
+            }
+        }
+        #expect(disagreeing.count == 0, "\(disagreeing.prefix(5))")
+    }
+}
