@@ -190,3 +190,41 @@ import TestSupport
         #expect(disagreeing.count == 0, "\(disagreeing.prefix(5))")
     }
 }
+
+/// The braced-GUID check by table is the check by position it replaced: every byte value at every
+/// position of a GUID in both cases, and shorter and longer values.
+@Suite struct BracedGUIDTests {
+    static func byPosition(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count == 38, bytes[0] == UInt8(ascii: "{"), bytes[37] == UInt8(ascii: "}") else { return false }
+        for index in 1..<37 {
+            let byte = bytes[index]
+            if index == 9 || index == 14 || index == 19 || index == 24 {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20) else { return false }
+            }
+        }
+        return true
+    }
+
+    @Test("every byte at every position of a GUID")
+    func everyByteEveryPosition() {
+        var disagreeing: [[UInt8]] = []
+        for guid in ["{9CEBE8A6-D050-4D01-92A7-64FB66ABC9CF}", "{7df0354d-249b-430f-820d-3d2a9bef4931}"].map({ Array($0.utf8) }) {
+            for sample in [guid, Array(guid.dropLast()), guid + [0x7D], Array(guid.dropFirst())] {
+                for position in sample.indices {
+                    for value in UInt8.min...UInt8.max {
+                        var changed = sample
+                        changed[position] = value
+                        if changed.withUnsafeBufferPointer(FramingRules.isBracedGUID) != Self.byPosition(changed) {
+                            disagreeing.append(changed)
+                        }
+                    }
+                }
+            }
+        }
+        #expect(disagreeing.count == 0, "\(disagreeing.prefix(3))")
+        #expect(Array("{9CEBE8A6-D050-4D01-92A7-64FB66ABC9CF}".utf8).withUnsafeBufferPointer(FramingRules.isBracedGUID))
+    }
+}
