@@ -130,6 +130,7 @@ extension UnsafeBufferPointer<UInt8> {
     /// ``equalsIgnoringASCIICase(_:)-(StaticString)`` against a literal written in lower case (a
     /// packet type, a token), for short values asked of every message: only the value's bytes need
     /// folding, eight at a time, each word compared as it is folded, with no `memcmp` call first.
+    @inline(__always)
     func equalsIgnoringASCIICase(lowercase: StaticString) -> Bool {
         lowercase.withUTF8Buffer { wanted in
             assert(wanted.allSatisfy { String.lowerASCII($0) == $0 }, "literal not in lower case")
@@ -148,6 +149,13 @@ extension UnsafeBufferPointer<UInt8> {
             }
             return true
         }
+    }
+
+    /// Whether the bytes are `other`'s, case included (`memcmp`; empty ones are the same).
+    func sameBytes(as other: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard count == other.count else { return false }
+        guard let base = baseAddress, let otherBase = other.baseAddress else { return isEmpty }
+        return memcmp(base, otherBase, count) == 0
     }
 
     /// Whether the bytes start with `prefix`'s UTF-8, case included.

@@ -31,7 +31,8 @@ extension BITSSessionTracker {
     func acknowledgeCreate(
         _ head: HTTPResponseHead, success: Bool, session: SessionHandle, record: BITSRequestRecord, time: CaptureTimestamp
     ) {
-        let (found, id) = AckRules.create(head, success: success, session: &sessions[session])
+        let (found, id) = AckRules.create(head, success: success, session: &sessions[session],
+                                          strings: &recentStrings)
         // Indexed first: the session the ID found before is what session-id-reuse asks (one hash).
         let previous = id.flatMap { sessions.index(session, byID: $0) }
         let sessionFound = sessionRulesOnCreateAck(head, success: success, id: id, previousHolder: previous,

@@ -161,6 +161,11 @@ public final class BITSSessionTracker {
     /// IDs of sessions that left, and whether they were closed or cancelled (bounded).
     @exclusivity(unchecked) var retiredIDs = RetiredIDs()
     @exclusivity(unchecked) var nextWaitingSerial = 0
+    /// Header values made into strings lately (Host, Content-Name, protocols, session IDs), reused
+    /// for values with the same bytes.
+    @exclusivity(unchecked) var recentStrings = RecentStrings()
+    /// The latest Create-Session's BITS-Supported-Protocols value and its list (``offeredProtocols(_:)``).
+    @exclusivity(unchecked) var recentProtocolList: (value: String, list: [String]) = ("", [])
     /// Codes reported with neither a session nor a connection (each once per run).
     @exclusivity(unchecked) var reportedWithoutPlace: Set<FindingCode> = []
     @exclusivity(unchecked) var sessionLimitReported = false
@@ -207,14 +212,16 @@ public final class BITSSessionTracker {
         let typeHeader = head.headers.withValueBytes(.bitsPacketType) { $0.map(BITSPacketType.init(headerBytes:)) }
         let type = typeHeader ?? .unknown("")
         let record = BITSRequestRecord(
-            type: type, method: head.method, url: head.target, host: head.headers[.host], time: observed.time,
+            type: type, method: head.method, url: head.target, host: head.headers.sharedValue(.host, reusing: &recentStrings),
+            time: observed.time,
             connection: connection.id,
             range: type == .fragment ? head.headers.withValueBytes(.contentRange) { $0.flatMap(ContentRange.init(headerBytes:)) } : nil,
             contentLength: head.headers.withValueBytes(.contentLength) { $0.flatMap(ContentRange.decimal) },
-            bodyBytes: observed.bodyBytes, bodyGapBytes: observed.bodyGapBytes, contentName: head.headers[.contentName]
+            bodyBytes: observed.bodyBytes, bodyGapBytes: observed.bodyGapBytes,
+            contentName: head.headers.sharedValue(.contentName, reusing: &recentStrings)
         )
 
-        let sessionIDHeader = head.headers.trimmedValue(.bitsSessionID)
+        let sessionIDHeader = head.headers.trimmedValue(.bitsSessionID, reusing: &recentStrings)
         let sessionID = sessionIDHeader.flatMap { $0.isEmpty ? nil : $0 }
         var session: SessionHandle?
         switch type {
@@ -225,7 +232,8 @@ public final class BITSSessionTracker {
             if let session {
                 sessions[session].record.createSeen = true
                 sessions[session].awaitingID = true
-                sessions[session].record.supportedProtocols = Self.protocolList(head.headers[.bitsSupportedProtocols])
+                sessions[session].record.supportedProtocols = offeredProtocols(
+                    head.headers.sharedValue(.bitsSupportedProtocols, reusing: &recentStrings))
                 if let name = record.contentName { sessions[session].record.contentName = name }
             }
         case .fragment, .closeSession, .cancelSession:
@@ -494,6 +502,18 @@ public final class BITSSessionTracker {
         let fetched = ReplyURL.normalizedPath(target)
         guard let waiting = replyIndex.removeValue(forKey: fetched) else { return }
         for session in waiting where sessions.contains(session) { sessions[session].record.replyFetched = true }
+    }
+
+    /// ``protocolList(_:)`` of a Create-Session's value, the latest list shared when the value has
+    /// the same bytes: a busy server's clients all offer the same protocols, and each list was an
+    /// allocation (and its release when the session left).
+    func offeredProtocols(_ value: String?) -> [String] {
+        guard let value else { return [] }
+        let same = value.withUTF8Bytes { mine in recentProtocolList.value.withUTF8Bytes { mine.sameBytes(as: $0) } }
+        if same { return recentProtocolList.list }
+        let list = Self.protocolList(value)
+        recentProtocolList = (value, list)
+        return list
     }
 
     /// Splits a BITS-Supported-Protocols value (GUIDs separated by spaces or commas).

@@ -9,11 +9,13 @@ extension HTTPHeaders {
     /// ``trimmedValue(_:)-(HTTPFieldName)`` for any name.
     func trimmedValue(_ name: String) -> String? { Self.trimmed(valueBytes(name)) }
 
-    private static func trimmed<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes?) -> String? {
+    /// Whether `byte` is a blank a value is trimmed of (space or tab).
+    static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    static func trimmed<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes?) -> String? {
         guard let bytes else { return nil }
         // Parsed values arrive trimmed: decoded as they are. Others keep the String trim, whose
         // rules differ from a byte trim's where a blank joins a combining mark into one Character.
-        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
         if bytes.first.map(isBlank) == true || bytes.last.map(isBlank) == true {
             return String(decoding: bytes, as: UTF8.self).trimmingASCIIWhitespace()
         }

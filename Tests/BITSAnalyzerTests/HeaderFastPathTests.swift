@@ -131,3 +131,100 @@ import TestSupport
         #expect(!HeaderBytesTests.bytes("Create-Sessiom").equalsIgnoringASCIICase(lowercase: "create-session"))
     }
 }
+
+/// The unit check of a Content-Range read by index is the zip over the literal it replaced, for
+/// every byte value at every position of `bytes` in both cases, and for shorter and longer runs.
+@Suite struct ContentRangeUnitTests {
+    static func zipped(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        zip(bytes, "bytes".utf8).allSatisfy { $0 | 0x20 == $1 }
+    }
+
+    @Test("every byte at every position of the unit")
+    func everyByteEveryPosition() {
+        var disagreeing: [[UInt8]] = []
+        for base in ["bytes", "BYTES", "bYtEs"].map({ Array($0.utf8) }) {
+            for length in 0...7 {
+                let sample = Array((base + [0x20, 0x30]).prefix(length))
+                for position in sample.indices {
+                    for value in UInt8.min...UInt8.max {
+                        var changed = sample
+                        changed[position] = value
+                        let (indexed, zipped) = changed.withUnsafeBufferPointer { (ContentRange.isBytesUnit($0), Self.zipped($0)) }
+                        if indexed != zipped { disagreeing.append(changed) }
+                    }
+                }
+                if sample.withUnsafeBufferPointer({ ContentRange.isBytesUnit($0) != Self.zipped($0) }) { disagreeing.append(sample) }
+            }
+        }
+        #expect(disagreeing.count == 0, "\(disagreeing.prefix(5))")
+    }
+}
+
+/// Whether a request is BITS, with the `==` fast path on the method, is what the case-insensitive
+/// comparison alone said: every byte at every position of `BITS_POST`, case variants, non-ASCII
+/// look-alikes, with and without BITS-Packet-Type.
+@Suite struct BITSMethodTests {
+    static func methods() -> [String] {
+        let base = Array("BITS_POST".utf8)
+        var methods = ["BITS_POST", "bits_post", "Bits_Post", "BITS_POS", "BITS_POSTX", "", "POST", "BITS\u{2010}POST", "B\u{301}ITS_POST"]
+        for position in base.indices {
+            for value in UInt8.min...UInt8.max {
+                var changed = base
+                changed[position] = value
+                methods.append(String(decoding: changed, as: UTF8.self))
+            }
+        }
+        return methods
+    }
+
+    @Test("BITS requests told by the method as before")
+    func sameAsCaseInsensitive() {
+        var disagreeing: [String] = []
+        for method in Self.methods() {
+            for fields in [[], [HTTPHeaderField(name: "BITS-Packet-Type", value: "Ping")]] {
+                let head = HTTPRequestHead(method: method, target: "/", version: .http11, headers: HTTPHeaders(fields), headBytes: 0)
+                let old = method.equalsIgnoringASCIICase("BITS_POST") || head.headers.contains(.bitsPacketType)
+                if BITSConnectionAnalyzer.isBITS(head) != old { disagreeing.append(method) }
+            }
+        }
+        #expect(disagreeing.count == 0, "\(disagreeing.prefix(5))")
+    }
+}
+
+/// The braced-GUID check by table is the check by position it replaced: every byte value at every
+/// position of a GUID in both cases, and shorter and longer values.
+@Suite struct BracedGUIDTests {
+    static func byPosition(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count == 38, bytes[0] == UInt8(ascii: "{"), bytes[37] == UInt8(ascii: "}") else { return false }
+        for index in 1..<37 {
+            let byte = bytes[index]
+            if index == 9 || index == 14 || index == 19 || index == 24 {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20) else { return false }
+            }
+        }
+        return true
+    }
+
+    @Test("every byte at every position of a GUID")
+    func everyByteEveryPosition() {
+        var disagreeing: [[UInt8]] = []
+        for guid in ["{9CEBE8A6-D050-4D01-92A7-64FB66ABC9CF}", "{7df0354d-249b-430f-820d-3d2a9bef4931}"].map({ Array($0.utf8) }) {
+            for sample in [guid, Array(guid.dropLast()), guid + [0x7D], Array(guid.dropFirst())] {
+                for position in sample.indices {
+                    for value in UInt8.min...UInt8.max {
+                        var changed = sample
+                        changed[position] = value
+                        if changed.withUnsafeBufferPointer(FramingRules.isBracedGUID) != Self.byPosition(changed) {
+                            disagreeing.append(changed)
+                        }
+                    }
+                }
+            }
+        }
+        #expect(disagreeing.count == 0, "\(disagreeing.prefix(3))")
+        #expect(Array("{9CEBE8A6-D050-4D01-92A7-64FB66ABC9CF}".utf8).withUnsafeBufferPointer(FramingRules.isBracedGUID))
+    }
+}

@@ -58,21 +58,23 @@ enum AckRules {
     }
 
     /// A Create-Session's answer: refused, or the session's ID, protocol and host. Returns the
-    /// findings and the ID the session now has (the tracker indexes it), if any.
-    static func create(_ head: HTTPResponseHead, success: Bool, session: inout TrackedSession)
+    /// findings and the ID the session now has (the tracker indexes it), if any. The ID and protocol
+    /// are made through `strings` (the requests that follow repeat them).
+    static func create(_ head: HTTPResponseHead, success: Bool, session: inout TrackedSession,
+                       strings: inout RecentStrings)
         -> (findings: [RuleFinding], id: String?)
     {
         guard success else {
             session.record.rejected = true
             return ([], nil)
         }
-        guard let id = head.headers.trimmedValue(.bitsSessionID), !id.isEmpty else {
+        guard let id = head.headers.trimmedValue(.bitsSessionID, reusing: &strings), !id.isEmpty else {
             return ([RuleFinding(.createAckMissingSessionID,
                                  "\(head.status) Ack to Create-Session without BITS-Session-Id")], nil)
         }
         var found: [RuleFinding] = []
         session.record.sessionID = id
-        let chosen = head.headers.trimmedValue(.bitsProtocol)
+        let chosen = head.headers.trimmedValue(.bitsProtocol, reusing: &strings)
         session.record.chosenProtocol = chosen
         let offered = session.record.supportedProtocols
         if chosen == nil || !offered.contains(where: { $0.equalsIgnoringASCIICase(chosen!) }) {
