@@ -27,8 +27,9 @@ public struct HTTPHeaderField: Hashable, Sendable {
 /// split or merge values: a field sent twice is two entries, and `a, b` in one line is one value.
 ///
 /// The fields are kept as the bytes they were sent in (the parser hands over the head it collected)
-/// and the places of each name and value in them: a head costs two allocations however many fields
-/// it has, and a value becomes a `String` only when it is asked for (most never are). For the known
+/// and the places of each name and value in them: a head costs at most two allocations however many
+/// fields it has (none when its direction's previous head has been let go: its storage is reused),
+/// and a value becomes a `String` only when it is asked for (most never are). For the known
 /// names (``HTTPFieldName``) the first field of each is noted as the fields are read: a look-up by
 /// one is a load; any other name is found by a scan.
 public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {

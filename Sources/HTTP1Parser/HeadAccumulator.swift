@@ -34,8 +34,15 @@ struct HeadAccumulator {
 
     /// Bytes reserved for a direction's first head.
     static let firstHeadCapacity = 768
+    /// The largest buffer kept for the next head (a larger one goes, so that idle connections do
+    /// not pin up to the head limit each).
+    static let keptCapacity = 4096
     /// The buffered head so far, line ends included.
     private(set) var bytes: [UInt8] = []
+    /// The last head's bytes, shared with its headers when handed over: the next head reuses them
+    /// once nothing else holds them (the delegate is done with a head by then), which saves an
+    /// allocation and a free per head; while they are still held, the next head gets new storage.
+    private var spareBytes: [UInt8] = []
     /// Whether the first line is a request or a status line.
     private let kind: StartLineSniffer.Kind
     private let maxBytes: Int
@@ -75,8 +82,9 @@ struct HeadAccumulator {
     /// `releasingStorage`: the direction ended); a large one is released so that idle connections do
     /// not pin up to the head limit each.
     mutating func reset(releasingStorage: Bool = false) {
-        if releasingStorage || bytes.capacity > 4096 { bytes = [] } else { bytes.removeAll(keepingCapacity: true) }
-        fields.removeAll()
+        if releasingStorage || bytes.capacity > Self.keptCapacity { bytes = [] } else { bytes.removeAll(keepingCapacity: true) }
+        if releasingStorage { spareBytes = [] }
+        fields.removeAll(releasingStorage: releasingStorage)
         startOver()
     }
 
@@ -264,23 +272,39 @@ struct HeadAccumulator {
         return nil
     }
 
-    /// Hands over the complete head (its bytes and its fields as read) and starts the next one. The
-    /// bytes go with the head (its headers keep them), so the next head gets a new buffer.
-    mutating func takeHead() -> (bytes: [UInt8], fields: HeadFields) {
+    /// What was odd about the field lines read so far (read it before ``takeHeaders()``).
+    var fieldDiagnostics: HeadParser.FieldDiagnostics { fields.diagnostics }
+
+    /// Hands over the complete head, as the headers of its fields, which keep its bytes (start
+    /// line parts index them too), and starts the next one. The accumulator keeps a reference to
+    /// the bytes (``spareBytes``) for the next head to reuse once the head is gone.
+    mutating func takeHeaders() -> HTTPHeaders {
         // Swapped out rather than copied, so that nothing is retained and released on the way.
-        var head: (bytes: [UInt8], fields: HeadFields) = ([], HeadFields())
-        swap(&head.bytes, &bytes)
-        swap(&head.fields, &fields)
+        var head: [UInt8] = []
+        swap(&head, &bytes)
+        if head.capacity <= Self.keptCapacity { spareBytes = head }
+        let headers = fields.takeHeaders(of: head)
         startOver()
-        return head
+        return headers
     }
 
     private mutating func append(_ input: UnsafeRawBufferPointer, from index: Int, count: Int) {
         guard count > 0 else { return }
-        // A new direction's first head: room for a typical one at once (BITS heads are 200-600
-        // bytes), rather than a reallocation at every doubling from a few bytes.
-        if bytes.capacity == 0 { bytes.reserveCapacity(min(maxBytes, Self.firstHeadCapacity)) }
+        if bytes.capacity == 0 { takeStorage() }
         bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[index..<(index + count)]))
+    }
+
+    /// Storage for a head begun after one was handed over: the last head's (emptied in place when
+    /// nothing else holds it any more, else replaced by new storage of its size), or for a new
+    /// direction's first head room for a typical one at once (BITS heads are 200-600 bytes),
+    /// rather than a reallocation at every doubling from a few bytes.
+    private mutating func takeStorage() {
+        guard spareBytes.capacity > 0 else {
+            bytes.reserveCapacity(min(maxBytes, Self.firstHeadCapacity))
+            return
+        }
+        swap(&bytes, &spareBytes)
+        bytes.removeAll(keepingCapacity: true)
     }
 
     /// Index of the next line feed at or after `index`, or `nil`.
