@@ -216,43 +216,65 @@ struct HeadAccumulator {
     /// mostly arrive in one segment), not one append per line; only a line begun in an earlier
     /// piece is read from ``bytes``, once the input so far is kept.
     private mutating func consumeFieldLines(_ input: UnsafeRawBufferPointer, from index: inout Int) -> Outcome {
+        let known = KnownNames.shared
         var copyStart = index
         var scanned = index
-        var outcome = Outcome.needMore
-        // Fetched once per piece, not once per field (a global's access is a call).
-        let known = KnownNames.shared
-        while scanned < input.count {
-            let room = maxBytes - bytes.count - (scanned - copyStart)
-            let lineFeed = Self.firstLineFeed(in: input, from: scanned)
-            let wanted = (lineFeed.map { $0 + 1 } ?? input.count) - scanned
-            guard wanted <= room else {
-                scanned += room
-                outcome = .tooLarge
-                break
+        // Line feeds are looked for below `end`: a line ending there or later would take the head
+        // past `maxBytes` (`cut`: the input runs past that point). Copying a line begun in an
+        // earlier piece grows the head by what `copyStart` moves on, so `end` stays where it is.
+        let room = maxBytes - bytes.count
+        let cut = room < input.count - index
+        let end = cut ? index + room : input.count
+        if lineStart < bytes.count {
+            // A line begun in an earlier piece: completed from the bytes kept, once copied.
+            guard let lineFeed = Self.firstIndex(of: ASCII.lineFeed, in: input, from: scanned, to: end) else {
+                return endOfInput(input, copyingFrom: copyStart, to: end, cut: cut, index: &index)
             }
-            scanned += wanted
-            guard let lineFeed else { break }
-            // The line just completed is head[lineStart..<end], its line feed last.
-            let start = lineStart
-            lineStart = bytes.count + (scanned - copyStart)
-            let ended: Outcome?
-            if start >= bytes.count {
-                ended = completeLine(input, from: copyStart + (start - bytes.count), lineFeed: lineFeed, at: start, known: known)
-            } else {
-                append(input, from: copyStart, count: scanned - copyStart)
-                copyStart = scanned
-                // A copy of the array (not `bytes` itself) is borrowed while `self` changes.
-                let kept = bytes
-                ended = kept.withUnsafeBytes { completeLine($0, from: start, lineFeed: $0.count - 1, at: start, known: known) }
-            }
-            if let ended {
-                outcome = ended
-                break
+            scanned = lineFeed + 1
+            append(input, from: copyStart, count: scanned - copyStart)
+            copyStart = scanned
+            if let ended = completeKeptLine(known: known) {
+                index = scanned
+                return ended
             }
         }
-        append(input, from: copyStart, count: scanned - copyStart)
-        index = scanned
-        return outcome
+        // The rest are lines wholly in the input, read there; `shift` turns an input index into a
+        // position in the head. They are copied once, when the call ends.
+        let shift = bytes.count - copyStart
+        var line = lineStart - shift
+        while let lineFeed = Self.firstIndex(of: ASCII.lineFeed, in: input, from: scanned, to: end) {
+            scanned = lineFeed + 1
+            let start = line
+            line = scanned
+            lineStart = line + shift
+            if let ended = completeLine(input, from: start, lineFeed: lineFeed, at: start + shift, known: known) {
+                append(input, from: copyStart, count: scanned - copyStart)
+                index = scanned
+                return ended
+            }
+        }
+        return endOfInput(input, copyingFrom: copyStart, to: end, cut: cut, index: &index)
+    }
+
+    /// ``completeLine(_:from:lineFeed:at:known:)`` of the line from ``lineStart`` to the end of the
+    /// bytes kept (begun in an earlier piece: rare). Out of line, so that the usual case's copy of
+    /// `completeLine` is inlined in its loop.
+    @inline(never)
+    private mutating func completeKeptLine(known: KnownNames) -> Outcome? {
+        let start = lineStart
+        lineStart = bytes.count
+        // A copy of the array (not `bytes` itself) is borrowed while `self` changes.
+        let kept = bytes
+        return kept.withUnsafeBytes { completeLine($0, from: start, lineFeed: $0.count - 1, at: start, known: known) }
+    }
+
+    /// No line feed before `end`: keeps the input from `start` to `end`; the head is too large when
+    /// the input runs on past `end` (`cut`).
+    private mutating func endOfInput(_ input: UnsafeRawBufferPointer, copyingFrom start: Int, to end: Int, cut: Bool,
+                                     index: inout Int) -> Outcome {
+        append(input, from: start, count: end - start)
+        index = end
+        return cut ? .tooLarge : .needMore
     }
 
     /// Takes the line `buffer[start...lineFeed]`, which is `head[headPosition...]`: the empty line
