@@ -98,19 +98,30 @@ struct HeadAccumulator {
 
     /// Consumes input from `index` until the head is complete, fails, or the input runs out.
     mutating func consume(_ input: UnsafeRawBufferPointer, from index: inout Int) -> Outcome {
-        lineStart == 0 ? consumeStartLine(input, from: &index) : consumeFieldLines(input, from: &index)
+        lineStart == 0 ? consumeStartLine(input, from: &index) : consumeFieldLines(input, from: &index, copyingFrom: index)
     }
 
     /// Feeds start-line bytes through the sniffer, one at a time (start lines are short), and copies
     /// the accepted ones in one piece when the call ends.
     private mutating func consumeStartLine(_ input: UnsafeRawBufferPointer, from index: inout Int) -> Outcome {
-        if bytes.isEmpty, sniffer.isAtLineStart, let lineFeed = Self.wholeStartLine(input, from: index, kind: kind, maxBytes: maxBytes) {
-            // The usual case, a whole start line the sniffer would take byte by byte: taken at once.
-            append(input, from: index, count: lineFeed + 1 - index)
-            index = lineFeed + 1
-            guard readStartLine() else { return .badStartLine(atLineEnd: true) }
-            lineStart = bytes.count
-            return .startLineComplete
+        if bytes.isEmpty, sniffer.isAtLineStart, let line = Self.wholeStartLine(input, from: index, kind: kind, maxBytes: maxBytes) {
+            // The usual case, a whole start line the sniffer would take byte by byte: taken at once,
+            // read in the input.
+            let start = index
+            index = line.lineFeed + 1
+            guard readStartLine(UnsafeRawBufferPointer(rebasing: input[start..<line.contentEnd]), methodEnd: line.methodEnd)
+            else {
+                append(input, from: start, count: index - start)
+                return .badStartLine(atLineEnd: true)
+            }
+            lineStart = index - start
+            guard !requireMajorVersion1 else {
+                // Resynchronising: the caller reports the start line found before the rest.
+                append(input, from: start, count: index - start)
+                return .startLineComplete
+            }
+            // The field lines at once, so that the head is copied in one piece.
+            return consumeFieldLines(input, from: &index, copyingFrom: start)
         }
         let start = index
         var position = index
@@ -159,7 +170,17 @@ struct HeadAccumulator {
         return .needMore
     }
 
-    /// Where the line feed is, when the input from `start` holds a whole start line of `kind` that
+    /// Where a whole start line found by ``wholeStartLine(_:from:kind:maxBytes:)`` is in the input.
+    struct WholeStartLine: Equatable {
+        /// The line feed that ends it.
+        var lineFeed: Int
+        /// The end of its text (the carriage return before the line feed, if any, else the line feed).
+        var contentEnd: Int
+        /// A request line's method length (a space follows it); 0 for a status line.
+        var methodEnd: Int
+    }
+
+    /// Where the line is, when the input from `start` holds a whole start line of `kind` that
     /// the sniffer would accept byte for byte within `maxBytes`: a request's method of token bytes
     /// and a space, or the status line's prefix by the sniffer's own rule
     /// (``StartLineSniffer/statusLineAccepts(_:at:)``), then text, an optional carriage return and
@@ -167,14 +188,16 @@ struct HeadAccumulator {
     /// byte path takes, so that it fails at the same byte as ever. Checked in one pass without the
     /// sniffer's per-byte state: a start line cost some 900 instructions that way.
     static func wholeStartLine(_ input: UnsafeRawBufferPointer, from start: Int, kind: StartLineSniffer.Kind,
-                               maxBytes: Int) -> Int? {
+                               maxBytes: Int) -> WholeStartLine? {
         // Every byte of the line, its line feed included, must sit below `maxBytes`.
         let limit = maxBytes >= input.count - start ? input.count : start + maxBytes
         var position = start
+        var methodEnd = 0
         switch kind {
         case .request:
             while position < limit, ASCII.isTokenCharacter(input[position]) { position += 1 }
             guard position > start, position < limit, input[position] == ASCII.space else { return nil }
+            methodEnd = position - start
             position += 1
         case .status:
             let prefix = StartLineSniffer.statusLinePrefixLength
@@ -186,17 +209,35 @@ struct HeadAccumulator {
         }
         position += textRun(input, from: position, to: limit)
         guard position < limit else { return nil }
+        let contentEnd = position
         if input[position] == ASCII.carriageReturn {
             position += 1
             guard position < limit else { return nil }
         }
-        return input[position] == ASCII.lineFeed ? position : nil
+        guard input[position] == ASCII.lineFeed else { return nil }
+        return WholeStartLine(lineFeed: position, contentEnd: contentEnd, methodEnd: methodEnd)
     }
 
     /// How many bytes from `start` (up to `end`) are text: no control byte (a tab is text).
     @inline(__always)
     private static func textRun(_ input: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
         ASCII.firstControl(input, from: start, to: end) - start
+    }
+
+    /// Reads `line`, the text of a whole start line checked by
+    /// ``wholeStartLine(_:from:kind:maxBytes:)`` (method of `methodEnd` token bytes, no control
+    /// byte) which begins the head, into ``startLine``; `false` when it is not one.
+    private mutating func readStartLine(_ line: UnsafeRawBufferPointer, methodEnd: Int) -> Bool {
+        let text = line.assumingMemoryBound(to: UInt8.self)
+        switch kind {
+        case .request:
+            startLine = StartLineParser.requestLine(text, methodEnd: methodEnd, requireMajorVersion1: requireMajorVersion1)
+                .map(StartLine.request)
+        case .status:
+            startLine = StartLineParser.statusLine(text, withoutControlBytes: true, requireMajorVersion1: requireMajorVersion1)
+                .map(StartLine.status)
+        }
+        return startLine != nil
     }
 
     /// Reads the collected start line into ``startLine``; `false` when it is not one.
@@ -214,15 +255,17 @@ struct HeadAccumulator {
     /// Takes field lines until the empty line that ends the head, reading each into ``fields`` as
     /// it completes. The lines are examined in `input` and copied once at the end (a head's lines
     /// mostly arrive in one segment), not one append per line; only a line begun in an earlier
-    /// piece is read from ``bytes``, once the input so far is kept.
-    private mutating func consumeFieldLines(_ input: UnsafeRawBufferPointer, from index: inout Int) -> Outcome {
+    /// piece is read from ``bytes``, once the input so far is kept. The head's bytes not kept yet
+    /// begin at `start` in the input: `index`, or before it when the start line was read there.
+    private mutating func consumeFieldLines(_ input: UnsafeRawBufferPointer, from index: inout Int,
+                                            copyingFrom start: Int) -> Outcome {
         let known = KnownNames.shared
-        var copyStart = index
+        var copyStart = start
         var scanned = index
         // Line feeds are looked for below `end`: a line ending there or later would take the head
         // past `maxBytes` (`cut`: the input runs past that point). Copying a line begun in an
         // earlier piece grows the head by what `copyStart` moves on, so `end` stays where it is.
-        let room = maxBytes - bytes.count
+        let room = maxBytes - bytes.count - (index - copyStart)
         let cut = room < input.count - index
         let end = cut ? index + room : input.count
         if lineStart < bytes.count {
