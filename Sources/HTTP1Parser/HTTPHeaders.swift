@@ -99,12 +99,17 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
 
     // MARK: - Look-up by a known name: the first field is noted, no scan
 
-    /// The value of the first field called `name`, or `nil` when there is none.
+    /// The value of the first field called `name`, or `nil` when there is none. Inlined where it
+    /// is asked, as ``valueRange(_:)`` is: most names asked for are absent, which a load settles.
+    @inlinable
     public subscript(name: HTTPFieldName) -> String? {
-        // Not `.map(value(of:))`: the method reference is a closure allocated with a copy of self.
-        guard let span = firstSpan(named: name) else { return nil }
-        return value(of: span)
+        guard let range = valueRange(name) else { return nil }
+        return text(in: range)
     }
+
+    /// The bytes of `range` (of ``storage``) as text, decoded from the bytes lent in place.
+    @usableFromInline
+    func text(in range: Range<Int>) -> String { text(start: range.lowerBound, end: range.upperBound) }
 
     /// The bytes of the first field called `name`'s value, without making a `String` (numbers and
     /// tokens are read from them directly); `nil` when there is none.
@@ -155,6 +160,13 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
             return true
         }
         return found
+    }
+
+    /// Whether more than one field is called `name` (from the slots alone, without counting).
+    @inline(__always)
+    func isRepeated(_ name: HTTPFieldName) -> Bool {
+        let entry = slots.entry(name.slot)
+        return entry != 0 && (slots.isRepeated(name.slot) || entry == HTTPFieldSlots.beyond)
     }
 
     /// How many fields are called `name`.
