@@ -259,20 +259,17 @@ struct DirectionParser {
     /// Parses the complete head, reports it and sets up its body.
     private mutating func headComplete<Sink: DirectionParserSink>(time: CaptureTimestamp, sink: Sink) {
         let decision: MessageFraming.Decision
-        let diagnostics: HeadParser.FieldDiagnostics
+        let diagnostics = head.fieldDiagnostics
+        let headBytes = head.count
         switch direction {
         case .clientToServer:
             guard case .request(let line)? = head.startLine else { return abandonUnparseableHead(time: time, sink: sink) }
-            let (bytes, fields) = head.takeHead()
-            let (parsed, fieldDiagnostics) = HeadParser.parseRequest(bytes, line: line, fields: fields)
-            diagnostics = fieldDiagnostics
+            let parsed = HeadParser.request(head.takeHeaders(), line: line, headBytes: headBytes)
             decision = MessageFraming.request(parsed)
             sink.requestHeadParsed(parsed, time: time)
         case .serverToClient:
             guard case .status(let line)? = head.startLine else { return abandonUnparseableHead(time: time, sink: sink) }
-            let (bytes, fields) = head.takeHead()
-            let (parsed, fieldDiagnostics) = HeadParser.parseResponse(bytes, line: line, fields: fields)
-            diagnostics = fieldDiagnostics
+            let parsed = HeadParser.response(head.takeHeaders(), line: line, headBytes: headBytes)
             let answersHEAD = sink.responseHeadParsed(parsed, time: time)
             decision = MessageFraming.response(parsed, answersHEAD: answersHEAD)
         }

@@ -113,29 +113,32 @@ extension HTTPFieldName {
         let length = name.count
         guard length >= 4, length <= KnownNames.maxLength, let base = name.baseAddress else { return nil }
         let lastFour = base.loadUnaligned(fromByteOffset: length - 4, as: UInt32.self)
+        // The bucket is below 1 << bucketBits (a shift of a 32-bit product): inside the table.
         let candidate = Int(known.buckets[KnownNames.bucket(lastFour: lastFour | 0x2020_2020, length: length)])
-        guard candidate < known.lengths.count, Int(known.lengths[candidate]) == length else { return nil }
-        let first = candidate * KnownNames.wordsPerName
-        func matches(_ word: UInt64, _ index: Int) -> Bool { word | known.caseBits[index] == known.words[index] }
+        guard candidate < known.count, Int(known.lengths[candidate]) == length else { return nil }
+        // The candidate's row: its words, then their case bits; `index` below is 0...3.
+        let row = known.rows + candidate * KnownNames.rowWords
+        func matches(_ word: UInt64, _ index: Int) -> Bool { word | row[KnownNames.wordsPerName + index] == row[index] }
         if length < 8 {
             // The first four bytes and the last four (overlapping when fewer than eight).
             let firstFour = UInt64(base.loadUnaligned(as: UInt32.self))
-            return matches(firstFour, first) && matches(UInt64(lastFour), first + 3) ? candidate : nil
+            return matches(firstFour, 0) && matches(UInt64(lastFour), 3) ? candidate : nil
         }
-        // Whole words from the start, then the last eight bytes (overlapping the word before).
+        // Whole words from the start (at most three: the length is at most 32), then the last eight
+        // bytes (overlapping the word before).
         var offset = 0
         while offset + 8 < length {
-            guard matches(base.loadUnaligned(fromByteOffset: offset, as: UInt64.self), first + offset >> 3) else { return nil }
+            guard matches(base.loadUnaligned(fromByteOffset: offset, as: UInt64.self), offset >> 3) else { return nil }
             offset += 8
         }
-        return matches(base.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self), first + 3) ? candidate : nil
+        return matches(base.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self), 3) ? candidate : nil
     }
 }
 
 /// The known names as the recogniser compares them: lower-cased words, the bits that fold their
 /// letters' case, lengths, and the hash table that picks a candidate. Built once from
 /// ``HTTPFieldName/spellings``.
-struct KnownNames: Sendable {
+struct KnownNames: @unchecked Sendable {
     /// Names longer than this are not known ones (three whole words and an overlapping last one).
     static let maxLength = 32
     /// Words kept per name: up to three from the start and the last eight bytes.
@@ -152,18 +155,26 @@ struct KnownNames: Sendable {
         Int(((lastFour ^ UInt32(truncatingIfNeeded: length)) &* multiplier) >> UInt32(32 - bucketBits))
     }
 
-    /// Per slot, ``wordsPerName`` words of the lower-cased name (little-endian): the words at 0, 8
-    /// and 16 while they lie inside it and its last eight bytes; for a name under eight bytes, its
-    /// first four and last four bytes in the first and last word.
-    let words: [UInt64]
-    /// For each of ``words``, 0x20 in the lanes that hold a letter (what `|` folds to lower case), 0 in those of `-`.
-    let caseBits: [UInt64]
-    /// Per slot, the name's length.
-    let lengths: [UInt8]
-    /// Per bucket, the slot of the one name that hashes there, or 0xFF.
-    let buckets: [UInt8]
+    /// Words per slot in ``rows``: the name's words, then their case bits.
+    static var rowWords: Int { 2 * wordsPerName }
 
-    /// The table of ``HTTPFieldName/spellings``.
+    /// The names known.
+    let count: Int
+    /// Per slot, a row of ``rowWords``: ``wordsPerName`` words of the lower-cased name
+    /// (little-endian): the words at 0, 8 and 16 while they lie inside it and its last eight bytes;
+    /// for a name under eight bytes, its first four and last four bytes in the first and last word.
+    /// Then, for each of these words, 0x20 in the lanes that hold a letter (what `|` folds to lower
+    /// case), 0 in those of `-`. Read through a pointer, as are the tables below, without the
+    /// bounds checks of an array on every name of every head (the recogniser's indices are in
+    /// bounds by construction).
+    let rows: UnsafePointer<UInt64>
+    /// Per slot, the name's length.
+    let lengths: UnsafePointer<UInt8>
+    /// Per bucket (``bucketBits``), the slot of the one name that hashes there, or 0xFF.
+    let buckets: UnsafePointer<UInt8>
+
+    /// The table of ``HTTPFieldName/spellings``. The only one made: its tables are never freed.
+    /// (`@unchecked Sendable`: they are written in `init` and only read after.)
     static let shared = KnownNames(spellings: HTTPFieldName.spellings)
 
     init(spellings: [String]) {
@@ -194,9 +205,23 @@ struct KnownNames: Sendable {
             precondition(buckets[bucket] == 0xFF, "two known names share a bucket: choose another multiplier")
             buckets[bucket] = UInt8(slot)
         }
-        self.words = words
-        self.caseBits = caseBits
-        self.lengths = lengths
-        self.buckets = buckets
+        let rows = UnsafeMutablePointer<UInt64>.allocate(capacity: spellings.count * Self.rowWords)
+        for slot in spellings.indices {
+            for index in 0..<Self.wordsPerName {
+                rows[slot * Self.rowWords + index] = words[slot * Self.wordsPerName + index]
+                rows[slot * Self.rowWords + Self.wordsPerName + index] = caseBits[slot * Self.wordsPerName + index]
+            }
+        }
+        self.count = spellings.count
+        self.rows = UnsafePointer(rows)
+        self.lengths = Self.table(lengths)
+        self.buckets = Self.table(buckets)
+    }
+
+    /// `bytes` copied to memory that is never freed.
+    private static func table(_ bytes: [UInt8]) -> UnsafePointer<UInt8> {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+        table.initialize(from: bytes, count: bytes.count)
+        return UnsafePointer(table)
     }
 }

@@ -25,12 +25,15 @@ struct HTTPFieldSlots: Sendable {
     mutating func note(field index: Int, nameLength: Int, slot: Int?) {
         nameLengths |= Self.lengthBit(nameLength)
         guard let slot else { return }
-        if entry(slot) == 0 {
-            let value = UInt8(truncatingIfNeeded: Swift.min(Swift.max(index, 0) + 1, Self.beyond))
-            withUnsafeMutableBytes(of: &firsts) { $0[slot] = value }
-        } else {
-            repeated |= 1 << UInt32(slot)
+        let value = UInt8(truncatingIfNeeded: Swift.min(Swift.max(index, 0) + 1, Self.beyond))
+        // Read and written in place: ``entry(_:)`` reads a copy of the four words, which the
+        // reader of every field line of every head need not make.
+        let isFirst = withUnsafeMutableBytes(of: &firsts) { entries -> Bool in
+            guard entries[slot] == 0 else { return false }
+            entries[slot] = value
+            return true
         }
+        if !isFirst { repeated |= 1 << UInt32(slot) }
     }
 
     /// The entry of `slot` (see ``firsts``).

@@ -27,8 +27,9 @@ public struct HTTPHeaderField: Hashable, Sendable {
 /// split or merge values: a field sent twice is two entries, and `a, b` in one line is one value.
 ///
 /// The fields are kept as the bytes they were sent in (the parser hands over the head it collected)
-/// and the places of each name and value in them: a head costs two allocations however many fields
-/// it has, and a value becomes a `String` only when it is asked for (most never are). For the known
+/// and the places of each name and value in them: a head costs at most two allocations however many
+/// fields it has (none when its direction's previous head has been let go: its storage is reused),
+/// and a value becomes a `String` only when it is asked for (most never are). For the known
 /// names (``HTTPFieldName``) the first field of each is noted as the fields are read: a look-up by
 /// one is a load; any other name is found by a scan.
 public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
@@ -98,12 +99,17 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
 
     // MARK: - Look-up by a known name: the first field is noted, no scan
 
-    /// The value of the first field called `name`, or `nil` when there is none.
+    /// The value of the first field called `name`, or `nil` when there is none. Inlined where it
+    /// is asked, as ``valueRange(_:)`` is: most names asked for are absent, which a load settles.
+    @inlinable
     public subscript(name: HTTPFieldName) -> String? {
-        // Not `.map(value(of:))`: the method reference is a closure allocated with a copy of self.
-        guard let span = firstSpan(named: name) else { return nil }
-        return value(of: span)
+        guard let range = valueRange(name) else { return nil }
+        return text(in: range)
     }
+
+    /// The bytes of `range` (of ``storage``) as text, decoded from the bytes lent in place.
+    @usableFromInline
+    func text(in range: Range<Int>) -> String { text(start: range.lowerBound, end: range.upperBound) }
 
     /// The bytes of the first field called `name`'s value, without making a `String` (numbers and
     /// tokens are read from them directly); `nil` when there is none.
@@ -154,6 +160,13 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
             return true
         }
         return found
+    }
+
+    /// Whether more than one field is called `name` (from the slots alone, without counting).
+    @inline(__always)
+    func isRepeated(_ name: HTTPFieldName) -> Bool {
+        let entry = slots.entry(name.slot)
+        return entry != 0 && (slots.isRepeated(name.slot) || entry == HTTPFieldSlots.beyond)
     }
 
     /// How many fields are called `name`.

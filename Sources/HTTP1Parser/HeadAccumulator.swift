@@ -34,8 +34,15 @@ struct HeadAccumulator {
 
     /// Bytes reserved for a direction's first head.
     static let firstHeadCapacity = 768
+    /// The largest buffer kept for the next head (a larger one goes, so that idle connections do
+    /// not pin up to the head limit each).
+    static let keptCapacity = 4096
     /// The buffered head so far, line ends included.
     private(set) var bytes: [UInt8] = []
+    /// The last head's bytes, shared with its headers when handed over: the next head reuses them
+    /// once nothing else holds them (the delegate is done with a head by then), which saves an
+    /// allocation and a free per head; while they are still held, the next head gets new storage.
+    private var spareBytes: [UInt8] = []
     /// Whether the first line is a request or a status line.
     private let kind: StartLineSniffer.Kind
     private let maxBytes: Int
@@ -75,8 +82,9 @@ struct HeadAccumulator {
     /// `releasingStorage`: the direction ended); a large one is released so that idle connections do
     /// not pin up to the head limit each.
     mutating func reset(releasingStorage: Bool = false) {
-        if releasingStorage || bytes.capacity > 4096 { bytes = [] } else { bytes.removeAll(keepingCapacity: true) }
-        fields.removeAll()
+        if releasingStorage || bytes.capacity > Self.keptCapacity { bytes = [] } else { bytes.removeAll(keepingCapacity: true) }
+        if releasingStorage { spareBytes = [] }
+        fields.removeAll(releasingStorage: releasingStorage)
         startOver()
     }
 
@@ -90,19 +98,30 @@ struct HeadAccumulator {
 
     /// Consumes input from `index` until the head is complete, fails, or the input runs out.
     mutating func consume(_ input: UnsafeRawBufferPointer, from index: inout Int) -> Outcome {
-        lineStart == 0 ? consumeStartLine(input, from: &index) : consumeFieldLines(input, from: &index)
+        lineStart == 0 ? consumeStartLine(input, from: &index) : consumeFieldLines(input, from: &index, copyingFrom: index)
     }
 
     /// Feeds start-line bytes through the sniffer, one at a time (start lines are short), and copies
     /// the accepted ones in one piece when the call ends.
     private mutating func consumeStartLine(_ input: UnsafeRawBufferPointer, from index: inout Int) -> Outcome {
-        if bytes.isEmpty, sniffer.isAtLineStart, let lineFeed = Self.wholeStartLine(input, from: index, kind: kind, maxBytes: maxBytes) {
-            // The usual case, a whole start line the sniffer would take byte by byte: taken at once.
-            append(input, from: index, count: lineFeed + 1 - index)
-            index = lineFeed + 1
-            guard readStartLine() else { return .badStartLine(atLineEnd: true) }
-            lineStart = bytes.count
-            return .startLineComplete
+        if bytes.isEmpty, sniffer.isAtLineStart, let line = Self.wholeStartLine(input, from: index, kind: kind, maxBytes: maxBytes) {
+            // The usual case, a whole start line the sniffer would take byte by byte: taken at once,
+            // read in the input.
+            let start = index
+            index = line.lineFeed + 1
+            guard readStartLine(UnsafeRawBufferPointer(rebasing: input[start..<line.contentEnd]), methodEnd: line.methodEnd)
+            else {
+                append(input, from: start, count: index - start)
+                return .badStartLine(atLineEnd: true)
+            }
+            lineStart = index - start
+            guard !requireMajorVersion1 else {
+                // Resynchronising: the caller reports the start line found before the rest.
+                append(input, from: start, count: index - start)
+                return .startLineComplete
+            }
+            // The field lines at once, so that the head is copied in one piece.
+            return consumeFieldLines(input, from: &index, copyingFrom: start)
         }
         let start = index
         var position = index
@@ -151,7 +170,17 @@ struct HeadAccumulator {
         return .needMore
     }
 
-    /// Where the line feed is, when the input from `start` holds a whole start line of `kind` that
+    /// Where a whole start line found by ``wholeStartLine(_:from:kind:maxBytes:)`` is in the input.
+    struct WholeStartLine: Equatable {
+        /// The line feed that ends it.
+        var lineFeed: Int
+        /// The end of its text (the carriage return before the line feed, if any, else the line feed).
+        var contentEnd: Int
+        /// A request line's method length (a space follows it); 0 for a status line.
+        var methodEnd: Int
+    }
+
+    /// Where the line is, when the input from `start` holds a whole start line of `kind` that
     /// the sniffer would accept byte for byte within `maxBytes`: a request's method of token bytes
     /// and a space, or the status line's prefix by the sniffer's own rule
     /// (``StartLineSniffer/statusLineAccepts(_:at:)``), then text, an optional carriage return and
@@ -159,14 +188,16 @@ struct HeadAccumulator {
     /// byte path takes, so that it fails at the same byte as ever. Checked in one pass without the
     /// sniffer's per-byte state: a start line cost some 900 instructions that way.
     static func wholeStartLine(_ input: UnsafeRawBufferPointer, from start: Int, kind: StartLineSniffer.Kind,
-                               maxBytes: Int) -> Int? {
+                               maxBytes: Int) -> WholeStartLine? {
         // Every byte of the line, its line feed included, must sit below `maxBytes`.
         let limit = maxBytes >= input.count - start ? input.count : start + maxBytes
         var position = start
+        var methodEnd = 0
         switch kind {
         case .request:
             while position < limit, ASCII.isTokenCharacter(input[position]) { position += 1 }
             guard position > start, position < limit, input[position] == ASCII.space else { return nil }
+            methodEnd = position - start
             position += 1
         case .status:
             let prefix = StartLineSniffer.statusLinePrefixLength
@@ -178,17 +209,35 @@ struct HeadAccumulator {
         }
         position += textRun(input, from: position, to: limit)
         guard position < limit else { return nil }
+        let contentEnd = position
         if input[position] == ASCII.carriageReturn {
             position += 1
             guard position < limit else { return nil }
         }
-        return input[position] == ASCII.lineFeed ? position : nil
+        guard input[position] == ASCII.lineFeed else { return nil }
+        return WholeStartLine(lineFeed: position, contentEnd: contentEnd, methodEnd: methodEnd)
     }
 
     /// How many bytes from `start` (up to `end`) are text: no control byte (a tab is text).
     @inline(__always)
     private static func textRun(_ input: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
         ASCII.firstControl(input, from: start, to: end) - start
+    }
+
+    /// Reads `line`, the text of a whole start line checked by
+    /// ``wholeStartLine(_:from:kind:maxBytes:)`` (method of `methodEnd` token bytes, no control
+    /// byte) which begins the head, into ``startLine``; `false` when it is not one.
+    private mutating func readStartLine(_ line: UnsafeRawBufferPointer, methodEnd: Int) -> Bool {
+        let text = line.assumingMemoryBound(to: UInt8.self)
+        switch kind {
+        case .request:
+            startLine = StartLineParser.requestLine(text, methodEnd: methodEnd, requireMajorVersion1: requireMajorVersion1)
+                .map(StartLine.request)
+        case .status:
+            startLine = StartLineParser.statusLine(text, withoutControlBytes: true, requireMajorVersion1: requireMajorVersion1)
+                .map(StartLine.status)
+        }
+        return startLine != nil
     }
 
     /// Reads the collected start line into ``startLine``; `false` when it is not one.
@@ -206,45 +255,69 @@ struct HeadAccumulator {
     /// Takes field lines until the empty line that ends the head, reading each into ``fields`` as
     /// it completes. The lines are examined in `input` and copied once at the end (a head's lines
     /// mostly arrive in one segment), not one append per line; only a line begun in an earlier
-    /// piece is read from ``bytes``, once the input so far is kept.
-    private mutating func consumeFieldLines(_ input: UnsafeRawBufferPointer, from index: inout Int) -> Outcome {
-        var copyStart = index
-        var scanned = index
-        var outcome = Outcome.needMore
-        // Fetched once per piece, not once per field (a global's access is a call).
+    /// piece is read from ``bytes``, once the input so far is kept. The head's bytes not kept yet
+    /// begin at `start` in the input: `index`, or before it when the start line was read there.
+    private mutating func consumeFieldLines(_ input: UnsafeRawBufferPointer, from index: inout Int,
+                                            copyingFrom start: Int) -> Outcome {
         let known = KnownNames.shared
-        while scanned < input.count {
-            let room = maxBytes - bytes.count - (scanned - copyStart)
-            let lineFeed = Self.firstLineFeed(in: input, from: scanned)
-            let wanted = (lineFeed.map { $0 + 1 } ?? input.count) - scanned
-            guard wanted <= room else {
-                scanned += room
-                outcome = .tooLarge
-                break
+        var copyStart = start
+        var scanned = index
+        // Line feeds are looked for below `end`: a line ending there or later would take the head
+        // past `maxBytes` (`cut`: the input runs past that point). Copying a line begun in an
+        // earlier piece grows the head by what `copyStart` moves on, so `end` stays where it is.
+        let room = maxBytes - bytes.count - (index - copyStart)
+        let cut = room < input.count - index
+        let end = cut ? index + room : input.count
+        if lineStart < bytes.count {
+            // A line begun in an earlier piece: completed from the bytes kept, once copied.
+            guard let lineFeed = Self.firstIndex(of: ASCII.lineFeed, in: input, from: scanned, to: end) else {
+                return endOfInput(input, copyingFrom: copyStart, to: end, cut: cut, index: &index)
             }
-            scanned += wanted
-            guard let lineFeed else { break }
-            // The line just completed is head[lineStart..<end], its line feed last.
-            let start = lineStart
-            lineStart = bytes.count + (scanned - copyStart)
-            let ended: Outcome?
-            if start >= bytes.count {
-                ended = completeLine(input, from: copyStart + (start - bytes.count), lineFeed: lineFeed, at: start, known: known)
-            } else {
-                append(input, from: copyStart, count: scanned - copyStart)
-                copyStart = scanned
-                // A copy of the array (not `bytes` itself) is borrowed while `self` changes.
-                let kept = bytes
-                ended = kept.withUnsafeBytes { completeLine($0, from: start, lineFeed: $0.count - 1, at: start, known: known) }
-            }
-            if let ended {
-                outcome = ended
-                break
+            scanned = lineFeed + 1
+            append(input, from: copyStart, count: scanned - copyStart)
+            copyStart = scanned
+            if let ended = completeKeptLine(known: known) {
+                index = scanned
+                return ended
             }
         }
-        append(input, from: copyStart, count: scanned - copyStart)
-        index = scanned
-        return outcome
+        // The rest are lines wholly in the input, read there; `shift` turns an input index into a
+        // position in the head. They are copied once, when the call ends.
+        let shift = bytes.count - copyStart
+        var line = lineStart - shift
+        while let lineFeed = Self.firstIndex(of: ASCII.lineFeed, in: input, from: scanned, to: end) {
+            scanned = lineFeed + 1
+            let start = line
+            line = scanned
+            lineStart = line + shift
+            if let ended = completeLine(input, from: start, lineFeed: lineFeed, at: start + shift, known: known) {
+                append(input, from: copyStart, count: scanned - copyStart)
+                index = scanned
+                return ended
+            }
+        }
+        return endOfInput(input, copyingFrom: copyStart, to: end, cut: cut, index: &index)
+    }
+
+    /// ``completeLine(_:from:lineFeed:at:known:)`` of the line from ``lineStart`` to the end of the
+    /// bytes kept (begun in an earlier piece: rare). Out of line, so that the usual case's copy of
+    /// `completeLine` is inlined in its loop.
+    @inline(never)
+    private mutating func completeKeptLine(known: KnownNames) -> Outcome? {
+        let start = lineStart
+        lineStart = bytes.count
+        // A copy of the array (not `bytes` itself) is borrowed while `self` changes.
+        let kept = bytes
+        return kept.withUnsafeBytes { completeLine($0, from: start, lineFeed: $0.count - 1, at: start, known: known) }
+    }
+
+    /// No line feed before `end`: keeps the input from `start` to `end`; the head is too large when
+    /// the input runs on past `end` (`cut`).
+    private mutating func endOfInput(_ input: UnsafeRawBufferPointer, copyingFrom start: Int, to end: Int, cut: Bool,
+                                     index: inout Int) -> Outcome {
+        append(input, from: start, count: end - start)
+        index = end
+        return cut ? .tooLarge : .needMore
     }
 
     /// Takes the line `buffer[start...lineFeed]`, which is `head[headPosition...]`: the empty line
@@ -264,23 +337,39 @@ struct HeadAccumulator {
         return nil
     }
 
-    /// Hands over the complete head (its bytes and its fields as read) and starts the next one. The
-    /// bytes go with the head (its headers keep them), so the next head gets a new buffer.
-    mutating func takeHead() -> (bytes: [UInt8], fields: HeadFields) {
+    /// What was odd about the field lines read so far (read it before ``takeHeaders()``).
+    var fieldDiagnostics: HeadParser.FieldDiagnostics { fields.diagnostics }
+
+    /// Hands over the complete head, as the headers of its fields, which keep its bytes (start
+    /// line parts index them too), and starts the next one. The accumulator keeps a reference to
+    /// the bytes (``spareBytes``) for the next head to reuse once the head is gone.
+    mutating func takeHeaders() -> HTTPHeaders {
         // Swapped out rather than copied, so that nothing is retained and released on the way.
-        var head: (bytes: [UInt8], fields: HeadFields) = ([], HeadFields())
-        swap(&head.bytes, &bytes)
-        swap(&head.fields, &fields)
+        var head: [UInt8] = []
+        swap(&head, &bytes)
+        if head.capacity <= Self.keptCapacity { spareBytes = head }
+        let headers = fields.takeHeaders(of: head)
         startOver()
-        return head
+        return headers
     }
 
     private mutating func append(_ input: UnsafeRawBufferPointer, from index: Int, count: Int) {
         guard count > 0 else { return }
-        // A new direction's first head: room for a typical one at once (BITS heads are 200-600
-        // bytes), rather than a reallocation at every doubling from a few bytes.
-        if bytes.capacity == 0 { bytes.reserveCapacity(min(maxBytes, Self.firstHeadCapacity)) }
+        if bytes.capacity == 0 { takeStorage() }
         bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[index..<(index + count)]))
+    }
+
+    /// Storage for a head begun after one was handed over: the last head's (emptied in place when
+    /// nothing else holds it any more, else replaced by new storage of its size), or for a new
+    /// direction's first head room for a typical one at once (BITS heads are 200-600 bytes),
+    /// rather than a reallocation at every doubling from a few bytes.
+    private mutating func takeStorage() {
+        guard spareBytes.capacity > 0 else {
+            bytes.reserveCapacity(min(maxBytes, Self.firstHeadCapacity))
+            return
+        }
+        swap(&bytes, &spareBytes)
+        bytes.removeAll(keepingCapacity: true)
     }
 
     /// Index of the next line feed at or after `index`, or `nil`.

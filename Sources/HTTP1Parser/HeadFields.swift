@@ -11,10 +11,20 @@ struct HeadFields {
     /// Continuation lines (rare, obsolete): the field each continues and its trimmed text in the head.
     private var foldedLines: [(field: Int, text: Range<Int>)] = []
     private var lastLineWasField = false
+    /// The last head's spans, shared with its headers (``takeHeaders(of:)``): the next head reuses
+    /// them once nothing else holds them, which saves an allocation and a free per head.
+    private var spareSpans: [HTTPHeaders.Span] = []
+    /// The most spans kept for the next head (a larger list goes, as a large head's bytes do).
+    static let keptCapacity = 128
 
-    /// No fields; keeps the spans' storage when it is not shared.
-    mutating func removeAll() {
-        spans.removeAll(keepingCapacity: true)
+    /// No fields; keeps the spans' storage when it is not shared, unless `releasingStorage`.
+    mutating func removeAll(releasingStorage: Bool = false) {
+        if releasingStorage {
+            spans = []
+            spareSpans = []
+        } else {
+            spans.removeAll(keepingCapacity: true)
+        }
         slots = HTTPFieldSlots()
         diagnostics = HeadParser.FieldDiagnostics()
         foldedLines.removeAll()
@@ -59,21 +69,41 @@ struct HeadFields {
         }
         let value = ASCII.trimmedRange(line, (colon + 1)..<end)
         slots.note(field: spans.count, nameLength: colon - start, slot: slot)
-        // One allocation for a typical head (BITS messages carry 5 to 12 fields), not one per doubling.
-        if spans.capacity == 0 { spans.reserveCapacity(16) }
+        if spans.capacity == 0 { takeStorage() }
         spans.append(HTTPHeaders.Span(nameStart: start + shift, nameEnd: colon + shift,
                                       valueStart: value.lowerBound + shift, valueEnd: value.upperBound + shift))
         lastLineWasField = true
     }
 
+    /// Storage for the first span of a head: the last head's spans (emptied in place when nothing
+    /// else holds them any more, else replaced by new storage of their size), or room for a typical
+    /// head at once (BITS messages carry 5 to 12 fields), not a reallocation per doubling.
+    private mutating func takeStorage() {
+        guard spareSpans.capacity > 0 else {
+            spans.reserveCapacity(16)
+            return
+        }
+        swap(&spans, &spareSpans)
+        spans.removeAll(keepingCapacity: true)
+    }
+
     /// The headers of the complete `head` these fields were read from: they keep `head` and point
-    /// into it (no `String` is made here), folded values joined.
-    consuming func headers(of head: [UInt8]) -> HTTPHeaders {
-        var headers = HTTPHeaders(storage: head, spans: spans, slots: slots)
+    /// into it (no `String` is made here), folded values joined. Leaves no fields and no
+    /// diagnostics (read them first), the spans kept for the next head to reuse once released.
+    mutating func takeHeaders(of head: [UInt8]) -> HTTPHeaders {
+        // Moved out by swaps of the arrays, not copies of the whole value.
+        var taken: [HTTPHeaders.Span] = []
+        swap(&taken, &spans)
+        if taken.capacity > 0, taken.capacity <= Self.keptCapacity { spareSpans = taken }
+        var headers = HTTPHeaders(storage: head, spans: taken, slots: slots)
+        slots = HTTPFieldSlots()
+        diagnostics = HeadParser.FieldDiagnostics()
+        lastLineWasField = false
         guard !foldedLines.isEmpty else { return headers }
         for folded in foldedLines where folded.text.lowerBound >= 0 && folded.text.upperBound <= head.count {
             headers.continueValue(ofField: folded.field, with: head[folded.text])
         }
+        foldedLines.removeAll()
         return headers
     }
 }

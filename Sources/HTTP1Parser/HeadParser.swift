@@ -9,28 +9,25 @@ enum HeadParser {
         var usedLineFolding = false
     }
 
-    /// The request head of `head`, whose start line the accumulator read as `line` and whose field
-    /// lines it read into `fields`.
-    static func parseRequest(_ head: [UInt8], line: StartLineParser.RequestLineParts, fields: consuming HeadFields)
-        -> (HTTPRequestHead, FieldDiagnostics) {
-        let diagnostics = fields.diagnostics
-        let requestHead = HTTPRequestHead(
-            method: ASCII.string(head[line.method], usually: "BITS_POST"), target: ASCII.string(head[line.target]),
-            version: line.version,
-            headers: fields.headers(of: head), headBytes: head.count
+    /// The request head whose start line the accumulator read as `line`, whose fields are `headers`
+    /// (their storage holds the head as sent, `headBytes` long, which `line` indexes).
+    static func request(_ headers: consuming HTTPHeaders, line: StartLineParser.RequestLineParts, headBytes: Int)
+        -> HTTPRequestHead {
+        let storage = headers.storage
+        return HTTPRequestHead(
+            method: ASCII.string(storage[line.method], usually: "BITS_POST"), target: ASCII.string(storage[line.target]),
+            version: line.version, headers: headers, headBytes: headBytes
         )
-        return (requestHead, diagnostics)
     }
 
-    /// The response head of `head`, whose status line the accumulator read as `line` and whose
-    /// field lines it read into `fields`.
-    static func parseResponse(_ head: [UInt8], line: StartLineParser.StatusLineParts, fields: consuming HeadFields)
-        -> (HTTPResponseHead, FieldDiagnostics) {
-        let diagnostics = fields.diagnostics
-        let responseHead = HTTPResponseHead(
-            version: line.version, status: line.status, reason: ASCII.string(head[line.reason], usually: "OK"),
-            headers: fields.headers(of: head), headBytes: head.count
+    /// The response head whose status line the accumulator read as `line`, whose fields are
+    /// `headers` (their storage holds the head as sent, `headBytes` long, which `line` indexes).
+    static func response(_ headers: consuming HTTPHeaders, line: StartLineParser.StatusLineParts, headBytes: Int)
+        -> HTTPResponseHead {
+        let storage = headers.storage
+        return HTTPResponseHead(
+            version: line.version, status: line.status, reason: ASCII.string(storage[line.reason], usually: "OK"),
+            headers: headers, headBytes: headBytes
         )
-        return (responseHead, diagnostics)
     }
 }

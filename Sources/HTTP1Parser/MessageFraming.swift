@@ -87,10 +87,9 @@ enum MessageFraming {
     /// which counts as one (RFC 9110 §8.6); differing values conflict.
     static func contentLength(_ headers: HTTPHeaders) -> ContentLength {
         // The common case first, without the lists below: one field holding plain digits.
-        let fields = headers.count(named: .contentLength)
-        guard fields > 0 else { return .absent }
+        guard headers.contains(.contentLength) else { return .absent }
         // The value lent in place: a slice of it would retain and release the head's bytes.
-        if fields == 1, let length = headers.withValueBytes(.contentLength, { $0.flatMap(DecimalText.parse) }) {
+        if !headers.isRepeated(.contentLength), let length = headers.withValueBytes(.contentLength, { $0.flatMap(DecimalText.parse) }) {
             return .length(length)
         }
         let values = headers.values(for: .contentLength)

@@ -9,32 +9,40 @@ struct PendingRequestQueue {
         var isHEAD: Bool
     }
 
-    private var storage: [Entry] = []
-    /// Position of the oldest entry in `storage`; entries before it were removed.
+    /// The oldest entry, kept in place: a connection mostly has one request waiting at a time, so
+    /// most never allocate the list below (nor pay to empty it at each response).
+    private var oldest: Entry?
+    /// The entries after ``oldest``, in order from `head` on; empty while `oldest` is `nil`.
+    private var later: [Entry] = []
+    /// Position of the next entry in `later`; entries before it were removed.
     private var head = 0
 
     /// Entries waiting.
-    var count: Int { storage.count - head }
+    var count: Int { oldest == nil ? 0 : 1 + later.count - head }
 
     /// The oldest entry, or `nil` when none waits.
-    var first: Entry? { head < storage.count ? storage[head] : nil }
+    var first: Entry? { oldest }
 
     /// Adds an entry at the end.
     mutating func append(_ entry: Entry) {
-        storage.append(entry)
+        if oldest == nil { oldest = entry } else { later.append(entry) }
     }
 
     /// Removes and returns the oldest entry, or `nil` when none waits.
     mutating func removeFirst() -> Entry? {
-        guard head < storage.count else { return nil }
-        let entry = storage[head]
+        guard let entry = oldest else { return nil }
+        guard head < later.count else {
+            oldest = nil
+            return entry
+        }
+        oldest = later[head]
         head += 1
-        // Compact now and then so that storage stays within about twice the entries waiting.
-        if head == storage.count {
-            storage.removeAll(keepingCapacity: true)
+        // Compact now and then so that the list stays within about twice the entries waiting.
+        if head == later.count {
+            later.removeAll(keepingCapacity: true)
             head = 0
-        } else if head >= 32, head * 2 >= storage.count {
-            storage.removeFirst(head)
+        } else if head >= 32, head * 2 >= later.count {
+            later.removeFirst(head)
             head = 0
         }
         return entry

@@ -1,0 +1,71 @@
+@testable import HTTP1Parser
+import Testing
+
+/// A whole start line found in the input (``HeadAccumulator/wholeStartLine(_:from:kind:maxBytes:)``)
+/// is read without the scans that finding it already made (the method's token bytes, control
+/// bytes): on lines with every byte value at every position, and every prefix, that reading gives
+/// the parts the full parser gives.
+@Suite struct WholeStartLineTests {
+    /// For each line ending in CRLF and in LF, at an offset in a larger input, with every byte value
+    /// at every position and cut at every length: how many `wholeStartLine` took, and those whose shortcut reading disagrees with the
+    /// full parser (with and without `requireMajorVersion1`).
+    private static func compare(_ lines: [String], kind: StartLineSniffer.Kind) -> (taken: Int, disagreeing: [String]) {
+        var taken = 0
+        var disagreeing: [String] = []
+        func check(_ line: [UInt8]) {
+            for ending in [[ASCII.carriageReturn, ASCII.lineFeed], [ASCII.lineFeed]] {
+                let input = [0x41, 0x0A] + line + ending + Array("Host: x\r\n".utf8)
+                input.withUnsafeBytes { raw in
+                    guard let found = HeadAccumulator.wholeStartLine(raw, from: 2, kind: kind, maxBytes: 1_000) else { return }
+                    taken += 1
+                    let text = UnsafeRawBufferPointer(rebasing: raw[2..<found.contentEnd]).assumingMemoryBound(to: UInt8.self)
+                    let slice = input[2..<found.contentEnd]
+                    for requireMajorVersion1 in [false, true] {
+                        let fast: String?
+                        let full: String?
+                        switch kind {
+                        case .request:
+                            fast = StartLineParser.requestLine(text, methodEnd: found.methodEnd, requireMajorVersion1: requireMajorVersion1)
+                                .map { "\($0.method.lowerBound + 2)..<\($0.method.upperBound + 2) \($0.target.lowerBound + 2)..<\($0.target.upperBound + 2) \($0.version)" }
+                            full = StartLineParser.requestLine(slice, requireMajorVersion1: requireMajorVersion1)
+                                .map { "\($0.method) \($0.target) \($0.version)" }
+                        case .status:
+                            fast = StartLineParser.statusLine(text, withoutControlBytes: true, requireMajorVersion1: requireMajorVersion1)
+                                .map { "\($0.version) \($0.status) \($0.reason.lowerBound + 2)..<\($0.reason.upperBound + 2)" }
+                            full = StartLineParser.statusLine(slice, requireMajorVersion1: requireMajorVersion1)
+                                .map { "\($0.version) \($0.status) \($0.reason)" }
+                        }
+                        if fast != full { disagreeing.append("\(line) \(requireMajorVersion1): \(fast ?? "nil") vs \(full ?? "nil")") }
+                    }
+                }
+            }
+        }
+        for line in lines.map({ Array($0.utf8) }) {
+            for length in 0...line.count { check(Array(line.prefix(length))) }
+            for position in line.indices {
+                for byte in UInt8.min...UInt8.max {
+                    var changed = line
+                    changed[position] = byte
+                    check(changed)
+                }
+            }
+        }
+        return (taken, disagreeing)
+    }
+
+    @Test func requestLinesReadInPlaceAgreeWithTheParser() {
+        let lines = ["BITS_POST /upload/x.bin HTTP/1.1", "GET / HTTP/1.0", "M-SEARCH * HTTP/2.0", "GET /a b HTTP/1.1",
+                     "GET  /a  HTTP/1.1", "GET  HTTP/1.1", "G / HTTP/1.1", "GET /x HTTP/1.1 ", "GET\t/ HTTP/1.1", "GET HTTP/1.1"]
+        let (taken, disagreeing) = Self.compare(lines, kind: .request)
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(3))")
+        #expect(taken > 20_000)
+    }
+
+    @Test func statusLinesReadInPlaceAgreeWithTheParser() {
+        let lines = ["HTTP/1.1 200 OK", "HTTP/1.1 201 ", "HTTP/1.0 416 Requested Range Not Satisfiable",
+                     "HTTP/1.1 200  \t OK  \t", "HTTP/2.0 101 Switching", "HTTP/1.1 200\tOK"]
+        let (taken, disagreeing) = Self.compare(lines, kind: .status)
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(3))")
+        #expect(taken > 10_000)
+    }
+}
