@@ -9,7 +9,8 @@ import Synchronization
 /// Hands items from the thread that makes them to a thread of its own that consumes them, in
 /// order, through a ring of reused batches: the producer fills one batch while the consumer empties
 /// others. ``AnalysisEngine`` uses it to read and decode packets on one core while another
-/// reassembles and analyses them; the CLI, to write the JSON timeline from a third.
+/// reassembles and analyses them; the CLI, to render and write the JSON timeline on a third
+/// (`TimelineWritingThread`).
 ///
 /// Bounded: at most ``Size/batches`` batches of ``Size/itemsPerBatch`` items (and about
 /// ``Size/bytesPerBatch`` kept bytes each) are in flight, so a slow consumer holds up the producer
@@ -54,6 +55,8 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     private struct Batch {
         let items: UnsafeMutablePointer<Item>
         var count = 0
+        /// Items at the start already destroyed (``HandoffRing/destroyOneConsumed()``).
+        var destroyed = 0
         private(set) var bytes: UnsafeMutableRawPointer
         private var byteCapacity: Int
         private(set) var byteCount = 0
@@ -70,8 +73,9 @@ public final class HandoffRing<Item>: @unchecked Sendable {
 
         /// Destroys the items left and frees the storage.
         mutating func release() {
-            items.deinitialize(count: count)
+            (items + destroyed).deinitialize(count: count - destroyed)
             count = 0
+            destroyed = 0
             items.deallocate()
             bytes.deallocate()
         }
@@ -98,22 +102,14 @@ public final class HandoffRing<Item>: @unchecked Sendable {
             byteCapacity = grown
         }
 
-        /// Takes `store`'s first `count` bytes as the kept bytes, in place of the batch's store
-        /// (which must keep none), and gives the batch's store back in `store`.
-        mutating func exchange(_ store: inout UnsafeMutableRawPointer, capacity: inout Int, count: Int) {
-            precondition(byteCount == 0 && count >= 0 && count <= capacity, "bytes exchanged into a batch that keeps some")
-            swap(&bytes, &store)
-            swap(&byteCapacity, &capacity)
-            byteCount = count
-        }
-
         /// The kept bytes.
         var keptBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: bytes, count: byteCount) }
 
         /// Destroys the items (on the producer's thread, which made them) and forgets the kept bytes.
         mutating func empty() {
-            items.deinitialize(count: count)
+            (items + destroyed).deinitialize(count: count - destroyed)
             count = 0
+            destroyed = 0
             byteCount = 0
         }
     }
@@ -143,10 +139,20 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     /// How long the consumer naps while waiting for a batch, in microseconds.
     private let consumerNap: UInt32
 
+    /// Whether each ``append(_:)`` destroys one item the consumer is done with (see
+    /// ``init(size:consumerNapMicroseconds:destroysGradually:)``).
+    private let destroysGradually: Bool
+
     /// An empty ring of `size`, whose consumer naps `consumerNapMicroseconds` at a time while it
-    /// waits for a batch (``consumerNapMicroseconds`` unless said).
-    public init(size: Size = .packets, consumerNapMicroseconds: UInt32 = HandoffRing.consumerNapMicroseconds) {
+    /// waits for a batch (``consumerNapMicroseconds`` unless said). With `destroysGradually`, each
+    /// ``append(_:)`` destroys one item of the oldest batch once the consumer has emptied it, rather
+    /// than the whole batch when it is reused: items that own memory (the timeline's sessions) are
+    /// then freed one for each made, which the allocator serves from its per-thread caches, where a
+    /// batch freed at once overflowed them (some 1,200 instructions a session more in `malloc`).
+    public init(size: Size = .packets, consumerNapMicroseconds: UInt32 = HandoffRing.consumerNapMicroseconds,
+                destroysGradually: Bool = false) {
         self.size = size
+        self.destroysGradually = destroysGradually
         consumerNap = max(1, consumerNapMicroseconds)
         ring = .allocate(capacity: size.batches)
         for index in 0..<size.batches {
@@ -189,23 +195,21 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         let batch = ring + writing
         (batch.pointee.items + batch.pointee.count).initialize(to: item)
         batch.pointee.count += 1
+        if destroysGradually { destroyOneConsumed() }
         if batch.pointee.count == size.itemsPerBatch || batch.pointee.byteCount >= size.bytesPerBatch { handOver() }
     }
 
-    /// Adds an item whose bytes are the first `count` of `store`, handing over the store itself
-    /// (no copy: the timeline's text, written where the writing thread reads it) in a batch of
-    /// its own, at once. `store` comes back as the store that batch kept before, emptied; both are
-    /// allocated with `UnsafeMutableRawPointer.allocate(byteCount:alignment: 16)`, as the ring's own.
-    public func append(_ item: consuming Item, handingOver store: inout UnsafeMutableRawPointer, capacity: inout Int,
-                       count: Int) {
-        precondition(state == .running, "HandoffRing.append outside start() and finish()")
-        // The store takes the place of the batch's kept bytes: those must be handed over first.
-        if ring[writing].count > 0 || ring[writing].byteCount > 0 { handOver() }
-        let batch = ring + writing
-        batch.pointee.exchange(&store, capacity: &capacity, count: count)
-        (batch.pointee.items + batch.pointee.count).initialize(to: item)
-        batch.pointee.count += 1
-        handOver()
+    /// Destroys the next item of the oldest batch handed over (the one after the producer's, which
+    /// it fills next), if the consumer has emptied that batch.
+    @inline(__always)
+    private func destroyOneConsumed() {
+        let oldest = ring + (writing + 1 == size.batches ? 0 : writing + 1)
+        // Only the producer changes `count` (before handing the batch over) and `destroyed`.
+        guard oldest.pointee.destroyed < oldest.pointee.count,
+              // That batch went over `batches - 2` hand-overs before the last one.
+              emptied.load(ordering: .acquiring) >= handedOverByProducer - (size.batches - 2) else { return }
+        (oldest.pointee.items + oldest.pointee.destroyed).deinitialize(count: 1)
+        oldest.pointee.destroyed += 1
     }
 
     /// Keeps bytes in the producer's batch, for the next item; says where they start.
