@@ -4,7 +4,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 import Testing
 
 /// The ring between two threads: every item and its bytes arrive, in order, whatever the sizes of
@@ -104,81 +103,5 @@ import Testing
         ring.finish()
         #expect(numbers == Array(0..<1_000))
         #expect(bytesOK)
-    }
-
-    /// An item that says when it is destroyed, and whether the consumer had seen it by then.
-    final class Tracked: @unchecked Sendable {
-        let number: Int
-        let log: DestructionLog
-        init(number: Int, log: DestructionLog) {
-            self.number = number
-            self.log = log
-        }
-        deinit { log.destroyed(number) }
-    }
-
-    /// What was consumed and destroyed, and where.
-    final class DestructionLog: Sendable {
-        struct Record {
-            var order: [Int] = []
-            var beforeConsumed = 0
-            var offProducer = 0
-        }
-        let consumed = Atomic<Int>(0)
-        let record = Mutex(Record())
-        let producer = pthread_self()
-        func destroyed(_ number: Int) {
-            let early = consumed.load(ordering: .acquiring) <= number
-            let elsewhere = pthread_equal(pthread_self(), producer) == 0
-            record.withLock {
-                $0.order.append(number)
-                if early { $0.beforeConsumed += 1 }
-                if elsewhere { $0.offProducer += 1 }
-            }
-        }
-    }
-
-    @Test("destroying gradually: each item once, in order, on the producer's thread, never before it was consumed, one per append",
-          arguments: [
-              HandoffRing<Tracked>.Size(batches: 2, itemsPerBatch: 1, bytesPerBatch: 1),
-              HandoffRing<Tracked>.Size(batches: 2, itemsPerBatch: 5, bytesPerBatch: 1),
-              HandoffRing<Tracked>.Size(batches: 4, itemsPerBatch: 3, bytesPerBatch: 1),
-              HandoffRing<Tracked>.Size(batches: 8, itemsPerBatch: 64, bytesPerBatch: 1),
-          ])
-    func destroysGradually(size: HandoffRing<Tracked>.Size) {
-        let log = DestructionLog()
-        let count = 3_000
-        var duringRun = DestructionLog.Record()
-        do {
-            let ring = HandoffRing<Tracked>(size: size, consumerNapMicroseconds: 1, destroysGradually: true)
-            ring.start(consumingInPlace: { item, _ in
-                // Consumed in order: the count is the next number.
-                if item.pointee.number == log.consumed.load(ordering: .relaxed) {
-                    log.consumed.add(1, ordering: .releasing)
-                }
-            })
-            var destroyedWhileFilling = 0
-            for number in 0..<count {
-                let before = log.record.withLock { $0.order.count }
-                ring.append(Tracked(number: number, log: log))
-                // Not the appends that hand a batch over (they empty a whole batch being reused).
-                if (number + 1) % size.itemsPerBatch != 0, log.record.withLock({ $0.order.count }) == before + 1 {
-                    destroyedWhileFilling += 1
-                }
-                // A slow consumer now and then: the producer waits for it.
-                if number % 500 == 0 { usleep(2_000) }
-            }
-            duringRun = log.record.withLock { $0 }
-            ring.finish()
-            if size.itemsPerBatch > 1 { #expect(destroyedWhileFilling > 0, "nothing was destroyed one by one") }
-        }
-        #expect(log.consumed.load(ordering: .acquiring) == count)
-        #expect(duringRun.order == Array(0..<duringRun.order.count))
-        #expect(duringRun.order.count >= count - size.batches * size.itemsPerBatch)
-        #expect(duringRun.beforeConsumed == 0)
-        #expect(duringRun.offProducer == 0)
-        // The rest go with the ring, on whichever thread lets it go last.
-        for _ in 0..<1_000 where log.record.withLock({ $0.order.count }) < count { usleep(1_000) }
-        #expect(log.record.withLock { $0.order.sorted() } == Array(0..<count))
     }
 }

@@ -72,9 +72,12 @@ import Testing
     }
 
     @Test("the document equals the one written on the calling thread, for any size of the ring", arguments: [
-        HandoffRing<TimelineWritingThread.Entry>.Size(batches: 2, itemsPerBatch: 1, bytesPerBatch: 1),
-        HandoffRing<TimelineWritingThread.Entry>.Size(batches: 2, itemsPerBatch: 3, bytesPerBatch: 1),
-        HandoffRing<TimelineWritingThread.Entry>.Size(batches: 3, itemsPerBatch: 7, bytesPerBatch: 1),
+        HandoffRing<TimelineWritingThread.Entry>.Size(batches: 2, itemsPerBatch: 1, bytesPerBatch: 1 << 20),
+        HandoffRing<TimelineWritingThread.Entry>.Size(batches: 2, itemsPerBatch: 3, bytesPerBatch: 1 << 20),
+        HandoffRing<TimelineWritingThread.Entry>.Size(batches: 3, itemsPerBatch: 7, bytesPerBatch: 1 << 20),
+        // Batches handed over by their bytes (a session is several hundred bytes), and by each.
+        HandoffRing<TimelineWritingThread.Entry>.Size(batches: 3, itemsPerBatch: 64, bytesPerBatch: 2_000),
+        HandoffRing<TimelineWritingThread.Entry>.Size(batches: 2, itemsPerBatch: 64, bytesPerBatch: 1),
         TimelineWritingThread.size,
     ])
     func equalsInThread(size: HandoffRing<TimelineWritingThread.Entry>.Size) {
@@ -94,7 +97,7 @@ import Testing
     @Test("a full ring holds the appending thread back: never more sessions in flight than the ring holds")
     func backPressure() {
         let sessions = Self.sessions(60)
-        let size = HandoffRing<TimelineWritingThread.Entry>.Size(batches: 2, itemsPerBatch: 2, bytesPerBatch: 1)
+        let size = HandoffRing<TimelineWritingThread.Entry>.Size(batches: 2, itemsPerBatch: 2, bytesPerBatch: 1 << 20)
         let written = Atomic<Int>(0)
         let collected = Collected()
         // A slow writer: every session is handed on (one byte pieces) and takes 300 µs.
@@ -128,7 +131,7 @@ import Testing
             do {
                 let thread = TimelineWritingThread(document: Self.document(folder: nil, tls: true, pieceBytes: pieceBytes) {
                     collected.text += $0
-                }, size: .init(batches: 2, itemsPerBatch: 8, bytesPerBatch: 1), napMicroseconds: 1)
+                }, size: .init(batches: 2, itemsPerBatch: 8, bytesPerBatch: 1 << 20), napMicroseconds: 1)
                 for session in sessions { thread.append(session) }
             }
             #expect(!expected.isEmpty && collected.text == expected, "pieces of \(pieceBytes) bytes")

@@ -55,8 +55,6 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     private struct Batch {
         let items: UnsafeMutablePointer<Item>
         var count = 0
-        /// Items at the start already destroyed (``HandoffRing/destroyOneConsumed()``).
-        var destroyed = 0
         private(set) var bytes: UnsafeMutableRawPointer
         private var byteCapacity: Int
         private(set) var byteCount = 0
@@ -73,9 +71,8 @@ public final class HandoffRing<Item>: @unchecked Sendable {
 
         /// Destroys the items left and frees the storage.
         mutating func release() {
-            (items + destroyed).deinitialize(count: count - destroyed)
+            items.deinitialize(count: count)
             count = 0
-            destroyed = 0
             items.deallocate()
             bytes.deallocate()
         }
@@ -107,9 +104,8 @@ public final class HandoffRing<Item>: @unchecked Sendable {
 
         /// Destroys the items (on the producer's thread, which made them) and forgets the kept bytes.
         mutating func empty() {
-            (items + destroyed).deinitialize(count: count - destroyed)
+            items.deinitialize(count: count)
             count = 0
-            destroyed = 0
             byteCount = 0
         }
     }
@@ -139,20 +135,10 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     /// How long the consumer naps while waiting for a batch, in microseconds.
     private let consumerNap: UInt32
 
-    /// Whether each ``append(_:)`` destroys one item the consumer is done with (see
-    /// ``init(size:consumerNapMicroseconds:destroysGradually:)``).
-    private let destroysGradually: Bool
-
     /// An empty ring of `size`, whose consumer naps `consumerNapMicroseconds` at a time while it
-    /// waits for a batch (``consumerNapMicroseconds`` unless said). With `destroysGradually`, each
-    /// ``append(_:)`` destroys one item of the oldest batch once the consumer has emptied it, rather
-    /// than the whole batch when it is reused: items that own memory (the timeline's sessions) are
-    /// then freed one for each made, which the allocator serves from its per-thread caches, where a
-    /// batch freed at once overflowed them (some 1,200 instructions a session more in `malloc`).
-    public init(size: Size = .packets, consumerNapMicroseconds: UInt32 = HandoffRing.consumerNapMicroseconds,
-                destroysGradually: Bool = false) {
+    /// waits for a batch (``consumerNapMicroseconds`` unless said).
+    public init(size: Size = .packets, consumerNapMicroseconds: UInt32 = HandoffRing.consumerNapMicroseconds) {
         self.size = size
-        self.destroysGradually = destroysGradually
         consumerNap = max(1, consumerNapMicroseconds)
         ring = .allocate(capacity: size.batches)
         for index in 0..<size.batches {
@@ -195,21 +181,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         let batch = ring + writing
         (batch.pointee.items + batch.pointee.count).initialize(to: item)
         batch.pointee.count += 1
-        if destroysGradually { destroyOneConsumed() }
         if batch.pointee.count == size.itemsPerBatch || batch.pointee.byteCount >= size.bytesPerBatch { handOver() }
-    }
-
-    /// Destroys the next item of the oldest batch handed over (the one after the producer's, which
-    /// it fills next), if the consumer has emptied that batch.
-    @inline(__always)
-    private func destroyOneConsumed() {
-        let oldest = ring + (writing + 1 == size.batches ? 0 : writing + 1)
-        // Only the producer changes `count` (before handing the batch over) and `destroyed`.
-        guard oldest.pointee.destroyed < oldest.pointee.count,
-              // That batch went over `batches - 2` hand-overs before the last one.
-              emptied.load(ordering: .acquiring) >= handedOverByProducer - (size.batches - 2) else { return }
-        (oldest.pointee.items + oldest.pointee.destroyed).deinitialize(count: 1)
-        oldest.pointee.destroyed += 1
     }
 
     /// Keeps bytes in the producer's batch, for the next item; says where they start.
