@@ -1,7 +1,6 @@
 /// Text a ``JSONTextWriter`` hands on (``JSONTextWriter/handOff(_:)``), in the storage it was
-/// written in: the receiver uses the text before it returns, or keeps the storage itself and gives
-/// other storage back in its place (the timeline's writing thread takes the text this way, without
-/// a copy: `BackgroundWriter`).
+/// written in: the receiver uses the text before it returns (the timeline's writer hands it to the
+/// file), or keeps the storage itself and gives other storage back in its place.
 public struct JSONTextStore {
     /// The storage, allocated by ``allocate(capacity:)``.
     public var bytes: UnsafeMutableRawPointer

@@ -58,11 +58,20 @@ public struct TimelineDocumentWriter {
 
     /// Writes one session, final.
     public mutating func append(_ session: BITSSession) {
+        append(session, tls: tlsFacts.map { $0(session) })
+    }
+
+    /// Writes one session, final, with its `tls` member as given: `nil` leaves it out, `.some(nil)`
+    /// writes `null` (``tlsLookUp`` looked up beforehand: a ``TimelineWritingThread`` does so on the
+    /// analysing thread, which owns the TLS facts, and writes the session on its own).
+    public mutating func append(_ session: BITSSession, tls: TLSSessionFacts??) {
         precondition(sessionsOpen, "a session appended after the findings")
         let precision = precision, withFiles = withFiles
-        let tls: TLSSessionFacts?? = tlsFacts.map { $0(session) }
         stream.arrayElement { TimelineJSON.write(session, precision: precision, withFile: withFiles, tls: tls, to: &$0) }
     }
+
+    /// How this document looks up a session's TLS facts (its `tls` member), if it writes them.
+    public var tlsLookUp: ((BITSSession) -> TLSSessionFacts?)? { tlsFacts }
 
     /// Hands on what is buffered, so that a reader following the file sees the sessions ended so far.
     public mutating func flush() { stream.flush() }

@@ -104,46 +104,4 @@ import Testing
         #expect(numbers == Array(0..<1_000))
         #expect(bytesOK)
     }
-
-    /// Stores handed over whole (the timeline's text, ``HandoffRing/append(_:handingOver:capacity:count:)``),
-    /// mixed with bytes copied in (``HandoffRing/keep(_:)``): the consumer sees the same bytes,
-    /// in order, as if every run had been copied, and the store given back is never the one handed.
-    @Test("stores handed over whole arrive as copied runs do", arguments: [1, 2, 5])
-    func storesHandedOver(itemsPerBatch: Int) {
-        let ring = HandoffRing<Item>(size: .init(batches: 3, itemsPerBatch: itemsPerBatch, bytesPerBatch: 40))
-        nonisolated(unsafe) var seen: [UInt8] = []
-        nonisolated(unsafe) var expected: [UInt8] = []
-        ring.start(consume: { item, bytes in seen += bytes[item.start..<(item.start + item.count)] })
-        var capacity = 100
-        var store = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-        var aliased = false
-        for number in 0..<2_000 {
-            let count = number % 41
-            let payload = (0..<count).map { UInt8(truncatingIfNeeded: number &* 7 &+ $0) }
-            expected += payload
-            if number % 3 == 0 {
-                guard capacity >= count else {
-                    // A store given back smaller than the text: replaced, as the timeline's writer does.
-                    store.deallocate()
-                    capacity = 100
-                    store = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-                    expected.removeLast(count)
-                    continue
-                }
-                if count > 0 { payload.withUnsafeBytes { store.copyMemory(from: $0.baseAddress!, byteCount: count) } }
-                let handed = store
-                ring.append(Item(number: number, start: 0, count: count), handingOver: &store, capacity: &capacity,
-                            count: count)
-                // What comes back is a batch's store, never the one the consumer now reads.
-                if store == handed { aliased = true }
-            } else {
-                let start = count == 0 ? 0 : payload.withUnsafeBytes { ring.keep($0) }
-                ring.append(Item(number: number, start: start, count: count))
-            }
-        }
-        ring.finish()
-        store.deallocate()
-        #expect(seen == expected)
-        #expect(!aliased)
-    }
 }

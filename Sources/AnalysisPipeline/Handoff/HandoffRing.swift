@@ -9,7 +9,8 @@ import Synchronization
 /// Hands items from the thread that makes them to a thread of its own that consumes them, in
 /// order, through a ring of reused batches: the producer fills one batch while the consumer empties
 /// others. ``AnalysisEngine`` uses it to read and decode packets on one core while another
-/// reassembles and analyses them; the CLI, to write the JSON timeline from a third.
+/// reassembles and analyses them; the CLI, to render and write the JSON timeline on a third
+/// (`TimelineWritingThread`).
 ///
 /// Bounded: at most ``Size/batches`` batches of ``Size/itemsPerBatch`` items (and about
 /// ``Size/bytesPerBatch`` kept bytes each) are in flight, so a slow consumer holds up the producer
@@ -98,15 +99,6 @@ public final class HandoffRing<Item>: @unchecked Sendable {
             byteCapacity = grown
         }
 
-        /// Takes `store`'s first `count` bytes as the kept bytes, in place of the batch's store
-        /// (which must keep none), and gives the batch's store back in `store`.
-        mutating func exchange(_ store: inout UnsafeMutableRawPointer, capacity: inout Int, count: Int) {
-            precondition(byteCount == 0 && count >= 0 && count <= capacity, "bytes exchanged into a batch that keeps some")
-            swap(&bytes, &store)
-            swap(&byteCapacity, &capacity)
-            byteCount = count
-        }
-
         /// The kept bytes.
         var keptBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: bytes, count: byteCount) }
 
@@ -190,22 +182,6 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         (batch.pointee.items + batch.pointee.count).initialize(to: item)
         batch.pointee.count += 1
         if batch.pointee.count == size.itemsPerBatch || batch.pointee.byteCount >= size.bytesPerBatch { handOver() }
-    }
-
-    /// Adds an item whose bytes are the first `count` of `store`, handing over the store itself
-    /// (no copy: the timeline's text, written where the writing thread reads it) in a batch of
-    /// its own, at once. `store` comes back as the store that batch kept before, emptied; both are
-    /// allocated with `UnsafeMutableRawPointer.allocate(byteCount:alignment: 16)`, as the ring's own.
-    public func append(_ item: consuming Item, handingOver store: inout UnsafeMutableRawPointer, capacity: inout Int,
-                       count: Int) {
-        precondition(state == .running, "HandoffRing.append outside start() and finish()")
-        // The store takes the place of the batch's kept bytes: those must be handed over first.
-        if ring[writing].count > 0 || ring[writing].byteCount > 0 { handOver() }
-        let batch = ring + writing
-        batch.pointee.exchange(&store, capacity: &capacity, count: count)
-        (batch.pointee.items + batch.pointee.count).initialize(to: item)
-        batch.pointee.count += 1
-        handOver()
     }
 
     /// Keeps bytes in the producer's batch, for the next item; says where they start.

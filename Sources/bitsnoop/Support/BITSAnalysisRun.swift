@@ -34,18 +34,19 @@ struct BITSAnalysisRun {
         let facts = bits.decryption?.sessionFacts
         tlsFacts = facts
         // With two cores or more (as many as this process may run on: `taskset` counts), reading
-        // has this thread, the analysis another and the timeline's writing a third (it waits for
-        // the analysis most of the time, as the reader does on a busy server's capture); the
-        // results are the same either way.
+        // has this thread, the analysis another and the timeline's rendering and writing a third
+        // (it waits for the analysis most of the time, as the reader does on a busy server's
+        // capture); the results are the same either way.
         let threaded = AvailableCores.count > 1
-        let writer = json.flatMap { threaded ? BackgroundWriter(file: $0) : nil }
         let document = json.map { output in
             TimelineDocumentWriter(captures: captures, precision: capture.timestampPrecision,
                                    extractionFolder: folder, tlsFacts: facts.map { table in { table.facts(for: $0) } },
-                                   pieceBytes: writer == nil ? JSONObjectStream.flushThreshold : BackgroundWriter.pieceBytes,
-                                   handOff: writer.map { writer in writer.handOff } ?? { output.write($0.text) })
+                                   pieceBytes: threaded ? Self.writingThreadPieceBytes : JSONObjectStream.flushThreshold,
+                                   handOff: { output.write($0.text) })
         }
-        let outputs = RetiredSessionOutputs(document: document, keepsSessions: true)
+        let outputs = threaded
+            ? RetiredSessionOutputs(timeline: document.map { TimelineWritingThread(document: $0) }, keepsSessions: true)
+            : RetiredSessionOutputs(document: document, keepsSessions: true)
         bits.tracker.bodyObserver = extractor
         bits.tracker.sink = outputs
         let engine = AnalysisEngine(factory: bits, findings: collector)
@@ -86,7 +87,6 @@ struct BITSAnalysisRun {
         ] + AnalysisCounters.decryption(bits.decryption)
             + (folder == nil ? [] : [("files_extracted", UInt64(outputs.filesExtracted))])
         outputs.finishDocument(findings: collector.findings, counters: counters)
-        writer?.finish()
         json?.flush()
         if let readFailure {
             printError("\(readFailure)")
@@ -99,6 +99,11 @@ struct BITSAnalysisRun {
         report.sessionTLS = facts.map { table in { table.facts(for: $0) } }
         self.report = report
     }
+
+    /// The text the timeline's writing thread hands to the file at a time (as its writing thread
+    /// took it before it also rendered the sessions: a run stopped early by an error leaves the
+    /// same part of the document written).
+    static let writingThreadPieceBytes = 256 << 10
 
     /// Writes the HTML report to `output`.
     func writeHTML(to output: OutputFile) {

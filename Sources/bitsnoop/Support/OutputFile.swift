@@ -12,7 +12,7 @@ final class OutputFile {
     /// The path as given (`-` for standard output).
     let path: String
 
-    /// Standard output, used by one thread at a time (the timeline of `analyze --json -` is written by a `BackgroundWriter`; nothing else writes to standard output meanwhile).
+    /// Standard output, used by one thread at a time (the timeline of `analyze --json -` is written by a `TimelineWritingThread`; nothing else writes to standard output meanwhile).
     nonisolated(unsafe) static let standardOutput = OutputFile(handle: processStandardOutput, path: "-", owns: false)
     /// Standard error, for summaries when standard output carries data.
     nonisolated(unsafe) static let standardError = OutputFile(handle: processStandardError, path: "(stderr)", owns: false)

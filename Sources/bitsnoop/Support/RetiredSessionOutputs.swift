@@ -9,8 +9,10 @@ import ReportOutput
 /// thread after), so the written properties skip the run-time exclusivity checks, which cost some
 /// 270 instructions a session.
 final class RetiredSessionOutputs: BITSSessionSink {
-    /// The timeline document being written (`--json`), if any.
+    /// The timeline document being written (`--json`) on this thread, if any.
     @exclusivity(unchecked) var document: TimelineDocumentWriter?
+    /// The timeline document being written (`--json`) on a thread of its own, if any.
+    private let timeline: TimelineWritingThread?
     /// Whether each piece of the document is handed on at once (live mode: a reader following the
     /// file sees each session as it ends).
     var flushesEachSession = false
@@ -29,6 +31,14 @@ final class RetiredSessionOutputs: BITSSessionSink {
     /// Creates the outputs; `keepsSessions` for a summary or report that lists sessions.
     init(document: TimelineDocumentWriter?, keepsSessions: Bool) {
         self.document = document
+        timeline = nil
+        self.keepsSessions = keepsSessions
+    }
+
+    /// Creates the outputs with the timeline written on a thread of its own (`analyze` on two
+    /// cores or more).
+    init(timeline: TimelineWritingThread?, keepsSessions: Bool) {
+        self.timeline = timeline
         self.keepsSessions = keepsSessions
     }
 
@@ -37,8 +47,12 @@ final class RetiredSessionOutputs: BITSSessionSink {
         count += 1
         if session.file != nil { filesExtracted += 1 }
         stateCounts.add(session.state)
-        document?.append(session)
-        if flushesEachSession { document?.flush() }
+        if let timeline {
+            timeline.append(session)
+        } else {
+            document?.append(session)
+            if flushesEachSession { document?.flush() }
+        }
         if keepsSessions { digest.add(session) }
     }
 
@@ -46,5 +60,6 @@ final class RetiredSessionOutputs: BITSSessionSink {
     func finishDocument(findings: [Finding], counters: [(String, UInt64)]) {
         document?.finish(findings: findings, counters: counters)
         document = nil
+        timeline?.finish(findings: findings, counters: counters)
     }
 }

@@ -1,0 +1,82 @@
+import AnalysisPipeline
+import AnalyzerCore
+import BITSAnalyzer
+@testable import ReportOutput
+import Testing
+
+/// A session written as plain bytes for the timeline's writing thread (``SessionBytes``) reads back
+/// equal in every stored property, whatever the values; a property added to the session or its
+/// request records fails here until it is carried too.
+@Suite struct SessionBytesTests {
+    /// The sessions of the writing thread's tests, with every other property set as well, in turn.
+    static func sessions() -> [BITSSession] {
+        TimelineWritingThreadTests.sessions(120).enumerated().map { index, original in
+            var session = original
+            if index % 2 == 1 {
+                session.client = Endpoint(address: .v6(0x2001_0DB8_0000_0000, UInt64(index)), port: UInt16(index))
+                session.servers.append(Endpoint(address: .v6(.max, 0), port: 443))
+            }
+            session.supportedProtocols = Array(["{7df0354d-249b-430f-820d-3d2a9bef4931}", "", "é\u{0}\"x"].prefix(index % 4))
+            session.chosenProtocol = index % 3 == 0 ? nil : "{7df0354d-249b-430f-820d-3d2a9bef4931}"
+            session.contentName = index % 5 == 0 ? nil : "naïve \(index).bin"
+            session.replyURL = index % 4 == 0 ? "http://reply/\(index)" : nil
+            session.hostID = index % 6 == 0 ? "host-\(index)" : nil
+            session.hostIDFallbackTimeout = index % 7 == 0 ? UInt64(index) * 1_000 : nil
+            session.findingCodes = Array([FindingCode.captureLoss, .captureTruncated, FindingCode(rawValue: "x-\(index)")]
+                .prefix(index % 4))
+            session.rejected = index % 3 == 1
+            session.cancelled = index % 5 == 2
+            session.replyFetched = index % 7 == 3
+            session.missingDirection = [nil, .clientToServer, .serverToClient][index % 3]
+            session.runningAtCaptureEnd = [nil, .connectionOpen, .recentlyActive][index % 3]
+            session.totalLength = index % 9 == 0 ? nil : UInt64.max - UInt64(index)
+            session.firstTime = CaptureTimestamp(seconds: Int64(index) - 60, nanoseconds: UInt32(index) * 7)
+            for request in session.requests.indices {
+                session.requests[request].contentName = request % 2 == 0 ? "part \(request)" : nil
+                session.requests[request].contentLength = request % 3 == 0 ? nil : UInt64(request) << 40
+                session.requests[request].bodyGapBytes = UInt64(index)
+                session.requests[request].challenge = (index + request) % 2 == 0
+                session.requests[request].status = request % 4 == 3 ? -1 : session.requests[request].status
+                if (index + request) % 11 == 0 { session.requests[request].type = .unknown("Weird-\(index)") }
+                if (index + request) % 13 == 0 { session.requests[request].type = .cancelSession }
+                if (index + request) % 17 == 0 { session.requests[request].type = .ping }
+            }
+            return session
+        }
+    }
+
+    /// Every stored property, nested ones included.
+    static func dumped(_ value: some Any) -> String {
+        var text = ""
+        dump(value, to: &text)
+        return text
+    }
+
+    @Test("every session and its tls member read back equal, one after another in one store")
+    func roundTrip() {
+        let sessions = Self.sessions()
+        let facts: [TLSSessionFacts??] = [nil, .some(nil), .some(TLSSessionFacts(version: "TLS 1.2", cipherSuite: nil, serverName: "ñ")),
+                                          .some(TLSSessionFacts(version: "TLS 1.3", cipherSuite: "TLS_AES_128_GCM_SHA256", serverName: nil))]
+        var writer = SessionBytes.Writer(capacity: 16)
+        var ends: [Int] = []
+        for (index, session) in sessions.enumerated() {
+            SessionBytes.write(session, tls: facts[index % facts.count], to: &writer)
+            ends.append(writer.count)
+        }
+        var reader = SessionBytes.Reader(writer.bytes)
+        for (index, session) in sessions.enumerated() {
+            let (read, tls) = SessionBytes.read(&reader)
+            #expect(Self.dumped(read) == Self.dumped(session), "session \(index)")
+            #expect(Self.dumped(tls) == Self.dumped(facts[index % facts.count]), "session \(index)")
+        }
+        #expect(ends.last == writer.count)
+    }
+
+    @Test("the session and its request record have the properties the bytes carry")
+    func propertiesCarried() {
+        let session = Self.sessions()[0]
+        // Add the new property to SessionBytes.write and read (and to the sessions above), then here.
+        #expect(Mirror(reflecting: session).children.count == 27)
+        #expect(Mirror(reflecting: session.requests[0]).children.count == 18)
+    }
+}
