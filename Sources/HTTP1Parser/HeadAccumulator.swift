@@ -51,7 +51,7 @@ struct HeadAccumulator {
     private var lineStart = 0
     private var fieldLines = 0
     /// The field lines read so far.
-    private var fields = HeadFields()
+    private var fields: HeadFields
     private var sniffer: StartLineSniffer
     /// Whether the start line must carry version 1.x (while resynchronising).
     var requireMajorVersion1 = false
@@ -64,8 +64,13 @@ struct HeadAccumulator {
         case status(StartLineParser.StatusLineParts)
     }
 
-    /// An empty accumulator.
-    init(kind: StartLineSniffer.Kind, maxBytes: Int, maxFields: Int) {
+    /// Where the first head's storage comes from, and the storage goes when the direction ends.
+    private let pool: HeadStoragePool?
+
+    /// An empty accumulator; its first head takes its storage from `pool` if that holds any.
+    init(kind: StartLineSniffer.Kind, maxBytes: Int, maxFields: Int, pool: HeadStoragePool? = nil) {
+        self.pool = pool
+        fields = HeadFields(pool: pool)
         self.kind = kind
         self.maxBytes = max(1, maxBytes)
         self.maxFields = max(0, maxFields)
@@ -86,6 +91,21 @@ struct HeadAccumulator {
         if releasingStorage { spareBytes = [] }
         fields.removeAll(releasingStorage: releasingStorage)
         startOver()
+    }
+
+    /// ``reset(releasingStorage:)`` for good (the direction ended), handing the storage that a
+    /// small head leaves to the pool when it has room for it.
+    mutating func releaseStorage() {
+        if let pool {
+            // During a head its buffer is `bytes`; between heads, the last head's is `spareBytes`.
+            if bytes.capacity > 0 {
+                if bytes.capacity <= Self.keptCapacity { pool.give(bytes: &bytes) }
+            } else {
+                pool.give(bytes: &spareBytes)
+            }
+            fields.releaseStorage()
+        }
+        reset(releasingStorage: true)
     }
 
     /// Back to before the start line (the buffered bytes and fields are dealt with by the caller).
@@ -365,7 +385,12 @@ struct HeadAccumulator {
     /// rather than a reallocation at every doubling from a few bytes.
     private mutating func takeStorage() {
         guard spareBytes.capacity > 0 else {
-            bytes.reserveCapacity(min(maxBytes, Self.firstHeadCapacity))
+            // A pooled buffer is empty and not shared: used as it is.
+            if let pooled = pool?.takeBytes() {
+                bytes = pooled
+            } else {
+                bytes.reserveCapacity(min(maxBytes, Self.firstHeadCapacity))
+            }
             return
         }
         swap(&bytes, &spareBytes)
