@@ -221,10 +221,7 @@ struct HeadAccumulator {
             position += 1
         case .status:
             let prefix = StartLineSniffer.statusLinePrefixLength
-            guard limit - start > prefix else { return nil }
-            for offset in 0..<prefix where !StartLineSniffer.statusLineAccepts(input[start + offset], at: offset) {
-                return nil
-            }
+            guard limit - start > prefix, statusLinePrefixAccepted(input, at: start) else { return nil }
             position = start + prefix
         }
         position += textRun(input, from: position, to: limit)
@@ -236,6 +233,28 @@ struct HeadAccumulator {
         }
         guard input[position] == ASCII.lineFeed else { return nil }
         return WholeStartLine(lineFeed: position, contentEnd: contentEnd, methodEnd: methodEnd)
+    }
+
+    /// `HTTP/1.1` as a little-endian word.
+    private static let http11Word = UInt64(littleEndian: Array("HTTP/1.1".utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+
+    /// Whether the ``StartLineSniffer/statusLinePrefixLength`` bytes at `start` (inside `input`:
+    /// the caller checked) are a status line's prefix by ``StartLineSniffer/statusLineAccepts(_:at:)``.
+    /// `HTTP/1.1`, which nearly every response begins with, is compared as one word, the rest of
+    /// the prefix byte by byte; any other start goes through the rule byte by byte.
+    @inline(__always)
+    static func statusLinePrefixAccepted(_ input: UnsafeRawBufferPointer, at start: Int) -> Bool {
+        let prefix = StartLineSniffer.statusLinePrefixLength
+        var offset = 0
+        if let base = input.baseAddress,
+           UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self)) == http11Word {
+            offset = 8
+        }
+        while offset < prefix {
+            guard StartLineSniffer.statusLineAccepts(input[start + offset], at: offset) else { return false }
+            offset += 1
+        }
+        return true
     }
 
     /// How many bytes from `start` (up to `end`) are text: no control byte (a tab is text).
