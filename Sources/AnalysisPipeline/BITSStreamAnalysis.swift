@@ -24,6 +24,8 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
     /// The key log and what decryption met, when TLS is decrypted (`--tls-keylog`); `nil` otherwise.
     public let decryption: TLSDecryptionTally?
     private var lastTime: CaptureTimestamp?
+    /// Head storage of ended connections for the next ones' parsers (bounded: ``HeadStoragePool/maxKept``).
+    private let headStorage = HeadStoragePool()
 
     /// Creates the analysis; with `keyLog`, TLS connections are decrypted within `tlsLimits`.
     public convenience init(limits: Limits = .init(), findings: any FindingSink, keyLog: TLSKeyLog? = nil,
@@ -48,7 +50,7 @@ public final class BITSStreamAnalysis: StreamConsumerFactory {
             connection: BITSConnectionInfo(id: connection.id, client: connection.client, server: connection.server),
             tracker: tracker, findings: findings
         )
-        return HTTPStreamConsumer(analyzer: analyzer, parser: HTTPConnectionParser(limits: httpLimits, delegate: analyzer),
+        return HTTPStreamConsumer(analyzer: analyzer, parser: HTTPConnectionParser(limits: httpLimits, delegate: analyzer, storagePool: headStorage),
                                   connectionID: connection.id, server: connection.server, tls: tls, decryption: decryption,
                                   idleSeconds: idleSeconds)
     }

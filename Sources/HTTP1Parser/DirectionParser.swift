@@ -39,12 +39,14 @@ struct DirectionParser {
     private var skippedBytes: UInt64 = 0
     private var reportedDataAfterEnd = false
 
-    /// A parser for `direction` (client-to-server carries requests).
-    init(direction: FlowDirection, limits: Limits.HTTP) {
+    /// A parser for `direction` (client-to-server carries requests); head storage comes from
+    /// `storagePool` for the first head and goes back to it at the end, if given.
+    init(direction: FlowDirection, limits: Limits.HTTP, storagePool: HeadStoragePool? = nil) {
         self.direction = direction
         self.limits = limits
         let kind: StartLineSniffer.Kind = direction == .clientToServer ? .request : .status
-        head = HeadAccumulator(kind: kind, maxBytes: limits.maxHeaderBlockBytes, maxFields: limits.maxHeaderCount)
+        head = HeadAccumulator(kind: kind, maxBytes: limits.maxHeaderBlockBytes, maxFields: limits.maxHeaderCount,
+                               pool: storagePool)
         chunked = Self.chunkedDecoder(limits)
     }
 
@@ -204,8 +206,9 @@ struct DirectionParser {
             break
         }
         // Nothing more is parsed in this direction: its buffer goes now, not when the connection
-        // leaves the table (closed connections linger there for late packets).
-        head.reset(releasingStorage: true)
+        // leaves the table (closed connections linger there for late packets), to the storage
+        // pool if there is one with room.
+        head.releaseStorage()
         state = .ended
     }
 

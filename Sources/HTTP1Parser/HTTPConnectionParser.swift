@@ -38,12 +38,15 @@ public final class HTTPConnectionParser {
     /// Whether a call is in progress (guards against re-entry from the delegate).
     @exclusivity(unchecked) private var isParsing = false
 
-    /// Creates a parser for one connection, reporting to `delegate` (held strongly).
-    public init(limits: Limits.HTTP = .init(), delegate: any HTTPConnectionDelegate) {
+    /// Creates a parser for one connection, reporting to `delegate` (held strongly). With
+    /// `storagePool`, each direction's first head takes its storage from the pool if it holds any,
+    /// and each direction's storage goes back to it when the direction ends.
+    public init(limits: Limits.HTTP = .init(), delegate: any HTTPConnectionDelegate,
+                storagePool: HeadStoragePool? = nil) {
         self.limits = limits
         self.delegate = delegate
-        requestParser = DirectionParser(direction: .clientToServer, limits: limits)
-        responseParser = DirectionParser(direction: .serverToClient, limits: limits)
+        requestParser = DirectionParser(direction: .clientToServer, limits: limits, storagePool: storagePool)
+        responseParser = DirectionParser(direction: .serverToClient, limits: limits, storagePool: storagePool)
     }
 
     /// Requests waiting for their final response, including one placeholder for each loss of

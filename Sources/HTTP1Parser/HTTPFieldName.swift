@@ -82,6 +82,11 @@ public struct HTTPFieldName: Hashable, Sendable, CustomStringConvertible {
     @inlinable public static var bitsResponseDataFileName: HTTPFieldName { HTTPFieldName(slot: 28) }
     /// `BITS-Response-DataEntity-Name` (a notification by reference, as [MC-BUP]'s capture spells it).
     @inlinable public static var bitsResponseDataEntityName: HTTPFieldName { HTTPFieldName(slot: 29) }
+    /// `Accept` (not asked for; a slot so that the many requests carrying it are read at the
+    /// cost of a known name, not checked byte by byte as an unknown one).
+    @inlinable public static var accept: HTTPFieldName { HTTPFieldName(slot: 30) }
+    /// `Connection` (as ``accept``: common on requests and responses).
+    @inlinable public static var connection: HTTPFieldName { HTTPFieldName(slot: 31) }
 
     /// Every known name, in slot order.
     public static let all: [HTTPFieldName] = spellings.indices.map { HTTPFieldName(slot: $0) }
@@ -95,7 +100,7 @@ public struct HTTPFieldName: Hashable, Sendable, CustomStringConvertible {
         "BITS-Protocol", "BITS-Error-Code", "BITS-Error", "BITS-Error-Context", "BITS-Received-Content-Range",
         "BITS-Host-Id", "BITS-Host-Id-Fallback-Timeout", "BITS-Reply-URL", "BITS-Original-Request-URL",
         "BITS-Request-DataFile-Name", "BITS-Request-DataEntity-Name", "BITS-Response-DataFile-Name",
-        "BITS-Response-DataEntity-Name",
+        "BITS-Response-DataEntity-Name", "Accept", "Connection",
     ]
 }
 

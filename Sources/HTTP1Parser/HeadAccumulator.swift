@@ -51,7 +51,7 @@ struct HeadAccumulator {
     private var lineStart = 0
     private var fieldLines = 0
     /// The field lines read so far.
-    private var fields = HeadFields()
+    private var fields: HeadFields
     private var sniffer: StartLineSniffer
     /// Whether the start line must carry version 1.x (while resynchronising).
     var requireMajorVersion1 = false
@@ -64,8 +64,13 @@ struct HeadAccumulator {
         case status(StartLineParser.StatusLineParts)
     }
 
-    /// An empty accumulator.
-    init(kind: StartLineSniffer.Kind, maxBytes: Int, maxFields: Int) {
+    /// Where the first head's storage comes from, and the storage goes when the direction ends.
+    private let pool: HeadStoragePool?
+
+    /// An empty accumulator; its first head takes its storage from `pool` if that holds any.
+    init(kind: StartLineSniffer.Kind, maxBytes: Int, maxFields: Int, pool: HeadStoragePool? = nil) {
+        self.pool = pool
+        fields = HeadFields(pool: pool)
         self.kind = kind
         self.maxBytes = max(1, maxBytes)
         self.maxFields = max(0, maxFields)
@@ -86,6 +91,21 @@ struct HeadAccumulator {
         if releasingStorage { spareBytes = [] }
         fields.removeAll(releasingStorage: releasingStorage)
         startOver()
+    }
+
+    /// ``reset(releasingStorage:)`` for good (the direction ended), handing the storage that a
+    /// small head leaves to the pool when it has room for it.
+    mutating func releaseStorage() {
+        if let pool {
+            // During a head its buffer is `bytes`; between heads, the last head's is `spareBytes`.
+            if bytes.capacity > 0 {
+                if bytes.capacity <= Self.keptCapacity { pool.give(bytes: &bytes) }
+            } else {
+                pool.give(bytes: &spareBytes)
+            }
+            fields.releaseStorage()
+        }
+        reset(releasingStorage: true)
     }
 
     /// Back to before the start line (the buffered bytes and fields are dealt with by the caller).
@@ -201,10 +221,7 @@ struct HeadAccumulator {
             position += 1
         case .status:
             let prefix = StartLineSniffer.statusLinePrefixLength
-            guard limit - start > prefix else { return nil }
-            for offset in 0..<prefix where !StartLineSniffer.statusLineAccepts(input[start + offset], at: offset) {
-                return nil
-            }
+            guard limit - start > prefix, statusLinePrefixAccepted(input, at: start) else { return nil }
             position = start + prefix
         }
         position += textRun(input, from: position, to: limit)
@@ -216,6 +233,28 @@ struct HeadAccumulator {
         }
         guard input[position] == ASCII.lineFeed else { return nil }
         return WholeStartLine(lineFeed: position, contentEnd: contentEnd, methodEnd: methodEnd)
+    }
+
+    /// `HTTP/1.1` as a little-endian word.
+    private static let http11Word = UInt64(littleEndian: Array("HTTP/1.1".utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+
+    /// Whether the ``StartLineSniffer/statusLinePrefixLength`` bytes at `start` (inside `input`:
+    /// the caller checked) are a status line's prefix by ``StartLineSniffer/statusLineAccepts(_:at:)``.
+    /// `HTTP/1.1`, which nearly every response begins with, is compared as one word, the rest of
+    /// the prefix byte by byte; any other start goes through the rule byte by byte.
+    @inline(__always)
+    static func statusLinePrefixAccepted(_ input: UnsafeRawBufferPointer, at start: Int) -> Bool {
+        let prefix = StartLineSniffer.statusLinePrefixLength
+        var offset = 0
+        if let base = input.baseAddress,
+           UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self)) == http11Word {
+            offset = 8
+        }
+        while offset < prefix {
+            guard StartLineSniffer.statusLineAccepts(input[start + offset], at: offset) else { return false }
+            offset += 1
+        }
+        return true
     }
 
     /// How many bytes from `start` (up to `end`) are text: no control byte (a tab is text).
@@ -365,7 +404,12 @@ struct HeadAccumulator {
     /// rather than a reallocation at every doubling from a few bytes.
     private mutating func takeStorage() {
         guard spareBytes.capacity > 0 else {
-            bytes.reserveCapacity(min(maxBytes, Self.firstHeadCapacity))
+            // A pooled buffer is empty and not shared: used as it is.
+            if let pooled = pool?.takeBytes() {
+                bytes = pooled
+            } else {
+                bytes.reserveCapacity(min(maxBytes, Self.firstHeadCapacity))
+            }
             return
         }
         swap(&bytes, &spareBytes)

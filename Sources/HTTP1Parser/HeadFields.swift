@@ -17,6 +17,25 @@ struct HeadFields {
     /// The most spans kept for the next head (a larger list goes, as a large head's bytes do).
     static let keptCapacity = 128
 
+    /// Where the first head's spans storage comes from, and the storage goes at the end.
+    private let pool: HeadStoragePool?
+
+    /// No fields; storage for spans comes from `pool`, when given, while it holds any.
+    init(pool: HeadStoragePool? = nil) {
+        self.pool = pool
+    }
+
+    /// Hands the storage kept for spans to the pool (during a head, its spans'; between heads, the
+    /// last head's), if there is a pool.
+    mutating func releaseStorage() {
+        guard let pool else { return }
+        if spans.capacity > 0 {
+            if spans.capacity <= Self.keptCapacity { pool.give(spans: &spans) }
+        } else {
+            pool.give(spans: &spareSpans)
+        }
+    }
+
     /// No fields; keeps the spans' storage when it is not shared, unless `releasingStorage`.
     mutating func removeAll(releasingStorage: Bool = false) {
         if releasingStorage {
@@ -80,7 +99,8 @@ struct HeadFields {
     /// head at once (BITS messages carry 5 to 12 fields), not a reallocation per doubling.
     private mutating func takeStorage() {
         guard spareSpans.capacity > 0 else {
-            spans.reserveCapacity(16)
+            // A pooled buffer is empty and not shared: used as it is.
+            if let pooled = pool?.takeSpans() { spans = pooled } else { spans.reserveCapacity(16) }
             return
         }
         swap(&spans, &spareSpans)

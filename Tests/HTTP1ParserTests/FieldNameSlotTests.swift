@@ -31,7 +31,8 @@ import TestSupport
             (.bitsOriginalRequestURL, "BITS-Original-Request-URL"), (.bitsRequestDataFileName, "BITS-Request-DataFile-Name"),
             (.bitsRequestDataEntityName, "BITS-Request-DataEntity-Name"),
             (.bitsResponseDataFileName, "BITS-Response-DataFile-Name"),
-            (.bitsResponseDataEntityName, "BITS-Response-DataEntity-Name"),
+            (.bitsResponseDataEntityName, "BITS-Response-DataEntity-Name"), (.accept, "Accept"),
+            (.connection, "Connection"),
         ]
         #expect(named.count == HTTPFieldName.all.count)
         #expect(Set(named.map(\.0)).count == named.count)

@@ -76,12 +76,17 @@ import Testing
 
     /// Both directions' heads read by a parser whose delegate keeps the heads `keep` picks, each
     /// direction fed in two pieces cut at `cut` (whole when `nil`).
-    private static func parse(keep: @escaping (Int) -> Bool, cut: Int? = nil, counts: [Int] = fieldCounts)
-        -> SummarizingDelegate {
+    /// With `pool`, the parser takes its storage from it and both directions end after their
+    /// input, giving it back.
+    private static func parse(keep: @escaping (Int) -> Bool, cut: Int? = nil, counts: [Int] = fieldCounts,
+                              pool: HeadStoragePool? = nil) -> SummarizingDelegate {
         var limits = Limits.HTTP()
         limits.maxHeaderCount = 200
         let delegate = SummarizingDelegate(keep: keep)
-        let parser = HTTPConnectionParser(limits: limits, delegate: delegate)
+        let parser = HTTPConnectionParser(limits: limits, delegate: delegate, storagePool: pool)
+        defer {
+            if pool != nil { parser.finish(time: CaptureTimestamp(seconds: 2, nanoseconds: 0)) }
+        }
         let time = CaptureTimestamp(seconds: 1, nanoseconds: 0)
         // Requests and responses alternate, as on a connection: each response ends its request.
         for direction in [FlowDirection.clientToServer, .serverToClient] {
@@ -146,5 +151,66 @@ import Testing
             if reused.requests != reference.requests || reused.responses != reference.responses { wrong.append(cut) }
         }
         #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+    }
+
+    // MARK: - Storage passed between connections through a pool
+
+    @Test("connections in a row sharing a pool read the heads a parser without one reads, cut anywhere")
+    func pooledStorageGivesTheSameHeads() {
+        let counts = Array(Self.fieldCounts.prefix(5))
+        let reference = Self.parse(keep: { _ in true }, counts: counts)
+        let length = Self.stream(request: true, counts: counts).count
+        let pool = HeadStoragePool()
+        var wrong: [Int] = []
+        // Each cut is one more connection: its first heads take the storage the last one left.
+        for cut in 1..<length {
+            let pooled = Self.parse(keep: { $0 % 3 == 0 }, cut: cut, counts: counts, pool: pool)
+            if pooled.requests != reference.requests || pooled.responses != reference.responses { wrong.append(cut) }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+        #expect(pool.count > 0)
+    }
+
+    @Test("a connection's first heads reuse an ended one's storage; heads kept from it are not written into")
+    func pooledStorageIsReusedOnlyWhenReleased() {
+        let pool = HeadStoragePool()
+        // The last heads (6 fields) leave their storage; their delegate lets them go.
+        let first = Self.parse(keep: { _ in false }, pool: pool)
+        #expect(pool.count == 4, "bytes and field places of each direction")
+        // No large head here: a head after one (whose storage is not kept) takes a pooled buffer too.
+        let counts = [5, 3, 6]
+        let second = Self.parse(keep: { _ in true }, counts: counts, pool: pool)
+        let left = Set([first.requestStorage.last, first.responseStorage.last])
+        #expect(Set([second.requestStorage.first, second.responseStorage.first]) == left)
+        // The second connection's last heads are kept: the pool gets new empty storage of their
+        // size, and a third connection never writes into them.
+        _ = Self.parse(keep: { _ in false }, pool: pool)
+        let reference = Self.parse(keep: { _ in true }, counts: counts)
+        for (number, head) in second.keptRequests {
+            #expect(head.headers.fields == reference.requests[number].fields, "request \(number)")
+        }
+        for (number, head) in second.keptResponses {
+            #expect(head.headers.fields == reference.responses[number].fields, "response \(number)")
+        }
+    }
+
+    @Test("the pool keeps at most its bound of each kind, and only storage a direction would keep")
+    func poolIsBounded() {
+        let pool = HeadStoragePool()
+        var limits = Limits.HTTP()
+        limits.maxHeaderCount = 200
+        let time = CaptureTimestamp(seconds: 1, nanoseconds: 0)
+        // Many connections open at once, all ended afterwards.
+        let parsers = (0..<(HeadStoragePool.maxKept + 10)).map { _ in
+            HTTPConnectionParser(limits: limits, delegate: SummarizingDelegate(keep: { _ in false }), storagePool: pool)
+        }
+        let bytes = Self.stream(request: true, counts: [3])
+        for parser in parsers { bytes.withUnsafeBytes { parser.receive($0, direction: .clientToServer, time: time) } }
+        for parser in parsers { parser.finish(time: time) }
+        #expect(pool.count == 2 * HeadStoragePool.maxKept)
+        // A head larger than a direction keeps (150 fields, some 8 KiB) leaves nothing to the pool.
+        let empty = HeadStoragePool()
+        _ = Self.parse(keep: { _ in false }, counts: [150], pool: empty)
+        #expect(empty.count == 0)
     }
 }

@@ -68,4 +68,28 @@ import Testing
         #expect(disagreeing.isEmpty, "\(disagreeing.prefix(3))")
         #expect(taken > 10_000)
     }
+
+    /// The status line's prefix checked with `HTTP/1.1` as one word
+    /// (``HeadAccumulator/statusLinePrefixAccepted(_:at:)``) against the sniffer's rule byte by
+    /// byte: every byte value at every position of several prefixes, at an offset in the input.
+    @Test func statusLinePrefixAgreesWithTheRule() {
+        let prefix = StartLineSniffer.statusLinePrefixLength
+        var disagreeing: [[UInt8]] = []
+        var accepted = 0
+        for line in ["HTTP/1.1 200 OK", "HTTP/1.0 416 x", "HTTP/2.0 101 ", "http/1.1 200 OK", "HTTP/1.1  200 OK"] {
+            for position in 0..<prefix {
+                for byte in UInt8.min...UInt8.max {
+                    var changed = Array(line.utf8)
+                    changed[position] = byte
+                    let input = [0x41, 0x0A, 0x0D] + changed
+                    let expected = (0..<prefix).allSatisfy { StartLineSniffer.statusLineAccepts(changed[$0], at: $0) }
+                    let found = input.withUnsafeBytes { HeadAccumulator.statusLinePrefixAccepted($0, at: 3) }
+                    if found != expected { disagreeing.append(changed) }
+                    if found { accepted += 1 }
+                }
+            }
+        }
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(3))")
+        #expect(accepted > 100)
+    }
 }
