@@ -243,6 +243,7 @@ extension BITSSessionTracker {
             retire(session)
         } else {
             lingering.append((session, time))
+            nextClockDeadline = min(nextClockDeadline, time.adding(seconds: limits.endedLingerSeconds))
         }
     }
 
@@ -322,6 +323,7 @@ extension BITSSessionTracker {
     func advanceClock(_ time: CaptureTimestamp) {
         guard clock < time else { return }
         clock = time
+        guard nextClockDeadline <= time else { return }
         while let (session, endedAt) = lingering.first, endedAt.adding(seconds: limits.endedLingerSeconds) <= time {
             lingering.removeFirst()
             if sessions.contains(session) { retire(session) }
@@ -332,6 +334,12 @@ extension BITSSessionTracker {
         if lastIdleSweep.adding(seconds: step) <= time {
             lastIdleSweep = time
             endIdleSessions(now: time, idleSeconds: idleTimeoutSeconds)
+        }
+        // Both conditions above, as the times they become true; the idle sweep may have added
+        // lingering sessions (each lowers the deadline as it is queued, see `end(_:time:)`).
+        nextClockDeadline = lastIdleSweep.adding(seconds: step)
+        if let (_, endedAt) = lingering.first {
+            nextClockDeadline = min(nextClockDeadline, endedAt.adding(seconds: limits.endedLingerSeconds))
         }
     }
 
