@@ -251,20 +251,30 @@ extension BITSSessionTracker {
     func retire(_ session: SessionHandle) {
         if sessions[session].awaitingID { releaseHeldFindings(session) }
         let idDigest = sessions[session].record.sessionID.map { sessions.digest(ofID: $0, of: session) }
-        var tracked = sessions.remove(session)
-        for id in tracked.record.connections where knownConnection(id)?.active == session { knownConnection(id)!.active = nil }
-        if let reply = tracked.record.replyURL {
-            let path = ReplyURL.resolve(reply, against: tracked.record.url)
+        sessions.unindex(session)
+        // Read in its slot, not taken out: the outputs are lent the table's record.
+        for id in sessions[session].record.connections where knownConnection(id)?.active == session {
+            knownConnection(id)!.active = nil
+        }
+        if let reply = sessions[session].record.replyURL {
+            let path = ReplyURL.resolve(reply, against: sessions[session].record.url)
             replyIndex[path]?.removeAll { $0 == session }
             if replyIndex[path]?.isEmpty ?? false { replyIndex[path] = nil }
         }
         if let idDigest {
-            let ending: RetiredIDs.Ending = tracked.record.closed ? .closed : tracked.record.cancelled ? .cancelled : .running
-            retiredIDs.remember(digest: idDigest, ending: ending, lastSeen: tracked.record.lastTime, limit: limits.maxRetiredIDs)
+            let ending: RetiredIDs.Ending = sessions[session].record.closed ? .closed
+                : sessions[session].record.cancelled ? .cancelled : .running
+            retiredIDs.remember(digest: idDigest, ending: ending, lastSeen: sessions[session].record.lastTime,
+                                limit: limits.maxRetiredIDs)
         }
-        if let bodyObserver { tracked.record.file = bodyObserver.sessionRetired(tracked.record) }
-        sink?.sessionRetired(tracked.record)
-        sessions.recycle(&tracked, from: session)
+        if let bodyObserver {
+            sessions.withRecord(session) { record in
+                let file = bodyObserver.sessionRetired(record)
+                record.file = file
+            }
+        }
+        if let sink { sessions.withRecord(session) { sink.sessionRetired($0) } }
+        sessions.vacate(session)
     }
 
     /// What is known of connection `id`, entered in the table first if nothing was. (Not
