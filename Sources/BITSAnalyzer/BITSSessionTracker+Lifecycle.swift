@@ -437,25 +437,26 @@ struct RetiredIDs {
     }
 
     /// Digest → last message second (clamped to 0...2^61) << 2 | ending.
-    private var endings: [UInt64: UInt64] = [:]
-    private var order = FIFOQueue<UInt64>()
+    private var endings: [DigestKey: UInt64] = [:]
+    private var order = FIFOQueue<DigestKey>()
 
     /// How the session with ID `id` (any case) had ended, if it left the tracker.
     func ending(of id: String) -> Ending? { ending(ofDigest: Self.digest(id)) }
 
     /// ``ending(of:)`` of the ID whose ``digest(_:)`` is `digest`.
-    func ending(ofDigest digest: UInt64) -> Ending? { endings[digest].flatMap { Ending(rawValue: $0 & 3) } }
+    func ending(ofDigest digest: UInt64) -> Ending? { endings[DigestKey(value: digest)].flatMap { Ending(rawValue: $0 & 3) } }
 
     /// When the last message of the session with ID `id` was (to the second), if it left the tracker.
     func lastSeen(of id: String) -> CaptureTimestamp? {
-        endings[Self.digest(id)].map { CaptureTimestamp(seconds: Int64($0 >> 2), nanoseconds: 0) }
+        endings[DigestKey(value: Self.digest(id))].map { CaptureTimestamp(seconds: Int64($0 >> 2), nanoseconds: 0) }
     }
 
-    /// Remembers that the session whose ID has ``digest(_:)`` `key` left, `ending` so, its last
+    /// Remembers that the session whose ID has ``digest(_:)`` `digest` left, `ending` so, its last
     /// message at `lastSeen` (the tracker has the digest from its index).
-    mutating func remember(digest key: UInt64, ending: Ending, lastSeen: CaptureTimestamp, limit: Int) {
+    mutating func remember(digest: UInt64, ending: Ending, lastSeen: CaptureTimestamp, limit: Int) {
         guard limit > 0 else { return }
         let second = UInt64(min(max(lastSeen.seconds, 0), Int64(1) << 61))
+        let key = DigestKey(value: digest)
         if endings.updateValue(second << 2 | ending.rawValue, forKey: key) != nil { return }
         order.append(key)
         if order.count > limit, let oldest = order.first {
