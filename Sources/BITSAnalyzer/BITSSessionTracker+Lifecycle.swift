@@ -283,7 +283,7 @@ extension BITSSessionTracker {
     func connectionState(_ id: Int) -> ConnectionSessions {
         if let state = knownConnection(id) { return state }
         let state = spareConnectionStates.popLast() ?? ConnectionSessions()
-        connections[id] = state
+        connections[ConnectionNumber(id: id)] = state
         recentConnection = (id, state)
         return state
     }
@@ -292,7 +292,7 @@ extension BITSSessionTracker {
     /// a request looks its connection's up several times (one hash instead of four).
     func knownConnection(_ id: Int) -> ConnectionSessions? {
         if let recent = recentConnection, recent.id == id { return recent.state }
-        guard let state = connections[id] else { return nil }
+        guard let state = connections[ConnectionNumber(id: id)] else { return nil }
         recentConnection = (id, state)
         return state
     }
@@ -304,7 +304,7 @@ extension BITSSessionTracker {
         defer { reentry.leave() }
         releaseUnclaimedFindings(on: id)
         if recentConnection?.id == id { recentConnection = nil }
-        guard var state = connections.removeValue(forKey: id) else { return }
+        guard var state = connections.removeValue(forKey: ConnectionNumber(id: id)) else { return }
         defer {
             // Kept for a later connection when nothing else holds it.
             if spareConnectionStates.count < Self.maxSpareConnectionStates, isKnownUniquelyReferenced(&state) {
@@ -362,7 +362,7 @@ extension BITSSessionTracker {
         reentry.enter("BITSSessionTracker.finish")
         defer { reentry.leave() }
         let end = max(captureEnd ?? clock, clock)
-        for id in connections.keys.sorted() { releaseUnclaimedFindings(on: id) }
+        for id in connections.keys.map(\.id).sorted() { releaseUnclaimedFindings(on: id) }
         let open = sessions.handlesInOrder
         for session in open where sessions[session].awaitingID { releaseHeldFindings(session) }
         for session in open where sessions.contains(session) && sessions[session].endTime == nil {

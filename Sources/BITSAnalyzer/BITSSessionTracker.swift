@@ -134,7 +134,7 @@ public final class BITSSessionTracker {
     /// The sessions open now.
     @exclusivity(unchecked) var sessions = BITSSessionTable()
     /// Per open connection: its active session, its sessions, its waiting requests.
-    @exclusivity(unchecked) var connections: [Int: ConnectionSessions] = [:]
+    @exclusivity(unchecked) var connections: [ConnectionNumber: ConnectionSessions] = [:]
     /// The connection state looked up last (``knownConnection(_:)``); never one that left ``connections``.
     @exclusivity(unchecked) var recentConnection: (id: Int, state: ConnectionSessions)?
     /// States of connections that ended, reset, for the next connections to reuse (at most

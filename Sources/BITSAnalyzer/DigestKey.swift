@@ -26,3 +26,15 @@ struct DigestKey: Hashable {
     /// What `Dictionary` and `Set` hash by (see above).
     func _rawHashValue(seed: Int) -> Int { Self.seededHash(value, seed: seed) }
 }
+
+/// A connection's number (the reassembler's, one per connection) as a dictionary key, hashed by
+/// ``DigestKey/seededHash(_:seed:)`` rather than SipHash: two look-ups per connection at least.
+struct ConnectionNumber: Hashable {
+    /// The number (`BITSConnectionInfo.id`).
+    let id: Int
+
+    func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
+    /// What `Dictionary` hashes by.
+    func _rawHashValue(seed: Int) -> Int { DigestKey.seededHash(UInt64(UInt(bitPattern: id)), seed: seed) }
+}

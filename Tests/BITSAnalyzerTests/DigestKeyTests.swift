@@ -49,4 +49,22 @@ import Testing
                 == DigestKey(value: digest)._rawHashValue(seed: seed))
         }
     }
+
+    @Test("a dictionary keyed by ConnectionNumber answers as one keyed by Int, through inserts and removals")
+    func connectionNumbersAsInts() {
+        var generator = SystemRandomNumberGenerator()
+        var fast: [ConnectionNumber: Int] = [:]
+        var model: [Int: Int] = [:]
+        let ids = Array(0..<300) + [-1, .min, .max, 1 << 40]
+        for step in 0..<20_000 {
+            let id = ids[Int.random(in: 0..<ids.count, using: &generator)]
+            if step % 3 == 2 {
+                #expect(fast.removeValue(forKey: ConnectionNumber(id: id)) == model.removeValue(forKey: id))
+            } else {
+                #expect(fast.updateValue(step, forKey: ConnectionNumber(id: id)) == model.updateValue(step, forKey: id))
+            }
+        }
+        #expect(fast.count == model.count && fast.keys.map(\.id).sorted() == model.keys.sorted())
+        for id in ids { #expect(fast[ConnectionNumber(id: id)] == model[id]) }
+    }
 }
