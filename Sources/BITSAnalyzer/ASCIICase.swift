@@ -110,6 +110,10 @@ struct SessionIDKey: Hashable {
 
     /// Folded to one word first: feeding the hasher byte by byte costs a SipHash round each.
     func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+
+    /// What `Dictionary` hashes by: the digest mixed with the table's seed, without SipHash
+    /// (``DigestKey/seededHash(_:seed:)``).
+    func _rawHashValue(seed: Int) -> Int { DigestKey.seededHash(digest, seed: seed) }
 }
 
 /// The same comparisons on a header value's bytes, lent in place (``HTTPHeaders/withValueBytes(_:_:)``),

@@ -49,8 +49,7 @@ struct TrackedSession {
 
     init(record: BITSSession) { self.record = record }
 
-    /// What a free slot holds (but for the emptied lists ``BITSSessionTable/recycle(_:from:)`` may
-    /// give it): nothing allocated, nothing retained. Made once: building it cost some 800
+    /// What a free slot holds (but for the emptied lists' storage ``vacate()`` keeps): nothing allocated, nothing retained. Made once: building it cost some 800
     /// instructions each time a session left.
     static let vacant = TrackedSession(record: BITSSession(number: 0, sessionID: nil, url: "", host: nil,
                                                            client: Endpoint(address: .v4(0), port: 0), time: .zero))
@@ -70,23 +69,66 @@ struct TrackedSession {
         record.lastTime = time
     }
 
-    /// Empties the lists whose storage a free slot keeps for its next session, and moves them into
-    /// `vacant` (a free slot's session) when each is small: a busy capture's sessions each needed
-    /// an allocation for their requests, connections and servers.
-    mutating func giveEmptiedLists(to vacant: inout TrackedSession) {
-        Self.recycle(&record.requests, into: &vacant.record.requests)
-        Self.recycle(&record.connections, into: &vacant.record.connections)
-        Self.recycle(&record.servers, into: &vacant.record.servers)
+    /// Makes the session ``vacant`` again in place, field by field, its lists emptied and their
+    /// storage kept when small (a busy capture's sessions each needed an allocation for their
+    /// requests, connections and servers). Copying ``vacant`` in and the session out cost some
+    /// 1,600 instructions a session; assigning the initial values only releases what was held.
+    /// Every field must be set here (`SessionTableRecyclingTests` checks it against ``vacant``).
+    mutating func vacate() {
+        Self.empty(&record.requests)
+        Self.empty(&record.connections)
+        Self.empty(&record.servers)
+        record.number = 0
+        record.sessionID = nil
+        record.url = ""
+        record.host = nil
+        record.client = Endpoint(address: .v4(0), port: 0)
+        record.supportedProtocols = []
+        record.chosenProtocol = nil
+        record.totalLength = nil
+        record.bytesAcknowledged = nil
+        record.contentName = nil
+        record.replyURL = nil
+        record.hostID = nil
+        record.hostIDFallbackTimeout = nil
+        record.firstTime = .zero
+        record.lastTime = .zero
+        record.findingCodes = []
+        record.createSeen = false
+        record.rejected = false
+        record.closed = false
+        record.cancelled = false
+        record.replyFetched = false
+        record.missingDirection = nil
+        record.runningAtCaptureEnd = nil
+        record.file = nil
+        resyncOffset = nil
+        offsetUnknown = false
+        outstandingFragments = 0
+        projectedOffset = nil
+        awaitingID = false
+        heldFindings = []
+        startAnnounced = false
+        endTime = nil
+        openConnections = 0
+        createChallenged = false
+        openAtCaptureEnd = false
+        lastConnectionClosed = false
+        requestLimitReported = false
+        refusedFragmentSize = nil
+        sessionRules = SessionRuleState()
     }
 
-    /// The most elements a recycled list's storage may hold: a session of many requests does not
+    /// The most elements a kept list's storage may hold: a session of many requests does not
     /// leave its storage in the table.
     static let maxRecycledCapacity = 16
 
-    private static func recycle<Element>(_ list: inout [Element], into spare: inout [Element]) {
-        guard list.capacity <= maxRecycledCapacity, spare.capacity == 0 else { return }
-        list.removeAll(keepingCapacity: true)
-        swap(&list, &spare)
+    private static func empty<Element>(_ list: inout [Element]) {
+        if list.capacity <= maxRecycledCapacity {
+            list.removeAll(keepingCapacity: true)
+        } else {
+            list = []
+        }
     }
 }
 
@@ -134,6 +176,14 @@ struct BITSSessionTable {
                                        time: time)
         slots[Int(slot)].occupied = true
         return SessionHandle(slot: slot, generation: slots[Int(slot)].generation)
+    }
+
+    /// Lends the record of the session `handle` names to `body` in place, for the outputs: read
+    /// from the tracker's property and passed to a call it cannot see into (the sink), the record
+    /// was copied whole; lent `inout`, it is passed by address.
+    mutating func withRecord<Result>(_ handle: SessionHandle, _ body: (inout BITSSession) -> Result) -> Result {
+        precondition(contains(handle), "stale session handle")
+        return body(&slots[Int(handle.slot)].session.record)
     }
 
     /// Whether `handle` names a session still in the table.
@@ -188,33 +238,30 @@ struct BITSSessionTable {
         return SessionIDKey(text: id)
     }
 
-    /// Takes the session out of the table and forgets its ID.
-    mutating func remove(_ handle: SessionHandle) -> TrackedSession {
+    /// Forgets the ID of the session `handle` names, the first step of its retirement: it stays in
+    /// its slot, whole, for the outputs to read, until ``vacate(_:)``.
+    mutating func unindex(_ handle: SessionHandle) {
         precondition(contains(handle), "stale session handle")
         let slot = Int(handle.slot)
         let idKey = slots[slot].session.record.sessionID.map { self.idKey($0, of: handle) }
-        // Swapped out, not copied: a copy retains every reference the session holds.
-        var session = TrackedSession.vacant
-        swap(&session, &slots[slot].session)
+        slots[slot].indexedID = nil
+        // One hash of the ID: found, compared and removed in place.
+        if let idKey, let entry = byID.index(forKey: idKey), byID.values[entry] == handle {
+            byID.remove(at: entry)
+        }
+    }
+
+    /// Takes the session out of the table (after ``unindex(_:)``): its slot is made free in place
+    /// (``TrackedSession/vacate()``), keeping its small lists' storage for the next session.
+    mutating func vacate(_ handle: SessionHandle) {
+        precondition(contains(handle), "stale session handle")
+        let slot = Int(handle.slot)
+        slots[slot].session.vacate()
         slots[slot].occupied = false
         slots[slot].indexedID = nil
         slots[slot].generation &+= 1
         freeSlots.append(handle.slot)
         count -= 1
-        // One hash of the ID: found, compared and removed in place.
-        if let idKey, let entry = byID.index(forKey: idKey), byID.values[entry] == handle {
-            byID.remove(at: entry)
-        }
-        return session
-    }
-
-    /// Gives the free slot `handle` named the emptied lists of `session`, which was removed from it,
-    /// for its next session to reuse (``TrackedSession/giveEmptiedLists(to:)``); nothing when the
-    /// slot was taken again meanwhile.
-    mutating func recycle(_ session: inout TrackedSession, from handle: SessionHandle) {
-        let slot = Int(handle.slot)
-        guard slot < slots.count, !slots[slot].occupied else { return }
-        session.giveEmptiedLists(to: &slots[slot].session)
     }
 
     /// Every session in the table, in the order first seen.

@@ -243,6 +243,7 @@ extension BITSSessionTracker {
             retire(session)
         } else {
             lingering.append((session, time))
+            nextClockDeadline = min(nextClockDeadline, time.adding(seconds: limits.endedLingerSeconds))
         }
     }
 
@@ -250,20 +251,30 @@ extension BITSSessionTracker {
     func retire(_ session: SessionHandle) {
         if sessions[session].awaitingID { releaseHeldFindings(session) }
         let idDigest = sessions[session].record.sessionID.map { sessions.digest(ofID: $0, of: session) }
-        var tracked = sessions.remove(session)
-        for id in tracked.record.connections where knownConnection(id)?.active == session { knownConnection(id)!.active = nil }
-        if let reply = tracked.record.replyURL {
-            let path = ReplyURL.resolve(reply, against: tracked.record.url)
+        sessions.unindex(session)
+        // Read in its slot, not taken out: the outputs are lent the table's record.
+        for id in sessions[session].record.connections where knownConnection(id)?.active == session {
+            knownConnection(id)!.active = nil
+        }
+        if let reply = sessions[session].record.replyURL {
+            let path = ReplyURL.resolve(reply, against: sessions[session].record.url)
             replyIndex[path]?.removeAll { $0 == session }
             if replyIndex[path]?.isEmpty ?? false { replyIndex[path] = nil }
         }
         if let idDigest {
-            let ending: RetiredIDs.Ending = tracked.record.closed ? .closed : tracked.record.cancelled ? .cancelled : .running
-            retiredIDs.remember(digest: idDigest, ending: ending, lastSeen: tracked.record.lastTime, limit: limits.maxRetiredIDs)
+            let ending: RetiredIDs.Ending = sessions[session].record.closed ? .closed
+                : sessions[session].record.cancelled ? .cancelled : .running
+            retiredIDs.remember(digest: idDigest, ending: ending, lastSeen: sessions[session].record.lastTime,
+                                limit: limits.maxRetiredIDs)
         }
-        if let bodyObserver { tracked.record.file = bodyObserver.sessionRetired(tracked.record) }
-        sink?.sessionRetired(tracked.record)
-        sessions.recycle(&tracked, from: session)
+        if let bodyObserver {
+            sessions.withRecord(session) { record in
+                let file = bodyObserver.sessionRetired(record)
+                record.file = file
+            }
+        }
+        if let sink { sessions.withRecord(session) { sink.sessionRetired($0) } }
+        sessions.vacate(session)
     }
 
     /// What is known of connection `id`, entered in the table first if nothing was. (Not
@@ -272,7 +283,7 @@ extension BITSSessionTracker {
     func connectionState(_ id: Int) -> ConnectionSessions {
         if let state = knownConnection(id) { return state }
         let state = spareConnectionStates.popLast() ?? ConnectionSessions()
-        connections[id] = state
+        connections[ConnectionNumber(id: id)] = state
         recentConnection = (id, state)
         return state
     }
@@ -281,7 +292,7 @@ extension BITSSessionTracker {
     /// a request looks its connection's up several times (one hash instead of four).
     func knownConnection(_ id: Int) -> ConnectionSessions? {
         if let recent = recentConnection, recent.id == id { return recent.state }
-        guard let state = connections[id] else { return nil }
+        guard let state = connections[ConnectionNumber(id: id)] else { return nil }
         recentConnection = (id, state)
         return state
     }
@@ -293,7 +304,7 @@ extension BITSSessionTracker {
         defer { reentry.leave() }
         releaseUnclaimedFindings(on: id)
         if recentConnection?.id == id { recentConnection = nil }
-        guard var state = connections.removeValue(forKey: id) else { return }
+        guard var state = connections.removeValue(forKey: ConnectionNumber(id: id)) else { return }
         defer {
             // Kept for a later connection when nothing else holds it.
             if spareConnectionStates.count < Self.maxSpareConnectionStates, isKnownUniquelyReferenced(&state) {
@@ -322,6 +333,7 @@ extension BITSSessionTracker {
     func advanceClock(_ time: CaptureTimestamp) {
         guard clock < time else { return }
         clock = time
+        guard nextClockDeadline <= time else { return }
         while let (session, endedAt) = lingering.first, endedAt.adding(seconds: limits.endedLingerSeconds) <= time {
             lingering.removeFirst()
             if sessions.contains(session) { retire(session) }
@@ -332,6 +344,12 @@ extension BITSSessionTracker {
         if lastIdleSweep.adding(seconds: step) <= time {
             lastIdleSweep = time
             endIdleSessions(now: time, idleSeconds: idleTimeoutSeconds)
+        }
+        // Both conditions above, as the times they become true; the idle sweep may have added
+        // lingering sessions (each lowers the deadline as it is queued, see `end(_:time:)`).
+        nextClockDeadline = lastIdleSweep.adding(seconds: step)
+        if let (_, endedAt) = lingering.first {
+            nextClockDeadline = min(nextClockDeadline, endedAt.adding(seconds: limits.endedLingerSeconds))
         }
     }
 
@@ -344,7 +362,7 @@ extension BITSSessionTracker {
         reentry.enter("BITSSessionTracker.finish")
         defer { reentry.leave() }
         let end = max(captureEnd ?? clock, clock)
-        for id in connections.keys.sorted() { releaseUnclaimedFindings(on: id) }
+        for id in connections.keys.map(\.id).sorted() { releaseUnclaimedFindings(on: id) }
         let open = sessions.handlesInOrder
         for session in open where sessions[session].awaitingID { releaseHeldFindings(session) }
         for session in open where sessions.contains(session) && sessions[session].endTime == nil {
@@ -419,25 +437,26 @@ struct RetiredIDs {
     }
 
     /// Digest → last message second (clamped to 0...2^61) << 2 | ending.
-    private var endings: [UInt64: UInt64] = [:]
-    private var order = FIFOQueue<UInt64>()
+    private var endings: [DigestKey: UInt64] = [:]
+    private var order = FIFOQueue<DigestKey>()
 
     /// How the session with ID `id` (any case) had ended, if it left the tracker.
     func ending(of id: String) -> Ending? { ending(ofDigest: Self.digest(id)) }
 
     /// ``ending(of:)`` of the ID whose ``digest(_:)`` is `digest`.
-    func ending(ofDigest digest: UInt64) -> Ending? { endings[digest].flatMap { Ending(rawValue: $0 & 3) } }
+    func ending(ofDigest digest: UInt64) -> Ending? { endings[DigestKey(value: digest)].flatMap { Ending(rawValue: $0 & 3) } }
 
     /// When the last message of the session with ID `id` was (to the second), if it left the tracker.
     func lastSeen(of id: String) -> CaptureTimestamp? {
-        endings[Self.digest(id)].map { CaptureTimestamp(seconds: Int64($0 >> 2), nanoseconds: 0) }
+        endings[DigestKey(value: Self.digest(id))].map { CaptureTimestamp(seconds: Int64($0 >> 2), nanoseconds: 0) }
     }
 
-    /// Remembers that the session whose ID has ``digest(_:)`` `key` left, `ending` so, its last
+    /// Remembers that the session whose ID has ``digest(_:)`` `digest` left, `ending` so, its last
     /// message at `lastSeen` (the tracker has the digest from its index).
-    mutating func remember(digest key: UInt64, ending: Ending, lastSeen: CaptureTimestamp, limit: Int) {
+    mutating func remember(digest: UInt64, ending: Ending, lastSeen: CaptureTimestamp, limit: Int) {
         guard limit > 0 else { return }
         let second = UInt64(min(max(lastSeen.seconds, 0), Int64(1) << 61))
+        let key = DigestKey(value: digest)
         if endings.updateValue(second << 2 | ending.rawValue, forKey: key) != nil { return }
         order.append(key)
         if order.count > limit, let oldest = order.first {

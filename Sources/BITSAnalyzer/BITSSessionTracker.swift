@@ -134,7 +134,7 @@ public final class BITSSessionTracker {
     /// The sessions open now.
     @exclusivity(unchecked) var sessions = BITSSessionTable()
     /// Per open connection: its active session, its sessions, its waiting requests.
-    @exclusivity(unchecked) var connections: [Int: ConnectionSessions] = [:]
+    @exclusivity(unchecked) var connections: [ConnectionNumber: ConnectionSessions] = [:]
     /// The connection state looked up last (``knownConnection(_:)``); never one that left ``connections``.
     @exclusivity(unchecked) var recentConnection: (id: Int, state: ConnectionSessions)?
     /// States of connections that ended, reset, for the next connections to reuse (at most
@@ -172,6 +172,10 @@ public final class BITSSessionTracker {
     /// The capture time of the latest event, and of the last look for idle sessions.
     @exclusivity(unchecked) var clock = CaptureTimestamp.zero
     @exclusivity(unchecked) var lastIdleSweep = CaptureTimestamp.zero
+    /// Before this capture time ``advanceClock(_:)`` has nothing to do: at most the earliest of the
+    /// first lingering session's release and the next idle sweep (earlier is harmless, a wake with
+    /// nothing due). Most events then cost the clock one comparison.
+    @exclusivity(unchecked) var nextClockDeadline = CaptureTimestamp.zero
     /// Requests of sessions past `maxOpenSessions`, counted but not tracked.
     public internal(set) var untrackedRequests = 0
     // The settings below are read on every request or answer. Set before the capture is fed, and
@@ -179,7 +183,9 @@ public final class BITSSessionTracker {
     // the tracker's one thread: the runtime check (a call each time) is dropped as above.
     /// Seconds of capture time a session may stay silent before it is ended (`bits.idleTimeoutSeconds`;
     /// live mode's `--idle-timeout`).
-    @exclusivity(unchecked) public var idleTimeoutSeconds: Int64
+    @exclusivity(unchecked) public var idleTimeoutSeconds: Int64 {
+        didSet { nextClockDeadline = .zero }
+    }
     /// Hears sessions start, progress and end (live mode).
     @exclusivity(unchecked) public weak var observer: (any BITSSessionObserver)?
     /// Gets every session once, final, when it leaves the tracker.

@@ -39,7 +39,7 @@ import TestSupport
             case 1: _ = tracker.knownConnection(id)
             default: tracker.connectionEnded(id, how: .closed)
             }
-            for id in 1...5 { #expect(tracker.knownConnection(id) === tracker.connections[id]) }
+            for id in 1...5 { #expect(tracker.knownConnection(id) === tracker.connections[ConnectionNumber(id: id)]) }
         }
     }
 }

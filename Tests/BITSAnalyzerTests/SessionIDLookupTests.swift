@@ -40,7 +40,8 @@ import Testing
                     if let id = table[session].record.sessionID, model[id.lowercased()] == session {
                         model[id.lowercased()] = nil
                     }
-                    _ = table.remove(session)
+                    table.unindex(session)
+                    table.vacate(session)
                 default:
                     break
                 }
