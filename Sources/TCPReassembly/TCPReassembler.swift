@@ -83,6 +83,12 @@ public final class TCPReassembler {
     /// caller whose segment is in memory already (the analysing thread's hand-off ring), which
     /// passing it by value copied for the call.
     public func process(segmentAt segment: UnsafePointer<TCPSegment>) {
+        process(segmentAt: segment, folds: SegmentFolds(of: segment))
+    }
+
+    /// ``process(segmentAt:)`` given the segment's `folds` (``SegmentFolds/init(of:)`` of it),
+    /// worked out ahead: the threaded run does that on the reading thread.
+    public func process(segmentAt segment: UnsafePointer<TCPSegment>, folds: SegmentFolds) {
         reentry.enter("TCPReassembler.process")
         defer { reentry.leave() }
         statistics.segments += 1
@@ -91,9 +97,7 @@ public final class TCPReassembler {
         // Checked here, not in the call: nearly every packet comes before the next sweep is due.
         if clock >= nextSweep { sweepIfDue() }
 
-        let sourceFold = ConnectionKey.fold(segment.pointee.source)
-        let destinationFold = ConnectionKey.fold(segment.pointee.destination)
-        let slot = ConnectionKey.cacheSlot(folded: sourceFold, destinationFold)
+        let sourceFold = folds.source, destinationFold = folds.destination, slot = folds.slot
         // The common case: the connection found in the cache and borrowed, not retained.
         if let cached = recent[slot], cached._withUnsafeGuaranteedRef({
             feedIfCached(segment, sourceFold, destinationFold, to: $0)
