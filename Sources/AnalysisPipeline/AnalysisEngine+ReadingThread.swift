@@ -17,11 +17,15 @@ struct DecodedHandoff {
     var segment: TCPSegment
     var payloadStart: Int
     var payloadCount: Int
+    /// The segment's folds and cache slot, worked out on the reading thread (off the analysing
+    /// thread, which bounds the run). Unused for a finding.
+    var folds: SegmentFolds
     /// The finding handed over in the segment's stead, if this is one.
     var finding: Unmanaged<FindingBox>?
 
     /// `segment`, its payload kept out of it at `payloadStart` (the reader reuses the packet's buffer).
     init(_ segment: TCPSegment, payloadStart: Int) {
+        folds = withUnsafePointer(to: segment) { SegmentFolds(of: $0) }
         self.segment = segment
         self.segment.payload = UnsafeRawBufferPointer(start: nil, count: 0)
         self.payloadStart = payloadStart
@@ -37,6 +41,7 @@ struct DecodedHandoff {
             payload: UnsafeRawBufferPointer(start: nil, count: 0), payloadLength: 0, timestamp: .zero)
         payloadStart = 0
         payloadCount = 0
+        folds = SegmentFolds(of: &segment)
         self.finding = finding
     }
 }
@@ -115,7 +120,9 @@ extension AnalysisEngine {
         let start = handed.pointee.payloadStart, count = handed.pointee.payloadCount
         if count > 0 { handed.pointee.segment.payload = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)]) }
         // By address: passing the segment by value copied it for the call.
-        withUnsafeMutablePointer(to: &handed.pointee.segment) { reassembler.process(segmentAt: $0) }
+        withUnsafeMutablePointer(to: &handed.pointee.segment) {
+            reassembler.process(segmentAt: $0, folds: handed.pointee.folds)
+        }
     }
 
     /// Reports a handed-over finding: out of line, so that the per-segment path above keeps a small

@@ -120,13 +120,17 @@ import Testing
             let other = ConnectionKey(a, b)
             #expect(key.sameConnection(as: other) == (other == key), "\(key) \(other)")
             if other != key, Set([other.lowerFold, other.upperFold]) == Set([key.lowerFold, key.upperFold]) { collisions += 1 }
+            let segment = TCPSegment(
+                source: a, destination: b, sequenceNumber: 0, acknowledgmentNumber: 0, flags: [], window: 0,
+                payload: UnsafeRawBufferPointer(start: nil, count: 0), payloadLength: 0, timestamp: .zero)
+            // The folds worked out ahead (on the reading thread) are those the reassembler works out.
+            let folds = withUnsafePointer(to: segment) { SegmentFolds(of: $0) }
+            #expect(folds.source == ConnectionKey.fold(a) && folds.destination == ConnectionKey.fold(b))
+            #expect(folds.slot == ConnectionKey.cacheSlot(folded: ConnectionKey.fold(a), ConnectionKey.fold(b)))
             if connects {
                 matches += 1
                 #expect(ConnectionKey.cacheSlot(folded: ConnectionKey.fold(a), ConnectionKey.fold(b)) == key.cacheSlot)
                 // The direction told by folds is the one told by endpoints, the client either end.
-                let segment = TCPSegment(
-                    source: a, destination: b, sequenceNumber: 0, acknowledgmentNumber: 0, flags: [], window: 0,
-                    payload: UnsafeRawBufferPointer(start: nil, count: 0), payloadLength: 0, timestamp: .zero)
                 let byFold = withUnsafePointer(to: segment) { connection.direction(of: $0, sourceFold: ConnectionKey.fold(a)) }
                 #expect(byFold == connection.direction(of: segment), "\(key) client \(client) source \(a)")
             }
