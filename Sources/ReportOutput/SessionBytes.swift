@@ -13,14 +13,23 @@ import BITSAnalyzer
 /// The bytes are made and read by this program only, in one run; they are trusted.
 enum SessionBytes {
     /// Appends bytes to storage the writer owns and reuses.
+    ///
+    /// Room is checked in few places, not per field: after every checked step (``room(_:)``, each
+    /// string) at least ``slack`` bytes are free, and the fixed-size fields written between two
+    /// such steps take fewer than that, so they are stored without a check of their own.
     struct Writer: ~Copyable {
         private(set) var base: UnsafeMutableRawPointer
         private var capacity: Int
         private(set) var count = 0
 
+        /// Room kept free after every checked step: more than the fixed-size fields
+        /// ``SessionBytes/write(_:tls:to:)`` writes between two of them (at most 140 bytes: a
+        /// record's with no optional string, then the session's tail).
+        static var slack: Int { 256 }
+
         init(capacity: Int = 4_096) {
-            self.capacity = capacity
-            base = .allocate(byteCount: capacity, alignment: 8)
+            self.capacity = max(capacity, Self.slack)
+            base = .allocate(byteCount: self.capacity, alignment: 8)
         }
 
         deinit { base.deallocate() }
@@ -30,9 +39,14 @@ enum SessionBytes {
 
         mutating func reset() { count = 0 }
 
+        /// Makes sure `bytes` more, and ``slack`` beyond them, fit.
         @inline(__always)
-        private mutating func reserve(_ bytes: Int) {
-            guard capacity &- count < bytes else { return }
+        mutating func room(_ bytes: Int) {
+            guard capacity &- count < bytes &+ Self.slack else { return }
+            grow(bytes &+ Self.slack)
+        }
+
+        private mutating func grow(_ bytes: Int) {
             let grown = max(2 * capacity, count + bytes)
             let store = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 8)
             store.copyMemory(from: base, byteCount: count)
@@ -41,16 +55,18 @@ enum SessionBytes {
             capacity = grown
         }
 
+        /// Stores a word in the room a checked step left (see the type).
         @inline(__always)
         mutating func word(_ value: UInt64) {
-            reserve(8)
+            assert(capacity - count >= 8, "SessionBytes.Writer: a field written without room")
             base.storeBytes(of: value, toByteOffset: count, as: UInt64.self)
             count &+= 8
         }
 
+        /// Stores a byte in the room a checked step left (see the type).
         @inline(__always)
         mutating func byte(_ value: UInt8) {
-            reserve(1)
+            assert(capacity - count >= 1, "SessionBytes.Writer: a field written without room")
             base.storeBytes(of: value, toByteOffset: count, as: UInt8.self)
             count &+= 1
         }
@@ -60,18 +76,22 @@ enum SessionBytes {
         @inline(__always)
         mutating func bool(_ value: Bool) { byte(value ? 1 : 0) }
 
+        /// Stores the string's length and its UTF-8, checking room once.
         @inline(__always)
         mutating func string(_ value: String) {
-            // Read in place (a copy to call `withUTF8` retained and released the string).
-            let copied: Void? = value.utf8.withContiguousStorageIfAvailable { text in
-                word(UInt64(text.count))
-                reserve(text.count)
-                if let start = text.baseAddress, !text.isEmpty {
-                    (base + count).copyMemory(from: start, byteCount: text.count)
-                }
-                count &+= text.count
+            // Read in place through a span of the borrowed string: no retain and release (the
+            // UTF-8 view's `withContiguousStorageIfAvailable` cost one of each per string).
+            value.utf8Span.span.withUnsafeBytes { text($0) }
+        }
+
+        @inline(__always)
+        private mutating func text(_ text: UnsafeRawBufferPointer) {
+            room(8 &+ text.count)
+            base.storeBytes(of: UInt64(text.count), toByteOffset: count, as: UInt64.self)
+            if let start = text.baseAddress, !text.isEmpty {
+                (base + (count &+ 8)).copyMemory(from: start, byteCount: text.count)
             }
-            if copied == nil { string(String(decoding: Array(value.utf8), as: UTF8.self)) }
+            count &+= 8 &+ text.count
         }
 
         @inline(__always)
@@ -154,14 +174,17 @@ enum SessionBytes {
 
     /// Writes `session` and its `tls` member.
     static func write(_ session: BITSSession, tls: TLSSessionFacts??, to out: inout Writer) {
+        out.room(0)
         out.int(session.number)
         out.string(session.sessionID)
         out.string(session.url)
         out.string(session.host)
         out.endpoint(session.client)
         out.int(session.servers.count)
+        out.room(25 * session.servers.count)
         for server in session.servers { out.endpoint(server) }
         out.int(session.connections.count)
+        out.room(8 * session.connections.count)
         for connection in session.connections { out.int(connection) }
         out.int(session.supportedProtocols.count)
         for offered in session.supportedProtocols { out.string(offered) }
@@ -195,6 +218,7 @@ enum SessionBytes {
             out.string(file.sha256)
             out.bool(file.complete)
             out.int(file.missing.count)
+            out.room(16 * file.missing.count)
             for range in file.missing {
                 out.word(range.lowerBound)
                 out.word(range.upperBound)
@@ -214,6 +238,7 @@ enum SessionBytes {
     }
 
     private static func write(_ record: UnsafePointer<BITSRequestRecord>, to out: inout Writer) {
+        out.room(0)
         switch record.pointee.type {
         case .ping: out.byte(0)
         case .createSession: out.byte(1)

@@ -79,4 +79,38 @@ import Testing
         #expect(Mirror(reflecting: session).children.count == 27)
         #expect(Mirror(reflecting: session.requests[0]).children.count == 18)
     }
+
+    @Test("the fields stored without a room check of their own fit, whatever is missing and however long the lists")
+    func roomBetweenChecks() {
+        // Every optional string absent: the longest runs of fixed-size fields between two checks.
+        var bare = BITSSession(number: 7, sessionID: nil, url: "", host: nil,
+                               client: Endpoint(address: .v6(1, 2), port: 9), time: .zero)
+        bare.requests = (0..<40).map { index in
+            var record = BITSRequestRecord(type: .fragment, method: "", url: "", host: nil, time: .zero, connection: index)
+            record.range = ContentRange(first: 0, last: 1, total: 2)
+            record.contentLength = 1
+            record.status = 200
+            record.ackTime = .zero
+            record.received = 2
+            record.errorCode = BITSErrorCode(5)
+            return record
+        }
+        // Each list long in a writer of its own, so that no earlier growth leaves room for it by chance.
+        var servers = bare, connections = bare, missing = bare
+        servers.servers = (0..<3_000).map { Endpoint(address: .v6(UInt64($0), 0), port: UInt16($0)) }
+        connections.connections = Array(0..<3_000)
+        missing.file = ExtractedFile(path: "", bytes: 1, sha256: "", complete: false,
+                                     missing: (0..<3_000).map { UInt64($0)...UInt64($0) })
+        for long in [servers, connections, missing] {
+            let sessions = [bare, long, bare]
+            for capacity in [1, 100, 255, 256, 257, 1_000] {
+                var writer = SessionBytes.Writer(capacity: capacity)
+                for session in sessions { SessionBytes.write(session, tls: nil, to: &writer) }
+                var reader = SessionBytes.Reader(writer.bytes)
+                for session in sessions {
+                    #expect(Self.dumped(SessionBytes.read(&reader).session) == Self.dumped(session), "capacity \(capacity)")
+                }
+            }
+        }
+    }
 }
