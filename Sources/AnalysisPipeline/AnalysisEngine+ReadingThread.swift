@@ -86,9 +86,7 @@ extension AnalysisEngine {
         let ring = HandoffRing<DecodedHandoff>()
         handoff = ring
         let reassembler = reassembler, decoder = decoder, findings = findings
-        ring.start(consumingInPlace: { handed, bytes in
-            Self.replay(handed, bytes: bytes, reassembler: reassembler, findings: findings)
-        }, afterBatch: count)
+        ring.start(Replay(reassembler: reassembler, findings: findings, count: count))
         decoderFindings.relay = { [unowned self] finding in
             let box = FindingBox(finding)
             relayedFindings.append(box)
@@ -111,6 +109,22 @@ extension AnalysisEngine {
 
     /// The analysing thread's latest `count` (see ``run(_:readingThread:count:)``); 0 outside such a run.
     public var progressCount: Int { handoff?.consumerNote ?? 0 }
+
+    /// The analysing thread's consumer of the ring: a type, so that the ring's loop calls
+    /// ``replay(_:bytes:reassembler:findings:)`` directly (through a closure, its captured values
+    /// were forwarded at every segment).
+    private struct Replay: HandoffConsumer {
+        let reassembler: TCPReassembler
+        let findings: any FindingSink
+        let count: () -> Int
+
+        @inline(__always)
+        func consume(_ item: UnsafeMutablePointer<DecodedHandoff>, bytes: UnsafeRawBufferPointer) {
+            AnalysisEngine.replay(item, bytes: bytes, reassembler: reassembler, findings: findings)
+        }
+
+        func afterBatch() -> Int { count() }
+    }
 
     /// Reassembles one handed-over segment where it lies in its batch (its payload pointed into the
     /// batch's `bytes` first), or reports a handed-over finding, on the analysing thread.

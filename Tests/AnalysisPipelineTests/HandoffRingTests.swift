@@ -104,4 +104,62 @@ import Testing
         #expect(numbers == Array(0..<1_000))
         #expect(bytesOK)
     }
+
+    /// Where a ``Counting`` consumer leaves what it saw (a class: the consumer itself is the
+    /// consumer thread's copy).
+    final class Log: @unchecked Sendable {
+        var numbers: [Int] = []
+        var bytesOK = true
+        /// The consumer's own count at the end of each batch, and the items logged by then.
+        var batchEnds: [(counted: Int, logged: Int)] = []
+    }
+
+    /// A consumer type (``HandoffRing/start(_:)``) with state of its own that each item changes.
+    struct Counting: HandoffConsumer {
+        let log: Log
+        var counted = 0
+
+        mutating func consume(_ item: UnsafeMutablePointer<Item>, bytes: UnsafeRawBufferPointer) {
+            counted += 1
+            let kept = bytes[item.pointee.start..<(item.pointee.start + item.pointee.count)]
+            if kept.count != item.pointee.count || kept.contains(where: { $0 != UInt8(truncatingIfNeeded: item.pointee.number) }) {
+                log.bytesOK = false
+            }
+            log.numbers.append(item.pointee.number)
+        }
+
+        mutating func afterBatch() -> Int {
+            log.batchEnds.append((counted, log.numbers.count))
+            return counted
+        }
+    }
+
+    @Test("a consumer type gets every item in order with its bytes, keeps its state across items and batches, and its notes reach the producer",
+          arguments: [
+              HandoffRing<Item>.Size(batches: 2, itemsPerBatch: 1, bytesPerBatch: 1),
+              HandoffRing<Item>.Size(batches: 3, itemsPerBatch: 7, bytesPerBatch: 100),
+              HandoffRing<Item>.Size.packets,
+          ])
+    func consumerType(size: HandoffRing<Item>.Size) {
+        let ring = HandoffRing<Item>(size: size)
+        let log = Log()
+        ring.start(Counting(log: log))
+        var notes: [Int] = []
+        for number in 0..<3_000 {
+            let count = number % 50 == 49 ? 5_000 : number % 37
+            let payload = [UInt8](repeating: UInt8(truncatingIfNeeded: number), count: count)
+            let start = count == 0 ? 0 : payload.withUnsafeBytes { ring.keep($0) }
+            ring.append(Item(number: number, start: start, count: count))
+            notes.append(ring.consumerNote)
+        }
+        ring.finish()
+        #expect(log.numbers == Array(0..<3_000))
+        #expect(log.bytesOK)
+        #expect(!log.batchEnds.isEmpty)
+        #expect(log.batchEnds.allSatisfy { $0.counted == $0.logged })
+        #expect(log.batchEnds.last?.counted == 3_000)
+        #expect(notes == notes.sorted())
+        #expect(notes.enumerated().allSatisfy { $0.element <= $0.offset + 1 })
+        if size.batches * size.itemsPerBatch < 3_000 { #expect(notes.last ?? 0 > 0) }
+    }
 }

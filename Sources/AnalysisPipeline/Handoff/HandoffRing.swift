@@ -123,8 +123,6 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     /// Batches the producer handed over (its own count of `handedOver`).
     @exclusivity(unchecked) private var handedOverByProducer = 0
     @exclusivity(unchecked) private var state = State.idle
-    private var consume: (UnsafeMutablePointer<Item>, UnsafeRawBufferPointer) -> Void = { _, _ in }
-    private var afterBatch: () -> Int = { 0 }
     /// What the consumer's `afterBatch` returned for the last batch the producer took back: a
     /// progress figure of the consumer's (e.g. sessions so far) that the producer may read without
     /// a race, since each batch carries its own note and belongs to one thread at a time.
@@ -166,12 +164,25 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     /// What the item references must stay as the producer made it: the producer destroys it.
     public func start(consumingInPlace consume: @escaping (UnsafeMutablePointer<Item>, UnsafeRawBufferPointer) -> Void,
                       afterBatch: @escaping () -> Int = { 0 }) {
+        start(ClosureConsumer(each: consume, after: afterBatch))
+    }
+
+    /// Starts the consumer thread with `consumer`, whose ``HandoffConsumer/consume(_:bytes:)`` gets
+    /// each item in place (as ``start(consumingInPlace:afterBatch:)`` does) and whose
+    /// ``HandoffConsumer/afterBatch()`` runs after each batch. The consume loop is specialised on
+    /// the consumer's type: each item costs a direct (usually inlined) call rather than a closure's
+    /// indirect one and the forwarding of its captured values. Until ``finish()`` returns, the
+    /// consumer and whatever it references belong to the consumer thread.
+    public func start<Consumer: HandoffConsumer>(_ consumer: Consumer) where Consumer.Item == Item {
         precondition(state == .idle, "HandoffRing.start called twice")
         state = .running
-        self.consume = consume
-        self.afterBatch = afterBatch
-        let this = UncheckedReference(self)
-        DispatchQueue(label: "bitsnoop.handoff").async { this.value.consumeUntilFinished() }
+        // One plain closure carried over: a Sendable one capturing the consumer's type would have
+        // to capture its (non-Sendable) metatype.
+        let run = UncheckedTransfer { [self] in
+            var consumer = consumer
+            consumeUntilFinished(&consumer)
+        }
+        DispatchQueue(label: "bitsnoop.handoff").async { run.value() }
     }
 
     /// Adds an item (on the producer's thread); hands the batch over when full.
@@ -241,9 +252,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     static var producerNapMicroseconds: UInt32 { 500 }
 
     /// The consumer thread: empties batches in ring order, up to the last.
-    private func consumeUntilFinished() {
-        // Loaded once: a closure read from a property per item is retained and released each time.
-        let consume = consume, afterBatch = afterBatch
+    private func consumeUntilFinished<Consumer: HandoffConsumer>(_ consumer: inout Consumer) where Consumer.Item == Item {
         var reading = 0
         var taken = 0
         while true {
@@ -251,8 +260,8 @@ public final class HandoffRing<Item>: @unchecked Sendable {
             Self.wait(napping: consumerNap) { handedOver.load(ordering: .acquiring) >= taken }
             let batch = ring + reading
             let store = batch.pointee.keptBytes, items = batch.pointee.items
-            for index in 0..<batch.pointee.count { consume(items + index, store) }
-            batch.pointee.note = afterBatch()
+            for index in 0..<batch.pointee.count { consumer.consume(items + index, bytes: store) }
+            batch.pointee.note = consumer.afterBatch()
             if batch.pointee.isLast { break }
             reading = (reading + 1) % size.batches
             emptied.add(1, ordering: .releasing)
@@ -261,8 +270,29 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     }
 }
 
-/// Carries a reference into the consumer thread's closure; see ``HandoffRing`` for why that is sound.
-private struct UncheckedReference<Value: AnyObject>: @unchecked Sendable {
+/// What a ``HandoffRing``'s consumer thread does (``HandoffRing/start(_:)``): a type rather than a
+/// closure, so that the ring's consume loop is specialised on it and calls it directly.
+public protocol HandoffConsumer {
+    /// The ring's items.
+    associatedtype Item
+    /// Consumes one item where it lies in its batch, with the batch's kept bytes (see
+    /// ``HandoffRing/start(consumingInPlace:afterBatch:)`` for what it may change).
+    mutating func consume(_ item: UnsafeMutablePointer<Item>, bytes: UnsafeRawBufferPointer)
+    /// Runs after each batch; the result becomes the ring's ``HandoffRing/consumerNote``.
+    mutating func afterBatch() -> Int
+}
+
+/// The consumer of the closure-taking `start` methods.
+private struct ClosureConsumer<Item>: HandoffConsumer {
+    let each: (UnsafeMutablePointer<Item>, UnsafeRawBufferPointer) -> Void
+    let after: () -> Int
+    func consume(_ item: UnsafeMutablePointer<Item>, bytes: UnsafeRawBufferPointer) { each(item, bytes) }
+    func afterBatch() -> Int { after() }
+}
+
+/// Carries a value (the ring, its consumer) into the consumer thread's closure; see
+/// ``HandoffRing`` for why that is sound.
+private struct UncheckedTransfer<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
