@@ -181,7 +181,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         )
         guard let early = pending[position].request.earlyResponse else {
             // Made in its place: the handle is some 400 bytes.
-            pending[position].request.handle = tracker.request(head, observed)
+            tracker.request(head, observed, into: &pending[position].request.handle)
             return
         }
         pending.remove(at: position)
