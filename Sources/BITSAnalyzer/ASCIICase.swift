@@ -106,7 +106,12 @@ struct SessionIDKey: Hashable {
         self.digest = digest
     }
 
-    static func == (lhs: SessionIDKey, rhs: SessionIDKey) -> Bool { lhs.text.equalsIgnoringASCIICase(rhs.text) }
+    /// Equal IDs ignoring ASCII case. The same string (same storage, or the same small string) is
+    /// equal without a look at its bytes: a session leaving the index looks up the very string it
+    /// was filed under.
+    static func == (lhs: SessionIDKey, rhs: SessionIDKey) -> Bool {
+        lhs.text._isIdentical(to: rhs.text) || lhs.text.equalsIgnoringASCIICase(rhs.text)
+    }
 
     /// Folded to one word first: feeding the hasher byte by byte costs a SipHash round each.
     func hash(into hasher: inout Hasher) { hasher.combine(digest) }

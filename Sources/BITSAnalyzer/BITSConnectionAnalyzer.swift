@@ -181,7 +181,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         )
         guard let early = pending[position].request.earlyResponse else {
             // Made in its place: the handle is some 400 bytes.
-            pending[position].request.handle = tracker.request(head, observed)
+            tracker.request(head, observed, into: &pending[position].request.handle)
             return
         }
         pending.remove(at: position)
@@ -213,7 +213,8 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         // it was copied whole at each step (it holds the request's record: some 400 bytes).
         // Nothing the tracker calls reaches back here, so the entry stays put meanwhile.
         pending[position].request.handle?.lend { tracker.response(head, time: time, to: &$0) }
-        pending.remove(at: position)
+        // Dropped in place: `remove(at:)` moved the entry (some 650 bytes) out to return it.
+        pending.removeSubrange(position...position)
     }
 
     /// Response bodies (replies, errors) are not analysed.

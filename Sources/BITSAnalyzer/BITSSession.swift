@@ -173,6 +173,9 @@ public struct BITSSession: Sendable {
     }
 
     /// The state at the end of the capture.
+    // Inlined: called on a session read from the tracker's table, the getter took a copy of the
+    // whole record (some 330 bytes) to read five of its fields.
+    @inline(__always)
     public var state: BITSSessionState {
         if rejected { return .rejected }
         if cancelled { return .cancelled }

@@ -211,6 +211,17 @@ public final class BITSSessionTracker {
 
     /// Records a BITS request and checks it against its session. Returns what answering it needs.
     func request(_ head: HTTPRequestHead, _ observed: ObservedRequest) -> RequestHandle {
+        var handle: RequestHandle?
+        request(head, observed, into: &handle)
+        // Always set by the call above (every path through it ends assigning it).
+        guard let handle else { preconditionFailure("BITSSessionTracker.request made no handle") }
+        return handle
+    }
+
+    /// ``request(_:_:)`` writing what answering the request needs into `handle` in place: the
+    /// handle (some 370 bytes) returned and stored into the connection's pending entry was copied
+    /// three times (into an optional, the old entry out, the new one in).
+    func request(_ head: HTTPRequestHead, _ observed: ObservedRequest, into handle: inout RequestHandle?) {
         reentry.enter("BITSSessionTracker.request")
         defer { reentry.leave() }
         advanceClock(observed.time)
@@ -260,16 +271,17 @@ public final class BITSSessionTracker {
         checkFraming(head, record: record, hasTypeHeader: typeHeader != nil, session: session)
 
         guard let session else {
-            var handle = RequestHandle(session: nil, record: record, requestKey: observed.requestKey,
-                                       requestEnd: observed.endTime)
+            var waitingSerial: Int?
             // No session yet on this connection: keep Pings and the like until one appears.
             if type == .ping || sessionID == nil {
                 nextWaitingSerial += 1
-                handle.waitingSerial = nextWaitingSerial
+                waitingSerial = nextWaitingSerial
                 connectionState(connection.id).waiting.append(
                     WaitingRequest(serial: nextWaitingSerial, record: record))
             }
-            return handle
+            handle = RequestHandle(session: nil, record: record, waitingSerial: waitingSerial,
+                                   requestKey: observed.requestKey, requestEnd: observed.endTime)
+            return
         }
         let expectedAtRequest = sessions[session].expectedOffset
         let notes = sessionRulesOnRequest(record, carriedID: sessionID != nil, session: session)
@@ -286,9 +298,9 @@ public final class BITSSessionTracker {
         }
         let listIndex = attach(record, to: session, connection: connection)
         // Made last, so that the record moves into it: a copy retains each of its strings.
-        return RequestHandle(session: session, listIndex: listIndex, record: record, expectedAtRequest: expectedAtRequest,
-                             wasGap: wasGap, requestKey: observed.requestKey, requestEnd: observed.endTime,
-                             sessionNotes: notes)
+        handle = RequestHandle(session: session, listIndex: listIndex, record: record, expectedAtRequest: expectedAtRequest,
+                               wasGap: wasGap, requestKey: observed.requestKey, requestEnd: observed.endTime,
+                               sessionNotes: notes)
     }
 
     /// The session connection `id`'s latest request belonged to, if it is still open.

@@ -33,6 +33,29 @@ import Testing
         for n in 0..<500 { #expect(ids[SessionIDKey(text: "{\(n)-abc}")] == n, "\(n)") }
     }
 
+    @Test("SessionIDKey equality skips the bytes of the very same string and agrees with the case-blind comparison")
+    func identicalIDsCompareEqual() {
+        let long = "{0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0}"
+        var texts = [long, long.lowercased(), "", "a", "A", "{short}", "{SHORT}", String(long.dropLast())]
+        // Differing from `long` at each position, by case (equal) or by value (not).
+        for (position, byte) in long.utf8.enumerated() {
+            var bytes = Array(long.utf8)
+            bytes[position] = byte ^ 0x20
+            texts.append(String(decoding: bytes, as: UTF8.self))
+        }
+        for text in texts {
+            // The same storage (the fast path), and a copy in storage of its own (the general one).
+            let copy = String(decoding: Array(text.utf8), as: UTF8.self)
+            #expect(text._isIdentical(to: text))
+            #expect(SessionIDKey(text: text) == SessionIDKey(text: text))
+            #expect(SessionIDKey(text: text) == SessionIDKey(text: copy))
+            for other in texts {
+                #expect((SessionIDKey(text: text) == SessionIDKey(text: other)) == text.equalsIgnoringASCIICase(other),
+                        "\(text) vs \(other)")
+            }
+        }
+    }
+
     @Test("flipping any bit of the digest changes the low bits a bucket is taken from, under 64 seeds")
     func everyBitReachesTheBucket() {
         // Fixed seeds (SplitMix): a random flip may leave 16 bits as they were once in 65,536, so
