@@ -1,4 +1,5 @@
 @testable import HTTP1Parser
+import TestSupport
 import Testing
 
 /// The start-line parser, which reads the bytes in place, against the Collection-algorithm reading
@@ -77,16 +78,7 @@ import Testing
             }
             compared += 1
         }
-        for line in lines.map({ Array($0.utf8) }) {
-            for length in 0...line.count { check(Array(line.prefix(length))) }
-            for position in line.indices {
-                for byte in UInt8.min...UInt8.max {
-                    var changed = line
-                    changed[position] = byte
-                    check(changed)
-                }
-            }
-        }
+        for line in lines { ByteVariants.forEach(of: Array(line.utf8), check) }
         return (compared, disagreeing)
     }
 

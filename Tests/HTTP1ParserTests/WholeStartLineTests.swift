@@ -1,4 +1,5 @@
 @testable import HTTP1Parser
+import TestSupport
 import Testing
 
 /// A whole start line found in the input (``HeadAccumulator/wholeStartLine(_:from:kind:maxBytes:)``)
@@ -40,16 +41,7 @@ import Testing
                 }
             }
         }
-        for line in lines.map({ Array($0.utf8) }) {
-            for length in 0...line.count { check(Array(line.prefix(length))) }
-            for position in line.indices {
-                for byte in UInt8.min...UInt8.max {
-                    var changed = line
-                    changed[position] = byte
-                    check(changed)
-                }
-            }
-        }
+        for line in lines { ByteVariants.forEach(of: Array(line.utf8), check) }
         return (taken, disagreeing)
     }
 
