@@ -12,6 +12,7 @@ extension HTTPHeaders {
     /// Whether `byte` is a blank a value is trimmed of (space or tab).
     static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 
+    /// `bytes` as a string without leading or trailing blanks (`nil` for an absent value).
     static func trimmed<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes?) -> String? {
         guard let bytes else { return nil }
         // Parsed values arrive trimmed: decoded as they are. Others keep the String trim, whose
