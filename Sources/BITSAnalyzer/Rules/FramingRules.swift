@@ -102,6 +102,20 @@ enum FramingRules {
     /// Adds `missing-supported-protocols` or `unknown-protocol-offer` for a Create-Session's offer
     /// (read as bytes; the list is made only for a message).
     private static func offeredProtocols(_ headers: HTTPHeaders, into found: inout [RuleFinding]) {
+        // The usual offer, the upload protocol alone as Windows spells it: one compare settles it
+        // (a GUID has no separator, so the split would find that one piece and accept it).
+        if headers.withValueBytes(.bitsSupportedProtocols, isUploadProtocolAlone) { return }
+        offeredProtocolsSplit(headers, into: &found)
+    }
+
+    /// Whether a value's bytes are ``uploadProtocolGUIDText`` exactly (nothing else, same case).
+    static func isUploadProtocolAlone(_ value: UnsafeBufferPointer<UInt8>?) -> Bool {
+        guard let value, value.count == uploadProtocolGUIDText.utf8CodeUnitCount else { return false }
+        return value.hasPrefix(uploadProtocolGUIDText)
+    }
+
+    /// ``offeredProtocols(_:into:)`` without its fast path: each piece of the value compared.
+    static func offeredProtocolsSplit(_ headers: HTTPHeaders, into found: inout [RuleFinding]) {
         var offersAny = false
         let (present, offersUpload) = headers.withValueBytes(.bitsSupportedProtocols) { value in
             (value != nil, !(value ?? UnsafeBufferPointer(start: nil, count: 0)).forEachPiece(separatedBy: isProtocolSeparator) { guid in
