@@ -187,7 +187,9 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         pending[free].head = head
         pending[free].time = time
         pending[free].handed = false
-        pending[free].earlyResponse = nil
+        // Never set on a free entry (an entry with an early response is removed, not freed):
+        // tested, as an assignment over `nil` cost a call to destroy it.
+        if pending[free].earlyResponse != nil { pending[free].earlyResponse = nil }
     }
 
     /// Hands the finished request to the tracker.
