@@ -168,7 +168,8 @@ enum FramingRules {
     /// Why a Content-Name is odd: too long, or with a character Windows forbids in file names (it
     /// names the local file, without a path); `nil` when it is not.
     static func contentNameProblem(_ name: String) -> String? {
-        if name.utf16.count > contentNameLimit { return "is \(name.utf16.count) characters long (limit \(contentNameLimit))" }
+        // A UTF-16 count is at most the UTF-8 one (counted at once, where the UTF-16 view is a walk).
+        if name.utf8.count > contentNameLimit, name.utf16.count > contentNameLimit { return "is \(name.utf16.count) characters long (limit \(contentNameLimit))" }
         // Over the bytes in place: a Set look-up, or a generic search of the UTF-8 view, per byte
         // cost some 2,000 instructions for every Content-Name of a busy server (docs/performance.md).
         guard let bad = name.withUTF8Bytes({ bytes in bytes.first(where: isForbiddenInFileNames) }) else { return nil }
