@@ -49,8 +49,9 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// The BITS server's notifications to its application on this connection awaiting an answer.
     @exclusivity(unchecked) private var notifications = PendingNotifications()
 
-    /// A request between its head and its answer.
-    private struct PendingRequest {
+    /// A request between its head and its answer (internal only for the tracker's spare lists,
+    /// ``BITSSessionTracker/sparePendingLists``).
+    struct PendingRequest {
         /// The request's index on the connection; ``freeIndex`` once answered (the entry is then
         /// reused).
         var index: Int
@@ -92,7 +93,13 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         self.tracker = tracker
         self.findings = findings
         self.bodyObserver = tracker.bodyObserver
+        // An ended connection's list of free entries, when there is one: each connection's first
+        // request allocated a list, and its end freed it.
+        if let spare = tracker.sparePendingLists.popLast() { pending = spare }
     }
+
+    /// The longest list of pending requests whose storage an ended connection hands on for reuse.
+    static let maxKeptPendingCapacity = 4
 
     /// Whether a request is part of the BITS upload protocol.
     static func isBITS(_ head: HTTPRequestHead) -> Bool {
@@ -347,7 +354,16 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     public func streamsEnded() {
         reentry.enter("BITSConnectionAnalyzer.streamsEnded")
         defer { reentry.leave() }
-        pending = []
+        // Handed to the tracker for a later connection when short and every entry is free (else
+        // released). Not emptied: a free entry is filled in place, its stale handle replaced when
+        // the next request's is made (emptying it cost more than the allocation it saves).
+        var list: [PendingRequest] = []
+        swap(&list, &pending)
+        if list.capacity <= Self.maxKeptPendingCapacity,
+           tracker.sparePendingLists.count < BITSSessionTracker.maxSparePendingLists,
+           list.allSatisfy({ $0.index == PendingRequest.freeIndex }) {
+            tracker.sparePendingLists.append(list)
+        }
         tracker.connectionEnded(connection.id, how: .closed)
     }
 

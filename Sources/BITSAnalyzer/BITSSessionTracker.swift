@@ -143,6 +143,12 @@ public final class BITSSessionTracker {
     /// How many ended connections' states are kept for reuse: enough for the connections that end
     /// between two that begin.
     static let maxSpareConnectionStates = 64
+    /// Lists of pending requests of ended connections, every entry free, for the next connections'
+    /// analyzers to reuse (at most ``maxSparePendingLists``; see ``BITSConnectionAnalyzer/streamsEnded()``).
+    @exclusivity(unchecked) var sparePendingLists: [[BITSConnectionAnalyzer.PendingRequest]] = []
+    /// How many empty lists of pending requests are kept for reuse: enough for the connections that
+    /// end between two that begin.
+    static let maxSparePendingLists = 64
     /// Sessions with a BITS-Reply-URL not fetched yet, by the reply's normalised path.
     @exclusivity(unchecked) var replyIndex: [String: [SessionHandle]] = [:]
     /// Sessions whose Create-Session Ack, which names them, is not in the capture (a connection
