@@ -58,11 +58,13 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         /// The head, until the request is handed to the tracker, its last reader: moved out then,
         /// not lent (lent from the list, the whole entry was copied) nor copied.
         var head: HTTPRequestHead?
+        /// When the request's head was seen.
         var time: CaptureTimestamp
         /// Whether the request was handed to the tracker: ``handle`` is its own only then.
         var handed = false
         /// What answering the request needs, once it was handed to the tracker; before, the handle
-        /// of an earlier request that used the entry, or `nil`. Kept until the tracker makes the
+        /// of an earlier request that used the entry (of this connection, or of an ended one whose
+        /// list this is), or `nil`. Kept until the tracker makes the
         /// next one in its place: reset when the entry is reused, the handle (some 370 bytes) was
         /// copied out to be dropped and blanked.
         var handle: RequestHandle?
