@@ -17,11 +17,13 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     // Per-packet state: `@exclusivity(unchecked)` drops the runtime exclusivity check (a call
     // costing ~300 instructions per access; see docs/performance.md). Sound here: only this
     // object's own methods touch these properties, on one thread, and no callee can reach back.
-    /// The requests between their head and their answer, oldest first, with their index on the
-    /// connection: one or two at a time (at most `http.maxPendingRequests`), so a list searched in
-    /// order costs less than a dictionary's hashing, its storage, and a copy of the large value
-    /// taken out and put back at each step.
-    @exclusivity(unchecked) private var pending: [(index: Int, request: PendingRequest)] = []
+    /// The requests between their head and their answer, with their index on the connection: one
+    /// or two at a time (at most `http.maxPendingRequests`), so a list searched in order costs less
+    /// than a dictionary's hashing, its storage, and a copy of the large value taken out and put
+    /// back at each step. An answered request's entry is marked free (``PendingRequest/freeIndex``)
+    /// and filled in place by the next request: an entry (some 650 bytes) appended was built aside
+    /// and copied in, and one removed was moved out.
+    @exclusivity(unchecked) private var pending: [PendingRequest] = []
     @exclusivity(unchecked) private var outstandingBITSRequests = 0
     /// Whether any HTTP message was seen: anomalies of connections that never spoke HTTP (TLS,
     /// other protocols) are not reported, to keep findings about HTTP traffic.
@@ -47,16 +49,30 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     /// The BITS server's notifications to its application on this connection awaiting an answer.
     @exclusivity(unchecked) private var notifications = PendingNotifications()
 
-    /// A request between its head and its answer.
-    private struct PendingRequest {
+    /// A request between its head and its answer (internal only for the tracker's spare lists,
+    /// ``BITSSessionTracker/sparePendingLists``).
+    struct PendingRequest {
+        /// The request's index on the connection; ``freeIndex`` once answered (the entry is then
+        /// reused).
+        var index: Int
         /// The head, until the request is handed to the tracker, its last reader: moved out then,
         /// not lent (lent from the list, the whole entry was copied) nor copied.
         var head: HTTPRequestHead?
+        /// When the request's head was seen.
         var time: CaptureTimestamp
-        /// What answering the request needs, once it was handed to the tracker.
+        /// Whether the request was handed to the tracker: ``handle`` is its own only then.
+        var handed = false
+        /// What answering the request needs, once it was handed to the tracker; before, the handle
+        /// of an earlier request that used the entry (of this connection, or of an ended one whose
+        /// list this is), or `nil`. Kept until the tracker makes the
+        /// next one in its place: reset when the entry is reused, the handle (some 370 bytes) was
+        /// copied out to be dropped and blanked.
         var handle: RequestHandle?
         /// A response that arrived before the request's body ended (e.g. a 413 sent early).
         var earlyResponse: (head: HTTPResponseHead, time: CaptureTimestamp)?
+
+        /// The index of a free entry: no request's (they count from 0).
+        static let freeIndex = -1
     }
 
     /// The body of the request being received.
@@ -79,7 +95,13 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         self.tracker = tracker
         self.findings = findings
         self.bodyObserver = tracker.bodyObserver
+        // An ended connection's list of free entries, when there is one: each connection's first
+        // request allocated a list, and its end freed it.
+        if let spare = tracker.sparePendingLists.popLast() { pending = spare }
     }
+
+    /// The longest list of pending requests whose storage an ended connection hands on for reuse.
+    static let maxKeptPendingCapacity = 4
 
     /// Whether a request is part of the BITS upload protocol.
     static func isBITS(_ head: HTTPRequestHead) -> Bool {
@@ -99,7 +121,7 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
                 tracker.pipelined(connection: connection.id, session: head.headers[.bitsSessionID], time: time)
             }
             outstandingBITSRequests += 1
-            pending.append((index, PendingRequest(head: head, time: time)))
+            addPending(head, index: index, time: time)
             streamingBody = StreamingBody(index: index)
             startObservingBody(head, index: index, time: time)
         } else if head.method.equalsIgnoringASCIICase("GET") || head.method.equalsIgnoringASCIICase("HEAD") {
@@ -157,10 +179,26 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         streamingBody.gapBytes = streamingBody.gapBytes.saturatingAdding(length)
     }
 
-    /// Where the request with index `index` is in ``pending``, if it is there.
+    /// Where the request with index `index` is in ``pending``, if it is there (never a free entry).
     private func pendingPosition(of index: Int) -> Int? {
+        guard index != PendingRequest.freeIndex else { return nil }
         for position in pending.indices where pending[position].index == index { return position }
         return nil
+    }
+
+    /// Enters a request in ``pending``: in a free entry, field by field in place, else appended.
+    private func addPending(_ head: HTTPRequestHead, index: Int, time: CaptureTimestamp) {
+        guard let free = pending.firstIndex(where: { $0.index == PendingRequest.freeIndex }) else {
+            pending.append(PendingRequest(index: index, head: head, time: time))
+            return
+        }
+        pending[free].index = index
+        pending[free].head = head
+        pending[free].time = time
+        pending[free].handed = false
+        // Never set on a free entry (an entry with an early response is removed, not freed):
+        // tested, as an assignment over `nil` cost a call to destroy it.
+        if pending[free].earlyResponse != nil { pending[free].earlyResponse = nil }
     }
 
     /// Hands the finished request to the tracker.
@@ -171,20 +209,22 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         // Read and changed in place, not copied: a request and its head are some twenty
         // references, each retained and released by a copy. (Nothing called here calls back, so
         // the position stays valid.)
-        guard let position = pendingPosition(of: index), pending[position].request.handle == nil,
-              let head = pending[position].request.head.take() else { return }
+        guard let position = pendingPosition(of: index), !pending[position].handed,
+              let head = pending[position].head.take() else { return }
         let key = BITSRequestKey(connection: connection.id, index: index)
         if index == streamingBody.index, streamingBody.observed { bodyObserver?.fragmentBodyEnded(key) }
         let observed = ObservedRequest(
-            time: pending[position].request.time, connection: connection, bodyBytes: end.bodyBytes,
+            time: pending[position].time, connection: connection, bodyBytes: end.bodyBytes,
             bodyGapBytes: end.bodyGapBytes, complete: end.complete, requestKey: key, endTime: time
         )
-        guard let early = pending[position].request.earlyResponse else {
+        // Tested in place: bound by `guard let`, the early response was copied out first.
+        guard pending[position].earlyResponse != nil else {
             // Made in its place: the handle is some 400 bytes.
-            tracker.request(head, observed, into: &pending[position].request.handle)
+            tracker.request(head, observed, into: &pending[position].handle)
+            pending[position].handed = true
             return
         }
-        pending.remove(at: position)
+        guard let early = pending.remove(at: position).earlyResponse else { return }
         var handle = tracker.request(head, observed)
         tracker.response(early.head, time: early.time, to: &handle)
     }
@@ -205,16 +245,16 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
         }
         guard let position = pendingPosition(of: index) else { return }
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
-        guard pending[position].request.handle != nil else {
-            pending[position].request.earlyResponse = (head, time)
+        guard pending[position].handed else {
+            pending[position].earlyResponse = (head, time)
             return
         }
-        // The handle lent in place, then dropped with its entry: moved out, unwrapped and passed,
+        // The handle lent in place, then left in its entry: moved out, unwrapped and passed,
         // it was copied whole at each step (it holds the request's record: some 400 bytes).
         // Nothing the tracker calls reaches back here, so the entry stays put meanwhile.
-        pending[position].request.handle?.lend { tracker.response(head, time: time, to: &$0) }
-        // Dropped in place: `remove(at:)` moved the entry (some 650 bytes) out to return it.
-        pending.removeSubrange(position...position)
+        pending[position].handle?.lend { tracker.response(head, time: time, to: &$0) }
+        // Left in place, free, for the next request (its handle replaced by the next one's).
+        pending[position].index = PendingRequest.freeIndex
     }
 
     /// Response bodies (replies, errors) are not analysed.
@@ -256,11 +296,11 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
 
     private func giveUp(requestIndex: Int, responseLost: Bool, time: CaptureTimestamp) {
         guard let position = pendingPosition(of: requestIndex) else { return }
-        let request = pending.remove(at: position).request
+        let request = pending.remove(at: position)
         outstandingBITSRequests = max(0, outstandingBITSRequests - 1)
         let streamed = requestIndex == streamingBody.index ? streamingBody : StreamingBody(index: requestIndex)
         // A request still receiving its body has its head; one handed to the tracker, its handle.
-        guard var handle = request.handle ?? request.head.map({
+        guard var handle = (request.handed ? request.handle : nil) ?? request.head.map({
             tracker.request($0, ObservedRequest(
                 time: request.time, connection: connection, bodyBytes: streamed.bytes, bodyGapBytes: streamed.gapBytes,
                 complete: false, requestKey: BITSRequestKey(connection: connection.id, index: requestIndex)
@@ -316,7 +356,16 @@ public final class BITSConnectionAnalyzer: HTTPConnectionDelegate {
     public func streamsEnded() {
         reentry.enter("BITSConnectionAnalyzer.streamsEnded")
         defer { reentry.leave() }
-        pending = []
+        // Handed to the tracker for a later connection when short and every entry is free (else
+        // released). Not emptied: a free entry is filled in place, its stale handle replaced when
+        // the next request's is made (emptying it cost more than the allocation it saves).
+        var list: [PendingRequest] = []
+        swap(&list, &pending)
+        if list.capacity <= Self.maxKeptPendingCapacity,
+           tracker.sparePendingLists.count < BITSSessionTracker.maxSparePendingLists,
+           list.allSatisfy({ $0.index == PendingRequest.freeIndex }) {
+            tracker.sparePendingLists.append(list)
+        }
         tracker.connectionEnded(connection.id, how: .closed)
     }
 

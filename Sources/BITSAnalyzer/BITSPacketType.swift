@@ -25,6 +25,53 @@ public enum BITSPacketType: Hashable, Sendable, CustomStringConvertible {
     /// Parses a header value's bytes; surrounding white space is ignored. A `String` is made only
     /// for an unknown type.
     init(headerBytes: UnsafeBufferPointer<UInt8>) {
+        if let known = Self.unpaddedKnownType(headerBytes) {
+            self = known
+            return
+        }
+        self.init(anySpelling: headerBytes)
+    }
+
+    /// The known type a value without blanks around it names (any letter case), read a word or two
+    /// at once; `nil` for anything else, which ``init(anySpelling:)`` then reads. Each name is
+    /// compared whole (a long one as two overlapping words), so this gives what that gives.
+    static func unpaddedKnownType(_ bytes: UnsafeBufferPointer<UInt8>) -> BITSPacketType? {
+        guard let base = bytes.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
+        // The names' bytes as little-endian words (lower case; the long names' second word starts
+        // eight bytes before their end).
+        switch bytes.count {
+        case 14:
+            guard lowered(raw, at: 6) == 0x6e6f_6973_7365_732d else { return nil }  // "-session"
+            switch lowered(raw, at: 0) {
+            case 0x732d_6574_6165_7263: return .createSession  // "create-s"
+            case 0x732d_6c65_636e_6163: return .cancelSession  // "cancel-s"
+            default: return nil
+            }
+        case 8: return lowered(raw, at: 0) == 0x746e_656d_6761_7266 ? .fragment : nil  // "fragment"
+        case 13:
+            return lowered(raw, at: 0) == 0x6573_2d65_736f_6c63 && lowered(raw, at: 5) == 0x6e6f_6973_7365_732d
+                ? .closeSession : nil  // "close-se", "-session"
+        case 4: return lowered(UInt64(raw.loadUnaligned(as: UInt32.self))) == 0x676e_6970 ? .ping : nil  // "ping"
+        case 3:
+            let word = UInt64(raw.loadUnaligned(as: UInt16.self)) | UInt64(raw.load(fromByteOffset: 2, as: UInt8.self)) << 16
+            return lowered(word) == 0x6b_6361 ? .ack : nil  // "ack"
+        default: return nil
+        }
+    }
+
+    /// The eight bytes at `offset`, as a little-endian word with ASCII letters in lower case.
+    @inline(__always)
+    private static func lowered(_ raw: UnsafeRawPointer, at offset: Int) -> UInt64 {
+        lowered(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    /// `word` (little-endian bytes) with its ASCII letters in lower case.
+    @inline(__always)
+    private static func lowered(_ word: UInt64) -> UInt64 { String.lowerASCII(word: UInt64(littleEndian: word)) }
+
+    /// ``init(headerBytes:)`` for any spelling: blanks trimmed, each name compared byte by byte.
+    init(anySpelling headerBytes: UnsafeBufferPointer<UInt8>) {
         let trimmed = headerBytes.trimmingASCIIWhitespace()
         // The names differ in length but for two: the length picks the one or two to compare.
         switch trimmed.count {

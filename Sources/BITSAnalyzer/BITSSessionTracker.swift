@@ -143,6 +143,12 @@ public final class BITSSessionTracker {
     /// How many ended connections' states are kept for reuse: enough for the connections that end
     /// between two that begin.
     static let maxSpareConnectionStates = 64
+    /// Lists of pending requests of ended connections, every entry free, for the next connections'
+    /// analyzers to reuse (at most ``maxSparePendingLists``; see ``BITSConnectionAnalyzer/streamsEnded()``).
+    @exclusivity(unchecked) var sparePendingLists: [[BITSConnectionAnalyzer.PendingRequest]] = []
+    /// How many empty lists of pending requests are kept for reuse: enough for the connections that
+    /// end between two that begin.
+    static let maxSparePendingLists = 64
     /// Sessions with a BITS-Reply-URL not fetched yet, by the reply's normalised path.
     @exclusivity(unchecked) var replyIndex: [String: [SessionHandle]] = [:]
     /// Sessions whose Create-Session Ack, which names them, is not in the capture (a connection
@@ -249,8 +255,9 @@ public final class BITSSessionTracker {
             if let session {
                 sessions[session].record.createSeen = true
                 sessions[session].awaitingID = true
-                sessions[session].record.supportedProtocols = offeredProtocols(
-                    head.headers.sharedValue(.bitsSupportedProtocols, reusing: &recentStrings))
+                sessions[session].record.supportedProtocols = head.headers.withValueBytes(.bitsSupportedProtocols) {
+                    offeredProtocols($0)
+                }
                 if let name = record.contentName { sessions[session].record.contentName = name }
             }
         case .fragment, .closeSession, .cancelSession:
@@ -522,13 +529,15 @@ public final class BITSSessionTracker {
         for session in waiting where sessions.contains(session) { sessions[session].record.replyFetched = true }
     }
 
-    /// ``protocolList(_:)`` of a Create-Session's value, the latest list shared when the value has
-    /// the same bytes: a busy server's clients all offer the same protocols, and each list was an
-    /// allocation (and its release when the session left).
-    func offeredProtocols(_ value: String?) -> [String] {
-        guard let value else { return [] }
-        let same = value.withUTF8Bytes { mine in recentProtocolList.value.withUTF8Bytes { mine.sameBytes(as: $0) } }
-        if same { return recentProtocolList.list }
+    /// ``protocolList(_:)`` of a Create-Session's value (its bytes as sent, `nil` when absent), the
+    /// latest list shared when the value has the same bytes: a busy server's clients all offer the
+    /// same protocols, and each list was an allocation (and its release when the session left).
+    /// Compared before any `String` is made: equal to a string's bytes, the value is valid UTF-8 and
+    /// decodes to that string.
+    func offeredProtocols(_ bytes: UnsafeBufferPointer<UInt8>?) -> [String] {
+        guard let bytes else { return [] }
+        if recentProtocolList.value.withUTF8Bytes({ bytes.sameBytes(as: $0) }) { return recentProtocolList.list }
+        let value = recentStrings.string(bytes)
         let list = Self.protocolList(value)
         recentProtocolList = (value, list)
         return list

@@ -42,7 +42,58 @@ public struct ContentRange: Hashable, Sendable {
     }
 
     /// Parses `bytes F-L/T` from a value's bytes.
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ContentRange? {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ContentRange? {
+        plainParse(bytes) ?? generalParse(bytes)
+    }
+
+    /// The longest number ``plainParse(_:)`` reads: 19 digits cannot pass `UInt64.max`.
+    private static let plainMaxDigits = 19
+
+    /// The range of a value spelt as clients send it, `bytes F-L/T` (lower-case unit, one space,
+    /// at most ``plainMaxDigits`` digits a number, nothing else), read in one pass; `nil` for any
+    /// other spelling (and for `L < F`), which ``generalParse(_:)`` then decides. On the values it
+    /// reads it gives what ``generalParse(_:)`` gives.
+    static func plainParse(_ bytes: UnsafeBufferPointer<UInt8>) -> ContentRange? {
+        // "bytes 0-0/0" is the shortest; three numbers of the most digits, the longest.
+        guard bytes.count >= 11, bytes.count <= 8 + 3 * plainMaxDigits,
+              bytes[0] == UInt8(ascii: "b"), bytes[1] == UInt8(ascii: "y"), bytes[2] == UInt8(ascii: "t"),
+              bytes[3] == UInt8(ascii: "e"), bytes[4] == UInt8(ascii: "s"), bytes[5] == UInt8(ascii: " ")
+        else { return nil }
+        var index = 6
+        guard let first = plainNumber(bytes, from: &index, endingWith: UInt8(ascii: "-")),
+              let last = plainNumber(bytes, from: &index, endingWith: UInt8(ascii: "/")),
+              let total = plainNumber(bytes, from: &index, endingWith: nil),
+              last >= first
+        else { return nil }
+        return ContentRange(first: first, last: last, total: total)
+    }
+
+    /// The run of 1 to ``plainMaxDigits`` ASCII digits at `index`, followed by `terminator` (read
+    /// past) or, for `nil`, by the end of `bytes`; `nil` otherwise.
+    @inline(__always)
+    private static func plainNumber(_ bytes: UnsafeBufferPointer<UInt8>, from index: inout Int,
+                                    endingWith terminator: UInt8?) -> UInt64? {
+        let start = index
+        var value: UInt64 = 0
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            // Wraps only past plainMaxDigits digits, which are refused below.
+            value = value &* 10 &+ UInt64(digit)
+            index += 1
+        }
+        guard index > start, index - start <= plainMaxDigits else { return nil }
+        if let terminator {
+            guard index < bytes.count, bytes[index] == terminator else { return nil }
+            index += 1
+        } else if index != bytes.count {
+            return nil
+        }
+        return value
+    }
+
+    /// Parses `bytes F-L/T` from a value's bytes in any spelling the format allows.
+    static func generalParse(_ bytes: UnsafeBufferPointer<UInt8>) -> ContentRange? {
         // Rebased buffers start at index 0.
         let value = Self.trimmed(bytes)
         guard value.count >= 6, Self.isBytesUnit(UnsafeBufferPointer(rebasing: value[0..<5])) else { return nil }

@@ -1,5 +1,6 @@
 import AnalyzerCore
 @testable import BITSAnalyzer
+import Foundation
 import Testing
 import TestSupport
 
@@ -41,5 +42,45 @@ import TestSupport
             }
             for id in 1...5 { #expect(tracker.knownConnection(id) === tracker.connections[ConnectionNumber(id: id)]) }
         }
+    }
+}
+
+/// A connection analyzer's list of pending requests handed on by an ended connection
+/// (``BITSSessionTracker/sparePendingLists``) gives what a new list gives, whatever its stale
+/// entries held.
+@Suite struct PendingListReuseTests {
+    /// Exchanges leaving different things in the list: all answered, the last one unanswered, the
+    /// last one answered before its body ended, two requests pipelined.
+    static let transcripts: [String] = {
+        let blocks = canonicalExchange.components(separatedBy: "<<<")
+        let withoutLastAnswer = blocks.dropLast().joined(separator: "<<<")
+        let pipelined = canonicalExchange.replacingOccurrences(of: "Connection: Keep-Alive\n\n<<<", with: "Connection: Keep-Alive\n\n")
+        return [canonicalExchange, withoutLastAnswer, pipelined, canonicalExchange]
+    }()
+
+    /// The findings and sessions of the transcripts played one connection after another, the lists
+    /// reused or (`reuse` false) each connection's new.
+    static func outcome(reuse: Bool) -> (findings: [String], sessions: [String], reused: Int) {
+        let harness = TranscriptHarness()
+        var reused = 0
+        for (number, transcript) in (transcripts + transcripts).enumerated() {
+            if !reuse { harness.tracker.sparePendingLists.removeAll() }
+            reused += harness.tracker.sparePendingLists.count
+            harness.play(TranscriptHarness.blocks(transcript), connection: number + 1, close: true)
+        }
+        harness.tracker.finish()
+        return (harness.findings.findings.map { "\($0.code.rawValue) \($0.connection ?? -1) \($0.message)" },
+                harness.sessions.map { "\($0)" }, reused)
+    }
+
+    @Test("a reused list of pending requests gives what a new one gives")
+    func reusedIsNew() {
+        let reused = Self.outcome(reuse: true)
+        let fresh = Self.outcome(reuse: false)
+        #expect(reused.reused > 0)
+        #expect(fresh.reused == 0)
+        #expect(reused.findings == fresh.findings)
+        #expect(reused.sessions == fresh.sessions)
+        #expect(!fresh.findings.isEmpty)
     }
 }

@@ -111,6 +111,11 @@ import Testing
         #expect(FramingRules.contentNameProblem(long) != nil)
         #expect(FramingRules.contentNameProblem(String(repeating: "n", count: 260)) == nil)
         #expect(FramingRules.contentNameProblem("report (final).pdf") == nil)
+        // The limit counts UTF-16 units: names past it in UTF-8 bytes only are not long.
+        #expect(FramingRules.contentNameProblem(String(repeating: "é", count: 260)) == nil)
+        #expect(FramingRules.contentNameProblem(String(repeating: "é", count: 261)) != nil)
+        #expect(FramingRules.contentNameProblem(String(repeating: "😀", count: 130)) == nil)
+        #expect(FramingRules.contentNameProblem(String(repeating: "😀", count: 130) + "n") != nil)
     }
 
     /// A Create-Session exchange and `fragments` (request head lines, body length, answer status)

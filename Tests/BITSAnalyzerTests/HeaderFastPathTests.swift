@@ -52,6 +52,82 @@ import TestSupport
             == ContentRange(first: 0, last: 338, total: 339))
     }
 
+    /// Plain Content-Range spellings around the fast path's limits (19 and 20 digits, `UInt64.max`,
+    /// leading zeros, `L < F`), each also cut at every index and with every byte changed.
+    static let plainContentRanges = [
+        "bytes 0-338/339", "bytes 0-0/0", "bytes 9-1/10", "bytes 9999999999999999999-9999999999999999999/9999999999999999999",
+        "bytes 18446744073709551614-18446744073709551615/18446744073709551615", "bytes 00-01/002",
+        "bytes 0000000000000000001-10000000000000000000/1", "bytes 1048576-2097151/73400320",
+    ]
+
+    @Test("the one-pass Content-Range reading gives what the general one gives, or leaves it to it")
+    func plainContentRangeAgreesWithGeneral() {
+        var disagreeing: [[UInt8]] = []
+        var plainReadings = 0
+        func check(_ sample: [UInt8]) {
+            sample.withUnsafeBufferPointer { bytes in
+                let general = ContentRange.generalParse(bytes)
+                if let plain = ContentRange.plainParse(bytes) {
+                    plainReadings += 1
+                    if plain != general { disagreeing.append(sample) }
+                }
+                if ContentRange.parse(bytes) != general { disagreeing.append(sample) }
+            }
+        }
+        for sample in Self.contentRangeSamples() { check(sample) }
+        for value in Self.plainContentRanges { ByteVariants.forEach(of: Array(value.utf8), check) }
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(5).map { String(decoding: $0, as: UTF8.self) })")
+        // The fast path is taken (not merely left to the general reading).
+        #expect(plainReadings > 500)
+    }
+
+    @Test("a packet type read a word at a time is what the byte-by-byte reading gives, or left to it")
+    func unpaddedPacketTypeAgreesWithAnySpelling() {
+        var disagreeing: [[UInt8]] = []
+        var wordReadings = 0
+        func check(_ sample: [UInt8]) {
+            sample.withUnsafeBufferPointer { bytes in
+                let general = BITSPacketType(anySpelling: bytes)
+                if let quick = BITSPacketType.unpaddedKnownType(bytes) {
+                    wordReadings += 1
+                    if quick != general { disagreeing.append(sample) }
+                }
+                if BITSPacketType(headerBytes: bytes) != general { disagreeing.append(sample) }
+            }
+        }
+        let names = ["Ack", "Ping", "Fragment", "Close-Session", "Create-Session", "Cancel-Session"]
+        for name in names {
+            for spelling in [name, name.uppercased(), name.lowercased(), " \(name)", "\(name)\t", "\(name)x"] {
+                ByteVariants.forEach(of: Array(spelling.utf8), check)
+            }
+        }
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(5).map { String(decoding: $0, as: UTF8.self) })")
+        #expect(wordReadings > 100)
+    }
+
+    @Test("only the upload protocol's GUID alone, as spelt, skips the offer's split")
+    func uploadProtocolAloneAgreesWithSplit() {
+        var disagreeing: [[UInt8]] = []
+        var skipped = 0
+        func check(_ sample: [UInt8]?) {
+            let headers = sample.map { HTTPHeaders([HTTPHeaderField(name: "BITS-Supported-Protocols",
+                                                                    value: String(decoding: $0, as: UTF8.self))]) }
+                ?? HTTPHeaders()
+            guard headers.withValueBytes(.bitsSupportedProtocols, FramingRules.isUploadProtocolAlone) else { return }
+            skipped += 1
+            var found: [RuleFinding] = []
+            FramingRules.offeredProtocolsSplit(headers, into: &found)
+            if !found.isEmpty { disagreeing.append(sample ?? []) }
+        }
+        check(nil)
+        for value in ["{7df0354d-249b-430f-820d-3d2a9bef4931}", "{7DF0354D-249B-430F-820D-3D2A9BEF4931}", "", " ",
+                      "{7df0354d-249b-430f-820d-3d2a9bef4931} {11111111-2222-3333-4444-555555555555}"] {
+            ByteVariants.forEach(of: Array(value.utf8)) { check($0) }
+        }
+        #expect(disagreeing.isEmpty, "\(disagreeing.prefix(5).map { String(decoding: $0, as: UTF8.self) })")
+        #expect(skipped > 0)
+    }
+
     /// Values around blanks: leading, trailing, inside, alone, next to combining marks and
     /// prepended characters (where a String trim and a byte trim part ways), non-ASCII text.
     static let trimSamples = [

@@ -80,23 +80,24 @@ import TestSupport
 }
 
 /// The protocol list shared between Create-Sessions offering the same bytes is the list the value
-/// splits into, whatever value came before.
+/// (decoded as `String(decoding:as:)` makes it) splits into, whatever value came before.
 @Suite struct OfferedProtocolsTests {
-    static let values: [String?] = [
+    static let values: [[UInt8]?] = [
         nil, "", "{7df0354d-249b-430f-820d-3d2a9bef4931}", "{7DF0354D-249B-430F-820D-3D2A9BEF4931}",
         "{7df0354d-249b-430f-820d-3d2a9bef4931} {11111111-2222-3333-4444-555555555555}", "a,b", "a, b", " , ", "e\u{301}",
-        "\u{E9}", "\u{E9},e\u{301}",
-    ]
+        "\u{E9}", "\u{E9},e\u{301}", "\u{FFFD}",
+    ].map { $0.map { Array($0.utf8) } } + [[0xFF], [0x61, 0xC3], [0xC3, 0x2C, 0x61]]
 
     @Test("offered protocols are the split value after any other value")
     func sharedListIsSplit() {
         let tracker = BITSSessionTracker(findings: FindingCollector())
-        var disagreeing: [(String?, String?)] = []
+        var disagreeing: [([UInt8]?, [UInt8]?)] = []
         for previous in Self.values {
             for value in Self.values {
                 for asked in [previous, value, value] {
-                    let shared = tracker.offeredProtocols(asked)
-                    let split = BITSSessionTracker.protocolList(asked)
+                    let shared = asked.map { bytes in bytes.withUnsafeBufferPointer { tracker.offeredProtocols($0) } }
+                        ?? tracker.offeredProtocols(nil)
+                    let split = BITSSessionTracker.protocolList(asked.map { String(decoding: $0, as: UTF8.self) })
                     if shared.map({ Array($0.utf8) }) != split.map({ Array($0.utf8) }) { disagreeing.append((previous, asked)) }
                 }
             }

@@ -102,6 +102,20 @@ enum FramingRules {
     /// Adds `missing-supported-protocols` or `unknown-protocol-offer` for a Create-Session's offer
     /// (read as bytes; the list is made only for a message).
     private static func offeredProtocols(_ headers: HTTPHeaders, into found: inout [RuleFinding]) {
+        // The usual offer, the upload protocol alone as Windows spells it: one compare settles it
+        // (a GUID has no separator, so the split would find that one piece and accept it).
+        if headers.withValueBytes(.bitsSupportedProtocols, isUploadProtocolAlone) { return }
+        offeredProtocolsSplit(headers, into: &found)
+    }
+
+    /// Whether a value's bytes are ``uploadProtocolGUIDText`` exactly (nothing else, same case).
+    static func isUploadProtocolAlone(_ value: UnsafeBufferPointer<UInt8>?) -> Bool {
+        guard let value, value.count == uploadProtocolGUIDText.utf8CodeUnitCount else { return false }
+        return value.hasPrefix(uploadProtocolGUIDText)
+    }
+
+    /// ``offeredProtocols(_:into:)`` without its fast path: each piece of the value compared.
+    static func offeredProtocolsSplit(_ headers: HTTPHeaders, into found: inout [RuleFinding]) {
         var offersAny = false
         let (present, offersUpload) = headers.withValueBytes(.bitsSupportedProtocols) { value in
             (value != nil, !(value ?? UnsafeBufferPointer(start: nil, count: 0)).forEachPiece(separatedBy: isProtocolSeparator) { guid in
@@ -154,7 +168,8 @@ enum FramingRules {
     /// Why a Content-Name is odd: too long, or with a character Windows forbids in file names (it
     /// names the local file, without a path); `nil` when it is not.
     static func contentNameProblem(_ name: String) -> String? {
-        if name.utf16.count > contentNameLimit { return "is \(name.utf16.count) characters long (limit \(contentNameLimit))" }
+        // A UTF-16 count is at most the UTF-8 one (counted at once, where the UTF-16 view is a walk).
+        if name.utf8.count > contentNameLimit, name.utf16.count > contentNameLimit { return "is \(name.utf16.count) characters long (limit \(contentNameLimit))" }
         // Over the bytes in place: a Set look-up, or a generic search of the UTF-8 view, per byte
         // cost some 2,000 instructions for every Content-Name of a busy server (docs/performance.md).
         guard let bad = name.withUTF8Bytes({ bytes in bytes.first(where: isForbiddenInFileNames) }) else { return nil }
