@@ -10,12 +10,15 @@ enum HeadParser {
     }
 
     /// The request head whose start line the accumulator read as `line`, whose fields are `headers`
-    /// (their storage holds the head as sent, `headBytes` long, which `line` indexes).
-    static func request(_ headers: consuming HTTPHeaders, line: StartLineParser.RequestLineParts, headBytes: Int)
-        -> HTTPRequestHead {
+    /// (their storage holds the head as sent, `headBytes` long, which `line` indexes). A target
+    /// spelled as `usualTarget` (the last request's on the connection: a BITS upload repeats its
+    /// URL in every request) is that string itself, not a new one.
+    static func request(_ headers: consuming HTTPHeaders, line: StartLineParser.RequestLineParts, headBytes: Int,
+                        usualTarget: String = "") -> HTTPRequestHead {
         let storage = headers.storage
         return HTTPRequestHead(
-            method: ASCII.string(storage[line.method], usually: "BITS_POST"), target: ASCII.string(storage[line.target]),
+            method: ASCII.string(storage[line.method], usually: "BITS_POST"),
+            target: ASCII.string(storage[line.target], usually: usualTarget),
             version: line.version, headers: headers, headBytes: headBytes
         )
     }
