@@ -57,8 +57,10 @@ struct HeadFields {
     @inline(__always)
     mutating func read(_ line: UnsafeRawBufferPointer, from start: Int, to end: Int, at headPosition: Int,
                        known: KnownNames = .shared) {
-        guard start >= 0, start < end, end <= line.count else { return }
-        let shift = headPosition - start
+        guard start >= 0, start < end, end <= line.count, headPosition >= 0 else { return }
+        // Positions below are indices of `line` (0...`line.count`) shifted to head positions, which
+        // are no larger than the head: wrapping arithmetic, as nothing here comes near overflowing.
+        let shift = headPosition &- start
         if ASCII.isWhitespace(line[start]) {
             guard lastLineWasField else {
                 diagnostics.malformedLines += 1
@@ -66,7 +68,7 @@ struct HeadFields {
             }
             diagnostics.usedLineFolding = true
             let text = ASCII.trimmedRange(line, start..<end)
-            foldedLines.append((spans.count - 1, (text.lowerBound + shift)..<(text.upperBound + shift)))
+            foldedLines.append((spans.count - 1, (text.lowerBound &+ shift)..<(text.upperBound &+ shift)))
             return
         }
         // The name runs to the line's first colon and must be all token characters. Most are
@@ -86,11 +88,11 @@ struct HeadFields {
             lastLineWasField = false
             return
         }
-        let value = ASCII.trimmedRange(line, (colon + 1)..<end)
-        slots.note(field: spans.count, nameLength: colon - start, slot: slot)
+        let value = ASCII.trimmedRange(line, (colon &+ 1)..<end)
+        slots.note(field: spans.count, nameLength: colon &- start, slot: slot)
         if spans.capacity == 0 { takeStorage() }
-        spans.append(HTTPHeaders.Span(nameStart: start + shift, nameEnd: colon + shift,
-                                      valueStart: value.lowerBound + shift, valueEnd: value.upperBound + shift))
+        spans.append(HTTPHeaders.Span(nameStart: start &+ shift, nameEnd: colon &+ shift,
+                                      valueStart: value.lowerBound &+ shift, valueEnd: value.upperBound &+ shift))
         lastLineWasField = true
     }
 
