@@ -425,15 +425,22 @@ struct HeadAccumulator {
 
     private mutating func append(_ input: UnsafeRawBufferPointer, from index: Int, count: Int) {
         guard count > 0 else { return }
-        if bytes.capacity == 0 { takeStorage() }
-        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[index..<(index + count)]))
+        let piece = UnsafeRawBufferPointer(rebasing: input[index..<(index + count)])
+        if bytes.capacity == 0, takeStorage() {
+            // The last head's storage, its bytes still in it: replaced by the piece in one step
+            // (in place when nothing else holds it any more, else in new storage), where emptying
+            // it and then appending cost two of the array's general paths.
+            bytes.replaceSubrange(bytes.startIndex..<bytes.endIndex, with: piece)
+            return
+        }
+        bytes.append(contentsOf: piece)
     }
 
-    /// Storage for a head begun after one was handed over: the last head's (emptied in place when
-    /// nothing else holds it any more, else replaced by new storage of its size), or for a new
-    /// direction's first head room for a typical one at once (BITS heads are 200-600 bytes),
-    /// rather than a reallocation at every doubling from a few bytes.
-    private mutating func takeStorage() {
+    /// Storage for a head begun after one was handed over: the last head's, its bytes still in it
+    /// (`true`: the caller replaces them), or for a new direction's first head room for a typical
+    /// one at once (BITS heads are 200-600 bytes), rather than a reallocation at every doubling
+    /// from a few bytes.
+    private mutating func takeStorage() -> Bool {
         guard spareBytes.capacity > 0 else {
             // A pooled buffer is empty and not shared: used as it is.
             if let pooled = pool?.takeBytes() {
@@ -441,10 +448,10 @@ struct HeadAccumulator {
             } else {
                 bytes.reserveCapacity(min(maxBytes, Self.firstHeadCapacity))
             }
-            return
+            return false
         }
         swap(&bytes, &spareBytes)
-        bytes.removeAll(keepingCapacity: true)
+        return true
     }
 
     /// Index of the next line feed at or after `index`, or `nil`.

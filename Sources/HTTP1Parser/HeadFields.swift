@@ -90,23 +90,28 @@ struct HeadFields {
         }
         let value = ASCII.trimmedRange(line, (colon &+ 1)..<end)
         slots.note(field: spans.count, nameLength: colon &- start, slot: slot)
-        if spans.capacity == 0 { takeStorage() }
-        spans.append(HTTPHeaders.Span(nameStart: start &+ shift, nameEnd: colon &+ shift,
-                                      valueStart: value.lowerBound &+ shift, valueEnd: value.upperBound &+ shift))
+        let span = HTTPHeaders.Span(nameStart: start &+ shift, nameEnd: colon &+ shift,
+                                    valueStart: value.lowerBound &+ shift, valueEnd: value.upperBound &+ shift)
+        if spans.capacity == 0, takeStorage() {
+            // The last head's spans, still in their storage: replaced by this one in one step.
+            spans.replaceSubrange(spans.startIndex..<spans.endIndex, with: CollectionOfOne(span))
+        } else {
+            spans.append(span)
+        }
         lastLineWasField = true
     }
 
-    /// Storage for the first span of a head: the last head's spans (emptied in place when nothing
-    /// else holds them any more, else replaced by new storage of their size), or room for a typical
-    /// head at once (BITS messages carry 5 to 12 fields), not a reallocation per doubling.
-    private mutating func takeStorage() {
+    /// Storage for the first span of a head: the last head's spans, still in it (`true`: the caller
+    /// replaces them, in place when nothing else holds them any more), or room for a typical head
+    /// at once (BITS messages carry 5 to 12 fields), not a reallocation per doubling.
+    private mutating func takeStorage() -> Bool {
         guard spareSpans.capacity > 0 else {
             // A pooled buffer is empty and not shared: used as it is.
             if let pooled = pool?.takeSpans() { spans = pooled } else { spans.reserveCapacity(16) }
-            return
+            return false
         }
         swap(&spans, &spareSpans)
-        spans.removeAll(keepingCapacity: true)
+        return true
     }
 
     /// The headers of the complete `head` these fields were read from: they keep `head` and point
