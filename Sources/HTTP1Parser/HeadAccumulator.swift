@@ -289,8 +289,8 @@ struct HeadAccumulator {
     }
 
     /// Reads `line`, the text of a whole start line checked by
-    /// ``wholeStartLine(_:from:kind:maxBytes:)`` (method of `methodEnd` token bytes, no control
-    /// byte) which begins the head, into ``startLine``; `false` when it is not one.
+    /// ``wholeStartLine(_:from:kind:maxBytes:)`` (method of `methodEnd` token bytes or the status
+    /// prefix, no control byte) which begins the head, into ``startLine``; `false` when it is not one.
     private mutating func readStartLine(_ line: UnsafeRawBufferPointer, methodEnd: Int) -> Bool {
         let text = line.assumingMemoryBound(to: UInt8.self)
         switch kind {
@@ -298,7 +298,8 @@ struct HeadAccumulator {
             startLine = StartLineParser.requestLine(text, methodEnd: methodEnd, requireMajorVersion1: requireMajorVersion1)
                 .map(StartLine.request)
         case .status:
-            startLine = StartLineParser.statusLine(text, withoutControlBytes: true, requireMajorVersion1: requireMajorVersion1)
+            startLine = StartLineParser.statusLine(text, withoutControlBytes: true, prefixChecked: true,
+                                                   requireMajorVersion1: requireMajorVersion1)
                 .map(StartLine.status)
         }
         return startLine != nil

@@ -31,7 +31,8 @@ import Testing
                             full = StartLineParser.requestLine(slice, requireMajorVersion1: requireMajorVersion1)
                                 .map { "\($0.method) \($0.target) \($0.version)" }
                         case .status:
-                            fast = StartLineParser.statusLine(text, withoutControlBytes: true, requireMajorVersion1: requireMajorVersion1)
+                            fast = StartLineParser.statusLine(text, withoutControlBytes: true, prefixChecked: true,
+                                                              requireMajorVersion1: requireMajorVersion1)
                                 .map { "\($0.version) \($0.status) \($0.reason.lowerBound + 2)..<\($0.reason.upperBound + 2)" }
                             full = StartLineParser.statusLine(slice, requireMajorVersion1: requireMajorVersion1)
                                 .map { "\($0.version) \($0.status) \($0.reason)" }
