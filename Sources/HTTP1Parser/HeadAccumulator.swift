@@ -400,11 +400,12 @@ struct HeadAccumulator {
         var contentEnd = lineFeed
         if contentEnd > start, buffer[contentEnd &- 1] == ASCII.carriageReturn { contentEnd &-= 1 }
         guard contentEnd > start else { return .complete }
-        if !ASCII.isWhitespace(buffer[start]) {
+        let continuation = ASCII.isWhitespace(buffer[start])
+        if !continuation {
             fieldLines &+= 1
             if fieldLines > maxFields { return .tooManyFields }
         }
-        fields.read(buffer, from: start, to: contentEnd, at: headPosition, known: known)
+        fields.read(buffer, from: start, to: contentEnd, at: headPosition, continuation: continuation, known: known)
         return nil
     }
 

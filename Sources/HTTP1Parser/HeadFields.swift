@@ -52,16 +52,17 @@ struct HeadFields {
 
     /// Reads the field line `line[start..<end]` (not empty, its line end removed), which is
     /// `head[headPosition...]` of the head being collected. A line that starts with a blank
-    /// continues the previous field's value (obsolete folding, RFC 9112 §5.2); one that is not
-    /// `name: value` is counted and ignored. Known names are recognised with `known`.
+    /// (`continuation`: the caller has looked at its first byte) continues the previous field's
+    /// value (obsolete folding, RFC 9112 §5.2); one that is not `name: value` is counted and
+    /// ignored. Known names are recognised with `known`.
     @inline(__always)
     mutating func read(_ line: UnsafeRawBufferPointer, from start: Int, to end: Int, at headPosition: Int,
-                       known: KnownNames = .shared) {
-        guard start >= 0, start < end, end <= line.count, headPosition >= 0 else { return }
-        // Positions below are indices of `line` (0...`line.count`) shifted to head positions, which
-        // are no larger than the head: wrapping arithmetic, as nothing here comes near overflowing.
+                       continuation: Bool, known: KnownNames = .shared) {
+        guard start >= 0, start < end, end <= line.count else { return }
+        // Positions below are indices of `line` (0...`line.count`) shifted to head positions
+        // (0...the head's size): wrapping arithmetic, as nothing here comes near overflowing.
         let shift = headPosition &- start
-        if ASCII.isWhitespace(line[start]) {
+        if continuation {
             guard lastLineWasField else {
                 diagnostics.malformedLines += 1
                 return
