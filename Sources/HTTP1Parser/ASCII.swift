@@ -193,13 +193,17 @@ enum ASCII {
     /// ``string(_:)`` of `bytes`, or `usual` itself when `bytes` spell it exactly (a method or reason
     /// phrase nearly every message has: the literal is not decoded again for each head).
     static func string(_ bytes: ArraySlice<UInt8>, usually usual: String) -> String {
-        let same = bytes.withUnsafeBufferPointer { mine in
-            withBytes(of: usual) { theirs in
-                guard mine.count == theirs.count, let left = mine.baseAddress, let right = theirs.baseAddress else {
-                    return mine.isEmpty && theirs.isEmpty
-                }
-                return memcmp(left, right, mine.count) == 0
+        bytes.withUnsafeBufferPointer { string($0, usually: usual) }
+    }
+
+    /// ``string(_:usually:)-(ArraySlice<UInt8>,_)`` of bytes lent in place (the head parser reads
+    /// a head's start line parts so, without a slice of its storage to retain and release).
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>, usually usual: String) -> String {
+        let same = withBytes(of: usual) { theirs in
+            guard bytes.count == theirs.count, let left = bytes.baseAddress, let right = theirs.baseAddress else {
+                return bytes.isEmpty && theirs.isEmpty
             }
+            return memcmp(left, right, bytes.count) == 0
         }
         return same ? usual : string(bytes)
     }

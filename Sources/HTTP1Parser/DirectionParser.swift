@@ -38,6 +38,13 @@ struct DirectionParser {
     /// Bytes discarded since sync was lost (or the search restarted after being abandoned).
     private var skippedBytes: UInt64 = 0
     private var reportedDataAfterEnd = false
+    /// The last request's target (requests only), when at most ``maxRememberedTargetBytes`` long:
+    /// the next request's is this string again when spelled the same (a BITS upload sends one URL
+    /// in all its requests), which saves decoding and allocating it. Dropped when the direction ends.
+    private var lastTarget = ""
+    /// The longest target kept in ``lastTarget`` (a longer one is not kept, so that a connection
+    /// does not pin a large one between requests).
+    static let maxRememberedTargetBytes = 512
 
     /// A parser for `direction` (client-to-server carries requests); head storage comes from
     /// `storagePool` for the first head and goes back to it at the end, if given.
@@ -209,6 +216,7 @@ struct DirectionParser {
         // leaves the table (closed connections linger there for late packets), to the storage
         // pool if there is one with room.
         head.releaseStorage()
+        lastTarget = ""
         state = .ended
     }
 
@@ -267,7 +275,8 @@ struct DirectionParser {
         switch direction {
         case .clientToServer:
             guard case .request(let line)? = head.startLine else { return abandonUnparseableHead(time: time, sink: sink) }
-            let parsed = HeadParser.request(head.takeHeaders(), line: line, headBytes: headBytes)
+            let parsed = HeadParser.request(head.takeHeaders(), line: line, headBytes: headBytes, usualTarget: lastTarget)
+            if line.target.count <= Self.maxRememberedTargetBytes { lastTarget = parsed.target }
             decision = MessageFraming.request(parsed)
             sink.requestHeadParsed(parsed, time: time)
         case .serverToClient:

@@ -143,7 +143,8 @@ extension HTTPConnectionParser: DirectionParserSink {
         nextRequestIndex += 1
         currentRequestIndex = index
         delegate.requestHead(head, index: index, time: time)
-        let isHEAD = ASCII.equalsIgnoringCase(head.method.utf8, "HEAD".utf8)
+        // The length first (a load for a native string): most methods are not four bytes long.
+        let isHEAD = head.method.utf8.count == 4 && ASCII.equalsIgnoringCase(head.method.utf8, "HEAD".utf8)
         enqueue(PendingRequestQueue.Entry(index: index, isHEAD: isHEAD), time: time)
     }
 

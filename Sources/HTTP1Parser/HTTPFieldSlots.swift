@@ -15,9 +15,10 @@ struct HTTPFieldSlots: Sendable {
     /// The entry of a first field too far down the list for a byte: look-ups scan from there.
     @inlinable static var beyond: Int { 255 }
 
-    /// The bit of ``nameLengths`` for names `length` bytes long (lengths from 63 up share one).
+    /// The bit of ``nameLengths`` for names `length` bytes long (lengths from 63 up share one; a
+    /// length is never negative). One unsigned comparison: this is noted for every field line.
     @inline(__always)
-    static func lengthBit(_ length: Int) -> UInt64 { 1 << UInt64(Swift.min(Swift.max(length, 0), 63)) }
+    static func lengthBit(_ length: Int) -> UInt64 { 1 &<< UInt64(Swift.min(UInt(bitPattern: length), 63)) }
 
     /// Notes field `index`, whose name is `nameLength` bytes long and is the known one of `slot`
     /// (`nil`: not a known name). Fields are noted in order.
@@ -25,7 +26,8 @@ struct HTTPFieldSlots: Sendable {
     mutating func note(field index: Int, nameLength: Int, slot: Int?) {
         nameLengths |= Self.lengthBit(nameLength)
         guard let slot else { return }
-        let value = UInt8(truncatingIfNeeded: Swift.min(Swift.max(index, 0) + 1, Self.beyond))
+        // An index is never negative: one unsigned comparison caps it.
+        let value = UInt8(truncatingIfNeeded: Swift.min(UInt(bitPattern: index), UInt(Self.beyond - 1)) &+ 1)
         // Read and written in place: ``entry(_:)`` reads a copy of the four words, which the
         // reader of every field line of every head need not make.
         let isFirst = withUnsafeMutableBytes(of: &firsts) { entries -> Bool in

@@ -215,7 +215,15 @@ struct HeadAccumulator {
         var methodEnd = 0
         switch kind {
         case .request:
-            while position < limit, ASCII.isTokenCharacter(input[position]) { position += 1 }
+            if limit - start > bitsPostLength, let base = input.baseAddress,
+               UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self)) == bitsPosWord,
+               UInt16(littleEndian: base.loadUnaligned(fromByteOffset: start + 8, as: UInt16.self)) == tSpaceWord {
+                // `BITS_POST ` (all token bytes, then the space), which nearly every request begins
+                // with, compared as two words: the loop below costs some ten instructions a byte.
+                position = start + bitsPostLength
+            } else {
+                while position < limit, ASCII.isTokenCharacter(input[position]) { position += 1 }
+            }
             guard position > start, position < limit, input[position] == ASCII.space else { return nil }
             methodEnd = position - start
             position += 1
@@ -235,21 +243,38 @@ struct HeadAccumulator {
         return WholeStartLine(lineFeed: position, contentEnd: contentEnd, methodEnd: methodEnd)
     }
 
-    /// `HTTP/1.1` as a little-endian word.
-    private static let http11Word = UInt64(littleEndian: Array("HTTP/1.1".utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+    /// `HTTP/1.1` as a little-endian word (a literal: a `static let` computed from the text was
+    /// initialised lazily, a check on every status line). `WholeStartLineTests` checks the words.
+    static var http11Word: UInt64 { 0x312E_312F_5054_5448 }
+    /// `BITS_POS` as a little-endian word.
+    static var bitsPosWord: UInt64 { 0x534F_505F_5354_4942 }
+    /// `T ` as a little-endian half word: with ``bitsPosWord``, `BITS_POST` and the space after it.
+    static var tSpaceWord: UInt16 { 0x2054 }
+    /// The length of `BITS_POST`.
+    static var bitsPostLength: Int { 9 }
 
     /// Whether the ``StartLineSniffer/statusLinePrefixLength`` bytes at `start` (inside `input`:
     /// the caller checked) are a status line's prefix by ``StartLineSniffer/statusLineAccepts(_:at:)``.
     /// `HTTP/1.1`, which nearly every response begins with, is compared as one word, the rest of
-    /// the prefix byte by byte; any other start goes through the rule byte by byte.
+    /// the prefix in place; any other start goes through the rule byte by byte.
     @inline(__always)
     static func statusLinePrefixAccepted(_ input: UnsafeRawBufferPointer, at start: Int) -> Bool {
+        guard let base = input.baseAddress,
+              UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self)) == http11Word
+        else { return statusLinePrefixRule(input, at: start, from: 0) }
+        // The rest of the prefix, ` DDD ` (positions 8 to 12, as the rule spells it), checked in
+        // place: the rule's switch costs a jump table per byte.
+        guard StartLineSniffer.statusLinePrefixLength == 13 else { return statusLinePrefixRule(input, at: start, from: 8) }
+        return input[start + 8] == ASCII.space && input[start + 12] == ASCII.space
+            && ASCII.decimalValue(input[start + 9]) != nil && ASCII.decimalValue(input[start + 10]) != nil
+            && ASCII.decimalValue(input[start + 11]) != nil
+    }
+
+    /// Whether bytes `offset..<StartLineSniffer.statusLinePrefixLength` of the line at `start` follow
+    /// ``StartLineSniffer/statusLineAccepts(_:at:)`` (the caller checked that they lie in `input`).
+    private static func statusLinePrefixRule(_ input: UnsafeRawBufferPointer, at start: Int, from offset: Int) -> Bool {
         let prefix = StartLineSniffer.statusLinePrefixLength
-        var offset = 0
-        if let base = input.baseAddress,
-           UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self)) == http11Word {
-            offset = 8
-        }
+        var offset = offset
         while offset < prefix {
             guard StartLineSniffer.statusLineAccepts(input[start + offset], at: offset) else { return false }
             offset += 1
@@ -264,8 +289,8 @@ struct HeadAccumulator {
     }
 
     /// Reads `line`, the text of a whole start line checked by
-    /// ``wholeStartLine(_:from:kind:maxBytes:)`` (method of `methodEnd` token bytes, no control
-    /// byte) which begins the head, into ``startLine``; `false` when it is not one.
+    /// ``wholeStartLine(_:from:kind:maxBytes:)`` (method of `methodEnd` token bytes or the status
+    /// prefix, no control byte) which begins the head, into ``startLine``; `false` when it is not one.
     private mutating func readStartLine(_ line: UnsafeRawBufferPointer, methodEnd: Int) -> Bool {
         let text = line.assumingMemoryBound(to: UInt8.self)
         switch kind {
@@ -273,7 +298,8 @@ struct HeadAccumulator {
             startLine = StartLineParser.requestLine(text, methodEnd: methodEnd, requireMajorVersion1: requireMajorVersion1)
                 .map(StartLine.request)
         case .status:
-            startLine = StartLineParser.statusLine(text, withoutControlBytes: true, requireMajorVersion1: requireMajorVersion1)
+            startLine = StartLineParser.statusLine(text, withoutControlBytes: true, prefixChecked: true,
+                                                   requireMajorVersion1: requireMajorVersion1)
                 .map(StartLine.status)
         }
         return startLine != nil
@@ -322,14 +348,18 @@ struct HeadAccumulator {
         }
         // The rest are lines wholly in the input, read there; `shift` turns an input index into a
         // position in the head. They are copied once, when the call ends.
-        let shift = bytes.count - copyStart
-        var line = lineStart - shift
+        // Wrapping arithmetic on the line loop's positions, each of which is an index of `input`
+        // (a line feed, at most `input.count - 1`, and one past it) or a position in the head
+        // (0 through `bytes.count + input.count`): the sums and differences below stay within
+        // those, two sizes of memory, far from overflowing.
+        let shift = bytes.count &- copyStart
+        var line = lineStart &- shift
         while let lineFeed = Self.firstIndex(of: ASCII.lineFeed, in: input, from: scanned, to: end) {
-            scanned = lineFeed + 1
+            scanned = lineFeed &+ 1
             let start = line
             line = scanned
-            lineStart = line + shift
-            if let ended = completeLine(input, from: start, lineFeed: lineFeed, at: start + shift, known: known) {
+            lineStart = line &+ shift
+            if let ended = completeLine(input, from: start, lineFeed: lineFeed, at: start &+ shift, known: known) {
                 append(input, from: copyStart, count: scanned - copyStart)
                 index = scanned
                 return ended
@@ -365,14 +395,17 @@ struct HeadAccumulator {
     @inline(__always)
     private mutating func completeLine(_ buffer: UnsafeRawBufferPointer, from start: Int, lineFeed: Int,
                                        at headPosition: Int, known: KnownNames) -> Outcome? {
+        // `start` and `lineFeed` are indices of `buffer`, so stepping back from `lineFeed` past
+        // `start` cannot wrap; `fieldLines` never passes `maxFields + 1`.
         var contentEnd = lineFeed
-        if contentEnd > start, buffer[contentEnd - 1] == ASCII.carriageReturn { contentEnd -= 1 }
+        if contentEnd > start, buffer[contentEnd &- 1] == ASCII.carriageReturn { contentEnd &-= 1 }
         guard contentEnd > start else { return .complete }
-        if !ASCII.isWhitespace(buffer[start]) {
-            fieldLines += 1
+        let continuation = ASCII.isWhitespace(buffer[start])
+        if !continuation {
+            fieldLines &+= 1
             if fieldLines > maxFields { return .tooManyFields }
         }
-        fields.read(buffer, from: start, to: contentEnd, at: headPosition, known: known)
+        fields.read(buffer, from: start, to: contentEnd, at: headPosition, continuation: continuation, known: known)
         return nil
     }
 
@@ -394,15 +427,22 @@ struct HeadAccumulator {
 
     private mutating func append(_ input: UnsafeRawBufferPointer, from index: Int, count: Int) {
         guard count > 0 else { return }
-        if bytes.capacity == 0 { takeStorage() }
-        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[index..<(index + count)]))
+        let piece = UnsafeRawBufferPointer(rebasing: input[index..<(index + count)])
+        if bytes.capacity == 0, takeStorage() {
+            // The last head's storage, its bytes still in it: replaced by the piece in one step
+            // (in place when nothing else holds it any more, else in new storage), where emptying
+            // it and then appending cost two of the array's general paths.
+            bytes.replaceSubrange(bytes.startIndex..<bytes.endIndex, with: piece)
+            return
+        }
+        bytes.append(contentsOf: piece)
     }
 
-    /// Storage for a head begun after one was handed over: the last head's (emptied in place when
-    /// nothing else holds it any more, else replaced by new storage of its size), or for a new
-    /// direction's first head room for a typical one at once (BITS heads are 200-600 bytes),
-    /// rather than a reallocation at every doubling from a few bytes.
-    private mutating func takeStorage() {
+    /// Storage for a head begun after one was handed over: the last head's, its bytes still in it
+    /// (`true`: the caller replaces them), or for a new direction's first head room for a typical
+    /// one at once (BITS heads are 200-600 bytes), rather than a reallocation at every doubling
+    /// from a few bytes.
+    private mutating func takeStorage() -> Bool {
         guard spareBytes.capacity > 0 else {
             // A pooled buffer is empty and not shared: used as it is.
             if let pooled = pool?.takeBytes() {
@@ -410,10 +450,10 @@ struct HeadAccumulator {
             } else {
                 bytes.reserveCapacity(min(maxBytes, Self.firstHeadCapacity))
             }
-            return
+            return false
         }
         swap(&bytes, &spareBytes)
-        bytes.removeAll(keepingCapacity: true)
+        return true
     }
 
     /// Index of the next line feed at or after `index`, or `nil`.

@@ -52,21 +52,24 @@ struct HeadFields {
 
     /// Reads the field line `line[start..<end]` (not empty, its line end removed), which is
     /// `head[headPosition...]` of the head being collected. A line that starts with a blank
-    /// continues the previous field's value (obsolete folding, RFC 9112 §5.2); one that is not
-    /// `name: value` is counted and ignored. Known names are recognised with `known`.
+    /// (`continuation`: the caller has looked at its first byte) continues the previous field's
+    /// value (obsolete folding, RFC 9112 §5.2); one that is not `name: value` is counted and
+    /// ignored. Known names are recognised with `known`.
     @inline(__always)
     mutating func read(_ line: UnsafeRawBufferPointer, from start: Int, to end: Int, at headPosition: Int,
-                       known: KnownNames = .shared) {
+                       continuation: Bool, known: KnownNames = .shared) {
         guard start >= 0, start < end, end <= line.count else { return }
-        let shift = headPosition - start
-        if ASCII.isWhitespace(line[start]) {
+        // Positions below are indices of `line` (0...`line.count`) shifted to head positions
+        // (0...the head's size): wrapping arithmetic, as nothing here comes near overflowing.
+        let shift = headPosition &- start
+        if continuation {
             guard lastLineWasField else {
                 diagnostics.malformedLines += 1
                 return
             }
             diagnostics.usedLineFolding = true
             let text = ASCII.trimmedRange(line, start..<end)
-            foldedLines.append((spans.count - 1, (text.lowerBound + shift)..<(text.upperBound + shift)))
+            foldedLines.append((spans.count - 1, (text.lowerBound &+ shift)..<(text.upperBound &+ shift)))
             return
         }
         // The name runs to the line's first colon and must be all token characters. Most are
@@ -86,25 +89,30 @@ struct HeadFields {
             lastLineWasField = false
             return
         }
-        let value = ASCII.trimmedRange(line, (colon + 1)..<end)
-        slots.note(field: spans.count, nameLength: colon - start, slot: slot)
-        if spans.capacity == 0 { takeStorage() }
-        spans.append(HTTPHeaders.Span(nameStart: start + shift, nameEnd: colon + shift,
-                                      valueStart: value.lowerBound + shift, valueEnd: value.upperBound + shift))
+        let value = ASCII.trimmedRange(line, (colon &+ 1)..<end)
+        slots.note(field: spans.count, nameLength: colon &- start, slot: slot)
+        let span = HTTPHeaders.Span(nameStart: start &+ shift, nameEnd: colon &+ shift,
+                                    valueStart: value.lowerBound &+ shift, valueEnd: value.upperBound &+ shift)
+        if spans.capacity == 0, takeStorage() {
+            // The last head's spans, still in their storage: replaced by this one in one step.
+            spans.replaceSubrange(spans.startIndex..<spans.endIndex, with: CollectionOfOne(span))
+        } else {
+            spans.append(span)
+        }
         lastLineWasField = true
     }
 
-    /// Storage for the first span of a head: the last head's spans (emptied in place when nothing
-    /// else holds them any more, else replaced by new storage of their size), or room for a typical
-    /// head at once (BITS messages carry 5 to 12 fields), not a reallocation per doubling.
-    private mutating func takeStorage() {
+    /// Storage for the first span of a head: the last head's spans, still in it (`true`: the caller
+    /// replaces them, in place when nothing else holds them any more), or room for a typical head
+    /// at once (BITS messages carry 5 to 12 fields), not a reallocation per doubling.
+    private mutating func takeStorage() -> Bool {
         guard spareSpans.capacity > 0 else {
             // A pooled buffer is empty and not shared: used as it is.
             if let pooled = pool?.takeSpans() { spans = pooled } else { spans.reserveCapacity(16) }
-            return
+            return false
         }
         swap(&spans, &spareSpans)
-        spans.removeAll(keepingCapacity: true)
+        return true
     }
 
     /// The headers of the complete `head` these fields were read from: they keep `head` and point

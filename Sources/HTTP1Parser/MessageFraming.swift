@@ -31,8 +31,9 @@ enum MessageFraming {
     private static func decide(
         _ headers: HTTPHeaders, withoutLength: HTTPBodyFraming, unsupportedCodingIsFatal: Bool
     ) -> Decision {
-        let codings = transferCodings(headers)
-        if let last = codings.last {
+        // Most messages have no `Transfer-Encoding`: settled by its slot here, without the call
+        // and the empty list of codings.
+        if headers.contains(.transferEncoding), let last = transferCodings(headers).last {
             if last == "chunked" {
                 let anomalies: [HTTPAnomaly] = headers.contains(.contentLength) ? [.contentLengthWithChunked] : []
                 return Decision(framing: .chunked, anomalies: anomalies)

@@ -70,10 +70,21 @@ enum StartLineParser {
 
     /// ``statusLine(_:requireMajorVersion1:)`` of a line in a buffer (parts index it).
     /// `withoutControlBytes`: the caller has checked that no byte is a control byte
-    /// (``ASCII/isControl(_:)``), which is then not checked again.
+    /// (``ASCII/isControl(_:)``), which is then not checked again. `prefixChecked`: the caller has
+    /// also checked that the line begins with `HTTP/D.D SP DDD SP` (the sniffer's prefix,
+    /// ``StartLineSniffer/statusLineAccepts(_:at:)``), whose digits are then read as they are.
     static func statusLine(_ bytes: UnsafeBufferPointer<UInt8>, withoutControlBytes: Bool = false,
-                           requireMajorVersion1: Bool = false) -> StatusLineParts? {
+                           prefixChecked: Bool = false, requireMajorVersion1: Bool = false) -> StatusLineParts? {
         let count = bytes.count
+        if prefixChecked, withoutControlBytes, count >= StartLineSniffer.statusLinePrefixLength,
+           StartLineSniffer.statusLinePrefixLength == 13 {
+            // Digits at 5, 7 and 9 to 11 (checked), the space at 12 before the reason.
+            let major = Int(bytes[5] &- 0x30)
+            guard !requireMajorVersion1 || major == 1 else { return nil }
+            let status = Int(bytes[9] &- 0x30) * 100 + Int(bytes[10] &- 0x30) * 10 + Int(bytes[11] &- 0x30)
+            return StatusLineParts(version: HTTPVersion(major: major, minor: Int(bytes[7] &- 0x30)), status: status,
+                                   reason: ASCII.trimmedRange(bytes, 12..<count))
+        }
         guard count >= 12, let version = version(bytes, at: 0), !requireMajorVersion1 || version.major == 1,
               bytes[8] == ASCII.space,
               let hundreds = ASCII.decimalValue(bytes[9]), let tens = ASCII.decimalValue(bytes[10]),

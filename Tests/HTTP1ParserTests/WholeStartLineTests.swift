@@ -31,7 +31,8 @@ import Testing
                             full = StartLineParser.requestLine(slice, requireMajorVersion1: requireMajorVersion1)
                                 .map { "\($0.method) \($0.target) \($0.version)" }
                         case .status:
-                            fast = StartLineParser.statusLine(text, withoutControlBytes: true, requireMajorVersion1: requireMajorVersion1)
+                            fast = StartLineParser.statusLine(text, withoutControlBytes: true, prefixChecked: true,
+                                                              requireMajorVersion1: requireMajorVersion1)
                                 .map { "\($0.version) \($0.status) \($0.reason.lowerBound + 2)..<\($0.reason.upperBound + 2)" }
                             full = StartLineParser.statusLine(slice, requireMajorVersion1: requireMajorVersion1)
                                 .map { "\($0.version) \($0.status) \($0.reason)" }
@@ -83,5 +84,57 @@ import Testing
         }
         #expect(disagreeing.isEmpty, "\(disagreeing.prefix(3))")
         #expect(accepted > 100)
+    }
+
+    /// What ``HeadAccumulator/wholeStartLine(_:from:kind:maxBytes:)`` must find, spelled plainly:
+    /// a method of token bytes and a space (or the sniffer's status prefix), text, an optional CR
+    /// and the LF, every byte below `start + maxBytes` and inside `input`.
+    private static func plainWholeStartLine(_ input: [UInt8], from start: Int, kind: StartLineSniffer.Kind,
+                                            maxBytes: Int) -> HeadAccumulator.WholeStartLine? {
+        let limit = min(input.count, start + maxBytes)
+        var position = start
+        var methodEnd = 0
+        switch kind {
+        case .request:
+            while position < limit, ASCII.isTokenCharacter(input[position]) { position += 1 }
+            guard position > start, position < limit, input[position] == ASCII.space else { return nil }
+            methodEnd = position - start
+            position += 1
+        case .status:
+            let prefix = StartLineSniffer.statusLinePrefixLength
+            guard limit - start > prefix,
+                  (0..<prefix).allSatisfy({ StartLineSniffer.statusLineAccepts(input[start + $0], at: $0) }) else { return nil }
+            position = start + prefix
+        }
+        while position < limit, !ASCII.isControl(input[position]) { position += 1 }
+        guard position < limit else { return nil }
+        let contentEnd = position
+        if input[position] == ASCII.carriageReturn { position += 1 }
+        guard position < limit, input[position] == ASCII.lineFeed else { return nil }
+        return HeadAccumulator.WholeStartLine(lineFeed: position, contentEnd: contentEnd, methodEnd: methodEnd)
+    }
+
+    /// The finder, with its word compares of `BITS_POST ` and `HTTP/1.1`, against the plain rule:
+    /// every byte value at every position and every cut of usual lines, under several limits
+    /// (around the method's and the prefix's lengths).
+    @Test(arguments: [StartLineSniffer.Kind.request, .status])
+    func wholeStartLineAgreesWithThePlainRule(kind: StartLineSniffer.Kind) {
+        let lines = kind == .request ? ["BITS_POST /u HTTP/1.1\r\n", "BITS_POSTX /u HTTP/1.1\n", "GET / HTTP/1.1\r\n"]
+                                     : ["HTTP/1.1 200 OK\r\n", "HTTP/1.1 404 \n", "HTTP/1.0 200 OK\r\n"]
+        var disagreeing: [String] = []
+        var found = 0
+        for line in lines {
+            ByteVariants.forEach(of: Array(line.utf8)) { changed in
+                let input = [0x41, 0x0A] + changed
+                for maxBytes in [1, 9, 10, 11, 13, 14, 15, 1_000] {
+                    let fast = input.withUnsafeBytes { HeadAccumulator.wholeStartLine($0, from: 2, kind: kind, maxBytes: maxBytes) }
+                    let plain = Self.plainWholeStartLine(input, from: 2, kind: kind, maxBytes: maxBytes)
+                    if fast != plain { disagreeing.append("\(changed) \(maxBytes): \(String(describing: fast)) vs \(String(describing: plain))") }
+                    if fast != nil { found += 1 }
+                }
+            }
+        }
+        #expect(disagreeing.count == 0, "\(disagreeing.prefix(3))")
+        #expect(found > 1_000)
     }
 }
