@@ -48,8 +48,6 @@ public final class TimelineWritingThread {
     private let tlsLookUp: ((BITSSession) -> TLSSessionFacts?)?
     /// Whether the writing thread digests the sessions (made with a digest).
     public let digestsSessions: Bool
-    /// The appending thread's storage for a session's bytes, reused.
-    @exclusivity(unchecked) private var bytes = SessionBytes.Writer()
     private var finished = false
 
     /// Starts the writing thread for `document` (with its head already written), with a ring of
@@ -76,10 +74,9 @@ public final class TimelineWritingThread {
 
     /// Hands `session`, final, to the writing thread; waits when the ring is full.
     public func append(_ session: BITSSession) {
-        bytes.reset()
-        SessionBytes.write(session, tls: tlsLookUp.map { $0(session) }, to: &bytes)
-        let start = ring.keep(bytes.bytes)
-        ring.append(Entry(start: start, count: bytes.count))
+        let tls = tlsLookUp.map { $0(session) }
+        let kept = ring.keep { SessionBytes.write(session, tls: tls, to: &$0) }
+        ring.append(Entry(start: kept.lowerBound, count: kept.count))
     }
 
     /// Waits until every session appended is written, then writes the findings and the counters

@@ -56,10 +56,11 @@ final class RetiredSessionOutputs: BITSSessionSink {
     /// Writes the session to the document and adds it to the digest.
     func sessionRetired(_ session: BITSSession) {
         count += 1
-        if session.file != nil { filesExtracted += 1 }
+        if session.hasExtractedFile { filesExtracted += 1 }
         if !keepsSessions { stateCounts.add(session.state) }
-        if let timeline {
-            timeline.append(session)
+        if timeline != nil {
+            // Called through the optional: binding it retained and released the thread's object.
+            timeline?.append(session)
         } else {
             document?.append(session)
             if flushesEachSession { document?.flush() }
