@@ -157,8 +157,11 @@ import Testing
 
     /// What a digest shows of its sessions: counts, and the sessions kept in either order, every field.
     static func shown(_ digest: SessionDigest) -> String {
-        SessionBytesTests.dumped((digest.sessionCount, digest.sessionsByState, digest.sessionsByFindingCode,
-                                  digest.sessionsByWorstSeverity, digest.sessionsWithFindings, digest.bytesAcknowledged,
+        // Dictionaries in a fixed order (two equal ones may list their pairs in different orders).
+        func sorted(_ counts: [some Any: Int]) -> [String] { counts.map { "\($0.key): \($0.value)" }.sorted() }
+        return SessionBytesTests.dumped((digest.sessionCount, sorted(digest.sessionsByState),
+                                  sorted(digest.sessionsByFindingCode), sorted(digest.sessionsByWorstSeverity),
+                                  digest.sessionsWithFindings, digest.bytesAcknowledged,
                                   digest.sessionsOverTime, digest.keepsEverySession, digest.keptSelection,
                                   digest.sessionsLeftOut, digest.sessionsWithFindingsLeftOut,
                                   digest.keptSessions, digest.keptSessionsWorstFirst))
