@@ -45,6 +45,18 @@ enum SessionBytes {
             }
         }
 
+        /// Reads `count` elements stored by `GrowableBytes.elements(_:)` into `values`, replacing
+        /// what it held (its storage kept when it is the only holder).
+        mutating func elements<Value>(_ count: Int, into values: inout [Value]) {
+            precondition(_isPOD(Value.self), "SessionBytes: values holding references read from bytes")
+            values.removeAll(keepingCapacity: true)
+            values.reserveCapacity(count)
+            for index in 0..<count {
+                values.append(bytes.loadUnaligned(fromByteOffset: offset + index * MemoryLayout<Value>.stride, as: Value.self))
+            }
+            offset += count * MemoryLayout<Value>.stride
+        }
+
         mutating func string() -> String {
             let length = Int(plain(UInt64.self))
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
@@ -218,17 +230,27 @@ enum SessionBytes {
 
     /// Reads a session and its `tls` member written by ``write(_:tls:to:)``.
     static func read(_ input: inout Reader) -> (session: BITSSession, tls: TLSSessionFacts??) {
+        var session = BITSSession(number: 0, sessionID: nil, url: "", host: nil, client: Endpoint(address: .v4(0), port: 0),
+                                  time: .zero)
+        let tls = read(&input, into: &session)
+        return (session, tls)
+    }
+
+    /// Reads a session written by ``write(_:tls:to:)`` into `session`, every stored property set
+    /// (whatever it held before), and returns its `tls` member. The lists of a session reused from
+    /// one to the next keep their storage when nothing else holds it (the writing thread's
+    /// allocations per session).
+    static func read(_ input: inout Reader, into session: inout BITSSession) -> TLSSessionFacts?? {
         let head = input.plain(SessionHead.self)
-        let servers = input.elements(head.servers, of: Endpoint.self)
-        let connections = input.elements(head.connections, of: Int.self)
-        let sessionID = input.string(if: head.hasSessionID)
-        let url = input.string()
-        let host = input.string(if: head.hasHost)
-        var session = BITSSession(number: head.number, sessionID: sessionID, url: url, host: host,
-                                  client: head.client, time: head.firstTime)
-        session.servers = servers
-        session.connections = connections
-        session.supportedProtocols = (0..<head.supportedProtocols).map { _ in input.string() }
+        session.number = head.number
+        session.client = head.client
+        input.elements(head.servers, into: &session.servers)
+        input.elements(head.connections, into: &session.connections)
+        session.sessionID = input.string(if: head.hasSessionID)
+        session.url = input.string()
+        session.host = input.string(if: head.hasHost)
+        session.supportedProtocols.removeAll(keepingCapacity: true)
+        for _ in 0..<head.supportedProtocols { session.supportedProtocols.append(input.string()) }
         session.chosenProtocol = input.string(if: head.hasChosenProtocol)
         session.totalLength = head.totalLength
         session.bytesAcknowledged = head.bytesAcknowledged
@@ -236,9 +258,12 @@ enum SessionBytes {
         session.replyURL = input.string(if: head.hasReplyURL)
         session.hostID = input.string(if: head.hasHostID)
         session.hostIDFallbackTimeout = head.hostIDFallbackTimeout
+        session.firstTime = head.firstTime
         session.lastTime = head.lastTime
-        session.requests = (0..<head.requests).map { _ in readRecord(&input) }
-        session.findingCodes = (0..<head.findingCodes).map { _ in FindingCode(rawValue: input.string()) }
+        session.requests.removeAll(keepingCapacity: true)
+        for _ in 0..<head.requests { session.requests.append(readRecord(&input)) }
+        session.findingCodes.removeAll(keepingCapacity: true)
+        for _ in 0..<head.findingCodes { session.findingCodes.append(FindingCode(rawValue: input.string())) }
         session.createSeen = head.createSeen
         session.rejected = head.rejected
         session.closed = head.closed
@@ -246,6 +271,7 @@ enum SessionBytes {
         session.replyFetched = head.replyFetched
         session.missingDirection = head.missingDirection
         session.runningAtCaptureEnd = head.runningAtCaptureEnd
+        session.file = nil
         if head.hasFile {
             let file = input.plain(FileHead.self)
             let missing = input.elements(file.missing, of: ClosedRange<UInt64>.self)
@@ -253,16 +279,14 @@ enum SessionBytes {
             session.file = ExtractedFile(path: path, bytes: file.bytes, sha256: input.string(), complete: file.complete,
                                          missing: missing)
         }
-        let tls: TLSSessionFacts??
         switch head.tls {
-        case 0: tls = nil
-        case 1: tls = .some(nil)
+        case 0: return nil
+        case 1: return .some(nil)
         default:
             let version = input.string()
             let cipherSuite = input.optionalString()
-            tls = .some(TLSSessionFacts(version: version, cipherSuite: cipherSuite, serverName: input.optionalString()))
+            return .some(TLSSessionFacts(version: version, cipherSuite: cipherSuite, serverName: input.optionalString()))
         }
-        return (session, tls)
     }
 
     private static func readRecord(_ input: inout Reader) -> BITSRequestRecord {

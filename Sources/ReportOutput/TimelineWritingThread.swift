@@ -37,6 +37,9 @@ public final class TimelineWritingThread {
         @exclusivity(unchecked) var writer: TimelineDocumentWriter
         /// The digest of the sessions read back, when kept here (see ``digest``).
         @exclusivity(unchecked) var digest: SessionDigest?
+        /// The session read back, reused from one to the next (its lists keep their storage).
+        @exclusivity(unchecked) var session = BITSSession(number: 0, sessionID: nil, url: "", host: nil,
+                                                          client: Endpoint(address: .v4(0), port: 0), time: .zero)
         init(_ writer: TimelineDocumentWriter, digest: SessionDigest?) {
             self.writer = writer
             self.digest = digest
@@ -64,11 +67,11 @@ public final class TimelineWritingThread {
         ring = HandoffRing(size: size, consumerNapMicroseconds: napMicroseconds)
         ring.start(consume: { entry, kept in
             var input = SessionBytes.Reader(UnsafeRawBufferPointer(rebasing: kept[entry.start..<(entry.start + entry.count)]))
-            let (session, tls) = SessionBytes.read(&input)
+            let tls = SessionBytes.read(&input, into: &document.session)
             // The same session, field for field, as the one appended, in the same order: the
             // same digest as the appending thread would make.
-            document.digest?.add(session)
-            document.writer.append(session, tls: tls)
+            document.digest?.add(document.session)
+            document.writer.append(document.session, tls: tls)
         })
     }
 

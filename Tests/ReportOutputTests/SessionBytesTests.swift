@@ -73,6 +73,31 @@ import Testing
         #expect(ends.last == writer.count)
     }
 
+    @Test("read into one session reused from one to the next, each reads back equal, and copies kept of earlier ones stay as they were")
+    func readIntoReused() {
+        // Long lists, then short or none, then long again: nothing of an earlier session may remain.
+        let sessions = Self.sessions() + Self.sessions().reversed()
+        var writer = GrowableBytes(capacity: 64)
+        defer { writer.deallocate() }
+        for (index, session) in sessions.enumerated() {
+            SessionBytes.write(session, tls: index % 3 == 0 ? .some(nil) : nil, to: &writer)
+        }
+        var reader = SessionBytes.Reader(writer.bytes)
+        var reused = BITSSession(number: -1, sessionID: "old", url: "old", host: "old",
+                                 client: Endpoint(address: .v6(9, 9), port: 9), time: .zero)
+        var kept: [BITSSession] = []
+        for (index, session) in sessions.enumerated() {
+            let tls = SessionBytes.read(&reader, into: &reused)
+            #expect(Self.dumped(reused) == Self.dumped(session), "session \(index)")
+            #expect(Self.dumped(tls) == Self.dumped(index % 3 == 0 ? TLSSessionFacts??.some(nil) : nil), "session \(index)")
+            // As the digest keeps some: sharing the reused session's lists.
+            if index % 5 == 0 { kept.append(reused) }
+        }
+        for (offset, session) in kept.enumerated() {
+            #expect(Self.dumped(session) == Self.dumped(sessions[offset * 5]), "kept session \(offset)")
+        }
+    }
+
     @Test("the session and its request record have the properties the bytes carry")
     func propertiesCarried() {
         let session = Self.sessions()[0]
