@@ -1,6 +1,11 @@
 import AnalysisPipeline
 import AnalyzerCore
 import BITSAnalyzer
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A session (and its `tls` member) as plain bytes, every stored property in order, and back: how a
 /// ``TimelineWritingThread`` takes sessions. Nothing reference-counted crosses the threads: the
@@ -62,6 +67,25 @@ enum SessionBytes {
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
             offset += length
             return text
+        }
+
+        /// Reads a string into `value`, which keeps its storage when it already holds those bytes
+        /// (a session read into one reused from the last often repeats its strings: the method,
+        /// the host, the protocol), so that no string is made for it.
+        mutating func string(into value: inout String) {
+            let length = Int(plain(UInt64.self))
+            let text = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
+            offset += length
+            let same = value.withUTF8 { utf8 in
+                utf8.count == length && (length == 0 || memcmp(utf8.baseAddress!, text.baseAddress!, length) == 0)
+            }
+            if !same { value = String(decoding: text, as: UTF8.self) }
+        }
+
+        /// Reads an optional string into `value` like ``string(into:)``, `present` as its head says.
+        mutating func string(if present: Bool, into value: inout String?) {
+            guard present else { return value = nil }
+            if value == nil { value = string() } else { string(into: &value!) }
         }
 
         /// Reads a string stored by `GrowableBytes.string(ifAny:)`, `present` as its head says.
@@ -246,22 +270,25 @@ enum SessionBytes {
         session.client = head.client
         input.elements(head.servers, into: &session.servers)
         input.elements(head.connections, into: &session.connections)
-        session.sessionID = input.string(if: head.hasSessionID)
-        session.url = input.string()
-        session.host = input.string(if: head.hasHost)
+        input.string(if: head.hasSessionID, into: &session.sessionID)
+        input.string(into: &session.url)
+        input.string(if: head.hasHost, into: &session.host)
         session.supportedProtocols.removeAll(keepingCapacity: true)
         for _ in 0..<head.supportedProtocols { session.supportedProtocols.append(input.string()) }
-        session.chosenProtocol = input.string(if: head.hasChosenProtocol)
+        input.string(if: head.hasChosenProtocol, into: &session.chosenProtocol)
         session.totalLength = head.totalLength
         session.bytesAcknowledged = head.bytesAcknowledged
-        session.contentName = input.string(if: head.hasContentName)
-        session.replyURL = input.string(if: head.hasReplyURL)
-        session.hostID = input.string(if: head.hasHostID)
+        input.string(if: head.hasContentName, into: &session.contentName)
+        input.string(if: head.hasReplyURL, into: &session.replyURL)
+        input.string(if: head.hasHostID, into: &session.hostID)
         session.hostIDFallbackTimeout = head.hostIDFallbackTimeout
         session.firstTime = head.firstTime
         session.lastTime = head.lastTime
-        session.requests.removeAll(keepingCapacity: true)
-        for _ in 0..<head.requests { session.requests.append(readRecord(&input)) }
+        // Records read over the last session's, where it had as many: their strings kept when equal.
+        let reused = min(head.requests, session.requests.count)
+        session.requests.removeLast(session.requests.count - reused)
+        for index in 0..<reused { readRecord(&input, into: &session.requests[index]) }
+        for _ in reused..<head.requests { session.requests.append(readRecord(&input)) }
         session.findingCodes.removeAll(keepingCapacity: true)
         for _ in 0..<head.findingCodes { session.findingCodes.append(FindingCode(rawValue: input.string())) }
         session.createSeen = head.createSeen
@@ -318,6 +345,38 @@ enum SessionBytes {
         record.challenge = head.challenge
         record.unanswered = head.unanswered
         return record
+    }
+
+    /// Reads a record over `record`, every stored property set; its strings keep their storage
+    /// where they hold the same bytes (``Reader/string(into:)``).
+    private static func readRecord(_ input: inout Reader, into record: inout BITSRequestRecord) {
+        let head = input.plain(RecordHead.self)
+        switch head.type {
+        case 0: record.type = .ping
+        case 1: record.type = .createSession
+        case 2: record.type = .fragment
+        case 3: record.type = .closeSession
+        case 4: record.type = .cancelSession
+        case 5: record.type = .ack
+        default: record.type = .unknown(input.string())
+        }
+        input.string(into: &record.method)
+        input.string(into: &record.url)
+        input.string(if: head.hasHost, into: &record.host)
+        record.time = head.time
+        record.connection = head.connection
+        record.range = head.range
+        record.contentLength = head.contentLength
+        record.bodyBytes = head.bodyBytes
+        record.bodyGapBytes = head.bodyGapBytes
+        input.string(if: head.hasContentName, into: &record.contentName)
+        record.status = head.status
+        record.ackTime = head.ackTime
+        record.received = head.received
+        record.errorCode = head.errorCode
+        input.string(if: head.hasErrorContext, into: &record.errorContext)
+        record.challenge = head.challenge
+        record.unanswered = head.unanswered
     }
 }
 
