@@ -1,6 +1,11 @@
 import AnalysisPipeline
 import AnalyzerCore
 import BITSAnalyzer
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A session (and its `tls` member) as plain bytes, every stored property in order, and back: how a
 /// ``TimelineWritingThread`` takes sessions. Nothing reference-counted crosses the threads: the
@@ -10,333 +15,311 @@ import BITSAnalyzer
 /// read meanwhile: each release then waited for the line to come back, and the releases cost more
 /// time than the rendering they saved.)
 ///
+/// A session is its fixed-size fields in one plain struct (``SessionHead``) stored with one copy,
+/// its lists of plain values each copied whole, then its strings (length and UTF-8); each request
+/// record likewise (``RecordHead``, then its strings). Field by field, it cost some 3,000
+/// instructions a session on the analysing thread.
+///
 /// The bytes are made and read by this program only, in one run; they are trusted.
 enum SessionBytes {
-    /// Appends bytes to storage the writer owns and reuses.
-    ///
-    /// Room is checked in few places, not per field: after every checked step (``room(_:)``, each
-    /// string) at least ``slack`` bytes are free, and the fixed-size fields written between two
-    /// such steps take fewer than that, so they are stored without a check of their own.
-    struct Writer: ~Copyable {
-        private(set) var base: UnsafeMutableRawPointer
-        private var capacity: Int
-        private(set) var count = 0
-
-        /// Room kept free after every checked step: more than the fixed-size fields
-        /// ``SessionBytes/write(_:tls:to:)`` writes between two of them (at most 140 bytes: a
-        /// record's with no optional string, then the session's tail).
-        static var slack: Int { 256 }
-
-        init(capacity: Int = 4_096) {
-            self.capacity = max(capacity, Self.slack)
-            base = .allocate(byteCount: self.capacity, alignment: 8)
-        }
-
-        deinit { base.deallocate() }
-
-        /// The bytes written.
-        var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
-
-        mutating func reset() { count = 0 }
-
-        /// Makes sure `bytes` more, and ``slack`` beyond them, fit.
-        @inline(__always)
-        mutating func room(_ bytes: Int) {
-            guard capacity &- count < bytes &+ Self.slack else { return }
-            grow(bytes &+ Self.slack)
-        }
-
-        private mutating func grow(_ bytes: Int) {
-            let grown = max(2 * capacity, count + bytes)
-            let store = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 8)
-            store.copyMemory(from: base, byteCount: count)
-            base.deallocate()
-            base = store
-            capacity = grown
-        }
-
-        /// Stores a word in the room a checked step left (see the type).
-        @inline(__always)
-        mutating func word(_ value: UInt64) {
-            assert(capacity - count >= 8, "SessionBytes.Writer: a field written without room")
-            base.storeBytes(of: value, toByteOffset: count, as: UInt64.self)
-            count &+= 8
-        }
-
-        /// Stores a byte in the room a checked step left (see the type).
-        @inline(__always)
-        mutating func byte(_ value: UInt8) {
-            assert(capacity - count >= 1, "SessionBytes.Writer: a field written without room")
-            base.storeBytes(of: value, toByteOffset: count, as: UInt8.self)
-            count &+= 1
-        }
-
-        @inline(__always)
-        mutating func int(_ value: Int) { word(UInt64(bitPattern: Int64(value))) }
-        @inline(__always)
-        mutating func bool(_ value: Bool) { byte(value ? 1 : 0) }
-
-        /// Stores the string's length and its UTF-8, checking room once.
-        @inline(__always)
-        mutating func string(_ value: String) {
-            // Read in place through a span of the borrowed string: no retain and release (the
-            // UTF-8 view's `withContiguousStorageIfAvailable` cost one of each per string).
-            value.utf8Span.span.withUnsafeBytes { text($0) }
-        }
-
-        @inline(__always)
-        private mutating func text(_ text: UnsafeRawBufferPointer) {
-            room(8 &+ text.count)
-            base.storeBytes(of: UInt64(text.count), toByteOffset: count, as: UInt64.self)
-            if let start = text.baseAddress, !text.isEmpty {
-                (base + (count &+ 8)).copyMemory(from: start, byteCount: text.count)
-            }
-            count &+= 8 &+ text.count
-        }
-
-        @inline(__always)
-        mutating func string(_ value: String?) {
-            guard let value else { return byte(0) }
-            byte(1)
-            string(value)
-        }
-
-        @inline(__always)
-        mutating func uint(_ value: UInt64?) {
-            guard let value else { return byte(0) }
-            byte(1)
-            word(value)
-        }
-
-        @inline(__always)
-        mutating func time(_ value: CaptureTimestamp) {
-            word(UInt64(bitPattern: value.seconds))
-            word(UInt64(value.nanoseconds))
-        }
-
-        @inline(__always)
-        mutating func endpoint(_ value: Endpoint) {
-            switch value.address {
-            case .v4(let address):
-                byte(4)
-                word(UInt64(address))
-            case .v6(let high, let low):
-                byte(6)
-                word(high)
-                word(low)
-            }
-            word(UInt64(value.port))
-        }
-    }
-
-    /// Reads what a ``Writer`` wrote, in the same order.
+    /// Reads what ``write(_:tls:to:)`` wrote, in the same order.
     struct Reader {
         private let bytes: UnsafeRawBufferPointer
         private var offset = 0
 
         init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-        mutating func word() -> UInt64 {
-            let value = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            offset += 8
+        /// Reads a value stored by `GrowableBytes.plain(_:)`.
+        @inline(__always)
+        mutating func plain<Value>(_: Value.Type = Value.self) -> Value {
+            precondition(_isPOD(Value.self), "SessionBytes: a value holding references read from bytes")
+            let value = bytes.loadUnaligned(fromByteOffset: offset, as: Value.self)
+            offset += MemoryLayout<Value>.size
             return value
         }
 
-        mutating func byte() -> UInt8 {
-            let value = bytes[offset]
-            offset += 1
-            return value
+        /// Reads `count` elements stored by `GrowableBytes.elements(_:)`.
+        mutating func elements<Value>(_ count: Int, of _: Value.Type = Value.self) -> [Value] {
+            precondition(_isPOD(Value.self), "SessionBytes: values holding references read from bytes")
+            let byteCount = count * MemoryLayout<Value>.stride
+            let source = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + byteCount)])
+            offset += byteCount
+            return [Value](unsafeUninitializedCapacity: count) { buffer, initialized in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
+                initialized = count
+            }
         }
 
-        mutating func int() -> Int { Int(Int64(bitPattern: word())) }
-        mutating func bool() -> Bool { byte() != 0 }
+        /// Reads `count` elements stored by `GrowableBytes.elements(_:)` into `values`, replacing
+        /// what it held (its storage kept when it is the only holder).
+        mutating func elements<Value>(_ count: Int, into values: inout [Value]) {
+            precondition(_isPOD(Value.self), "SessionBytes: values holding references read from bytes")
+            values.removeAll(keepingCapacity: true)
+            values.reserveCapacity(count)
+            for index in 0..<count {
+                values.append(bytes.loadUnaligned(fromByteOffset: offset + index * MemoryLayout<Value>.stride, as: Value.self))
+            }
+            offset += count * MemoryLayout<Value>.stride
+        }
 
         mutating func string() -> String {
-            let length = Int(word())
+            let length = Int(plain(UInt64.self))
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)]), as: UTF8.self)
             offset += length
             return text
         }
 
-        mutating func optionalString() -> String? { byte() == 0 ? nil : string() }
-        mutating func uint() -> UInt64? { byte() == 0 ? nil : word() }
-
-        mutating func time() -> CaptureTimestamp {
-            let seconds = Int64(bitPattern: word())
-            return CaptureTimestamp(seconds: seconds, nanoseconds: UInt32(truncatingIfNeeded: word()))
+        /// Reads a string into `value`, which keeps its storage when it already holds those bytes
+        /// (a session read into one reused from the last often repeats its strings: the method,
+        /// the host, the protocol), so that no string is made for it.
+        mutating func string(into value: inout String) {
+            let length = Int(plain(UInt64.self))
+            let text = UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + length)])
+            offset += length
+            let same = value.withUTF8 { utf8 in
+                utf8.count == length && (length == 0 || memcmp(utf8.baseAddress!, text.baseAddress!, length) == 0)
+            }
+            if !same { value = String(decoding: text, as: UTF8.self) }
         }
 
-        mutating func endpoint() -> Endpoint {
-            let address: IPAddress = byte() == 4 ? .v4(UInt32(truncatingIfNeeded: word())) : .v6(word(), word())
-            return Endpoint(address: address, port: UInt16(truncatingIfNeeded: word()))
+        /// Reads an optional string into `value` like ``string(into:)``, `present` as its head says.
+        mutating func string(if present: Bool, into value: inout String?) {
+            guard present else { return value = nil }
+            if value == nil { value = string() } else { string(into: &value!) }
         }
+
+        /// Reads a string stored by `GrowableBytes.string(ifAny:)`, `present` as its head says.
+        mutating func string(if present: Bool) -> String? { present ? string() : nil }
+
+        mutating func optionalString() -> String? { string(if: plain(Bool.self)) }
+    }
+
+    /// A session's fixed-size fields, the counts of its lists and which of its optional strings
+    /// follow.
+    struct SessionHead {
+        var number: Int
+        var client: Endpoint
+        var totalLength: UInt64?
+        var bytesAcknowledged: UInt64?
+        var hostIDFallbackTimeout: UInt64?
+        var firstTime: CaptureTimestamp
+        var lastTime: CaptureTimestamp
+        var servers: Int
+        var connections: Int
+        var supportedProtocols: Int
+        var requests: Int
+        var findingCodes: Int
+        var missingDirection: FlowDirection?
+        var runningAtCaptureEnd: BITSSession.RunningAtEnd?
+        var createSeen: Bool
+        var rejected: Bool
+        var closed: Bool
+        var cancelled: Bool
+        var replyFetched: Bool
+        var hasSessionID: Bool
+        var hasHost: Bool
+        var hasChosenProtocol: Bool
+        var hasContentName: Bool
+        var hasReplyURL: Bool
+        var hasHostID: Bool
+        var hasFile: Bool
+        /// 0: no `tls` member; 1: `null`; 2: facts follow.
+        var tls: UInt8
+    }
+
+    /// A request record's fixed-size fields and which of its optional strings follow.
+    struct RecordHead {
+        /// The packet type: 0 to 5 the known ones, 6 an unknown one (its name follows).
+        var type: UInt8
+        var hasHost: Bool
+        var hasContentName: Bool
+        var hasErrorContext: Bool
+        var challenge: Bool
+        var unanswered: Bool
+        var time: CaptureTimestamp
+        var connection: Int
+        var range: ContentRange?
+        var contentLength: UInt64?
+        var bodyBytes: UInt64
+        var bodyGapBytes: UInt64
+        var status: Int?
+        var ackTime: CaptureTimestamp?
+        var received: UInt64?
+        var errorCode: BITSErrorCode?
+    }
+
+    /// An extracted file's fixed-size fields.
+    struct FileHead {
+        var bytes: UInt64
+        var missing: Int
+        var complete: Bool
     }
 
     /// Writes `session` and its `tls` member.
-    static func write(_ session: BITSSession, tls: TLSSessionFacts??, to out: inout Writer) {
-        out.room(0)
-        out.int(session.number)
-        out.string(session.sessionID)
-        out.string(session.url)
-        out.string(session.host)
-        out.endpoint(session.client)
-        out.int(session.servers.count)
-        out.room(25 * session.servers.count)
-        for server in session.servers { out.endpoint(server) }
-        out.int(session.connections.count)
-        out.room(8 * session.connections.count)
-        for connection in session.connections { out.int(connection) }
-        out.int(session.supportedProtocols.count)
-        for offered in session.supportedProtocols { out.string(offered) }
-        out.string(session.chosenProtocol)
-        out.uint(session.totalLength)
-        out.uint(session.bytesAcknowledged)
-        out.string(session.contentName)
-        out.string(session.replyURL)
-        out.string(session.hostID)
-        out.uint(session.hostIDFallbackTimeout)
-        out.time(session.firstTime)
-        out.time(session.lastTime)
-        out.int(session.requests.count)
-        // Each record read where it is (iterating copied each one, retaining its strings).
-        session.requests.withUnsafeBufferPointer { records in
-            for index in records.indices { write(records.baseAddress! + index, to: &out) }
-        }
-        out.int(session.findingCodes.count)
-        for code in session.findingCodes { out.string(code.rawValue) }
-        out.bool(session.createSeen)
-        out.bool(session.rejected)
-        out.bool(session.closed)
-        out.bool(session.cancelled)
-        out.bool(session.replyFetched)
-        out.byte(session.missingDirection.map { UInt8($0.rawValue) + 1 } ?? 0)
-        out.string(session.runningAtCaptureEnd?.rawValue)
-        if let file = session.file {
-            out.byte(1)
-            out.string(file.path)
-            out.word(file.bytes)
-            out.string(file.sha256)
-            out.bool(file.complete)
-            out.int(file.missing.count)
-            out.room(16 * file.missing.count)
-            for range in file.missing {
-                out.word(range.lowerBound)
-                out.word(range.upperBound)
+    static func write(_ session: BITSSession, tls: TLSSessionFacts??, to out: inout GrowableBytes) {
+        let tlsKind: UInt8 = switch tls { case nil: 0; case .some(nil): 1; case .some(.some): 2 }
+        let hasFile = session.hasExtractedFile
+        out.plain(SessionHead(
+            number: session.number, client: session.client, totalLength: session.totalLength,
+            bytesAcknowledged: session.bytesAcknowledged, hostIDFallbackTimeout: session.hostIDFallbackTimeout,
+            firstTime: session.firstTime, lastTime: session.lastTime, servers: session.servers.count,
+            connections: session.connections.count, supportedProtocols: session.supportedProtocols.count,
+            requests: session.requests.count, findingCodes: session.findingCodes.count,
+            missingDirection: session.missingDirection, runningAtCaptureEnd: session.runningAtCaptureEnd,
+            createSeen: session.createSeen, rejected: session.rejected, closed: session.closed,
+            cancelled: session.cancelled, replyFetched: session.replyFetched,
+            hasSessionID: session.sessionID != nil, hasHost: session.host != nil,
+            hasChosenProtocol: session.chosenProtocol != nil, hasContentName: session.contentName != nil,
+            hasReplyURL: session.replyURL != nil, hasHostID: session.hostID != nil, hasFile: hasFile,
+            tls: tlsKind))
+        out.elements(session.servers)
+        out.elements(session.connections)
+        // The strings read in place (``GrowableBytes/string(inPlace:)-(String)``: only read, never
+        // changed), through a pointer to the borrowed session.
+        withUnsafePointer(to: session) { session in
+            let strings = UnsafeMutablePointer(mutating: session)
+            out.string(inPlace: &strings.pointee.sessionID)
+            out.string(inPlace: &strings.pointee.url)
+            out.string(inPlace: &strings.pointee.host)
+            session.pointee.supportedProtocols.withUnsafeBufferPointer { offered in
+                for index in offered.indices { out.string(inPlace: &UnsafeMutablePointer(mutating: offered.baseAddress! + index).pointee) }
             }
-        } else {
-            out.byte(0)
+            out.string(inPlace: &strings.pointee.chosenProtocol)
+            out.string(inPlace: &strings.pointee.contentName)
+            out.string(inPlace: &strings.pointee.replyURL)
+            out.string(inPlace: &strings.pointee.hostID)
+            // Each record read where it is (iterating copied each one, retaining its strings).
+            session.pointee.requests.withUnsafeBufferPointer { records in
+                for index in records.indices { write(records.baseAddress! + index, to: &out) }
+            }
+            session.pointee.findingCodes.withUnsafeBufferPointer { codes in
+                for index in codes.indices {
+                    out.string(inPlace: &UnsafeMutablePointer(mutating: codes.baseAddress! + index).pointee.rawValue)
+                }
+            }
         }
-        switch tls {
-        case nil: out.byte(0)
-        case .some(nil): out.byte(1)
-        case .some(.some(let facts)):
-            out.byte(2)
+        // Copied only when there is one (binding it copied the `nil` of every other session).
+        if hasFile, let file = session.file {
+            out.plain(FileHead(bytes: file.bytes, missing: file.missing.count, complete: file.complete))
+            out.elements(file.missing)
+            out.string(file.path)
+            out.string(file.sha256)
+        }
+        if case .some(.some(let facts)) = tls {
             out.string(facts.version)
-            out.string(facts.cipherSuite)
-            out.string(facts.serverName)
+            out.optionalString(facts.cipherSuite)
+            out.optionalString(facts.serverName)
         }
     }
 
-    private static func write(_ record: UnsafePointer<BITSRequestRecord>, to out: inout Writer) {
-        out.room(0)
-        switch record.pointee.type {
-        case .ping: out.byte(0)
-        case .createSession: out.byte(1)
-        case .fragment: out.byte(2)
-        case .closeSession: out.byte(3)
-        case .cancelSession: out.byte(4)
-        case .ack: out.byte(5)
-        case .unknown(let name):
-            out.byte(6)
-            out.string(name)
+    /// Writes one record, read where it is (`record.pointee.field`, never the whole record: a copy
+    /// of it retained and released its strings).
+    private static func write(_ record: UnsafePointer<BITSRequestRecord>, to out: inout GrowableBytes) {
+        out.plain(RecordHead(
+            type: tag(record.pointee.type), hasHost: record.pointee.host != nil,
+            hasContentName: record.pointee.contentName != nil, hasErrorContext: record.pointee.errorContext != nil,
+            challenge: record.pointee.challenge, unanswered: record.pointee.unanswered, time: record.pointee.time,
+            connection: record.pointee.connection, range: record.pointee.range,
+            contentLength: record.pointee.contentLength, bodyBytes: record.pointee.bodyBytes,
+            bodyGapBytes: record.pointee.bodyGapBytes, status: record.pointee.status, ackTime: record.pointee.ackTime,
+            received: record.pointee.received, errorCode: record.pointee.errorCode))
+        if let name = unknownName(record.pointee.type) { out.string(name) }
+        // Read in place (see `GrowableBytes.string(inPlace:)`): only read, never changed.
+        let strings = UnsafeMutablePointer(mutating: record)
+        out.string(inPlace: &strings.pointee.method)
+        out.string(inPlace: &strings.pointee.url)
+        out.string(inPlace: &strings.pointee.host)
+        out.string(inPlace: &strings.pointee.contentName)
+        out.string(inPlace: &strings.pointee.errorContext)
+    }
+
+    /// A packet type's tag in a ``RecordHead``.
+    private static func tag(_ type: BITSPacketType) -> UInt8 {
+        switch type {
+        case .ping: 0
+        case .createSession: 1
+        case .fragment: 2
+        case .closeSession: 3
+        case .cancelSession: 4
+        case .ack: 5
+        case .unknown: 6
         }
-        out.string(record.pointee.method)
-        out.string(record.pointee.url)
-        out.string(record.pointee.host)
-        out.time(record.pointee.time)
-        out.int(record.pointee.connection)
-        if let range = record.pointee.range {
-            out.byte(1)
-            out.word(range.first)
-            out.word(range.last)
-            out.word(range.total)
-        } else {
-            out.byte(0)
-        }
-        out.uint(record.pointee.contentLength)
-        out.word(record.pointee.bodyBytes)
-        out.word(record.pointee.bodyGapBytes)
-        out.string(record.pointee.contentName)
-        out.uint(record.pointee.status.map { UInt64(bitPattern: Int64($0)) })
-        if let ackTime = record.pointee.ackTime {
-            out.byte(1)
-            out.time(ackTime)
-        } else {
-            out.byte(0)
-        }
-        out.uint(record.pointee.received)
-        out.uint(record.pointee.errorCode.map { UInt64($0.value) })
-        out.string(record.pointee.errorContext)
-        out.bool(record.pointee.challenge)
-        out.bool(record.pointee.unanswered)
+    }
+
+    /// The name of an unknown packet type (written after its record's head).
+    private static func unknownName(_ type: BITSPacketType) -> String? {
+        guard case .unknown(let name) = type else { return nil }
+        return name
     }
 
     /// Reads a session and its `tls` member written by ``write(_:tls:to:)``.
     static func read(_ input: inout Reader) -> (session: BITSSession, tls: TLSSessionFacts??) {
-        let number = input.int()
-        let sessionID = input.optionalString()
-        let url = input.string()
-        let host = input.optionalString()
-        let client = input.endpoint()
-        var session = BITSSession(number: number, sessionID: sessionID, url: url, host: host, client: client, time: .zero)
-        session.servers = (0..<input.int()).map { _ in input.endpoint() }
-        session.connections = (0..<input.int()).map { _ in input.int() }
-        session.supportedProtocols = (0..<input.int()).map { _ in input.string() }
-        session.chosenProtocol = input.optionalString()
-        session.totalLength = input.uint()
-        session.bytesAcknowledged = input.uint()
-        session.contentName = input.optionalString()
-        session.replyURL = input.optionalString()
-        session.hostID = input.optionalString()
-        session.hostIDFallbackTimeout = input.uint()
-        session.firstTime = input.time()
-        session.lastTime = input.time()
-        session.requests = (0..<input.int()).map { _ in readRecord(&input) }
-        session.findingCodes = (0..<input.int()).map { _ in FindingCode(rawValue: input.string()) }
-        session.createSeen = input.bool()
-        session.rejected = input.bool()
-        session.closed = input.bool()
-        session.cancelled = input.bool()
-        session.replyFetched = input.bool()
-        let direction = input.byte()
-        session.missingDirection = direction == 0 ? nil : FlowDirection(rawValue: Int(direction) - 1)
-        session.runningAtCaptureEnd = input.optionalString().flatMap(BITSSession.RunningAtEnd.init(rawValue:))
-        if input.byte() == 1 {
-            let path = input.string()
-            let bytes = input.word()
-            let sha256 = input.string()
-            let complete = input.bool()
-            let missing = (0..<input.int()).map { _ in
-                let lower = input.word()
-                return lower...input.word()
-            }
-            session.file = ExtractedFile(path: path, bytes: bytes, sha256: sha256, complete: complete, missing: missing)
-        }
-        let tls: TLSSessionFacts??
-        switch input.byte() {
-        case 0: tls = nil
-        case 1: tls = .some(nil)
-        default:
-            let version = input.string()
-            let cipherSuite = input.optionalString()
-            tls = .some(TLSSessionFacts(version: version, cipherSuite: cipherSuite, serverName: input.optionalString()))
-        }
+        var session = BITSSession(number: 0, sessionID: nil, url: "", host: nil, client: Endpoint(address: .v4(0), port: 0),
+                                  time: .zero)
+        let tls = read(&input, into: &session)
         return (session, tls)
     }
 
+    /// Reads a session written by ``write(_:tls:to:)`` into `session`, every stored property set
+    /// (whatever it held before), and returns its `tls` member. The lists of a session reused from
+    /// one to the next keep their storage when nothing else holds it (the writing thread's
+    /// allocations per session).
+    static func read(_ input: inout Reader, into session: inout BITSSession) -> TLSSessionFacts?? {
+        let head = input.plain(SessionHead.self)
+        session.number = head.number
+        session.client = head.client
+        input.elements(head.servers, into: &session.servers)
+        input.elements(head.connections, into: &session.connections)
+        input.string(if: head.hasSessionID, into: &session.sessionID)
+        input.string(into: &session.url)
+        input.string(if: head.hasHost, into: &session.host)
+        session.supportedProtocols.removeAll(keepingCapacity: true)
+        for _ in 0..<head.supportedProtocols { session.supportedProtocols.append(input.string()) }
+        input.string(if: head.hasChosenProtocol, into: &session.chosenProtocol)
+        session.totalLength = head.totalLength
+        session.bytesAcknowledged = head.bytesAcknowledged
+        input.string(if: head.hasContentName, into: &session.contentName)
+        input.string(if: head.hasReplyURL, into: &session.replyURL)
+        input.string(if: head.hasHostID, into: &session.hostID)
+        session.hostIDFallbackTimeout = head.hostIDFallbackTimeout
+        session.firstTime = head.firstTime
+        session.lastTime = head.lastTime
+        // Records read over the last session's, where it had as many: their strings kept when equal.
+        let reused = min(head.requests, session.requests.count)
+        session.requests.removeLast(session.requests.count - reused)
+        for index in 0..<reused { readRecord(&input, into: &session.requests[index]) }
+        for _ in reused..<head.requests { session.requests.append(readRecord(&input)) }
+        session.findingCodes.removeAll(keepingCapacity: true)
+        for _ in 0..<head.findingCodes { session.findingCodes.append(FindingCode(rawValue: input.string())) }
+        session.createSeen = head.createSeen
+        session.rejected = head.rejected
+        session.closed = head.closed
+        session.cancelled = head.cancelled
+        session.replyFetched = head.replyFetched
+        session.missingDirection = head.missingDirection
+        session.runningAtCaptureEnd = head.runningAtCaptureEnd
+        session.file = nil
+        if head.hasFile {
+            let file = input.plain(FileHead.self)
+            let missing = input.elements(file.missing, of: ClosedRange<UInt64>.self)
+            let path = input.string()
+            session.file = ExtractedFile(path: path, bytes: file.bytes, sha256: input.string(), complete: file.complete,
+                                         missing: missing)
+        }
+        switch head.tls {
+        case 0: return nil
+        case 1: return .some(nil)
+        default:
+            let version = input.string()
+            let cipherSuite = input.optionalString()
+            return .some(TLSSessionFacts(version: version, cipherSuite: cipherSuite, serverName: input.optionalString()))
+        }
+    }
+
     private static func readRecord(_ input: inout Reader) -> BITSRequestRecord {
+        let head = input.plain(RecordHead.self)
         let type: BITSPacketType
-        switch input.byte() {
+        switch head.type {
         case 0: type = .ping
         case 1: type = .createSession
         case 2: type = .fragment
@@ -347,24 +330,118 @@ enum SessionBytes {
         }
         let method = input.string()
         let url = input.string()
-        let host = input.optionalString()
-        let time = input.time()
-        var record = BITSRequestRecord(type: type, method: method, url: url, host: host, time: time, connection: input.int())
-        if input.byte() == 1 {
-            let first = input.word(), last = input.word()
-            record.range = ContentRange(first: first, last: last, total: input.word())
-        }
-        record.contentLength = input.uint()
-        record.bodyBytes = input.word()
-        record.bodyGapBytes = input.word()
-        record.contentName = input.optionalString()
-        record.status = input.uint().map { Int(Int64(bitPattern: $0)) }
-        if input.byte() == 1 { record.ackTime = input.time() }
-        record.received = input.uint()
-        record.errorCode = input.uint().map { BITSErrorCode(UInt32(truncatingIfNeeded: $0)) }
-        record.errorContext = input.optionalString()
-        record.challenge = input.bool()
-        record.unanswered = input.bool()
+        var record = BITSRequestRecord(type: type, method: method, url: url, host: input.string(if: head.hasHost),
+                                       time: head.time, connection: head.connection)
+        record.range = head.range
+        record.contentLength = head.contentLength
+        record.bodyBytes = head.bodyBytes
+        record.bodyGapBytes = head.bodyGapBytes
+        record.contentName = input.string(if: head.hasContentName)
+        record.status = head.status
+        record.ackTime = head.ackTime
+        record.received = head.received
+        record.errorCode = head.errorCode
+        record.errorContext = input.string(if: head.hasErrorContext)
+        record.challenge = head.challenge
+        record.unanswered = head.unanswered
         return record
+    }
+
+    /// Reads a record over `record`, every stored property set; its strings keep their storage
+    /// where they hold the same bytes (``Reader/string(into:)``).
+    private static func readRecord(_ input: inout Reader, into record: inout BITSRequestRecord) {
+        let head = input.plain(RecordHead.self)
+        switch head.type {
+        case 0: record.type = .ping
+        case 1: record.type = .createSession
+        case 2: record.type = .fragment
+        case 3: record.type = .closeSession
+        case 4: record.type = .cancelSession
+        case 5: record.type = .ack
+        default: record.type = .unknown(input.string())
+        }
+        input.string(into: &record.method)
+        input.string(into: &record.url)
+        input.string(if: head.hasHost, into: &record.host)
+        record.time = head.time
+        record.connection = head.connection
+        record.range = head.range
+        record.contentLength = head.contentLength
+        record.bodyBytes = head.bodyBytes
+        record.bodyGapBytes = head.bodyGapBytes
+        input.string(if: head.hasContentName, into: &record.contentName)
+        record.status = head.status
+        record.ackTime = head.ackTime
+        record.received = head.received
+        record.errorCode = head.errorCode
+        input.string(if: head.hasErrorContext, into: &record.errorContext)
+        record.challenge = head.challenge
+        record.unanswered = head.unanswered
+    }
+}
+
+/// How ``SessionBytes`` appends: each step makes room for itself, then stores in place.
+extension GrowableBytes {
+    /// Stores a value of a plain type (no references) as its bytes, with one copy.
+    @inline(__always)
+    mutating func plain<Value>(_ value: Value) {
+        precondition(_isPOD(Value.self), "SessionBytes: a value holding references stored as bytes")
+        reserve(MemoryLayout<Value>.size)
+        base.storeBytes(of: value, toByteOffset: count, as: Value.self)
+        appended(MemoryLayout<Value>.size)
+    }
+
+    /// Stores the elements of a list of a plain type, as they lie in its storage (its count is
+    /// stored before, in a head).
+    @inline(__always)
+    mutating func elements<Value>(_ values: [Value]) {
+        precondition(_isPOD(Value.self), "SessionBytes: values holding references stored as bytes")
+        values.withUnsafeBytes { _ = append($0) }
+    }
+
+    /// Stores the string's length and its UTF-8.
+    @inline(__always)
+    mutating func string(_ value: String) {
+        // Read in place through a span of the borrowed string: no retain and release (the
+        // UTF-8 view's `withContiguousStorageIfAvailable` cost one of each per string).
+        value.utf8Span.span.withUnsafeBytes { text($0) }
+    }
+
+    @inline(__always)
+    private mutating func text(_ text: UnsafeRawBufferPointer) {
+        reserve(8 &+ text.count)
+        base.storeBytes(of: UInt64(text.count), toByteOffset: count, as: UInt64.self)
+        if let start = text.baseAddress, !text.isEmpty {
+            (base + (count &+ 8)).copyMemory(from: start, byteCount: text.count)
+        }
+        appended(8 &+ text.count)
+    }
+
+    /// Stores the string's length and its UTF-8, read where the string is: reading a string's
+    /// bytes through a pointer to a record with ``string(_:)`` retained and released it, and its
+    /// `utf8Span` is a call where `withUTF8` is inlined. `withUTF8` is mutating only to make a
+    /// string that is not stored as UTF-8 (bridged from Objective-C) contiguous; this program's
+    /// strings are native, so `value` is only read.
+    @inline(__always)
+    mutating func string(inPlace value: inout String) {
+        value.withUTF8 { text(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Stores the string when there is one, read in place (``string(inPlace:)-(String)``).
+    @inline(__always)
+    mutating func string(inPlace value: inout String?) {
+        value?.withUTF8 { text(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Stores the string when there is one (whether there is is stored in a head).
+    @inline(__always)
+    mutating func string(ifAny value: String?) {
+        if let value { string(value) }
+    }
+
+    /// Stores whether there is a string, and the string (for the rare fields without a head).
+    mutating func optionalString(_ value: String?) {
+        plain(value != nil)
+        string(ifAny: value)
     }
 }

@@ -35,37 +35,51 @@ public final class TimelineWritingThread {
     /// closure, and a closure holding the class would keep it alive for ever).
     private final class Document {
         @exclusivity(unchecked) var writer: TimelineDocumentWriter
-        init(_ writer: TimelineDocumentWriter) { self.writer = writer }
+        /// The digest of the sessions read back, when kept here (see ``digest``).
+        @exclusivity(unchecked) var digest: SessionDigest?
+        /// The session read back, reused from one to the next (its lists keep their storage).
+        @exclusivity(unchecked) var session = BITSSession(number: 0, sessionID: nil, url: "", host: nil,
+                                                          client: Endpoint(address: .v4(0), port: 0), time: .zero)
+        init(_ writer: TimelineDocumentWriter, digest: SessionDigest?) {
+            self.writer = writer
+            self.digest = digest
+        }
     }
 
     private let ring: HandoffRing<Entry>
     private let document: Document
     private let tlsLookUp: ((BITSSession) -> TLSSessionFacts?)?
-    /// The appending thread's storage for a session's bytes, reused.
-    @exclusivity(unchecked) private var bytes = SessionBytes.Writer()
+    /// Whether the writing thread digests the sessions (made with a digest).
+    public let digestsSessions: Bool
     private var finished = false
 
     /// Starts the writing thread for `document` (with its head already written), with a ring of
-    /// `size` whose consumer naps `napMicroseconds` at a time while it waits.
-    public init(document writer: TimelineDocumentWriter, size: HandoffRing<Entry>.Size = TimelineWritingThread.size,
+    /// `size` whose consumer naps `napMicroseconds` at a time while it waits. With `digest`, the
+    /// writing thread also adds each session it reads back to it (``digest``), sparing the
+    /// analysing thread that work.
+    public init(document writer: TimelineDocumentWriter, digest: SessionDigest? = nil,
+                size: HandoffRing<Entry>.Size = TimelineWritingThread.size,
                 napMicroseconds: UInt32 = TimelineWritingThread.napMicroseconds) {
-        let document = Document(writer)
+        let document = Document(writer, digest: digest)
+        digestsSessions = digest != nil
         self.document = document
         tlsLookUp = writer.tlsLookUp
         ring = HandoffRing(size: size, consumerNapMicroseconds: napMicroseconds)
         ring.start(consume: { entry, kept in
             var input = SessionBytes.Reader(UnsafeRawBufferPointer(rebasing: kept[entry.start..<(entry.start + entry.count)]))
-            let (session, tls) = SessionBytes.read(&input)
-            document.writer.append(session, tls: tls)
+            let tls = SessionBytes.read(&input, into: &document.session)
+            // The same session, field for field, as the one appended, in the same order: the
+            // same digest as the appending thread would make.
+            document.digest?.add(document.session)
+            document.writer.append(document.session, tls: tls)
         })
     }
 
     /// Hands `session`, final, to the writing thread; waits when the ring is full.
     public func append(_ session: BITSSession) {
-        bytes.reset()
-        SessionBytes.write(session, tls: tlsLookUp.map { $0(session) }, to: &bytes)
-        let start = ring.keep(bytes.bytes)
-        ring.append(Entry(start: start, count: bytes.count))
+        let tls = tlsLookUp.map { $0(session) }
+        let kept = ring.keep { SessionBytes.write(session, tls: tls, to: &$0) }
+        ring.append(Entry(start: kept.lowerBound, count: kept.count))
     }
 
     /// Waits until every session appended is written, then writes the findings and the counters
@@ -76,6 +90,13 @@ public final class TimelineWritingThread {
         finished = true
         ring.finish()
         document.writer.finish(findings: findings, counters: counters)
+    }
+
+    /// The digest given to ``init(document:digest:size:napMicroseconds:)`` with every session
+    /// appended added; read only after ``finish(findings:counters:)`` (the writing thread's until then).
+    public var digest: SessionDigest? {
+        precondition(finished, "the timeline's digest read before the timeline was finished")
+        return document.digest
     }
 
     /// Writes what was appended (a run that stopped early: its document stays unfinished, as the

@@ -57,7 +57,8 @@ import Testing
         let sessions = Self.sessions()
         let facts: [TLSSessionFacts??] = [nil, .some(nil), .some(TLSSessionFacts(version: "TLS 1.2", cipherSuite: nil, serverName: "ñ")),
                                           .some(TLSSessionFacts(version: "TLS 1.3", cipherSuite: "TLS_AES_128_GCM_SHA256", serverName: nil))]
-        var writer = SessionBytes.Writer(capacity: 16)
+        var writer = GrowableBytes(capacity: 16)
+        defer { writer.deallocate() }
         var ends: [Int] = []
         for (index, session) in sessions.enumerated() {
             SessionBytes.write(session, tls: facts[index % facts.count], to: &writer)
@@ -72,6 +73,83 @@ import Testing
         #expect(ends.last == writer.count)
     }
 
+    /// `session` with every optional field present made absent and every absent one present, and
+    /// every flag flipped, in the session and in each request record.
+    static func turnedOver(_ session: BITSSession) -> BITSSession {
+        func flip<Value>(_ value: Value?, _ other: Value) -> Value? { value == nil ? other : nil }
+        var turned = session
+        turned.number += 1_000
+        turned.url += "-turned"
+        turned.client = Endpoint(address: .v4(0x0A0B_0C0D), port: session.client.port &+ 1)
+        turned.firstTime = CaptureTimestamp(seconds: session.firstTime.seconds + 1, nanoseconds: 3)
+        turned.sessionID = flip(session.sessionID, "turned")
+        turned.host = flip(session.host, "turned")
+        turned.chosenProtocol = flip(session.chosenProtocol, "turned")
+        turned.totalLength = flip(session.totalLength, 77)
+        turned.bytesAcknowledged = flip(session.bytesAcknowledged, 78)
+        turned.contentName = flip(session.contentName, "turned")
+        turned.replyURL = flip(session.replyURL, "turned")
+        turned.hostID = flip(session.hostID, "turned")
+        turned.hostIDFallbackTimeout = flip(session.hostIDFallbackTimeout, 79)
+        turned.missingDirection = flip(session.missingDirection, .serverToClient)
+        turned.runningAtCaptureEnd = flip(session.runningAtCaptureEnd, .recentlyActive)
+        turned.file = flip(session.file, ExtractedFile(path: "t", bytes: 1, sha256: "s", complete: true, missing: []))
+        turned.createSeen.toggle()
+        turned.rejected.toggle()
+        turned.closed.toggle()
+        turned.cancelled.toggle()
+        turned.replyFetched.toggle()
+        turned.lastTime = CaptureTimestamp(seconds: session.lastTime.seconds + 1, nanoseconds: 5)
+        for index in turned.requests.indices {
+            let record = session.requests[index]
+            turned.requests[index].type = record.type == .fragment ? .unknown("Turned") : .fragment
+            turned.requests[index].method += "-turned"
+            turned.requests[index].url += "-turned"
+            turned.requests[index].host = flip(record.host, "turned")
+            turned.requests[index].time = CaptureTimestamp(seconds: record.time.seconds + 3, nanoseconds: 1)
+            turned.requests[index].connection += 1
+            turned.requests[index].range = flip(record.range, ContentRange(first: 1, last: 2, total: 3))
+            turned.requests[index].contentLength = flip(record.contentLength, 80)
+            turned.requests[index].bodyBytes += 1
+            turned.requests[index].bodyGapBytes += 1
+            turned.requests[index].contentName = flip(record.contentName, "turned")
+            turned.requests[index].status = flip(record.status, 201)
+            turned.requests[index].ackTime = flip(record.ackTime, .zero)
+            turned.requests[index].received = flip(record.received, 81)
+            turned.requests[index].errorCode = flip(record.errorCode, BITSErrorCode(7))
+            turned.requests[index].errorContext = flip(record.errorContext, "0x7")
+            turned.requests[index].challenge.toggle()
+            turned.requests[index].unanswered.toggle()
+        }
+        return turned
+    }
+
+    @Test("read into one session reused from one to the next, each reads back equal, and copies kept of earlier ones stay as they were")
+    func readIntoReused() {
+        // Each session, then itself with every optional field turned over and the flags flipped, and
+        // long lists after short ones and back: nothing of the session before may remain.
+        let sessions = (Self.sessions() + Self.sessions().reversed()).flatMap { [$0, Self.turnedOver($0)] }
+        var writer = GrowableBytes(capacity: 64)
+        defer { writer.deallocate() }
+        for (index, session) in sessions.enumerated() {
+            SessionBytes.write(session, tls: index % 3 == 0 ? .some(nil) : nil, to: &writer)
+        }
+        var reader = SessionBytes.Reader(writer.bytes)
+        var reused = BITSSession(number: -1, sessionID: "old", url: "old", host: "old",
+                                 client: Endpoint(address: .v6(9, 9), port: 9), time: .zero)
+        var kept: [BITSSession] = []
+        for (index, session) in sessions.enumerated() {
+            let tls = SessionBytes.read(&reader, into: &reused)
+            #expect(Self.dumped(reused) == Self.dumped(session), "session \(index)")
+            #expect(Self.dumped(tls) == Self.dumped(index % 3 == 0 ? TLSSessionFacts??.some(nil) : nil), "session \(index)")
+            // As the digest keeps some: sharing the reused session's lists.
+            if index % 5 == 0 { kept.append(reused) }
+        }
+        for (offset, session) in kept.enumerated() {
+            #expect(Self.dumped(session) == Self.dumped(sessions[offset * 5]), "kept session \(offset)")
+        }
+    }
+
     @Test("the session and its request record have the properties the bytes carry")
     func propertiesCarried() {
         let session = Self.sessions()[0]
@@ -80,9 +158,9 @@ import Testing
         #expect(Mirror(reflecting: session.requests[0]).children.count == 18)
     }
 
-    @Test("the fields stored without a room check of their own fit, whatever is missing and however long the lists")
+    @Test("every part fits in a store of any size, whatever is missing and however long the lists")
     func roomBetweenChecks() {
-        // Every optional string absent: the longest runs of fixed-size fields between two checks.
+        // Every optional string absent: the heads are most of the bytes.
         var bare = BITSSession(number: 7, sessionID: nil, url: "", host: nil,
                                client: Endpoint(address: .v6(1, 2), port: 9), time: .zero)
         bare.requests = (0..<40).map { index in
@@ -104,7 +182,8 @@ import Testing
         for long in [servers, connections, missing] {
             let sessions = [bare, long, bare]
             for capacity in [1, 100, 255, 256, 257, 1_000] {
-                var writer = SessionBytes.Writer(capacity: capacity)
+                var writer = GrowableBytes(capacity: capacity)
+                defer { writer.deallocate() }
                 for session in sessions { SessionBytes.write(session, tls: nil, to: &writer) }
                 var reader = SessionBytes.Reader(writer.bytes)
                 for session in sessions {

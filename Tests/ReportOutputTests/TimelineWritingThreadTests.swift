@@ -154,4 +154,34 @@ import Testing
         writer.finish(findings: Self.findings, counters: Self.counters)
         #expect(text == Self.inThread(sessions, folder: nil, tls: false))
     }
+
+    /// What a digest shows of its sessions: counts, and the sessions kept in either order, every field.
+    static func shown(_ digest: SessionDigest) -> String {
+        // Dictionaries in a fixed order (two equal ones may list their pairs in different orders).
+        func sorted(_ counts: [some Any: Int]) -> [String] { counts.map { "\($0.key): \($0.value)" }.sorted() }
+        return SessionBytesTests.dumped((digest.sessionCount, sorted(digest.sessionsByState),
+                                  sorted(digest.sessionsByFindingCode), sorted(digest.sessionsByWorstSeverity),
+                                  digest.sessionsWithFindings, digest.bytesAcknowledged,
+                                  digest.sessionsOverTime, digest.keepsEverySession, digest.keptSelection,
+                                  digest.sessionsLeftOut, digest.sessionsWithFindingsLeftOut,
+                                  digest.keptSessions, digest.keptSessionsWorstFirst))
+    }
+
+    @Test("the digest made on the writing thread equals the one made on the calling thread: same counts, same sessions kept in the same order",
+          arguments: [false, true])
+    func digestOnTheWritingThread(selecting: Bool) {
+        var limits = SessionDigestLimits()
+        if selecting { (limits.keepAllUpTo, limits.worstWithFindings, limits.firstOthers) = (10, 7, 5) }
+        let sessions = SessionBytesTests.sessions() + Self.sessions(90)
+        let expected = SessionDigest(sessions: sessions, limits: limits)
+        let thread = TimelineWritingThread(document: Self.document(folder: nil, tls: false, pieceBytes: 1_000) { _ in },
+                                           digest: SessionDigest(limits: limits),
+                                           size: .init(batches: 2, itemsPerBatch: 3, bytesPerBatch: 1 << 20),
+                                           napMicroseconds: 1)
+        #expect(thread.digestsSessions)
+        for session in sessions { thread.append(session) }
+        thread.finish(findings: Self.findings, counters: Self.counters)
+        #expect(thread.digest.map(Self.shown) == Self.shown(expected))
+        #expect(expected.keepsEverySession != selecting)
+    }
 }

@@ -1,3 +1,4 @@
+import AnalyzerCore
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -55,9 +56,8 @@ public final class HandoffRing<Item>: @unchecked Sendable {
     private struct Batch {
         let items: UnsafeMutablePointer<Item>
         var count = 0
-        private(set) var bytes: UnsafeMutableRawPointer
-        private var byteCapacity: Int
-        private(set) var byteCount = 0
+        /// The kept bytes (grown when a run does not fit: a run larger than a batch's room).
+        var bytes: GrowableBytes
         /// Set by ``HandoffRing/finish()``: nothing follows this batch.
         var isLast = false
         /// What the consumer noted after emptying this batch (``HandoffRing/consumerNote``).
@@ -65,8 +65,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
 
         init(items capacity: Int, byteCapacity storeBytes: Int) {
             items = .allocate(capacity: capacity)
-            byteCapacity = storeBytes
-            bytes = .allocate(byteCount: byteCapacity, alignment: 16)
+            bytes = GrowableBytes(capacity: storeBytes, alignment: 16)
         }
 
         /// Destroys the items left and frees the storage.
@@ -77,36 +76,11 @@ public final class HandoffRing<Item>: @unchecked Sendable {
             bytes.deallocate()
         }
 
-        /// Copies `run` after the kept bytes (growing the store if it does not fit: a run larger
-        /// than a batch's room); says where it starts.
-        @inline(__always)
-        mutating func keep(_ run: UnsafeRawBufferPointer) -> Int {
-            let start = byteCount
-            if byteCapacity - byteCount < run.count { grow(toFit: run.count) }
-            if let source = run.baseAddress { (bytes + byteCount).copyMemory(from: source, byteCount: run.count) }
-            byteCount += run.count
-            return start
-        }
-
-        /// Moves the kept bytes to a store with room for `count` more (out of line: rare).
-        @inline(never)
-        private mutating func grow(toFit count: Int) {
-            let grown = max(2 * byteCapacity, byteCount + count)
-            let store = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 16)
-            store.copyMemory(from: bytes, byteCount: byteCount)
-            bytes.deallocate()
-            bytes = store
-            byteCapacity = grown
-        }
-
-        /// The kept bytes.
-        var keptBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: bytes, count: byteCount) }
-
         /// Destroys the items (on the producer's thread, which made them) and forgets the kept bytes.
         mutating func empty() {
             items.deinitialize(count: count)
             count = 0
-            byteCount = 0
+            bytes.removeAll()
         }
     }
 
@@ -192,12 +166,21 @@ public final class HandoffRing<Item>: @unchecked Sendable {
         let batch = ring + writing
         (batch.pointee.items + batch.pointee.count).initialize(to: item)
         batch.pointee.count += 1
-        if batch.pointee.count == size.itemsPerBatch || batch.pointee.byteCount >= size.bytesPerBatch { handOver() }
+        if batch.pointee.count == size.itemsPerBatch || batch.pointee.bytes.count >= size.bytesPerBatch { handOver() }
     }
 
     /// Keeps bytes in the producer's batch, for the next item; says where they start.
     @inline(__always)
-    public func keep(_ bytes: UnsafeRawBufferPointer) -> Int { ring[writing].keep(bytes) }
+    public func keep(_ bytes: UnsafeRawBufferPointer) -> Int { ring[writing].bytes.append(bytes) }
+
+    /// Keeps the bytes `write` appends in the producer's batch, for the next item, written there in
+    /// place (no copy through storage of the producer's own); says where they are.
+    @inline(__always)
+    public func keep(writing write: (inout GrowableBytes) -> Void) -> Range<Int> {
+        let start = ring[writing].bytes.count
+        write(&ring[writing].bytes)
+        return start..<ring[writing].bytes.count
+    }
 
     /// Hands over what is added and waits until the consumer consumed it all and stopped. Calling
     /// it again, or before ``start()``, does nothing.
@@ -259,7 +242,7 @@ public final class HandoffRing<Item>: @unchecked Sendable {
             taken += 1
             Self.wait(napping: consumerNap) { handedOver.load(ordering: .acquiring) >= taken }
             let batch = ring + reading
-            let store = batch.pointee.keptBytes, items = batch.pointee.items
+            let store = batch.pointee.bytes.bytes, items = batch.pointee.items
             for index in 0..<batch.pointee.count { consumer.consume(items + index, bytes: store) }
             batch.pointee.note = consumer.afterBatch()
             if batch.pointee.isLast { break }

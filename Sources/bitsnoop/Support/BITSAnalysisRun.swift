@@ -45,7 +45,8 @@ struct BITSAnalysisRun {
                                    handOff: { output.write($0.text) })
         }
         let outputs = threaded
-            ? RetiredSessionOutputs(timeline: document.map { TimelineWritingThread(document: $0) }, keepsSessions: true)
+            ? RetiredSessionOutputs(timeline: document.map { TimelineWritingThread(document: $0, digest: SessionDigest()) },
+                                    keepsSessions: true)
             : RetiredSessionOutputs(document: document, keepsSessions: true)
         bits.tracker.bodyObserver = extractor
         bits.tracker.sink = outputs

@@ -16,12 +16,18 @@ final class RetiredSessionOutputs: BITSSessionSink {
     /// Whether each piece of the document is handed on at once (live mode: a reader following the
     /// file sees each session as it ends).
     var flushesEachSession = false
-    /// Every session counted, and a bounded set kept in full, for the summary and the report.
-    @exclusivity(unchecked) private(set) var digest = SessionDigest()
+    /// Every session counted, and a bounded set kept in full, for the summary and the report; read
+    /// after ``finishDocument(findings:counters:)`` (with a writing thread, it digests the sessions).
+    var digest: SessionDigest { digestsHere ? ownDigest : timeline?.digest ?? ownDigest }
+    /// The digest made on this thread (without a writing thread that digests).
+    @exclusivity(unchecked) private var ownDigest = SessionDigest()
     /// Whether sessions are digested for a summary or report that lists them.
     let keepsSessions: Bool
-    /// Sessions retired, by state.
-    var countsByState: [BITSSessionState: Int] { stateCounts.dictionary }
+    /// Whether this thread digests them (no writing thread does).
+    private let digestsHere: Bool
+    /// Sessions retired, by state; with `keepsSessions`, read after ``finishDocument(findings:counters:)``.
+    var countsByState: [BITSSessionState: Int] { keepsSessions ? digest.sessionsByState : stateCounts.dictionary }
+    /// Sessions by state, counted here when no digest counts them.
     @exclusivity(unchecked) private var stateCounts = SessionStateCounts()
     /// Sessions retired.
     @exclusivity(unchecked) private(set) var count = 0
@@ -33,27 +39,33 @@ final class RetiredSessionOutputs: BITSSessionSink {
         self.document = document
         timeline = nil
         self.keepsSessions = keepsSessions
+        digestsHere = keepsSessions
     }
 
     /// Creates the outputs with the timeline written on a thread of its own (`analyze` on two
-    /// cores or more).
+    /// cores or more); with `keepsSessions`, that thread digests the sessions when there is one
+    /// (made with a digest: ``TimelineWritingThread/init(document:digest:size:napMicroseconds:)``).
     init(timeline: TimelineWritingThread?, keepsSessions: Bool) {
         self.timeline = timeline
         self.keepsSessions = keepsSessions
+        precondition(!keepsSessions || timeline == nil || timeline?.digestsSessions == true,
+                     "sessions kept without a digest on the writing thread")
+        digestsHere = keepsSessions && timeline == nil
     }
 
     /// Writes the session to the document and adds it to the digest.
     func sessionRetired(_ session: BITSSession) {
         count += 1
-        if session.file != nil { filesExtracted += 1 }
-        stateCounts.add(session.state)
-        if let timeline {
-            timeline.append(session)
+        if session.hasExtractedFile { filesExtracted += 1 }
+        if !keepsSessions { stateCounts.add(session.state) }
+        if timeline != nil {
+            // Called through the optional: binding it retained and released the thread's object.
+            timeline?.append(session)
         } else {
             document?.append(session)
             if flushesEachSession { document?.flush() }
         }
-        if keepsSessions { digest.add(session) }
+        if digestsHere { ownDigest.add(session) }
     }
 
     /// Ends the document with the findings and counters.
