@@ -320,7 +320,7 @@ public final class BITSSessionTracker {
     /// The handle is lent, not passed: the connection analyzer keeps it in its list of pending
     /// requests, and a handle (some 400 bytes) moved out of there, unwrapped and passed on was
     /// copied whole at each step. Its record is answered in place (a copy retained each of its
-    /// strings) and moved into the session's list (``store(_:time:)``).
+    /// strings), and the answer's fields are copied into the session's list (``storeAnswer(of:time:)``).
     func response(_ head: HTTPResponseHead, time: CaptureTimestamp, to handle: inout RequestHandle) {
         reentry.enter("BITSSessionTracker.response")
         defer { reentry.leave() }
@@ -332,7 +332,7 @@ public final class BITSSessionTracker {
         defer {
             // The body observer first: the record then moves into the session's list.
             tellBodyObserver(handle, record: handle.record, accepted: accepted, time: time)
-            let listed = store(&handle, time: time)
+            let listed = storeAnswer(of: &handle, time: time)
             if let session = handle.session {
                 announce(in: session, time: time) { listed.map { sessions[session].record.requests[$0] } ?? handle.record }
             }
@@ -349,7 +349,7 @@ public final class BITSSessionTracker {
             reportOrDefer(finding.kind, waitingSerial: handle.waitingSerial, session: session, connection: id, time: time,
                           finding.message, advice: finding.advice)
         }
-        checkFraming(head, time: time, handle: handle, success: success)
+        checkFraming(head, time: time, handle: &handle, success: success)
         if handle.record.challenge {
             if handle.record.type == .createSession, let session { challenged(session) }
             return
