@@ -143,19 +143,21 @@ enum EndRules {
     /// or still running when the capture ended. (`inout` though it only reads: the session table
     /// lends a session in place for a change, and copies the whole of it for a read.)
     static func end(_ session: inout TrackedSession) -> [RuleFinding] {
-        let record = session.record
-        let acknowledged = record.bytesAcknowledged ?? 0
-        let total = record.totalLength.map(String.init) ?? "unknown"
-        switch record.state {
+        // The state read in place, the numbers made into text only for a finding: a copy of the
+        // record (`let record = session.record`) retained each of its strings and lists, and the
+        // total's text was made for every session.
+        let state = session.record.state
+        guard state == .orphaned || state == .uploadedNotClosed || state == .inProgress else { return [] }
+        let acknowledged = session.record.bytesAcknowledged ?? 0
+        let total = session.record.totalLength.map(String.init) ?? "unknown"
+        switch state {
         case .orphaned:
             return [RuleFinding(.orphanedSession, "neither closed nor cancelled; \(acknowledged) of \(total) bytes acknowledged")]
         case .uploadedNotClosed:
             return [RuleFinding(.completeNotClosed, "all \(total) bytes acknowledged but no Close-Session")]
-        case .inProgress:
-            return [RuleFinding(.sessionInProgress, "still running when the capture ended ("
-                                    + (record.runningAtCaptureEnd?.rawValue ?? "") + "); \(acknowledged) of \(total) bytes acknowledged")]
         default:
-            return []
+            return [RuleFinding(.sessionInProgress, "still running when the capture ended ("
+                                    + (session.record.runningAtCaptureEnd?.rawValue ?? "") + "); \(acknowledged) of \(total) bytes acknowledged")]
         }
     }
 }
