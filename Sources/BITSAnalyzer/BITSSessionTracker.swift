@@ -97,11 +97,17 @@ final class ConnectionSessions {
     /// rather than allocated and freed with its list for every one.
     func reset() {
         active = nil
-        sessions.removeAll(keepingCapacity: sessions.capacity <= Self.maxKeptSessionCapacity)
+        // A connection's one session taken off the end: `removeAll(keepingCapacity:)` replaced the
+        // whole range (some 150 instructions). Lists without storage are left as they are.
+        if sessions.count == 1, sessions.capacity <= Self.maxKeptSessionCapacity {
+            sessions.removeLast()
+        } else {
+            sessions.removeAll(keepingCapacity: sessions.capacity <= Self.maxKeptSessionCapacity)
+        }
         missing = nil
-        waiting = []
-        placed = [:]
-        reportedCodes = []
+        if waiting.capacity > 0 { waiting = [] }
+        if placed.capacity > 0 { placed = [:] }
+        if reportedCodes.capacity > 0 { reportedCodes = [] }
         carriedUntracked = false
     }
 
