@@ -239,8 +239,11 @@ struct BITSSessionTable {
     }
 
     /// Forgets the ID of the session `handle` names, the first step of its retirement: it stays in
-    /// its slot, whole, for the outputs to read, until ``vacate(_:)``.
-    mutating func unindex(_ handle: SessionHandle) {
+    /// its slot, whole, for the outputs to read, until ``vacate(_:)``. Returns the digest of the
+    /// session's ID (``digest(ofID:of:)``), if it has one: the key made here has it, where the
+    /// tracker made it a second time.
+    @discardableResult
+    mutating func unindex(_ handle: SessionHandle) -> UInt64? {
         precondition(contains(handle), "stale session handle")
         let slot = Int(handle.slot)
         let idKey = slots[slot].session.record.sessionID.map { self.idKey($0, of: handle) }
@@ -249,6 +252,7 @@ struct BITSSessionTable {
         if let idKey, let entry = byID.index(forKey: idKey), byID.values[entry] == handle {
             byID.remove(at: entry)
         }
+        return idKey?.digest
     }
 
     /// Takes the session out of the table (after ``unindex(_:)``): its slot is made free in place

@@ -124,24 +124,30 @@ extension BITSSessionTracker {
 
     @discardableResult
     func appendRequest(_ record: BITSRequestRecord, to session: SessionHandle) -> Int? {
-        if record.time < sessions[session].record.firstTime { sessions[session].record.firstTime = record.time }
-        guard sessions[session].record.requests.count < limits.maxRequestsPerSession else {
-            if !sessions[session].requestLimitReported {
-                sessions[session].requestLimitReported = true
-                findings.report(Finding(
-                    code: .limitSessionRequests, severity: .notice, sessionID: sessions[session].record.sessionID,
-                    sessionNumber: sessions[session].record.number, connection: record.connection, time: record.time,
-                    message: "session has more than \(limits.maxRequestsPerSession) requests "
-                        + "(limit maxRequestsPerSession); later ones are not listed"
-                ))
-            }
-            return nil
+        if let position = Self.append(record, to: &sessions[session], limit: limits.maxRequestsPerSession) {
+            return position
         }
-        if sessions[session].record.requests.isEmpty {
-            sessions[session].record.requests.reserveCapacity(Self.requestsReservedPerSession)
+        if !sessions[session].requestLimitReported {
+            sessions[session].requestLimitReported = true
+            findings.report(Finding(
+                code: .limitSessionRequests, severity: .notice, sessionID: sessions[session].record.sessionID,
+                sessionNumber: sessions[session].record.number, connection: record.connection, time: record.time,
+                message: "session has more than \(limits.maxRequestsPerSession) requests "
+                    + "(limit maxRequestsPerSession); later ones are not listed"
+            ))
         }
-        sessions[session].record.requests.append(record)
-        return sessions[session].record.requests.count - 1
+        return nil
+    }
+
+    /// ``appendRequest(_:to:)``'s part in the session, lent in place (one access to the table):
+    /// moves its first time back to the request's, and lists the request unless `limit` requests are
+    /// listed already. Returns the request's position in the list, `nil` past the limit.
+    private static func append(_ record: BITSRequestRecord, to tracked: inout TrackedSession, limit: Int) -> Int? {
+        if record.time < tracked.record.firstTime { tracked.record.firstTime = record.time }
+        guard tracked.record.requests.count < limit else { return nil }
+        if tracked.record.requests.isEmpty { tracked.record.requests.reserveCapacity(requestsReservedPerSession) }
+        tracked.record.requests.append(record)
+        return tracked.record.requests.count - 1
     }
 
     /// Room made for a session's requests with its first: a small upload has three (Create-Session,
@@ -281,8 +287,7 @@ extension BITSSessionTracker {
     /// Hands the session, final, to the body observer (for its file) and the sink, and forgets it.
     func retire(_ session: SessionHandle) {
         if sessions[session].awaitingID { releaseHeldFindings(session) }
-        let idDigest = sessions[session].record.sessionID.map { sessions.digest(ofID: $0, of: session) }
-        sessions.unindex(session)
+        let idDigest = sessions.unindex(session)
         // Read in its slot, not taken out: the outputs are lent the table's record.
         for id in sessions[session].record.connections where knownConnection(id)?.active == session {
             knownConnection(id)!.active = nil
