@@ -230,12 +230,15 @@ struct BITSSessionTable {
     }
 
     /// `id`'s ``String/caseFoldedDigest``: kept from the index when `handle`'s session is indexed by
-    /// that very string, else computed.
+    /// that very string, else computed. Inlined (with ``idKey(_:of:)``): called on the tracker's
+    /// table, a call copied the table's value out first, a retain and a release of each of its lists.
+    @inline(__always)
     func digest(ofID id: String, of handle: SessionHandle) -> UInt64 {
         idKey(id, of: handle).digest
     }
 
     /// `id`'s key, its digest taken from the index when `handle`'s session is indexed by `id`.
+    @inline(__always)
     private func idKey(_ id: String, of handle: SessionHandle) -> SessionIDKey {
         if contains(handle), let key = slots[Int(handle.slot)].indexedID, key.text == id { return key }
         return SessionIDKey(text: id)

@@ -479,7 +479,9 @@ struct RetiredIDs {
     /// How the session with ID `id` (any case) had ended, if it left the tracker.
     func ending(of id: String) -> Ending? { ending(ofDigest: Self.digest(id)) }
 
-    /// ``ending(of:)`` of the ID whose ``digest(_:)`` is `digest`.
+    /// ``ending(of:)`` of the ID whose ``digest(_:)`` is `digest`. Inlined: called on the tracker's
+    /// property, a call copied the value out first (a retain and a release of its storage).
+    @inline(__always)
     func ending(ofDigest digest: UInt64) -> Ending? { endings[DigestKey(value: digest)].flatMap { Ending(rawValue: $0 & 3) } }
 
     /// When the last message of the session with ID `id` was (to the second), if it left the tracker.
