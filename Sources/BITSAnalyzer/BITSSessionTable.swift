@@ -210,7 +210,8 @@ struct BITSSessionTable {
     /// The session with BITS-Session-Id `id` (any case), if it is in the table: `likely` when `id` is
     /// the ID it is indexed by (one comparison), else looked up. The comparison is first by identity:
     /// a request's ID is made through the recent strings, so it is mostly the very string the Ack
-    /// that named the session made and the index keeps.
+    /// that named the session made and the index keeps. Inlined, as ``digest(ofID:of:)`` is.
+    @inline(__always)
     func handle(forID id: String, likely: SessionHandle?) -> SessionHandle? {
         if let likely, contains(likely), let indexed = slots[Int(likely.slot)].indexedID,
            indexed.text._isIdentical(to: id) || indexed.text.equalsIgnoringASCIICase(id) {

@@ -229,6 +229,7 @@ extension BITSSessionTracker {
     /// Observers get a copy of the record made before the call (`snapshot`), not the table's value
     /// lent through its accessor for the length of the call: lent, a debug build destroyed a
     /// temporary of it twice once `TrackedSession` grew (live mode crashed in `startIfNeeded`).
+    @inline(__always)
     func startIfNeeded(_ session: SessionHandle) {
         guard !sessions[session].startAnnounced, !sessions[session].awaitingID else { return }
         sessions[session].startAnnounced = true
@@ -268,8 +269,12 @@ extension BITSSessionTracker {
            sessions[session].record.runningAtCaptureEnd == nil {
             sessions[session].record.rejected = true
         }
-        place(EndRules.end(&sessions[session]), session: session, connection: sessions[session].record.connections.last,
-              time: sessions[session].record.lastTime)
+        // Most sessions end with nothing to report: nothing then to place.
+        let found = EndRules.end(&sessions[session])
+        if !found.isEmpty {
+            place(found, session: session, connection: sessions[session].record.connections.last,
+                  time: sessions[session].record.lastTime)
+        }
         sessions[session].endTime = time
         startIfNeeded(session)
         if let observer {
