@@ -208,9 +208,13 @@ struct BITSSessionTable {
     func handle(forID id: String) -> SessionHandle? { byID[SessionIDKey(text: id)] }
 
     /// The session with BITS-Session-Id `id` (any case), if it is in the table: `likely` when `id` is
-    /// the ID it is indexed by (one comparison), else looked up.
+    /// the ID it is indexed by (one comparison), else looked up. The comparison is first by identity:
+    /// a request's ID is made through the recent strings, so it is mostly the very string the Ack
+    /// that named the session made and the index keeps. Inlined, as ``digest(ofID:of:)`` is.
+    @inline(__always)
     func handle(forID id: String, likely: SessionHandle?) -> SessionHandle? {
-        if let likely, contains(likely), let indexed = slots[Int(likely.slot)].indexedID, indexed.text.equalsIgnoringASCIICase(id) {
+        if let likely, contains(likely), let indexed = slots[Int(likely.slot)].indexedID,
+           indexed.text._isIdentical(to: id) || indexed.text.equalsIgnoringASCIICase(id) {
             return likely
         }
         return handle(forID: id)
@@ -227,20 +231,26 @@ struct BITSSessionTable {
     }
 
     /// `id`'s ``String/caseFoldedDigest``: kept from the index when `handle`'s session is indexed by
-    /// that very string, else computed.
+    /// that very string, else computed. Inlined (with ``idKey(_:of:)``): called on the tracker's
+    /// table, a call copied the table's value out first, a retain and a release of each of its lists.
+    @inline(__always)
     func digest(ofID id: String, of handle: SessionHandle) -> UInt64 {
         idKey(id, of: handle).digest
     }
 
     /// `id`'s key, its digest taken from the index when `handle`'s session is indexed by `id`.
+    @inline(__always)
     private func idKey(_ id: String, of handle: SessionHandle) -> SessionIDKey {
         if contains(handle), let key = slots[Int(handle.slot)].indexedID, key.text == id { return key }
         return SessionIDKey(text: id)
     }
 
     /// Forgets the ID of the session `handle` names, the first step of its retirement: it stays in
-    /// its slot, whole, for the outputs to read, until ``vacate(_:)``.
-    mutating func unindex(_ handle: SessionHandle) {
+    /// its slot, whole, for the outputs to read, until ``vacate(_:)``. Returns the digest of the
+    /// session's ID (``digest(ofID:of:)``), if it has one: the key made here has it, where the
+    /// tracker made it a second time.
+    @discardableResult
+    mutating func unindex(_ handle: SessionHandle) -> UInt64? {
         precondition(contains(handle), "stale session handle")
         let slot = Int(handle.slot)
         let idKey = slots[slot].session.record.sessionID.map { self.idKey($0, of: handle) }
@@ -249,6 +259,7 @@ struct BITSSessionTable {
         if let idKey, let entry = byID.index(forKey: idKey), byID.values[entry] == handle {
             byID.remove(at: entry)
         }
+        return idKey?.digest
     }
 
     /// Takes the session out of the table (after ``unindex(_:)``): its slot is made free in place

@@ -69,9 +69,10 @@ extension BITSSessionTracker {
     /// answered with an error on a connection no session used): about the connection, as the
     /// connection ends or the capture does, rather than never.
     func releaseUnclaimedFindings(on id: Int) {
-        guard let waiting = knownConnection(id)?.waiting, waiting.contains(where: { !$0.deferredFindings.isEmpty }) else {
-            return
-        }
+        // Most connections have no waiting request: told by the count, before the list is taken.
+        guard let state = knownConnection(id), !state.waiting.isEmpty else { return }
+        let waiting = state.waiting
+        guard waiting.contains(where: { !$0.deferredFindings.isEmpty }) else { return }
         for request in waiting {
             for finding in request.deferredFindings {
                 report(finding.kind, session: nil, connection: id, time: finding.time, finding.message,

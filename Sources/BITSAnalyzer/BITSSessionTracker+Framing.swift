@@ -16,24 +16,28 @@ extension BITSSessionTracker {
 
     /// Checks an answer; the handle's record has its status and challenge filled in, `success` says
     /// whether it accepted the request. Findings about a request still waiting for its session are held.
-    func checkFraming(_ head: HTTPResponseHead, time: CaptureTimestamp, handle: RequestHandle, success: Bool) {
-        let record = handle.record
+    /// The handle is lent `inout` though only read: passed by value, it was copied whole (some 370 bytes).
+    func checkFraming(_ head: HTTPResponseHead, time: CaptureTimestamp, handle: inout RequestHandle, success: Bool) {
         let session = handle.session
         var partialClose = false
         if let session {
-            if record.type == .fragment { FramingRules.fragmentAnswer(head, record: record, session: &sessions[session]) }
-            if record.type == .closeSession, head.status == 400 {
+            if handle.record.type == .fragment {
+                FramingRules.fragmentAnswer(head, record: handle.record, session: &sessions[session])
+            }
+            if handle.record.type == .closeSession, head.status == 400 {
                 let total = sessions[session].record.totalLength
                 partialClose = total.map { (sessions[session].record.bytesAcknowledged ?? 0) < $0 }
                     ?? sessions[session].record.createSeen
             }
         }
+        // The handle's record read in place: a copy of it (`let record = handle.record`) retained
+        // each of its strings.
         let found = FramingRules.answer(
-            head, record: record, time: time, requestEnd: handle.requestEnd ?? record.time, success: success,
+            head, record: handle.record, time: time, requestEnd: handle.requestEnd ?? handle.record.time, success: success,
             firstOnConnection: handle.requestKey?.index == 0, partialClose: partialClose
         )
         for finding in found {
-            reportOrDefer(finding.kind, waitingSerial: handle.waitingSerial, session: session, connection: record.connection,
+            reportOrDefer(finding.kind, waitingSerial: handle.waitingSerial, session: session, connection: handle.record.connection,
                           time: time, finding.message, advice: finding.advice)
         }
     }

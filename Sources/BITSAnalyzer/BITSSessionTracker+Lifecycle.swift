@@ -124,24 +124,30 @@ extension BITSSessionTracker {
 
     @discardableResult
     func appendRequest(_ record: BITSRequestRecord, to session: SessionHandle) -> Int? {
-        if record.time < sessions[session].record.firstTime { sessions[session].record.firstTime = record.time }
-        guard sessions[session].record.requests.count < limits.maxRequestsPerSession else {
-            if !sessions[session].requestLimitReported {
-                sessions[session].requestLimitReported = true
-                findings.report(Finding(
-                    code: .limitSessionRequests, severity: .notice, sessionID: sessions[session].record.sessionID,
-                    sessionNumber: sessions[session].record.number, connection: record.connection, time: record.time,
-                    message: "session has more than \(limits.maxRequestsPerSession) requests "
-                        + "(limit maxRequestsPerSession); later ones are not listed"
-                ))
-            }
-            return nil
+        if let position = Self.append(record, to: &sessions[session], limit: limits.maxRequestsPerSession) {
+            return position
         }
-        if sessions[session].record.requests.isEmpty {
-            sessions[session].record.requests.reserveCapacity(Self.requestsReservedPerSession)
+        if !sessions[session].requestLimitReported {
+            sessions[session].requestLimitReported = true
+            findings.report(Finding(
+                code: .limitSessionRequests, severity: .notice, sessionID: sessions[session].record.sessionID,
+                sessionNumber: sessions[session].record.number, connection: record.connection, time: record.time,
+                message: "session has more than \(limits.maxRequestsPerSession) requests "
+                    + "(limit maxRequestsPerSession); later ones are not listed"
+            ))
         }
-        sessions[session].record.requests.append(record)
-        return sessions[session].record.requests.count - 1
+        return nil
+    }
+
+    /// ``appendRequest(_:to:)``'s part in the session, lent in place (one access to the table):
+    /// moves its first time back to the request's, and lists the request unless `limit` requests are
+    /// listed already. Returns the request's position in the list, `nil` past the limit.
+    private static func append(_ record: BITSRequestRecord, to tracked: inout TrackedSession, limit: Int) -> Int? {
+        if record.time < tracked.record.firstTime { tracked.record.firstTime = record.time }
+        guard tracked.record.requests.count < limit else { return nil }
+        if tracked.record.requests.isEmpty { tracked.record.requests.reserveCapacity(requestsReservedPerSession) }
+        tracked.record.requests.append(record)
+        return tracked.record.requests.count - 1
     }
 
     /// Room made for a session's requests with its first: a small upload has three (Create-Session,
@@ -178,6 +184,37 @@ extension BITSSessionTracker {
         return moved
     }
 
+    /// Lists the answer the handle's record now has: in the session's list, its answer's fields are
+    /// written over the listed copy of the request (``BITSRequestRecord/takeAnswer(of:)``), the rest
+    /// being the same already; still waiting, the whole record replaces the waiting one. Moves the
+    /// session's last time to `time`. Returns the record's position in the session's list, if listed.
+    /// (Swapping the whole record in, some 240 bytes, cost three copies of it per answer.) The
+    /// handle is lent `inout` though only read: passed by value, it was copied whole (some 370 bytes).
+    @discardableResult
+    func storeAnswer(of handle: inout RequestHandle, time: CaptureTimestamp) -> Int? {
+        guard let session = handle.session, sessions.contains(session) else {
+            if let serial = handle.waitingSerial,
+               let position = knownConnection(handle.record.connection)?.waiting.firstIndex(where: { $0.serial == serial }) {
+                knownConnection(handle.record.connection)!.waiting[position].record = handle.record
+            }
+            return nil
+        }
+        let index = handle.listIndex
+        return Self.storeAnswer(of: &handle, at: index, time: time, in: &sessions[session])
+    }
+
+    /// ``storeAnswer(of:time:)`` in the session lent in place (one access to the table).
+    private static func storeAnswer(of handle: inout RequestHandle, at index: Int?, time: CaptureTimestamp,
+                                    in tracked: inout TrackedSession) -> Int? {
+        var listed: Int?
+        if let index, index < tracked.record.requests.count {
+            tracked.record.requests[index].takeAnswer(of: handle.record)
+            listed = index
+        }
+        if tracked.record.lastTime < time { tracked.record.lastTime = time }
+        return listed
+    }
+
     /// Files `session` under its reply URL, so that a GET of it is found without a scan.
     func indexReply(of session: SessionHandle) {
         guard let reply = sessions[session].record.replyURL, !sessions[session].record.replyFetched else { return }
@@ -192,6 +229,7 @@ extension BITSSessionTracker {
     /// Observers get a copy of the record made before the call (`snapshot`), not the table's value
     /// lent through its accessor for the length of the call: lent, a debug build destroyed a
     /// temporary of it twice once `TrackedSession` grew (live mode crashed in `startIfNeeded`).
+    @inline(__always)
     func startIfNeeded(_ session: SessionHandle) {
         guard !sessions[session].startAnnounced, !sessions[session].awaitingID else { return }
         sessions[session].startAnnounced = true
@@ -231,8 +269,12 @@ extension BITSSessionTracker {
            sessions[session].record.runningAtCaptureEnd == nil {
             sessions[session].record.rejected = true
         }
-        place(EndRules.end(&sessions[session]), session: session, connection: sessions[session].record.connections.last,
-              time: sessions[session].record.lastTime)
+        // Most sessions end with nothing to report: nothing then to place.
+        let found = EndRules.end(&sessions[session])
+        if !found.isEmpty {
+            place(found, session: session, connection: sessions[session].record.connections.last,
+                  time: sessions[session].record.lastTime)
+        }
         sessions[session].endTime = time
         startIfNeeded(session)
         if let observer {
@@ -250,8 +292,7 @@ extension BITSSessionTracker {
     /// Hands the session, final, to the body observer (for its file) and the sink, and forgets it.
     func retire(_ session: SessionHandle) {
         if sessions[session].awaitingID { releaseHeldFindings(session) }
-        let idDigest = sessions[session].record.sessionID.map { sessions.digest(ofID: $0, of: session) }
-        sessions.unindex(session)
+        let idDigest = sessions.unindex(session)
         // Read in its slot, not taken out: the outputs are lent the table's record.
         for id in sessions[session].record.connections where knownConnection(id)?.active == session {
             knownConnection(id)!.active = nil
@@ -443,7 +484,9 @@ struct RetiredIDs {
     /// How the session with ID `id` (any case) had ended, if it left the tracker.
     func ending(of id: String) -> Ending? { ending(ofDigest: Self.digest(id)) }
 
-    /// ``ending(of:)`` of the ID whose ``digest(_:)`` is `digest`.
+    /// ``ending(of:)`` of the ID whose ``digest(_:)`` is `digest`. Inlined: called on the tracker's
+    /// property, a call copied the value out first (a retain and a release of its storage).
+    @inline(__always)
     func ending(ofDigest digest: UInt64) -> Ending? { endings[DigestKey(value: digest)].flatMap { Ending(rawValue: $0 & 3) } }
 
     /// When the last message of the session with ID `id` was (to the second), if it left the tracker.
@@ -478,4 +521,19 @@ public enum ConnectionEnding: Sendable {
     case openAtCaptureEnd
     /// Dropped from the table without a close: silent for the idle timeout, evicted, or reused.
     case dropped
+}
+
+extension BITSRequestRecord {
+    /// Takes the fields an answer sets (``BITSSessionTracker/response(_:time:to:)`` and
+    /// ``AckRules/answer(_:record:wasGap:sessionOpen:)``) from `answered`, the same request answered:
+    /// how a listed request gets its answer without the whole record copied in.
+    mutating func takeAnswer(of answered: BITSRequestRecord) {
+        status = answered.status
+        ackTime = answered.ackTime
+        received = answered.received
+        errorCode = answered.errorCode
+        if answered.errorContext != nil || errorContext != nil { errorContext = answered.errorContext }
+        challenge = answered.challenge
+        unanswered = answered.unanswered
+    }
 }

@@ -97,11 +97,17 @@ final class ConnectionSessions {
     /// rather than allocated and freed with its list for every one.
     func reset() {
         active = nil
-        sessions.removeAll(keepingCapacity: sessions.capacity <= Self.maxKeptSessionCapacity)
+        // A connection's one session taken off the end: `removeAll(keepingCapacity:)` replaced the
+        // whole range (some 150 instructions). Lists without storage are left as they are.
+        if sessions.count == 1, sessions.capacity <= Self.maxKeptSessionCapacity {
+            sessions.removeLast()
+        } else {
+            sessions.removeAll(keepingCapacity: sessions.capacity <= Self.maxKeptSessionCapacity)
+        }
         missing = nil
-        waiting = []
-        placed = [:]
-        reportedCodes = []
+        if waiting.capacity > 0 { waiting = [] }
+        if placed.capacity > 0 { placed = [:] }
+        if reportedCodes.capacity > 0 { reportedCodes = [] }
         carriedUntracked = false
     }
 
@@ -327,7 +333,7 @@ public final class BITSSessionTracker {
     /// The handle is lent, not passed: the connection analyzer keeps it in its list of pending
     /// requests, and a handle (some 400 bytes) moved out of there, unwrapped and passed on was
     /// copied whole at each step. Its record is answered in place (a copy retained each of its
-    /// strings) and moved into the session's list (``store(_:time:)``).
+    /// strings), and the answer's fields are copied into the session's list (``storeAnswer(of:time:)``).
     func response(_ head: HTTPResponseHead, time: CaptureTimestamp, to handle: inout RequestHandle) {
         reentry.enter("BITSSessionTracker.response")
         defer { reentry.leave() }
@@ -339,7 +345,7 @@ public final class BITSSessionTracker {
         defer {
             // The body observer first: the record then moves into the session's list.
             tellBodyObserver(handle, record: handle.record, accepted: accepted, time: time)
-            let listed = store(&handle, time: time)
+            let listed = storeAnswer(of: &handle, time: time)
             if let session = handle.session {
                 announce(in: session, time: time) { listed.map { sessions[session].record.requests[$0] } ?? handle.record }
             }
@@ -356,7 +362,7 @@ public final class BITSSessionTracker {
             reportOrDefer(finding.kind, waitingSerial: handle.waitingSerial, session: session, connection: id, time: time,
                           finding.message, advice: finding.advice)
         }
-        checkFraming(head, time: time, handle: handle, success: success)
+        checkFraming(head, time: time, handle: &handle, success: success)
         if handle.record.challenge {
             if handle.record.type == .createSession, let session { challenged(session) }
             return
@@ -490,7 +496,10 @@ public final class BITSSessionTracker {
     /// The session whose challenged Create-Session `record` repeats: the one of this connection, or
     /// the newest from the same client to the same server and URL (credentials on a new connection).
     private func repeatedAfterChallenge(_ record: BITSRequestRecord, connection: BITSConnectionInfo) -> SessionHandle? {
-        challengedCreates.removeAll { !sessions.contains($0) || !sessions[$0].createChallenged }
+        // Most captures have no challenge: `removeAll(where:)` cost some 120 instructions on an empty list.
+        if !challengedCreates.isEmpty {
+            challengedCreates.removeAll { !sessions.contains($0) || !sessions[$0].createChallenged }
+        }
         let candidate = activeSession(on: connection.id).flatMap { sessions[$0].createChallenged ? $0 : nil }
             ?? challengedCreates.last {
                 let earlier = sessions[$0].record

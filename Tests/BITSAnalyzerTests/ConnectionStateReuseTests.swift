@@ -29,6 +29,22 @@ import TestSupport
         }
     }
 
+    @Test("a reset state keeps the storage of a short session list only, one session or several")
+    func resetKeepsShortStorage() {
+        let handle = SessionHandle(slot: 1, generation: 0)
+        for (count, reserved) in [(1, 1), (2, 2), (1, ConnectionSessions.maxKeptSessionCapacity + 8),
+                                  (ConnectionSessions.maxKeptSessionCapacity + 1, 0)] {
+            let state = ConnectionSessions()
+            state.sessions.reserveCapacity(reserved)
+            state.sessions += Array(repeating: handle, count: count)
+            let kept = state.sessions.capacity <= ConnectionSessions.maxKeptSessionCapacity
+            let capacity = state.sessions.capacity
+            state.reset()
+            #expect(state.sessions.isEmpty)
+            #expect(state.sessions.capacity == (kept ? capacity : 0), "\(count) sessions in \(capacity)")
+        }
+    }
+
     @Test("the connection state kept at hand is the table's, through look-ups, new connections and ended ones")
     func recentIsTable() {
         let tracker = BITSSessionTracker(findings: FindingCollector())

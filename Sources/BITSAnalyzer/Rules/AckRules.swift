@@ -74,10 +74,10 @@ enum AckRules {
         }
         var found: [RuleFinding] = []
         session.record.sessionID = id
-        let chosen = head.headers.trimmedValue(.bitsProtocol, reusing: &strings)
-        session.record.chosenProtocol = chosen
         let offered = session.record.supportedProtocols
-        if chosen == nil || !offered.contains(where: { $0.equalsIgnoringASCIICase(chosen!) }) {
+        let (chosen, offeredAsSent) = chosenProtocol(head, offered: offered, strings: &strings)
+        session.record.chosenProtocol = chosen
+        if chosen == nil || !(offeredAsSent || offered.contains(where: { $0.equalsIgnoringASCIICase(chosen!) })) {
             // Lower-cased copies only for the message, when the rule fires.
             let list = offered.map { $0.lowercased() }.joined(separator: " ")
             found.append(RuleFinding(.protocolMismatch,
@@ -90,6 +90,22 @@ enum AckRules {
                 .flatMap { ContentRange.decimal(Substring($0)) }
         }
         return (found, id)
+    }
+
+    /// The Ack's BITS-Protocol as `HTTPHeaders.trimmedValue(_:reusing:)` makes it, and whether it
+    /// is one of `offered` byte for byte. That one, the usual answer, is the offered string itself:
+    /// no look-up among the recent strings, and no comparison without case to find it offered.
+    static func chosenProtocol(_ head: HTTPResponseHead, offered: [String], strings: inout RecentStrings)
+        -> (value: String?, offeredAsSent: Bool)
+    {
+        let asOffered: String? = head.headers.withValueBytes(.bitsProtocol) { bytes in
+            // A value with blanks around it is trimmed by `trimmedValue`: left to it.
+            guard let bytes, let first = bytes.first, let last = bytes.last,
+                  !HTTPHeaders.isBlank(first), !HTTPHeaders.isBlank(last) else { return nil }
+            return offered.first { $0.withUTF8Bytes { $0.sameBytes(as: bytes) } }
+        }
+        if let asOffered { return (asOffered, true) }
+        return (head.headers.trimmedValue(.bitsProtocol, reusing: &strings), false)
     }
 
     /// A Fragment's answer: the server's new offset against the range sent and the offset it expected
@@ -143,19 +159,21 @@ enum EndRules {
     /// or still running when the capture ended. (`inout` though it only reads: the session table
     /// lends a session in place for a change, and copies the whole of it for a read.)
     static func end(_ session: inout TrackedSession) -> [RuleFinding] {
-        let record = session.record
-        let acknowledged = record.bytesAcknowledged ?? 0
-        let total = record.totalLength.map(String.init) ?? "unknown"
-        switch record.state {
+        // The state read in place, the numbers made into text only for a finding: a copy of the
+        // record (`let record = session.record`) retained each of its strings and lists, and the
+        // total's text was made for every session.
+        let state = session.record.state
+        guard state == .orphaned || state == .uploadedNotClosed || state == .inProgress else { return [] }
+        let acknowledged = session.record.bytesAcknowledged ?? 0
+        let total = session.record.totalLength.map(String.init) ?? "unknown"
+        switch state {
         case .orphaned:
             return [RuleFinding(.orphanedSession, "neither closed nor cancelled; \(acknowledged) of \(total) bytes acknowledged")]
         case .uploadedNotClosed:
             return [RuleFinding(.completeNotClosed, "all \(total) bytes acknowledged but no Close-Session")]
-        case .inProgress:
-            return [RuleFinding(.sessionInProgress, "still running when the capture ended ("
-                                    + (record.runningAtCaptureEnd?.rawValue ?? "") + "); \(acknowledged) of \(total) bytes acknowledged")]
         default:
-            return []
+            return [RuleFinding(.sessionInProgress, "still running when the capture ended ("
+                                    + (session.record.runningAtCaptureEnd?.rawValue ?? "") + "); \(acknowledged) of \(total) bytes acknowledged")]
         }
     }
 }
