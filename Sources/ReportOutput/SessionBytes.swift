@@ -470,8 +470,12 @@ extension GrowableBytes {
     /// Stores the string's length and its UTF-8, read where the string is: reading a string's
     /// bytes through a pointer to a record with ``string(_:)`` retained and released it, and its
     /// `utf8Span` is a call where `withUTF8` is inlined. `withUTF8` is mutating only to make a
-    /// string that is not stored as UTF-8 (bridged from Objective-C) contiguous; this program's
-    /// strings are native, so `value` is only read.
+    /// string that is not contiguous UTF-8 (bridged lazily from Objective-C, which this program
+    /// never does) contiguous, by assigning it; every other string (literals, small ones, ones
+    /// made from bytes, repaired from invalid UTF-8, or shared) it lends in place, a small one
+    /// copied to the stack, never writing or trapping. So `value` is only read. (Checking
+    /// `isContiguousUTF8` first, with ``string(_:)`` otherwise, cost some 90 instructions a
+    /// session: the check was not merged with `withUTF8`'s.) SessionBytesTests holds each kind.
     @inline(__always)
     mutating func string(inPlace value: inout String) {
         value.withUTF8 { text(UnsafeRawBufferPointer($0)) }
