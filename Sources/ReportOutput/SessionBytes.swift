@@ -131,6 +131,12 @@ enum SessionBytes {
     struct RecordHead {
         /// The packet type: 0 to 5 the known ones, 6 an unknown one (its name follows).
         var type: UInt8
+        /// The method is `BITS_POST` (not written).
+        var post: Bool
+        /// The url is the session's (not written).
+        var sameURL: Bool
+        /// The host is the session's (not written; `hasHost` is set).
+        var sameHost: Bool
         var hasHost: Bool
         var hasContentName: Bool
         var hasErrorContext: Bool
@@ -188,9 +194,17 @@ enum SessionBytes {
             out.string(inPlace: &strings.pointee.contentName)
             out.string(inPlace: &strings.pointee.replyURL)
             out.string(inPlace: &strings.pointee.hostID)
-            // Each record read where it is (iterating copied each one, retaining its strings).
+            // Each record read where it is (iterating copied each one, retaining its strings), its
+            // url and host compared with the session's, lent for the while.
             session.pointee.requests.withUnsafeBufferPointer { records in
-                for index in records.indices { write(records.baseAddress! + index, to: &out) }
+                guard !records.isEmpty else { return }
+                strings.pointee.url.withUTF8 { url in
+                    withSessionHost(strings) { host in
+                        for index in records.indices {
+                            write(records.baseAddress! + index, sessionURL: url, sessionHost: host, to: &out)
+                        }
+                    }
+                }
             }
             session.pointee.findingCodes.withUnsafeBufferPointer { codes in
                 for index in codes.indices {
@@ -212,11 +226,46 @@ enum SessionBytes {
         }
     }
 
+    /// Calls `body` with the session's host's bytes, `nil` without one (read in place like
+    /// ``GrowableBytes/string(inPlace:)-(String)``).
+    @inline(__always)
+    private static func withSessionHost(_ session: UnsafeMutablePointer<BITSSession>,
+                                        _ body: (UnsafeBufferPointer<UInt8>?) -> Void) {
+        if session.pointee.host != nil { session.pointee.host!.withUTF8 { body($0) } } else { body(nil) }
+    }
+
+    /// Whether two strings' bytes are the same (the same storage when shared: no comparison).
+    @inline(__always)
+    private static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.count == b.count && (a.count == 0 || a.baseAddress == b.baseAddress || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+    }
+
+    /// Whether `method` is `BITS_POST`, compared as two loads.
+    @inline(__always)
+    private static func isBITSPost(_ method: UnsafeBufferPointer<UInt8>) -> Bool {
+        // "BITS_POS" as a little-endian word, then "T".
+        method.count == 9
+            && UInt64(littleEndian: UnsafeRawPointer(method.baseAddress!).loadUnaligned(as: UInt64.self)) == 0x534F_505F_5354_4942
+            && method[8] == UInt8(ascii: "T")
+    }
+
     /// Writes one record, read where it is (`record.pointee.field`, never the whole record: a copy
-    /// of it retained and released its strings).
-    private static func write(_ record: UnsafePointer<BITSRequestRecord>, to out: inout GrowableBytes) {
+    /// of it retained and released its strings). Its method when `BITS_POST`, its url when the
+    /// session's and its host when the session's (as nearly every record's are) are not written,
+    /// only said in its head: their bytes were most of a record's.
+    private static func write(_ record: UnsafePointer<BITSRequestRecord>, sessionURL: UnsafeBufferPointer<UInt8>,
+                              sessionHost: UnsafeBufferPointer<UInt8>?, to out: inout GrowableBytes) {
+        // Read in place (see `GrowableBytes.string(inPlace:)`): only read, never changed.
+        let strings = UnsafeMutablePointer(mutating: record)
+        let post = strings.pointee.method.withUTF8 { isBITSPost($0) }
+        let sameURL = strings.pointee.url.withUTF8 { sameBytes($0, sessionURL) }
+        var sameHost = false
+        if let sessionHost, strings.pointee.host != nil {
+            sameHost = strings.pointee.host!.withUTF8 { sameBytes($0, sessionHost) }
+        }
         out.plain(RecordHead(
-            type: tag(record.pointee.type), hasHost: record.pointee.host != nil,
+            type: tag(record.pointee.type), post: post, sameURL: sameURL, sameHost: sameHost,
+            hasHost: record.pointee.host != nil,
             hasContentName: record.pointee.contentName != nil, hasErrorContext: record.pointee.errorContext != nil,
             challenge: record.pointee.challenge, unanswered: record.pointee.unanswered, time: record.pointee.time,
             connection: record.pointee.connection, range: record.pointee.range,
@@ -224,11 +273,9 @@ enum SessionBytes {
             bodyGapBytes: record.pointee.bodyGapBytes, status: record.pointee.status, ackTime: record.pointee.ackTime,
             received: record.pointee.received, errorCode: record.pointee.errorCode))
         if let name = unknownName(record.pointee.type) { out.string(name) }
-        // Read in place (see `GrowableBytes.string(inPlace:)`): only read, never changed.
-        let strings = UnsafeMutablePointer(mutating: record)
-        out.string(inPlace: &strings.pointee.method)
-        out.string(inPlace: &strings.pointee.url)
-        out.string(inPlace: &strings.pointee.host)
+        if !post { out.string(inPlace: &strings.pointee.method) }
+        if !sameURL { out.string(inPlace: &strings.pointee.url) }
+        if !sameHost { out.string(inPlace: &strings.pointee.host) }
         out.string(inPlace: &strings.pointee.contentName)
         out.string(inPlace: &strings.pointee.errorContext)
     }
@@ -287,8 +334,9 @@ enum SessionBytes {
         // Records read over the last session's, where it had as many: their strings kept when equal.
         let reused = min(head.requests, session.requests.count)
         session.requests.removeLast(session.requests.count - reused)
-        for index in 0..<reused { readRecord(&input, into: &session.requests[index]) }
-        for _ in reused..<head.requests { session.requests.append(readRecord(&input)) }
+        let url = session.url, host = session.host
+        for index in 0..<reused { readRecord(&input, sessionURL: url, sessionHost: host, into: &session.requests[index]) }
+        for _ in reused..<head.requests { session.requests.append(readRecord(&input, sessionURL: url, sessionHost: host)) }
         session.findingCodes.removeAll(keepingCapacity: true)
         for _ in 0..<head.findingCodes { session.findingCodes.append(FindingCode(rawValue: input.string())) }
         session.createSeen = head.createSeen
@@ -316,7 +364,7 @@ enum SessionBytes {
         }
     }
 
-    private static func readRecord(_ input: inout Reader) -> BITSRequestRecord {
+    private static func readRecord(_ input: inout Reader, sessionURL: String, sessionHost: String?) -> BITSRequestRecord {
         let head = input.plain(RecordHead.self)
         let type: BITSPacketType
         switch head.type {
@@ -328,9 +376,10 @@ enum SessionBytes {
         case 5: type = .ack
         default: type = .unknown(input.string())
         }
-        let method = input.string()
-        let url = input.string()
-        var record = BITSRequestRecord(type: type, method: method, url: url, host: input.string(if: head.hasHost),
+        let method = head.post ? "BITS_POST" : input.string()
+        let url = head.sameURL ? sessionURL : input.string()
+        let host = head.sameHost ? sessionHost : input.string(if: head.hasHost)
+        var record = BITSRequestRecord(type: type, method: method, url: url, host: host,
                                        time: head.time, connection: head.connection)
         record.range = head.range
         record.contentLength = head.contentLength
@@ -349,7 +398,8 @@ enum SessionBytes {
 
     /// Reads a record over `record`, every stored property set; its strings keep their storage
     /// where they hold the same bytes (``Reader/string(into:)``).
-    private static func readRecord(_ input: inout Reader, into record: inout BITSRequestRecord) {
+    private static func readRecord(_ input: inout Reader, sessionURL: String, sessionHost: String?,
+                                   into record: inout BITSRequestRecord) {
         let head = input.plain(RecordHead.self)
         switch head.type {
         case 0: record.type = .ping
@@ -360,9 +410,9 @@ enum SessionBytes {
         case 5: record.type = .ack
         default: record.type = .unknown(input.string())
         }
-        input.string(into: &record.method)
-        input.string(into: &record.url)
-        input.string(if: head.hasHost, into: &record.host)
+        if head.post { record.method = "BITS_POST" } else { input.string(into: &record.method) }
+        if head.sameURL { record.url = sessionURL } else { input.string(into: &record.url) }
+        if head.sameHost { record.host = sessionHost } else { input.string(if: head.hasHost, into: &record.host) }
         record.time = head.time
         record.connection = head.connection
         record.range = head.range
@@ -420,8 +470,12 @@ extension GrowableBytes {
     /// Stores the string's length and its UTF-8, read where the string is: reading a string's
     /// bytes through a pointer to a record with ``string(_:)`` retained and released it, and its
     /// `utf8Span` is a call where `withUTF8` is inlined. `withUTF8` is mutating only to make a
-    /// string that is not stored as UTF-8 (bridged from Objective-C) contiguous; this program's
-    /// strings are native, so `value` is only read.
+    /// string that is not contiguous UTF-8 (bridged lazily from Objective-C, which this program
+    /// never does) contiguous, by assigning it; every other string (literals, small ones, ones
+    /// made from bytes, repaired from invalid UTF-8, or shared) it lends in place, a small one
+    /// copied to the stack, never writing or trapping. So `value` is only read. (Checking
+    /// `isContiguousUTF8` first, with ``string(_:)`` otherwise, cost some 90 instructions a
+    /// session: the check was not merged with `withUTF8`'s.) SessionBytesTests holds each kind.
     @inline(__always)
     mutating func string(inPlace value: inout String) {
         value.withUTF8 { text(UnsafeRawBufferPointer($0)) }

@@ -31,7 +31,41 @@ import Testing
             session.runningAtCaptureEnd = [nil, .connectionOpen, .recentlyActive][index % 3]
             session.totalLength = index % 9 == 0 ? nil : UInt64.max - UInt64(index)
             session.firstTime = CaptureTimestamp(seconds: Int64(index) - 60, nanoseconds: UInt32(index) * 7)
+            // Each kind of string a session holds: literals (long and small), strings made from
+            // bytes (small and long), repaired from invalid UTF-8, and one storage shared.
+            switch index % 8 {
+            case 1: session.url = "/upload/a literal longer than fifteen bytes.bin"
+            case 2: session.host = nil
+            case 3: session.host = String(decoding: [0x68, 0xFF, 0x2E, 0x65], as: UTF8.self)
+            case 4: session.url = String(decoding: [0x2F, 0xC3, 0x28] + Array("/upload/repaired/\(index).bin".utf8), as: UTF8.self)
+            case 5: session.host = String(decoding: Array("a host name longer than fifteen bytes".utf8), as: UTF8.self)
+            default: break
+            }
             for request in session.requests.indices {
+                // A record's method, url and host as the session's (not written, only said) and not.
+                switch (index + request) % 7 {
+                case 0:
+                    session.requests[request].url = session.url
+                    session.requests[request].host = session.host
+                case 1:
+                    session.requests[request].url = String(decoding: Array(session.url.utf8), as: UTF8.self)
+                    session.requests[request].host = session.host.map { String(decoding: Array($0.utf8), as: UTF8.self) }
+                case 2:
+                    session.requests[request].method = "BITS_POS"
+                    session.requests[request].url = session.url + "x"
+                    session.requests[request].host = session.host.map { $0 + "x" }
+                case 3:
+                    session.requests[request].method = "BITS_POSTT"
+                    session.requests[request].url = String(session.url.dropLast())
+                    session.requests[request].host = nil
+                case 4:
+                    session.requests[request].method = "bits_post"
+                    session.requests[request].url = String(decoding: [0x2F, 0xFF], as: UTF8.self)
+                case 5:
+                    session.requests[request].method = "BITS_POSX"
+                    session.requests[request].url = String(decoding: Array(session.url.utf8.reversed()), as: UTF8.self)
+                default: break
+                }
                 session.requests[request].contentName = request % 2 == 0 ? "part \(request)" : nil
                 session.requests[request].contentLength = request % 3 == 0 ? nil : UInt64(request) << 40
                 session.requests[request].bodyGapBytes = UInt64(index)
