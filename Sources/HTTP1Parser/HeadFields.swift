@@ -161,7 +161,8 @@ struct HeadFields {
     /// The headers of the complete `head` these fields were read from: they keep `head` and point
     /// into it (no `String` is made here), folded values joined. Leaves no fields and no
     /// diagnostics (read them first), the spans kept for the next head to reuse once released.
-    mutating func takeHeaders(of head: [UInt8]) -> HTTPHeaders {
+    /// `head` is taken over (moved into the headers, not retained once more and released).
+    mutating func takeHeaders(of head: consuming [UInt8]) -> HTTPHeaders {
         // Moved out by swaps of the arrays, not copies of the whole value.
         var taken: [HTTPHeaders.Span] = []
         swap(&taken, &spans)
@@ -172,8 +173,9 @@ struct HeadFields {
         diagnostics = HeadParser.FieldDiagnostics()
         lastLineWasField = false
         guard !foldedLines.isEmpty else { return headers }
-        for folded in foldedLines where folded.text.lowerBound >= 0 && folded.text.upperBound <= head.count {
-            headers.continueValue(ofField: folded.field, with: head[folded.text])
+        let storage = headers.storage
+        for folded in foldedLines where folded.text.lowerBound >= 0 && folded.text.upperBound <= storage.count {
+            headers.continueValue(ofField: folded.field, with: storage[folded.text])
         }
         foldedLines.removeAll()
         return headers
