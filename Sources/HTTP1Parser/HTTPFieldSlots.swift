@@ -8,6 +8,9 @@ struct HTTPFieldSlots: Sendable {
     @usableFromInline private(set) var firsts: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     /// One bit per slot whose name more than one field has.
     private var repeated: UInt32 = 0
+    /// How many fields the headers have (kept here by ``HTTPHeaders``, where it takes the padding
+    /// after ``repeated``: the headers, copied with every head, stay as large as they were).
+    @usableFromInline var fieldCount: UInt32 = 0
     /// One bit per name length present (``lengthBit(_:)``), for look-ups of other names: most ask
     /// for a field the message does not have, and a length no field has settles that at once.
     private(set) var nameLengths: UInt64 = 0

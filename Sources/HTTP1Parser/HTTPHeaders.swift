@@ -44,8 +44,15 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
 
     /// The bytes the spans point into (for parsed heads, the whole head as sent).
     @usableFromInline private(set) var storage: [UInt8]
-    /// Every field, in order.
+    /// Every field, in order: the first ``spanCount`` (a parsed head's storage may hold unused
+    /// places after them, which its parser filled ahead so as to write each field's in place).
     @usableFromInline private(set) var spans: [Span]
+    /// How many of ``spans`` are fields (kept in ``slots``; at most `UInt32.max`, far above any
+    /// head's field limit).
+    @usableFromInline var spanCount: Int {
+        get { Int(slots.fieldCount) }
+        set { slots.fieldCount = UInt32(clamping: newValue) }
+    }
     /// The first field of each known name, and the name lengths present.
     @usableFromInline private(set) var slots: HTTPFieldSlots
 
@@ -62,34 +69,38 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         self.init(elements.map { HTTPHeaderField(name: $0.0, value: $0.1) })
     }
 
-    /// Headers whose fields are `spans` of `storage` (the parser's head bytes, taken over), noted in
-    /// `slots` as they were read.
-    init(storage: [UInt8], spans: [Span], slots: HTTPFieldSlots) {
+    /// Headers whose fields are the first `count` of `spans` (all of them when `count` is larger)
+    /// of `storage` (the parser's head bytes, taken over), noted in `slots` as they were read.
+    init(storage: [UInt8], spans: [Span], count: Int, slots: HTTPFieldSlots) {
         self.storage = storage
         self.spans = spans
         self.slots = slots
+        spanCount = Swift.max(0, Swift.min(count, spans.count))
     }
 
     /// Every field, in order (built on demand: look-ups do not need it).
     public var fields: [HTTPHeaderField] {
-        spans.map { HTTPHeaderField(name: text(start: $0.nameStart, end: $0.nameEnd), value: value(of: $0)) }
+        spans[..<spanCount].map { HTTPHeaderField(name: text(start: $0.nameStart, end: $0.nameEnd), value: value(of: $0)) }
     }
 
     /// The number of fields, repeated ones counted each time.
-    public var count: Int { spans.count }
+    public var count: Int { spanCount }
 
     /// Whether there are no fields.
-    public var isEmpty: Bool { spans.isEmpty }
+    public var isEmpty: Bool { spanCount == 0 }
 
-    /// Adds a field at the end.
+    /// Adds a field at the end (none past `UInt32.max` fields).
     public mutating func append(name: String, value: String) {
+        guard spanCount < UInt32.max else { return }
         let nameStart = storage.count
         storage.append(contentsOf: name.utf8)
         let valueStart = storage.count
         storage.append(contentsOf: value.utf8)
         let slot = storage.withUnsafeBytes { HTTPFieldName.slot(of: UnsafeRawBufferPointer(rebasing: $0[nameStart..<valueStart])) }
-        slots.note(field: spans.count, nameLength: valueStart - nameStart, slot: slot)
-        spans.append(Span(nameStart: nameStart, nameEnd: valueStart, valueStart: valueStart, valueEnd: storage.count))
+        slots.note(field: spanCount, nameLength: valueStart - nameStart, slot: slot)
+        let span = Span(nameStart: nameStart, nameEnd: valueStart, valueStart: valueStart, valueEnd: storage.count)
+        if spanCount < spans.count { spans[spanCount] = span } else { spans.append(span) }
+        spanCount += 1
     }
 
     /// Iterates the fields in order.
@@ -133,7 +144,7 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     func valueRange(_ name: HTTPFieldName) -> Range<Int>? {
         let entry = slots.entry(name.slot)
         guard entry != 0 else { return nil }
-        if entry < HTTPFieldSlots.beyond, entry <= spans.count {
+        if entry < HTTPFieldSlots.beyond, entry <= spanCount {
             let span = spans[entry - 1]
             return span.valueStart..<span.valueEnd
         }
@@ -228,8 +239,8 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     // MARK: - Equality: the fields, not the bytes they were parsed from
 
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
-        guard lhs.spans.count == rhs.spans.count else { return false }
-        for (left, right) in zip(lhs.spans, rhs.spans) {
+        guard lhs.spanCount == rhs.spanCount else { return false }
+        for (left, right) in zip(lhs.spans[..<lhs.spanCount], rhs.spans[..<rhs.spanCount]) {
             guard lhs.storage[left.nameStart..<left.nameEnd].elementsEqual(rhs.storage[right.nameStart..<right.nameEnd]),
                   lhs.storage[left.valueStart..<left.valueEnd].elementsEqual(rhs.storage[right.valueStart..<right.valueEnd])
             else { return false }
@@ -238,8 +249,8 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(spans.count)
-        for span in spans {
+        hasher.combine(spanCount)
+        for span in spans[..<spanCount] {
             storage[span.nameStart..<span.nameEnd].withUnsafeBytes { hasher.combine(bytes: $0) }
             hasher.combine(0xFF as UInt8)  // Not a byte of a name: separates name from value.
             storage[span.valueStart..<span.valueEnd].withUnsafeBytes { hasher.combine(bytes: $0) }
@@ -260,7 +271,7 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     private func firstSpan(named name: HTTPFieldName) -> Span? {
         let entry = slots.entry(name.slot)
         guard entry != 0 else { return nil }
-        if entry < HTTPFieldSlots.beyond, entry <= spans.count { return spans[entry - 1] }
+        if entry < HTTPFieldSlots.beyond, entry <= spanCount { return spans[entry - 1] }
         return Self.first(of: { scanSpans(named: name, while: $0) })
     }
 
@@ -280,7 +291,7 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
         let entry = slots.entry(name.slot)
         guard entry != 0 else { return }
         storage.withUnsafeBytes { bytes in
-            for span in spans[Swift.min(entry - 1, spans.count)...] {
+            for span in spans[Swift.min(entry - 1, spanCount)..<spanCount] {
                 let spelled = UnsafeRawBufferPointer(rebasing: bytes[span.nameStart..<span.nameEnd])
                 if HTTPFieldName.slot(of: spelled) == name.slot, !body(span) { return }
             }
@@ -308,7 +319,7 @@ public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionary
     /// ``scanSpans(named:while:)`` for a name given as bytes.
     private func scanSpans(named wanted: UnsafeBufferPointer<UInt8>, while body: (Span) -> Bool) {
         storage.withUnsafeBufferPointer { bytes in
-            spans.withUnsafeBufferPointer { spans in
+            spans[..<spanCount].withUnsafeBufferPointer { spans in
                 for span in spans where span.nameEnd - span.nameStart == wanted.count {
                     let name = UnsafeBufferPointer(rebasing: bytes[span.nameStart..<span.nameEnd])
                     // Senders spell names as the look-ups do: one memcmp settles most matches.
@@ -323,7 +334,7 @@ extension HTTPHeaders {
     /// Joins a continuation line's text to field `index`'s value with one space: the joined value is
     /// written after the stored bytes and the field points there (folding is rare and obsolete).
     mutating func continueValue(ofField index: Int, with text: ArraySlice<UInt8>) {
-        guard spans.indices.contains(index), !text.isEmpty else { return }
+        guard index >= 0, index < spanCount, !text.isEmpty else { return }
         let old = spans[index]
         var joined = Array(storage[old.valueStart..<old.valueEnd])
         if !joined.isEmpty { joined.append(ASCII.space) }

@@ -66,6 +66,9 @@ struct HeadAccumulator {
 
     /// Where the first head's storage comes from, and the storage goes when the direction ends.
     private let pool: HeadStoragePool?
+    /// ``KnownNames/shared``, looked up once per direction: each look-up of the lazily made table
+    /// checks that it is made, which once per head cost more than keeping it here.
+    private let known = KnownNames.shared
 
     /// An empty accumulator; its first head takes its storage from `pool` if that holds any.
     init(kind: StartLineSniffer.Kind, maxBytes: Int, maxFields: Int, pool: HeadStoragePool? = nil) {
@@ -324,7 +327,7 @@ struct HeadAccumulator {
     /// begin at `start` in the input: `index`, or before it when the start line was read there.
     private mutating func consumeFieldLines(_ input: UnsafeRawBufferPointer, from index: inout Int,
                                             copyingFrom start: Int) -> Outcome {
-        let known = KnownNames.shared
+        let known = self.known
         var copyStart = start
         var scanned = index
         // Line feeds are looked for below `end`: a line ending there or later would take the head

@@ -2,8 +2,18 @@
 /// are scanned once, not once to find the head's end and again to split them): where each name and
 /// value is in the head, the first field of each known name, and what was odd.
 struct HeadFields {
-    /// Every field, in order, as places in the head.
+    /// Every field, in order, as places in the head: the first ``spanCount``. During a head its
+    /// storage is filled to capacity ahead (``addPlace(_:)``), not shared, and written through
+    /// ``places``, so that a field line costs a store, not an append's uniqueness and size checks.
     private var spans: [HTTPHeaders.Span] = []
+    /// How many of ``spans`` are this head's fields.
+    private var spanCount = 0
+    /// The storage of ``spans`` while it is this head's alone and filled (`nil` otherwise): taken
+    /// once a head (and again when it grows); ``spans`` is not changed while this is set, except
+    /// through it.
+    private var places: UnsafeMutablePointer<HTTPHeaders.Span>?
+    /// How many places ``places`` has (``spans``' count when it was taken).
+    private var placeCount = 0
     /// The first field of each known name, and the name lengths present.
     private var slots = HTTPFieldSlots()
     /// Malformed lines and whether a value was folded.
@@ -29,6 +39,7 @@ struct HeadFields {
     /// last head's), if there is a pool.
     mutating func releaseStorage() {
         guard let pool else { return }
+        forgetPlaces()
         if spans.capacity > 0 {
             if spans.capacity <= Self.keptCapacity { pool.give(spans: &spans) }
         } else {
@@ -36,8 +47,16 @@ struct HeadFields {
         }
     }
 
+    /// ``places`` no longer valid: ``spans`` is about to change or go.
+    private mutating func forgetPlaces() {
+        places = nil
+        placeCount = 0
+        spanCount = 0
+    }
+
     /// No fields; keeps the spans' storage when it is not shared, unless `releasingStorage`.
     mutating func removeAll(releasingStorage: Bool = false) {
+        forgetPlaces()
         if releasingStorage {
             spans = []
             spareSpans = []
@@ -69,7 +88,7 @@ struct HeadFields {
             }
             diagnostics.usedLineFolding = true
             let text = ASCII.trimmedRange(line, start..<end)
-            foldedLines.append((spans.count - 1, (text.lowerBound &+ shift)..<(text.upperBound &+ shift)))
+            foldedLines.append((spanCount - 1, (text.lowerBound &+ shift)..<(text.upperBound &+ shift)))
             return
         }
         // The name runs to the line's first colon and must be all token characters. Most are
@@ -90,46 +109,73 @@ struct HeadFields {
             return
         }
         let value = ASCII.trimmedRange(line, (colon &+ 1)..<end)
-        slots.note(field: spans.count, nameLength: colon &- start, slot: slot)
+        slots.note(field: spanCount, nameLength: colon &- start, slot: slot)
         let span = HTTPHeaders.Span(nameStart: start &+ shift, nameEnd: colon &+ shift,
                                     valueStart: value.lowerBound &+ shift, valueEnd: value.upperBound &+ shift)
-        if spans.capacity == 0, takeStorage() {
-            // The last head's spans, still in their storage: replaced by this one in one step.
-            spans.replaceSubrange(spans.startIndex..<spans.endIndex, with: CollectionOfOne(span))
+        if spanCount < placeCount, let places {
+            places[spanCount] = span
         } else {
-            spans.append(span)
+            addPlace(span)
         }
+        spanCount &+= 1
         lastLineWasField = true
     }
 
-    /// Storage for the first span of a head: the last head's spans, still in it (`true`: the caller
-    /// replaces them, in place when nothing else holds them any more), or room for a typical head
-    /// at once (BITS messages carry 5 to 12 fields), not a reallocation per doubling.
-    private mutating func takeStorage() -> Bool {
+    /// Writes `span` as field ``spanCount`` when ``places`` has no room for it (a head's first
+    /// field, or one past the storage's capacity): takes storage for the head, or grows it, fills
+    /// it to capacity and takes ``places`` again. Out of line: once a head, usually.
+    @inline(never)
+    private mutating func addPlace(_ span: HTTPHeaders.Span) {
+        if places == nil, spans.capacity == 0 { takeStorage() }
+        if spanCount < spans.count {
+            // Storage filled before (the last head's, or this head's before a reset): written in
+            // place when nothing else holds it any more, else copied first.
+            places = spans.withUnsafeMutableBufferPointer { buffer in
+                buffer[spanCount] = span
+                return buffer.baseAddress
+            }
+        } else {
+            // Empty storage, or this head's full: the span appended (growing it when full), then
+            // the rest of the capacity filled, so that the next fields are written in place.
+            spans.removeSubrange(spanCount...)
+            spans.append(span)
+            let room = spans.capacity - spans.count
+            if room > 0 { spans.append(contentsOf: repeatElement(span, count: room)) }
+            places = spans.withUnsafeMutableBufferPointer { $0.baseAddress }
+        }
+        placeCount = spans.count
+    }
+
+    /// Storage for the first span of a head: the last head's spans, still in it (filled; written
+    /// over in place when nothing else holds them any more), or room for a typical head at once
+    /// (BITS messages carry 5 to 12 fields), not a reallocation per doubling.
+    private mutating func takeStorage() {
         guard spareSpans.capacity > 0 else {
-            // A pooled buffer is empty and not shared: used as it is.
+            // A pooled buffer: used as it is (its places written over, or filled when empty).
             if let pooled = pool?.takeSpans() { spans = pooled } else { spans.reserveCapacity(16) }
-            return false
+            return
         }
         swap(&spans, &spareSpans)
-        return true
     }
 
     /// The headers of the complete `head` these fields were read from: they keep `head` and point
     /// into it (no `String` is made here), folded values joined. Leaves no fields and no
     /// diagnostics (read them first), the spans kept for the next head to reuse once released.
-    mutating func takeHeaders(of head: [UInt8]) -> HTTPHeaders {
+    /// `head` is taken over (moved into the headers, not retained once more and released).
+    mutating func takeHeaders(of head: consuming [UInt8]) -> HTTPHeaders {
         // Moved out by swaps of the arrays, not copies of the whole value.
         var taken: [HTTPHeaders.Span] = []
         swap(&taken, &spans)
         if taken.capacity > 0, taken.capacity <= Self.keptCapacity { spareSpans = taken }
-        var headers = HTTPHeaders(storage: head, spans: taken, slots: slots)
+        var headers = HTTPHeaders(storage: head, spans: taken, count: spanCount, slots: slots)
+        forgetPlaces()
         slots = HTTPFieldSlots()
         diagnostics = HeadParser.FieldDiagnostics()
         lastLineWasField = false
         guard !foldedLines.isEmpty else { return headers }
-        for folded in foldedLines where folded.text.lowerBound >= 0 && folded.text.upperBound <= head.count {
-            headers.continueValue(ofField: folded.field, with: head[folded.text])
+        let storage = headers.storage
+        for folded in foldedLines where folded.text.lowerBound >= 0 && folded.text.upperBound <= storage.count {
+            headers.continueValue(ofField: folded.field, with: storage[folded.text])
         }
         foldedLines.removeAll()
         return headers

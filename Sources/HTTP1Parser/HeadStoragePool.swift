@@ -3,7 +3,8 @@
 /// places), and the direction's end free them again (on the busy-server workload, one connection per
 /// session, some 1,100 instructions a connection). At most ``maxKept`` buffers of each kind are
 /// kept, each no larger than a direction keeps between heads (4 KiB of bytes, 128 field places of
-/// 32 bytes): at most 512 KiB in all (docs/limits.md). Kept buffers are empty and not shared.
+/// 32 bytes): at most 512 KiB in all (docs/limits.md). Kept buffers for bytes are empty and not
+/// shared; those for field places are kept as they are (see ``give(spans:)``).
 ///
 /// Owned by the analysing side and shared by the parsers it makes (``HTTPConnectionParser``'s
 /// `storagePool`); used on one thread only, like those parsers.
@@ -38,10 +39,11 @@ public final class HeadStoragePool {
         bytes.append(buffer)
     }
 
-    /// Keeps `buffer` as ``give(bytes:)`` does.
+    /// Keeps `buffer` if there is room and it has any, its places as they are: a head's fields
+    /// fill their storage to capacity ahead and write over it (``HeadFields``), so a filled buffer
+    /// saves that filling; one still shared is copied when first written.
     func give(spans buffer: inout [HTTPHeaders.Span]) {
         guard spans.count < Self.maxKept, buffer.capacity > 0 else { return }
-        buffer.removeAll(keepingCapacity: true)
         spans.append(buffer)
     }
 }

@@ -100,6 +100,36 @@ import Testing
     /// The heads as a parser whose delegate keeps them all (so no storage is reused) reads them.
     private static var reference: SummarizingDelegate { parse(keep: { _ in true }) }
 
+    /// The fields of ``head(_:fields:request:)`` as the public builder (which appends each to its
+    /// own storage, not through a parser's places filled ahead) makes them.
+    private static func builtFields(_ number: Int, fields count: Int) -> [HTTPHeaderField] {
+        var headers = HTTPHeaders()
+        for index in 0..<count {
+            let name = ["Host", "X-Field-\(index)", "BITS-Packet-Type", "BITS-Session-Id"][index % 4]
+            var value = "value \(number)-\(index)\(String(repeating: "x", count: (number * 7 + index) % 30))"
+            if number % 3 == 1, index == count / 2 { value += " folded \(number)" }
+            headers.append(name: name, value: value)
+        }
+        headers.append(name: "Content-Length", value: "0")
+        return headers.fields
+    }
+
+    @Test("heads read into places filled ahead, new, reused or pooled, hold the fields the builder makes")
+    func placesHoldTheBuiltFields() {
+        let expected = Self.fieldCounts.enumerated().map { Self.builtFields($0.offset, fields: $0.element) }
+        let pool = HeadStoragePool()
+        for keep in [{ (_: Int) in true }, { _ in false }, { $0 % 2 == 1 }] {
+            for delegate in [Self.parse(keep: keep), Self.parse(keep: keep, pool: pool)] {
+                #expect(delegate.requests.map(\.fields) == expected)
+                #expect(delegate.responses.map(\.fields) == expected)
+                for (number, head) in delegate.keptRequests {
+                    #expect(head.headers.count == expected[number].count)
+                    #expect(head.headers == HTTPHeaders(expected[number]), "request \(number)")
+                }
+            }
+        }
+    }
+
     @Test("heads read into a released head's storage are the heads read into new storage")
     func reusedStorageGivesTheSameHeads() {
         let reused = Self.parse(keep: { _ in false })
